@@ -1,0 +1,295 @@
+"""Regenerate the bundled geography and nomenclature resources from the open data.
+
+Usage: python tools/build_resources.py SHARED_DATA_DIR [--out resources]
+
+Reads SHARED_DATA_DIR/geo/*.json|geojson and SHARED_DATA_DIR/nomenclatures/naf-rev2.json
+(see their README.md) and writes:
+
+- resources/gazetteer.json      communes + Paris arrondissements, départements, EPT, EPCI
+- resources/basemap/*.geojson   simplified outlines (région, départements, communes)
+- resources/naf.json            NAF rév. 2, id -> label
+- resources/DATA-SOURCES.md     sources and licences
+
+Needs shapely (the ``data`` extra); the application itself never imports it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import shapely
+from shapely.geometry import mapping, shape
+from shapely.ops import unary_union
+
+IDF_DEPARTEMENTS = ("75", "77", "78", "91", "92", "93", "94", "95")
+PARIS = "75056"
+METROPOLE_TYPE = "METRO"
+
+# Simplification tolerances in degrees (1e-3 deg is about 75-110 m here).
+TOL_REGION = 0.0015
+TOL_DEPARTEMENTS = 0.0015
+TOL_COMMUNES = 0.0025
+DECIMALS = 4          # basemap coordinates (about 10 m)
+POS_DECIMALS = 5      # gazetteer positions (about 1 m)
+BASEMAP_BUDGET = 1_000_000
+
+
+def _load(path: Path):
+    with path.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _dump_compact(obj, path: Path) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path.stat().st_size
+
+
+def _position(geom) -> tuple[float, float]:
+    """(lat, lon): the centroid when it falls inside the outline, else a point inside it."""
+    point = geom.centroid
+    if not geom.contains(point):
+        point = geom.representative_point()
+    return round(point.y, POS_DECIMALS), round(point.x, POS_DECIMALS)
+
+
+def _rounded(geom, decimals: int = DECIMALS):
+    return shapely.set_precision(geom, 10 ** -decimals, mode="pointwise")
+
+
+def _round_coords(obj, decimals: int = DECIMALS):
+    if isinstance(obj, (list, tuple)):
+        if obj and isinstance(obj[0], (int, float)):
+            return [round(float(v), decimals) for v in obj]
+        return [_round_coords(v, decimals) for v in obj]
+    return obj
+
+
+def _feature(geom, properties: dict) -> dict:
+    geo = mapping(geom)
+    return {
+        "type": "Feature",
+        "properties": properties,
+        "geometry": {"type": geo["type"], "coordinates": _round_coords(geo["coordinates"])},
+    }
+
+
+def _collection(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _simplify_coverage(geoms: list, tolerance: float) -> list:
+    """Simplify polygons that share borders without opening gaps between them."""
+    if hasattr(shapely, "coverage_simplify"):
+        out = list(shapely.coverage_simplify(geoms, tolerance))
+    else:  # shapely < 2.1
+        out = [g.simplify(tolerance, preserve_topology=True) for g in geoms]
+    fixed = []
+    for original, simple in zip(geoms, out):
+        simple = shapely.make_valid(_rounded(simple))
+        if simple.is_empty or simple.area == 0:
+            simple = _rounded(original.simplify(tolerance / 4, preserve_topology=True))
+        fixed.append(_polygonal(simple))
+    return fixed
+
+
+def _polygonal(geom):
+    """Drop stray lines/points make_valid may leave."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    polys = [g for g in getattr(geom, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return unary_union(polys)
+
+
+def build(data_dir: Path, out_dir: Path) -> dict:
+    geo = data_dir / "geo"
+    cog = _load(geo / "cog-communes-idf.json")
+    deps = _load(geo / "cog-departements-idf.json")
+    epts = _load(geo / "ept-grand-paris.json")
+    epcis = _load(geo / "epci-idf.json")
+    outlines_2018 = _load(geo / "communes-idf-2018.geojson")["features"]
+    arr_features = _load(geo / "paris-arrondissements.geojson")["features"]
+    region = _load(geo / "region-idf.geojson")
+    dep_features = _load(geo / "departements-idf.geojson")["features"]
+
+    outline = {f["properties"]["code"]: shape(f["geometry"]) for f in outlines_2018}
+    name_2018 = {f["properties"]["code"]: f["properties"]["nom"] for f in outlines_2018}
+    arr_by_code = {str(f["properties"]["c_arinsee"]): f for f in arr_features}
+
+    ept_of: dict[str, tuple[str, str]] = {}
+    for ept in epts:
+        for member in ept["membres"]:
+            ept_of[member["code"]] = (ept["code"], ept["nom"])
+    epci_of: dict[str, tuple[str, str]] = {}
+    for epci in epcis:
+        for member in epci["membres"]:
+            epci_of.setdefault(member["code"], (epci["code"], epci["nom"]))
+    metropole = next((e for e in epcis if e.get("type") == METROPOLE_TYPE), None)
+    metropole_members = {m["code"] for m in metropole["membres"]} if metropole else set()
+
+    # Delegated / associated communes give old names of merged communes.
+    delegated_names: dict[str, set[str]] = {}
+    for entry in cog:
+        if entry["type"] in ("commune-deleguee", "commune-associee") and entry.get("chefLieu"):
+            delegated_names.setdefault(entry["chefLieu"], set()).add(entry["nom"])
+
+    communes: list[dict] = []
+    geoms_current: dict[str, object] = {}
+    names_current: dict[str, str] = {}
+    for entry in cog:
+        if entry["type"] != "commune-actuelle":
+            continue
+        code = entry["code"]
+        old_codes = sorted(c for c in entry.get("anciensCodes", []) if c != code)
+        parts = [outline[c] for c in [code, *old_codes] if c in outline]
+        if not parts:
+            raise SystemExit(f"no outline for commune {code} {entry['nom']}")
+        geom = unary_union(parts) if len(parts) > 1 else parts[0]
+        geoms_current[code] = geom
+        names_current[code] = entry["nom"]
+        lat, lon = _position(geom)
+        old_names = set(delegated_names.get(code, set()))
+        for c in [code, *old_codes]:
+            if c in name_2018:
+                old_names.add(name_2018[c])
+        old_names.discard(entry["nom"])
+        ept = ept_of.get(code)
+        epci = epci_of.get(code)
+        is_mgp = code in ept_of or code == PARIS or code in metropole_members
+        communes.append({
+            "insee": code,
+            "name": entry["nom"],
+            "type": "commune",
+            "postcodes": sorted(entry.get("codesPostaux", [])),
+            "departement": entry["departement"],
+            "lat": lat,
+            "lon": lon,
+            "mgp": is_mgp,
+            "ept": ept[0] if ept else None,
+            "ept_name": ept[1] if ept else None,
+            "epci": epci[0] if epci else None,
+            "epci_name": epci[1] if epci else None,
+            "old_codes": old_codes,
+            "old_names": sorted(old_names),
+        })
+
+    paris_epci = epci_of.get(PARIS)
+    for entry in cog:
+        if entry["type"] != "arrondissement-municipal":
+            continue
+        code = entry["code"]
+        feature = arr_by_code.get(code)
+        if feature is None:
+            raise SystemExit(f"no outline for arrondissement {code}")
+        xy = feature["properties"].get("geom_x_y")
+        if xy:
+            lat, lon = round(xy[0], POS_DECIMALS), round(xy[1], POS_DECIMALS)
+        else:
+            lat, lon = _position(shape(feature["geometry"]))
+        communes.append({
+            "insee": code,
+            "name": entry["nom"],
+            "type": "arrondissement",
+            "postcodes": sorted(entry.get("codesPostaux", [])),
+            "departement": "75",
+            "lat": lat,
+            "lon": lon,
+            "mgp": True,
+            "ept": None,
+            "ept_name": None,
+            "epci": paris_epci[0] if paris_epci else None,
+            "epci_name": paris_epci[1] if paris_epci else None,
+            "old_codes": [],
+            "old_names": [],
+        })
+
+    gazetteer = {
+        "version": 1,
+        "departements": {d["code"]: d["nom"] for d in deps},
+        "epts": {e["code"]: e["nom"] for e in epts},
+        "epcis": {e["code"]: e["nom"] for e in epcis},
+        "metropole": metropole["code"] if metropole else None,
+        "communes": communes,
+    }
+    sizes = {"gazetteer.json": _dump_compact(gazetteer, out_dir / "gazetteer.json")}
+
+    # Basemap.
+    basemap = out_dir / "basemap"
+    region_geom = shape(region["geometry"])
+    region_simple = _polygonal(shapely.make_valid(_rounded(
+        region_geom.simplify(TOL_REGION, preserve_topology=True))))
+    sizes["basemap/region.geojson"] = _dump_compact(
+        _collection([_feature(region_simple, {"code": region["properties"]["code"],
+                                              "nom": region["properties"]["nom"]})]),
+        basemap / "region.geojson")
+
+    dep_geoms = [shape(f["geometry"]) for f in dep_features]
+    dep_simple = _simplify_coverage(dep_geoms, TOL_DEPARTEMENTS)
+    sizes["basemap/departements.geojson"] = _dump_compact(_collection([
+        _feature(g, {"code": f["properties"]["code"], "nom": f["properties"]["nom"]})
+        for f, g in zip(dep_features, dep_simple)]), basemap / "departements.geojson")
+
+    codes = list(geoms_current)
+    com_simple = _simplify_coverage([geoms_current[c] for c in codes], TOL_COMMUNES)
+    sizes["basemap/communes.geojson"] = _dump_compact(_collection([
+        _feature(g, {"code": c, "nom": names_current[c]}) for c, g in zip(codes, com_simple)]),
+        basemap / "communes.geojson")
+
+    naf = _load(data_dir / "nomenclatures" / "naf-rev2.json")
+    sizes["naf.json"] = _dump_compact({item["id"]: item["label"] for item in naf},
+                                      out_dir / "naf.json")
+
+    (out_dir / "DATA-SOURCES.md").write_text(DATA_SOURCES, encoding="utf-8")
+
+    basemap_total = sum(v for k, v in sizes.items() if k.startswith("basemap/"))
+    if basemap_total >= BASEMAP_BUDGET:
+        raise SystemExit(f"basemap too large: {basemap_total} bytes")
+    return {"sizes": sizes, "basemap_total": basemap_total, "communes": len(communes)}
+
+
+DATA_SOURCES = """\
+# Sources of the bundled data
+
+Every file below is derived by `tools/build_resources.py` from the open data in
+`../shared/data` (see its README.md). Regenerate them all with:
+
+    python tools/build_resources.py ../shared/data
+
+(the script needs shapely: `pip install -e .[data]`; the application itself does not).
+
+| file | content | sources | licence |
+|---|---|---|---|
+| `gazetteer.json` | the communes of Île-de-France (INSEE code, official name, postcodes, département, position, former codes and names, membership of the Métropole du Grand Paris, EPT and EPCI) and the 20 municipal arrondissements of Paris (75101–75120); lists of départements, EPT and EPCI with their names | `cog-communes-idf.json`, `cog-departements-idf.json`, `ept-grand-paris.json`, `epci-idf.json` (package @etalab/decoupage-administratif 6.0.0, INSEE Code officiel géographique); positions computed from `communes-idf-2018.geojson` (IGN Admin Express COG 2018, via gregoiredavid/france-geojson) and, for the arrondissements, `paris-arrondissements.geojson` (Ville de Paris open data) | Licence Ouverte / Etalab 2.0; the arrondissements' positions: ODbL (Ville de Paris) |
+| `basemap/region.geojson` | simplified outline of the région | `region-idf.geojson` (IGN Admin Express COG 2018, via gregoiredavid/france-geojson) | Licence Ouverte / Etalab 2.0 |
+| `basemap/departements.geojson` | simplified outlines of the 8 départements (`code`, `nom`) | `departements-idf.geojson` (same) | Licence Ouverte / Etalab 2.0 |
+| `basemap/communes.geojson` | coarse outlines of the current communes (`code`, `nom`); a commune that absorbed others since 2018 gets the union of their outlines | `communes-idf-2018.geojson` (same) and `cog-communes-idf.json` (`anciensCodes`) | Licence Ouverte / Etalab 2.0 |
+| `naf.json` | NAF rév. 2, all levels, code (e.g. `72.11Z`) → French label | `naf-rev2.json` (package @socialgouv/codes-naf 1.1.1, data INSEE) | Apache-2.0 (data: INSEE) |
+
+Notes:
+- Positions are the centroid of the outline, or a point inside it when the centroid
+  falls outside (odd shapes); they stand for an actor whose street address is unknown
+  ("precision: commune").
+- Paris (75056) is in the Métropole du Grand Paris but in no EPT; its EPCI, like that of
+  every commune of the Métropole, is the Métropole du Grand Paris.
+- The outlines are simplified (a few hundred metres on communes) for the offline map,
+  not for measuring.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", type=Path, help="the shared data directory (with geo/ and nomenclatures/)")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "resources")
+    args = parser.parse_args(argv)
+    report = build(args.data_dir, args.out)
+    for name, size in report["sizes"].items():
+        print(f"{name}: {size:,} bytes")
+    print(f"basemap total: {report['basemap_total']:,} bytes; gazetteer entries: {report['communes']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
