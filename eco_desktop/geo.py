@@ -1,0 +1,392 @@
+"""The gazetteer of Île-de-France: communes, Paris arrondissements, départements, EPT, EPCI.
+
+Loaded once from ``resources/gazetteer.json`` (built by ``tools/build_resources.py``).
+``match()`` turns what people type ("EVRY COURCOURONNES", "Paris 13e", "PARIS" + 75013,
+"Gif sur Yvette", a postcode alone) into a :class:`Commune`, or None when unsure.
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+
+from rapidfuzz import fuzz, process
+
+from . import paths
+from .text import fold
+
+PARIS = "75056"
+IDF_DEPARTEMENTS = frozenset({"75", "77", "78", "91", "92", "93", "94", "95"})
+
+# Abbreviations officers use, on folded tokens.
+_TOKEN_EXPANSIONS = {
+    "st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes",
+    "s": "sur", "ss": "sous", "lez": "les", "mt": "mont", "gd": "grand",
+}
+_ARTICLES = frozenset({"le", "la", "les", "l"})
+_CEDEX = re.compile(r"\bcedex(?:\s+(\d{1,2}))?\b")
+_POSTCODE_IN_TEXT = re.compile(r"(?<!\d)(\d{5})(?!\d)")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9,
+          "x": 10, "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16,
+          "xvii": 17, "xviii": 18, "xix": 19, "xx": 20}
+_PARIS_ARR = re.compile(
+    r"^paris\s+(?:(\d{1,2})\s*(?:e|er|eme|ieme|em|me|ème)?|(" + "|".join(_ROMAN) + r")\s*e?)"
+    r"(?:\s+arr\w*)?$")
+
+FUZZY_CUTOFF_NEAR = 80      # among the communes of the given postcode
+FUZZY_CUTOFF_ANYWHERE = 92  # among all communes
+FUZZY_MARGIN = 4            # best must beat the second by this much
+
+
+@dataclass(frozen=True)
+class Commune:
+    insee: str
+    name: str
+    postcodes: tuple[str, ...]
+    departement: str
+    lat: float
+    lon: float
+    mgp: bool
+    ept: str | None
+    ept_name: str | None
+    epci: str | None
+    epci_name: str | None
+    old_codes: tuple[str, ...] = ()
+    old_names: tuple[str, ...] = ()
+
+    @property
+    def is_arrondissement(self) -> bool:
+        return self.insee.startswith("751") and self.insee != PARIS and self.departement == "75"
+
+
+def _key(text: str | None) -> str:
+    """Folded name with abbreviations expanded: 'St-Denis' -> 'saint denis'."""
+    return " ".join(_TOKEN_EXPANSIONS.get(t, t) for t in fold(text).split())
+
+
+def _strip_article(key: str) -> str:
+    tokens = key.split()
+    while len(tokens) > 1 and tokens[0] in _ARTICLES:
+        tokens = tokens[1:]
+    return " ".join(tokens)
+
+
+def _natural(key: str) -> str:
+    """Sort key putting 'paris 2e' before 'paris 10e'."""
+    return re.sub(r"\d+", lambda m: m.group(0).zfill(3), key)
+
+
+def _digits(value) -> str:
+    return re.sub(r"\D", "", str(value)) if value is not None else ""
+
+
+class Gazetteer:
+    """Read-only indexes over the bundled gazetteer."""
+
+    def __init__(self, data: dict | None = None):
+        if data is None:
+            with paths.resource("gazetteer.json").open(encoding="utf-8") as fh:
+                data = json.load(fh)
+        self._departements: dict[str, str] = dict(data["departements"])
+        self._epts: dict[str, str] = dict(data["epts"])
+        self._epcis: dict[str, str] = dict(data["epcis"])
+        self._communes: list[Commune] = []
+        self._by_insee: dict[str, Commune] = {}
+        self._by_postcode: dict[str, list[Commune]] = {}
+        self._by_name: dict[str, list[Commune]] = {}       # full folded key
+        self._by_bare_name: dict[str, list[Commune]] = {}  # key without leading article
+        self._arrondissements: dict[int, Commune] = {}
+        self._name_keys: dict[str, tuple[str, ...]] = {}
+        old_codes: dict[str, Commune] = {}
+
+        for row in data["communes"]:
+            commune = Commune(
+                insee=row["insee"], name=row["name"], postcodes=tuple(row["postcodes"]),
+                departement=row["departement"], lat=row["lat"], lon=row["lon"],
+                mgp=bool(row["mgp"]), ept=row.get("ept"), ept_name=row.get("ept_name"),
+                epci=row.get("epci"), epci_name=row.get("epci_name"),
+                old_codes=tuple(row.get("old_codes", ())),
+                old_names=tuple(row.get("old_names", ())),
+            )
+            self._communes.append(commune)
+            self._by_insee[commune.insee] = commune
+            for code in commune.old_codes:
+                old_codes.setdefault(code, commune)
+            if commune.is_arrondissement:
+                self._arrondissements[int(commune.insee[3:])] = commune
+            name_keys = []
+            for name in (commune.name, *commune.old_names):
+                key = _key(name)
+                self._add(self._by_name, key, commune)
+                self._add(self._by_bare_name, _strip_article(key), commune)
+                name_keys.extend(k for k in (key, _strip_article(key)) if k not in name_keys)
+            self._name_keys[commune.insee] = tuple(name_keys)
+
+        arr_postcodes = {pc for c in self._arrondissements.values() for pc in c.postcodes}
+        for commune in self._communes:
+            for pc in commune.postcodes:
+                # Paris's postcodes belong to its arrondissements.
+                if commune.insee == PARIS and pc in arr_postcodes:
+                    continue
+                self._add(self._by_postcode, pc, commune)
+        for code, commune in old_codes.items():
+            self._by_insee.setdefault(code, commune)
+
+        self._region_rings: list[list[tuple[float, float]]] | None = None
+        self._region_bbox: tuple[float, float, float, float] | None = None
+
+    @staticmethod
+    def _add(index: dict, key: str, commune: Commune) -> None:
+        if not key:
+            return
+        bucket = index.setdefault(key, [])
+        if commune not in bucket:
+            bucket.append(commune)
+
+    # -- lookups -------------------------------------------------------------------
+
+    @property
+    def communes(self) -> list[Commune]:
+        """Every commune and arrondissement (a copy)."""
+        return list(self._communes)
+
+    def by_insee(self, code) -> Commune | None:
+        """The commune with this INSEE code; a former code gives the commune that absorbed it."""
+        if code is None:
+            return None
+        code = str(code).strip().upper()
+        if len(code) == 4 and code.isdigit():
+            code = "0" + code
+        return self._by_insee.get(code)
+
+    def by_postcode(self, postcode) -> list[Commune]:
+        """Communes served by this postcode (Paris postcodes give their arrondissement)."""
+        pc = _digits(postcode)
+        return list(self._by_postcode.get(pc, ())) if len(pc) == 5 else []
+
+    def paris(self) -> Commune:
+        return self._by_insee[PARIS]
+
+    def arrondissement(self, number: int) -> Commune | None:
+        return self._arrondissements.get(number)
+
+    def departements(self) -> dict[str, str]:
+        return dict(self._departements)
+
+    def epts(self) -> dict[str, str]:
+        return dict(self._epts)
+
+    def epcis(self) -> dict[str, str]:
+        return dict(self._epcis)
+
+    @staticmethod
+    def is_idf_departement(code) -> bool:
+        return code is not None and str(code).strip() in IDF_DEPARTEMENTS
+
+    # -- matching ------------------------------------------------------------------
+
+    def match(self, commune: str | None = None, postcode: str | None = None) -> Commune | None:
+        """Best commune for a typed name and/or postcode; None when absent or ambiguous."""
+        text = str(commune or "")
+        pc = _digits(postcode)
+        if len(pc) == 4:
+            pc = "0" + pc
+        if len(pc) != 5:
+            pc = ""
+        found = _POSTCODE_IN_TEXT.search(text)
+        if found:  # "75740 Paris cedex 15", "Les Ulis 91940"
+            pc = pc or found.group(1)
+            text = text[:found.start()] + " " + text[found.end():]
+        key = _key(text)
+        cedex_number = None
+        cedex = _CEDEX.search(key)
+        if cedex:
+            cedex_number = int(cedex.group(1)) if cedex.group(1) else None
+            key = _CEDEX.sub(" ", key)
+            key = " ".join(key.split())
+        near = self._by_postcode.get(pc, []) if pc else []
+
+        if not key:
+            return near[0] if len(near) == 1 else None
+
+        paris = self._match_paris(key, pc, near, cedex_number)
+        if paris is not None:
+            return paris
+
+        exact = self._by_name.get(key) or self._by_bare_name.get(_strip_article(key), [])
+        if exact:
+            if pc:
+                both = [c for c in exact if c in near]
+                if len(both) == 1:
+                    return both[0]
+                if both:
+                    return None
+                # Postcode of a neighbouring delivery office or a CEDEX: trust the name
+                # if it sits in the postcode's département.
+                same_dep = [c for c in exact if self._postcode_departement(pc) == c.departement]
+                return same_dep[0] if len(same_dep) == 1 else None
+            return exact[0] if len(exact) == 1 else None
+
+        if near:
+            prefixed = self._prefixed(key, near)
+            if len(prefixed) == 1:
+                return prefixed[0]
+            return self._fuzzy(key, near, FUZZY_CUTOFF_NEAR)
+        pool = self._communes
+        if pc:  # an unknown (CEDEX) postcode still tells the département
+            dep = self._postcode_departement(pc)
+            pool = [c for c in self._communes if c.departement == dep]
+        prefixed = self._prefixed(key, pool)
+        if len(prefixed) == 1:
+            return prefixed[0]
+        if prefixed:
+            return None
+        return self._fuzzy(key, pool, FUZZY_CUTOFF_ANYWHERE)
+
+    def _match_paris(self, key: str, pc: str, near: list[Commune],
+                     cedex_number: int | None) -> Commune | None:
+        arr = _PARIS_ARR.match(key)
+        if arr:
+            number = int(arr.group(1)) if arr.group(1) else _ROMAN[arr.group(2)]
+            return self._arrondissements.get(number)
+        if key not in ("paris", "ville de paris"):
+            return None
+        if cedex_number and cedex_number in self._arrondissements:
+            return self._arrondissements[cedex_number]
+        arrs = [c for c in near if c.is_arrondissement]
+        if len(arrs) == 1:
+            return arrs[0]
+        if pc and not pc.startswith("75"):
+            return None
+        return self._by_insee[PARIS]
+
+    @staticmethod
+    def _postcode_departement(pc: str) -> str:
+        return pc[:2]
+
+    def _names(self, commune: Commune) -> tuple[str, ...]:
+        """Folded keys of the current and former names, with and without article."""
+        return self._name_keys[commune.insee]
+
+    def _prefixed(self, key: str, pool: list[Commune]) -> list[Commune]:
+        """Communes one of whose names starts with the typed words ('Boulogne' ...)."""
+        out = []
+        for commune in pool:
+            if any(n == key or n.startswith(key + " ") for n in self._names(commune)):
+                out.append(commune)
+        return out
+
+    def _fuzzy(self, key: str, pool: list[Commune], cutoff: int) -> Commune | None:
+        choices: dict[int, str] = {}
+        owners: list[Commune] = []
+        for commune in pool:
+            for name in set(self._names(commune)):
+                choices[len(owners)] = name
+                owners.append(commune)
+        if not choices:
+            return None
+        results = process.extract(key, choices, scorer=fuzz.ratio, limit=8)
+        best_by_commune: dict[str, tuple[float, Commune]] = {}
+        for _name, score, index in results:
+            commune = owners[index]
+            if score > best_by_commune.get(commune.insee, (-1, None))[0]:
+                best_by_commune[commune.insee] = (score, commune)
+        ranked = sorted(best_by_commune.values(), key=lambda sc: -sc[0])
+        if not ranked or ranked[0][0] < cutoff:
+            return None
+        if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < FUZZY_MARGIN:
+            return None
+        return ranked[0][1]
+
+    # -- completion ----------------------------------------------------------------
+
+    @cached_property
+    def _completion_rows(self) -> list[tuple[str, str, Commune]]:
+        """(postcode, sort key, commune) for every postcode of every commune."""
+        rows = []
+        for pc, communes in self._by_postcode.items():
+            for commune in communes:
+                rows.append((pc, self._name_keys[commune.insee][0], commune))
+        rows.sort(key=lambda r: (_natural(r[1]), r[0]))
+        return rows
+
+    def completions(self, prefix: str, limit: int = 20) -> list[tuple[str, Commune]]:
+        """(postcode, commune) pairs for a postcode prefix or a commune-name prefix."""
+        prefix = (prefix or "").strip()
+        if not prefix:
+            return []
+        if prefix.isdigit():
+            rows = sorted((r for r in self._completion_rows if r[0].startswith(prefix)),
+                          key=lambda r: (r[0], r[1]))
+            return [(pc, c) for pc, _k, c in rows[:limit]]
+        key = _key(prefix)
+        if not key:
+            return []
+        first, second = [], []
+        for pc, name_key, commune in self._completion_rows:
+            if name_key.startswith(key) or _strip_article(name_key).startswith(key):
+                first.append((pc, commune))
+            elif any(n.startswith(key) for n in self._names(commune)):
+                second.append((pc, commune))  # former names: "Evry", "Courcouronnes"
+            if len(first) >= limit:
+                break
+        return (first + second)[:limit]
+
+    # -- inside the région ---------------------------------------------------------
+
+    def _load_region(self) -> None:
+        with paths.resource("basemap", "region.geojson").open(encoding="utf-8") as fh:
+            data = json.load(fh)
+        rings: list[list[tuple[float, float]]] = []
+        for feature in data["features"]:
+            geometry = feature["geometry"]
+            polygons = (geometry["coordinates"] if geometry["type"] == "MultiPolygon"
+                        else [geometry["coordinates"]])
+            for polygon in polygons:
+                for ring in polygon:
+                    rings.append([(float(x), float(y)) for x, y in ring])
+        xs = [x for ring in rings for x, _ in ring]
+        ys = [y for ring in rings for _, y in ring]
+        self._region_bbox = (min(xs), min(ys), max(xs), max(ys))
+        self._region_rings = rings
+
+    def inside_idf(self, lat, lon) -> bool:
+        """Whether the point lies in the (simplified) outline of the région."""
+        try:
+            lat, lon = float(lat), float(lon)
+        except (TypeError, ValueError):
+            return False
+        if self._region_rings is None:
+            self._load_region()
+        x0, y0, x1, y1 = self._region_bbox
+        if not (x0 <= lon <= x1 and y0 <= lat <= y1):
+            return False
+        inside = False  # even-odd rule over all rings (holes included)
+        for ring in self._region_rings:
+            n = len(ring)
+            j = n - 1
+            for i in range(n):
+                xi, yi = ring[i]
+                xj, yj = ring[j]
+                if (yi > lat) != (yj > lat):
+                    x_cross = xi + (lat - yi) * (xj - xi) / (yj - yi)
+                    if lon < x_cross:
+                        inside = not inside
+                j = i
+        return inside
+
+
+_instance: Gazetteer | None = None
+_lock = threading.Lock()
+
+
+def gazetteer() -> Gazetteer:
+    """The shared gazetteer, loaded on first use."""
+    global _instance
+    if _instance is None:
+        with _lock:
+            if _instance is None:
+                _instance = Gazetteer()
+    return _instance
