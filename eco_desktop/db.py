@@ -1,0 +1,142 @@
+"""Owning the SQLite file: connecting, pragmas, migrations, and turning SQLite's
+failures into French sentences.
+
+Migrations are the files ``db/migrations/NNNN_name.sql``, applied in order, each in
+one transaction together with the new ``PRAGMA user_version``.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import paths
+from .errors import CatalogueBusy, UserError
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    path: Path
+
+    def sql(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+def migrations() -> list[Migration]:
+    found = []
+    for path in sorted(paths.migrations_dir().glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if match:
+            found.append(Migration(int(match.group(1)), path))
+    versions = [m.version for m in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migrations are not numbered 1..n: {versions}")
+    return found
+
+
+def schema_version() -> int:
+    """The schema version this build of the application writes."""
+    return len(migrations())
+
+
+def busy_message(path: Path | str) -> str:
+    return (f"Le catalogue est utilisé par un autre programme ({Path(path).name}) : "
+            "l'enregistrement n'a pas pu se faire. Rien n'a été perdu ; réessayez dans un instant.")
+
+
+def translate_error(exc: sqlite3.Error, path: Path | str) -> UserError:
+    """A French sentence for an SQLite failure the user can meet."""
+    text = str(exc).lower()
+    name = Path(path).name
+    if "locked" in text or "busy" in text:
+        return CatalogueBusy(busy_message(path))
+    if "readonly" in text or "read-only" in text:
+        return UserError(f"Le catalogue « {name} » est en lecture seule : impossible d'enregistrer.")
+    if "disk is full" in text or "database or disk is full" in text:
+        return UserError(f"Le disque est plein : impossible d'enregistrer dans « {name} ». Rien n'a été modifié.")
+    if "not a database" in text or "malformed" in text or "file is encrypted" in text:
+        return UserError(f"Le fichier « {name} » est endommagé ou n'est pas un catalogue eco_desktop.")
+    if "unable to open" in text:
+        return UserError(f"Impossible d'ouvrir le fichier « {name} ».")
+    return UserError(f"Erreur de la base de données sur « {name} » : {exc}.")
+
+
+def check_is_sqlite(path: Path) -> None:
+    """Refuse, with a French sentence, a path that is not an SQLite catalogue."""
+    if not path.exists():
+        raise UserError(f"Le catalogue « {path} » n'existe pas.")
+    if path.is_dir():
+        raise UserError(f"« {path} » est un dossier, pas un catalogue.")
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(16)
+    except OSError as exc:
+        raise UserError(f"Impossible de lire « {path} » : {exc.strerror}.") from exc
+    if len(header) == 0:
+        raise UserError(f"Le fichier « {path.name} » est vide : ce n'est pas un catalogue eco_desktop.")
+    if header != SQLITE_HEADER:
+        raise UserError(f"Le fichier « {path.name} » n'est pas un catalogue eco_desktop (ce n'est pas une base SQLite).")
+
+
+def connect(path: Path, *, read_only: bool = False, immutable: bool = False) -> sqlite3.Connection:
+    """Open a connection in autocommit mode (transactions are explicit), WAL, foreign keys on."""
+    if read_only:
+        uri = f"file:{path.as_posix()}?mode=ro" + ("&immutable=1" if immutable else "")
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+    else:
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not read_only:
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            log.warning("journal_mode is %s, not WAL, for %s", mode, path)
+        conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def check_version(conn: sqlite3.Connection, path: Path) -> int:
+    version = user_version(conn)
+    latest = schema_version()
+    if version > latest:
+        raise UserError(
+            f"Le catalogue « {path.name} » a été créé par une version plus récente d'eco_desktop "
+            f"(schéma {version}, cette version connaît le schéma {latest}). "
+            "Mettez l'application à jour pour l'ouvrir ; le fichier n'a pas été modifié.")
+    return version
+
+
+def migrate(conn: sqlite3.Connection, path: Path, *, target: int | None = None) -> int:
+    """Apply the pending migrations, each in its own transaction. Returns the new version."""
+    version = check_version(conn, path)
+    for migration in migrations():
+        if migration.version <= version:
+            continue
+        if target is not None and migration.version > target:
+            break
+        log.info("migrating %s to schema %d", path, migration.version)
+        script = f"BEGIN IMMEDIATE;\n{migration.sql()}\n;PRAGMA user_version = {migration.version};\nCOMMIT;"
+        try:
+            conn.executescript(script)
+        except sqlite3.Error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        version = migration.version
+    return version

@@ -1,0 +1,171 @@
+"""The one Filter value object behind the list, facets, map, export, calls and the CLI.
+
+Values within one facet combine with OR, facets combine with AND. A Filter is
+immutable, serialisable to JSON (saved views, a call's eligibility) and describable
+in French words (criteria sheet of an export, map legend). It is evaluated in one
+place: :mod:`eco_desktop.index`.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any, Iterable, Mapping
+
+from . import vocab
+from .errors import UserError
+
+# Facet name -> Filter field holding its selection. The order is the facet panel's.
+FACETS: dict[str, str] = {
+    "kind": "kinds",
+    "domain": "domains",
+    "activity": "activities",
+    "departement": "departements",
+    "mgp": "mgp",
+    "ept": "epts",
+    "epci": "epcis",
+    "tag": "tags",
+}
+
+
+@dataclass(frozen=True)
+class Filter:
+    text: str = ""
+    kinds: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    activities: tuple[str, ...] = ()
+    departements: tuple[str, ...] = ()
+    mgp: bool | None = None
+    epts: tuple[str, ...] = ()
+    epcis: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    has_contact: bool = False
+    call: str = ""
+    include_deleted: bool = False
+    only_deleted: bool = False
+    ids: tuple[int, ...] | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "ids":
+                if value is not None:
+                    object.__setattr__(self, "ids", tuple(int(v) for v in value))
+            elif isinstance(value, (list, set, frozenset)):
+                object.__setattr__(self, f.name, tuple(dict.fromkeys(str(v) for v in value)))
+        if not isinstance(self.text, str):
+            object.__setattr__(self, "text", str(self.text or ""))
+
+    # -- facets --------------------------------------------------------------
+    def selection(self, facet: str) -> tuple[str, ...]:
+        """The selected values of a facet as strings ('1'/'0' for mgp)."""
+        value = getattr(self, FACETS[facet])
+        if facet == "mgp":
+            return () if value is None else ("1" if value else "0",)
+        return value
+
+    def with_selection(self, facet: str, values: Iterable[str]) -> "Filter":
+        values = tuple(dict.fromkeys(values))
+        if facet == "mgp":
+            chosen = set(values)
+            mgp = None if len(chosen) != 1 else ("1" in chosen)
+            return replace(self, mgp=mgp)
+        return replace(self, **{FACETS[facet]: values})
+
+    def toggled(self, facet: str, value: str) -> "Filter":
+        current = list(self.selection(facet))
+        if value in current:
+            current.remove(value)
+        else:
+            current.append(value)
+        return self.with_selection(facet, current)
+
+    def without(self, facet: str) -> "Filter":
+        return self.with_selection(facet, ())
+
+    def is_empty(self) -> bool:
+        return self == Filter()
+
+    def cleared(self) -> "Filter":
+        """The same view (trash or not) with every criterion removed."""
+        return Filter(include_deleted=self.include_deleted, only_deleted=self.only_deleted)
+
+    # -- serialisation -------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Only the fields that differ from the default, lists for tuples."""
+        out: dict[str, Any] = {}
+        default = Filter()
+        for key, value in asdict(self).items():
+            if value != getattr(default, key):
+                out[key] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> "Filter":
+        if not data:
+            return cls()
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise UserError(f"Filtre enregistré illisible : critère inconnu « {sorted(unknown)[0]} ».")
+        return cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in data.items()})
+
+    @classmethod
+    def from_json(cls, text: str | None) -> "Filter":
+        if not text:
+            return cls()
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise UserError("Filtre enregistré illisible (JSON invalide).") from exc
+        if not isinstance(data, dict):
+            raise UserError("Filtre enregistré illisible (un objet JSON est attendu).")
+        return cls.from_dict(data)
+
+    # -- words ---------------------------------------------------------------
+    def describe(self, labels: Mapping[str, Mapping[str, str]] | None = None) -> list[str]:
+        """The criteria in French sentences, one per criterion; ["Tous les acteurs"] if none.
+
+        ``labels`` maps a facet name to {value: label} (vocabularies, EPT/EPCI names).
+        """
+        labels = labels or {}
+
+        def named(facet: str, values: Iterable[str]) -> str:
+            mapping = labels.get(facet, {})
+            return " ou ".join(f"« {mapping.get(v, v)} »" for v in values)
+
+        lines: list[str] = []
+        if self.only_deleted:
+            lines.append("Acteurs dans la corbeille")
+        if self.text.strip():
+            lines.append(f"Recherche : « {self.text.strip()} »")
+        titles = {
+            "kind": "Type", "domain": "Domaine", "activity": "Activité",
+            "departement": "Département", "ept": "Territoire (EPT)", "epci": "Intercommunalité",
+            "tag": "Étiquette",
+        }
+        for facet in FACETS:
+            if facet == "mgp":
+                if self.mgp is True:
+                    lines.append("Dans la Métropole du Grand Paris")
+                elif self.mgp is False:
+                    lines.append("Hors de la Métropole du Grand Paris")
+                continue
+            values = self.selection(facet)
+            if values:
+                if facet == "departement" and facet not in labels:
+                    mapping = {k: f"{k} {v}" for k, v in vocab.IDF_DEPARTEMENTS.items()}
+                    lines.append(f"{titles[facet]} : {' ou '.join(f'« {mapping.get(v, v)} »' for v in values)}")
+                else:
+                    lines.append(f"{titles[facet]} : {named(facet, values)}")
+        if self.has_contact:
+            lines.append("Avec au moins un contact utilisable (base légale, sans opposition)")
+        if self.call:
+            lines.append(f"Présélectionnés dans l'appel à projets « {self.call} »")
+        if self.ids is not None:
+            lines.append(f"Sélection manuelle de {len(self.ids)} acteur(s)")
+        if self.include_deleted and not self.only_deleted:
+            lines.append("Y compris les acteurs dans la corbeille")
+        return lines or ["Tous les acteurs"]

@@ -1,0 +1,31 @@
+"""Full-text search: what is indexed for an actor, and how a typed query becomes FTS5.
+
+Both sides are folded the same way (eco_desktop.text.fold: case, accents, œ→oe,
+punctuation), and every typed word is a prefix: "thér gén" matches "thérapie génique".
+"""
+from __future__ import annotations
+
+import json
+from typing import Iterable, Mapping
+
+from .text import fold
+
+
+def actor_body(actor: Mapping, contact_names: Iterable[str] = ()) -> str:
+    """The folded searchable text of an actor (row from the actors table)."""
+    def as_list(value) -> list[str]:
+        if isinstance(value, (list, tuple)):
+            return list(value)
+        return json.loads(value or "[]")
+
+    parts = [actor["name"], *as_list(actor["aliases"]), actor["description"], actor["commune"],
+             *as_list(actor["tags"]), actor["siren"], actor["siret"], actor["postcode"], *contact_names]
+    return fold(" ".join(p for p in parts if p))
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 MATCH expression, every folded word as a prefix; None when nothing to search."""
+    words = fold(text).split()
+    if not words:
+        return None
+    return " ".join(f'"{word}"*' for word in words)

@@ -1,0 +1,1096 @@
+"""The catalogue: the single API the window, the CLI and the other modules use.
+
+It owns the SQLite file (through sqlite-utils and :mod:`eco_desktop.db`), records
+every write in the history (one batch per user action, undoable), keeps the
+full-text index and the in-memory :class:`~eco_desktop.index.ActorIndex` in step,
+and evaluates :class:`~eco_desktop.filter.Filter` objects. Nothing outside this
+module writes SQL against the actors' tables.
+
+Public methods take a re-entrant lock, so a worker thread may read while the UI
+thread waits (calibre's read/write API discipline, simplified to one lock).
+"""
+from __future__ import annotations
+
+import functools
+import getpass
+import json
+import logging
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+import sqlite_utils
+
+from . import db, vocab
+from .errors import ReadOnlyCatalogue, UserError
+from .filter import FACETS, Filter
+from .index import INDEX_COLUMNS, ActorIndex
+from .search import actor_body, fts_query
+from .text import fold
+
+log = logging.getLogger(__name__)
+
+LIST_FIELDS = ("aliases", "domains", "activities", "tags")
+BOOL_FIELDS = ("mgp", "outside_idf")
+ACTOR_FIELDS = (
+    "id", "name", "aliases", "kind", "domains", "activities", "tags", "description", "website",
+    "email", "phone", "siren", "siret", "naf", "size", "founded", "status", "street", "postcode",
+    "commune", "insee_code", "departement", "mgp", "ept", "epci", "outside_idf", "lat", "lon",
+    "geo_precision", "source", "created_at", "updated_at",
+)
+EDITABLE_ACTOR_FIELDS = tuple(f for f in ACTOR_FIELDS if f not in ("id", "created_at", "updated_at"))
+CONTACT_FIELDS = ("civility", "first_name", "last_name", "role", "email", "phone", "legal_basis",
+                  "basis_date", "opt_out", "notes")
+USABLE_CONTACT_SQL = "legal_basis <> '' AND opt_out = 0"
+# Tables whose rows are recorded in the history (each has an integer primary key `id`).
+HISTORY_TABLES = ("actors", "contacts", "relations", "exchanges", "vocabulary", "saved_views",
+                  "calls", "call_entries")
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "inconnu"
+
+
+def locked(method: Callable) -> Callable:
+    @functools.wraps(method)
+    def wrapper(self: "Catalogue", *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+    return wrapper
+
+
+def actor_to_dict(row: Mapping) -> dict[str, Any]:
+    """An actors row in the JSON shape of GUIDE §8."""
+    out: dict[str, Any] = {}
+    for key in ACTOR_FIELDS:
+        value = row[key]
+        if key in LIST_FIELDS:
+            value = json.loads(value or "[]")
+        elif key in BOOL_FIELDS:
+            value = bool(value)
+        out[key] = value
+    return out
+
+
+def contact_to_dict(row: Mapping) -> dict[str, Any]:
+    out = dict(row)
+    out["opt_out"] = bool(out["opt_out"])
+    out["usable"] = bool(out["legal_basis"]) and not out["opt_out"]
+    return out
+
+
+class _Batch:
+    """The history batch of the transaction in progress."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.id: int | None = None
+        self.actor_ids: set[int] = set()      # actors whose index/FTS entry must be refreshed
+        self.purged_ids: set[int] = set()
+        self.changes = 0
+
+
+class Catalogue:
+    """One open catalogue file."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.read_only = read_only
+        self._lock = threading.RLock()
+        self._batch: _Batch | None = None
+        self._record_history = True
+        self._index: ActorIndex | None = None
+        self._data_version = self._read_data_version()
+        self.listeners: list[Callable[[], None]] = []
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False) -> "Catalogue":
+        """Open an existing catalogue, migrating it to the current schema.
+
+        A file from a newer version is refused and left untouched; a file that is not
+        a catalogue raises a UserError. A read-only file or folder opens read-only.
+        """
+        path = Path(path)
+        db.check_is_sqlite(path)
+        import os
+        writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+        if not writable:
+            read_only = True
+        try:
+            if read_only:
+                try:
+                    conn = db.connect(path, read_only=True)
+                    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                except sqlite3.OperationalError:
+                    conn = db.connect(path, read_only=True, immutable=True)
+            else:
+                conn = db.connect(path)
+            version = db.check_version(conn, path)
+            if not read_only:
+                db.migrate(conn, path)
+            elif version < db.schema_version():
+                raise UserError(f"Le catalogue « {path.name} » doit être mis à jour mais il est en lecture seule.")
+            tables = set(sqlite_utils.Database(conn).table_names())
+            if "actors" not in tables:
+                raise UserError(f"Le fichier « {path.name} » est une base SQLite mais pas un catalogue eco_desktop.")
+        except sqlite3.DatabaseError as exc:
+            raise db.translate_error(exc, path) from exc
+        return cls(path, conn, read_only=read_only)
+
+    @classmethod
+    def create(cls, path: str | Path, *, seed: bool = True, overwrite: bool = False) -> "Catalogue":
+        """Create a new catalogue (with the bundled dataset unless ``seed`` is False)."""
+        path = Path(path)
+        if path.exists() and not overwrite:
+            raise UserError(f"Le fichier « {path} » existe déjà : il n'a pas été remplacé.")
+        if not path.parent.is_dir():
+            raise UserError(f"Le dossier « {path.parent} » n'existe pas.")
+        tmp = path.with_name(path.name + ".creating")
+        for leftover in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+            leftover.unlink(missing_ok=True)
+        try:
+            conn = db.connect(tmp)
+            db.migrate(conn, tmp)
+            catalogue = cls(tmp, conn)
+            catalogue.set_meta("created_at", now_iso())
+            if seed:
+                from .dataset import load_bundled_dataset
+                load_bundled_dataset(catalogue)
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.close()
+        except sqlite3.DatabaseError as exc:
+            tmp.unlink(missing_ok=True)
+            raise db.translate_error(exc, path) from exc
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise UserError(f"Impossible de créer « {path} » : {exc.strerror}.") from exc
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        for suffix in ("-wal", "-shm"):
+            Path(str(tmp) + suffix).unlink(missing_ok=True)
+        tmp.replace(path)
+        return cls.open(path)
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                if not self.read_only:
+                    self.conn.execute("PRAGMA optimize")
+            except sqlite3.Error:
+                pass
+            self.conn.close()
+
+    def __enter__(self) -> "Catalogue":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ meta
+    @locked
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    @locked
+    def set_meta(self, key: str, value: str) -> None:
+        self._check_writable()
+        self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    @locked
+    def schema_version(self) -> int:
+        return db.user_version(self.conn)
+
+    # ------------------------------------------------------------------ transactions
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyCatalogue(
+                f"Le catalogue « {self.path.name} » est ouvert en lecture seule : modification impossible.")
+
+    @contextmanager
+    def transaction(self, label: str) -> Iterator[_Batch]:
+        """Group writes into one transaction and one history entry (one undo step).
+
+        Nested calls join the outer transaction. On any exception nothing is written.
+        """
+        with self._lock:
+            if self._batch is not None:
+                yield self._batch
+                return
+            self._check_writable()
+            batch = _Batch(label)
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise db.translate_error(exc, self.path) from exc
+            self._batch = batch
+            try:
+                yield batch
+                self._refresh_fts(batch.actor_ids - batch.purged_ids)
+                if batch.id is not None and self._record_history:
+                    # A new action makes the undone batches unreachable: forget them.
+                    self.conn.execute("DELETE FROM history_batches WHERE undone = 1 AND id <> ?", (batch.id,))
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                self._batch = None
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                self._index = None  # may hold changes that were rolled back
+                if isinstance(exc, sqlite3.Error):
+                    raise db.translate_error(exc, self.path) from exc
+                raise
+            self._batch = None
+            self._data_version = self._read_data_version()
+            self._apply_to_index(batch)
+            self._notify()
+
+    @contextmanager
+    def _without_history(self) -> Iterator[None]:
+        previous = self._record_history
+        self._record_history = False
+        try:
+            yield
+        finally:
+            self._record_history = previous
+
+    def _notify(self) -> None:
+        for listener in list(self.listeners):
+            listener()
+
+    # -- row operations: the only writers, each recorded in the batch --------
+    def _record(self, tbl: str, row_id: int, action: str, before: Mapping | None, after: Mapping | None) -> None:
+        batch = self._batch
+        assert batch is not None, "writes happen inside transaction()"
+        batch.changes += 1
+        if tbl == "actors":
+            batch.actor_ids.add(row_id)
+        elif tbl in ("contacts", "call_entries", "exchanges"):
+            for image in (before, after):
+                if image:
+                    batch.actor_ids.add(image["actor_id"])
+        if not self._record_history:
+            return
+        if batch.id is None:
+            batch.id = self.conn.execute(
+                "INSERT INTO history_batches (at, user, label) VALUES (?, ?, ?)",
+                (now_iso(), os_user(), batch.label)).lastrowid
+        self.conn.execute(
+            "INSERT INTO history_changes (batch_id, tbl, row_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+            (batch.id, tbl, row_id, action,
+             json.dumps(dict(before), ensure_ascii=False) if before else None,
+             json.dumps(dict(after), ensure_ascii=False) if after else None))
+
+    def _row(self, tbl: str, row_id: int) -> dict | None:
+        row = self.conn.execute(f"SELECT * FROM [{tbl}] WHERE id = ?", (row_id,)).fetchone()
+        return dict(row) if row else None
+
+    def _insert(self, tbl: str, values: Mapping[str, Any]) -> int:
+        row_id = self.db[tbl].insert(dict(values)).last_pk
+        self._record(tbl, row_id, "insert", None, self._row(tbl, row_id))
+        return row_id
+
+    def _update(self, tbl: str, row_id: int, changes: Mapping[str, Any]) -> bool:
+        before = self._row(tbl, row_id)
+        if before is None:
+            raise UserError(f"L'élément {row_id} n'existe plus.")
+        changes = {k: v for k, v in changes.items() if before.get(k) != v}
+        if not changes:
+            return False
+        self.db[tbl].update(row_id, changes)
+        self._record(tbl, row_id, "update", before, self._row(tbl, row_id))
+        return True
+
+    def _delete(self, tbl: str, row_id: int) -> None:
+        before = self._row(tbl, row_id)
+        if before is None:
+            return
+        self.conn.execute(f"DELETE FROM [{tbl}] WHERE id = ?", (row_id,))
+        self._record(tbl, row_id, "delete", before, None)
+
+    # ------------------------------------------------------------------ index and FTS
+    def _read_data_version(self) -> int:
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    @locked
+    def changed_elsewhere(self) -> bool:
+        """True when another connection changed the file since we last looked."""
+        version = self._read_data_version()
+        if version != self._data_version:
+            self._data_version = version
+            self._index = None
+            return True
+        return False
+
+    @locked
+    def index(self) -> ActorIndex:
+        if self._index is None or self.changed_elsewhere():
+            rows = self.conn.execute(f"SELECT {INDEX_COLUMNS} FROM actors ORDER BY id")
+            usable = [r[0] for r in self.conn.execute(
+                f"SELECT DISTINCT actor_id FROM contacts WHERE {USABLE_CONTACT_SQL}")]
+            self._index = ActorIndex.build(rows, usable)
+        return self._index
+
+    def _refresh_fts(self, actor_ids: Iterable[int]) -> None:
+        for actor_id in actor_ids:
+            row = self.conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
+            self.conn.execute("DELETE FROM actors_fts WHERE rowid = ?", (actor_id,))
+            if row is None:
+                continue
+            names = [f"{c['first_name']} {c['last_name']}" for c in self.conn.execute(
+                "SELECT first_name, last_name FROM contacts WHERE actor_id = ?", (actor_id,))]
+            self.conn.execute("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)",
+                              (actor_id, actor_body(row, names)))
+
+    def _apply_to_index(self, batch: _Batch) -> None:
+        if self._index is None or not batch.actor_ids:
+            return
+        index = self._index
+        ids = list(batch.actor_ids)
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            found = set()
+            for row in self.conn.execute(f"SELECT {INDEX_COLUMNS} FROM actors WHERE id IN ({marks})", chunk):
+                index.upsert(row)
+                found.add(row["id"])
+            usable = {r[0] for r in self.conn.execute(
+                f"SELECT DISTINCT actor_id FROM contacts WHERE actor_id IN ({marks}) AND {USABLE_CONTACT_SQL}",
+                chunk)}
+            for actor_id in chunk:
+                if actor_id in found:
+                    index.set_has_contact(actor_id, actor_id in usable)
+                else:
+                    index.remove(actor_id)
+
+    @locked
+    def rebuild_search_index(self) -> None:
+        """Recompute the full-text index of every actor (after an import, a repair)."""
+        with self.transaction("Reconstruction de l'index de recherche") as batch:
+            self.conn.execute("DELETE FROM actors_fts")
+            batch.actor_ids.update(r[0] for r in self.conn.execute("SELECT id FROM actors"))
+
+    # ------------------------------------------------------------------ filtering
+    def _text_matches(self, text: str) -> list[int] | None:
+        query = fts_query(text)
+        if query is None:
+            return None
+        try:
+            return [r[0] for r in self.conn.execute(
+                "SELECT rowid FROM actors_fts WHERE actors_fts MATCH ? ORDER BY rank", (query,))]
+        except sqlite3.OperationalError:
+            return []
+
+    def _call_ids(self, name: str) -> list[int]:
+        call = self.conn.execute("SELECT id FROM calls WHERE name = ? COLLATE NOCASE", (name,)).fetchone()
+        if call is None:
+            raise UserError(f"Aucun appel à projets ne s'appelle « {name} ».")
+        return [r[0] for r in self.conn.execute("SELECT actor_id FROM call_entries WHERE call_id = ?", (call[0],))]
+
+    def _masks(self, flt: Filter) -> tuple[ActorIndex, int | None, int | None, list[int] | None]:
+        index = self.index()
+        ranked = self._text_matches(flt.text) if flt.text else None
+        text_bits = index.bits_for_ids(ranked) if ranked is not None else None
+        call_bits = index.bits_for_ids(self._call_ids(flt.call)) if flt.call else None
+        return index, text_bits, call_bits, ranked
+
+    @locked
+    def actor_ids(self, flt: Filter | None = None) -> list[int]:
+        """Ids of the matching actors: by relevance when searching text, else by name."""
+        flt = flt or Filter()
+        index, text_bits, call_bits, ranked = self._masks(flt)
+        mask = index.mask(flt, text_bits=text_bits, call_bits=call_bits)
+        return index.ordered_ids(mask, ranked)
+
+    @locked
+    def count(self, flt: Filter | None = None) -> int:
+        flt = flt or Filter()
+        index, text_bits, call_bits, _ = self._masks(flt)
+        return index.mask(flt, text_bits=text_bits, call_bits=call_bits).bit_count()
+
+    @locked
+    def total(self) -> int:
+        """Number of actors not in the trash."""
+        return self.index().base_mask(Filter()).bit_count()
+
+    @locked
+    def facet_counts(self, flt: Filter | None = None) -> dict[str, list[dict[str, Any]]]:
+        """For each facet, its values with label and count, by decreasing count.
+
+        A facet's counts apply every other facet's selection but not its own; values
+        selected in the filter are listed even when their count is 0.
+        """
+        flt = flt or Filter()
+        index, text_bits, call_bits, _ = self._masks(flt)
+        raw = index.counts(flt, text_bits=text_bits, call_bits=call_bits)
+        labels = self.facet_labels()
+        out: dict[str, list[dict[str, Any]]] = {}
+        for facet in FACETS:
+            counts = dict(raw[facet])
+            for value in flt.selection(facet):
+                counts.setdefault(value, 0)
+            names = labels.get(facet, {})
+            items = [{"value": v, "label": names.get(v, v), "count": c} for v, c in counts.items()]
+            items.sort(key=lambda item: (-item["count"], fold(item["label"])))
+            out[facet] = items
+        return out
+
+    @locked
+    def facet_labels(self) -> dict[str, dict[str, str]]:
+        """Labels of every facet's values: vocabularies, départements, EPT/EPCI names."""
+        from .geo import gazetteer
+        gaz = gazetteer()
+        labels: dict[str, dict[str, str]] = {
+            "kind": self.vocabulary("kind"),
+            "domain": self.vocabulary("domain"),
+            "activity": self.vocabulary("activity"),
+            "mgp": {"1": "Dans la Métropole", "0": "Hors Métropole"},
+            "departement": {code: f"{code} {name}" for code, name in gaz.departements().items()},
+            "ept": dict(gaz.epts()),
+            "epci": dict(gaz.epcis()),
+            "tag": {},
+        }
+        return labels
+
+    @locked
+    def describe(self, flt: Filter) -> list[str]:
+        return flt.describe(self.facet_labels())
+
+    # ------------------------------------------------------------------ actors: reading
+    @locked
+    def get_actor(self, actor_id: int) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
+        if row is None:
+            return None
+        actor = actor_to_dict(row)
+        actor["deleted_at"] = row["deleted_at"]
+        return actor
+
+    @locked
+    def actors_by_ids(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        """Actors in the order of ``ids`` (missing ids skipped)."""
+        found: dict[int, dict] = {}
+        for chunk in _chunks(list(ids), 900):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(f"SELECT * FROM actors WHERE id IN ({marks})", chunk):
+                found[row["id"]] = actor_to_dict(row)
+        return [found[i] for i in ids if i in found]
+
+    @locked
+    def actors(self, flt: Filter | None = None, *, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        ids = self.actor_ids(flt)
+        ids = ids[offset:offset + limit] if limit is not None else ids[offset:]
+        return self.actors_by_ids(ids)
+
+    def iter_actors(self, flt: Filter | None = None, chunk: int = 2000) -> Iterator[dict[str, Any]]:
+        """Stream the matching actors in order, a chunk at a time (exports)."""
+        ids = self.actor_ids(flt)
+        for part in _chunks(ids, chunk):
+            yield from self.actors_by_ids(part)
+
+    @locked
+    def all_actor_names(self) -> list[tuple[int, str]]:
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT id, name FROM actors WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE")]
+
+    @locked
+    def all_tags(self) -> dict[str, int]:
+        """Every tag with the number of (non-deleted) actors carrying it."""
+        index = self.index()
+        alive = index.base_mask(Filter())
+        return {tag: (bits & alive).bit_count() for tag, bits in sorted(index.bits["tag"].items())
+                if bits & alive}
+
+    # ------------------------------------------------------------------ actors: writing
+    def _clean_actor(self, data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
+        unknown = set(data) - set(EDITABLE_ACTOR_FIELDS) - {"id", "deleted_at", "created_at", "updated_at"}
+        if unknown:
+            raise UserError(f"Champ inconnu : « {sorted(unknown)[0]} ».")
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            if key in ("id", "created_at", "updated_at", "deleted_at"):
+                continue
+            if key in LIST_FIELDS:
+                if isinstance(value, str):
+                    value = [v.strip() for v in value.split(";")]
+                seen: list[str] = []
+                for item in value or []:
+                    item = str(item).strip()
+                    if item and item not in seen:
+                        seen.append(item)
+                value = json.dumps(seen, ensure_ascii=False)
+            elif key in BOOL_FIELDS:
+                value = 1 if value else 0
+            elif key in ("lat", "lon"):
+                value = None if value in (None, "") else float(value)
+            elif key == "founded":
+                value = None if value in (None, "") else int(value)
+            else:
+                value = "" if value is None else str(value).strip()
+            out[key] = value
+        if not partial or "name" in out:
+            if not out.get("name"):
+                raise UserError("Le nom de l'acteur est obligatoire.")
+        if not partial or "kind" in out:
+            kind = out.get("kind", "")
+            if kind not in self.vocabulary("kind", include_hidden=True):
+                raise UserError(f"Type d'acteur inconnu : « {kind} ».")
+        return out
+
+    def _derive_geography(self, values: dict[str, Any], previous: Mapping[str, Any] | None) -> None:
+        """Fill INSEE code, département, MGP, EPT/EPCI, IDF flag and a commune-precision
+        position from the gazetteer when the commune or postcode changed."""
+        from .geo import gazetteer
+        merged = {**(previous or {}), **values}
+        place_changed = previous is None or any(
+            k in values and values[k] != previous.get(k) for k in ("commune", "postcode", "insee_code"))
+        if not place_changed:
+            return
+        gaz = gazetteer()
+        commune = None
+        if merged.get("insee_code") and (previous is None or "insee_code" in values):
+            commune = gaz.by_insee(merged["insee_code"])
+        if commune is None and (merged.get("commune") or merged.get("postcode")):
+            commune = gaz.match(commune=merged.get("commune") or None, postcode=merged.get("postcode") or None)
+        if commune is None:
+            if merged.get("departement"):
+                values.setdefault("outside_idf", 0 if gaz.is_idf_departement(merged["departement"]) else 1)
+            return
+        values["insee_code"] = commune.insee
+        values["commune"] = commune.name
+        values["departement"] = commune.departement
+        values["mgp"] = 1 if commune.mgp else 0
+        values["ept"] = commune.ept or ""
+        values["epci"] = commune.epci or ""
+        values["outside_idf"] = 0
+        if not merged.get("postcode") and len(commune.postcodes) == 1:
+            values["postcode"] = commune.postcodes[0]
+        manual = merged.get("geo_precision") in ("address", "manual") and "lat" not in values
+        if not manual and ("lat" not in values or values.get("lat") is None
+                           or merged.get("geo_precision") in ("", "commune")):
+            values["lat"], values["lon"] = round(commune.lat, 6), round(commune.lon, 6)
+            values["geo_precision"] = "commune"
+
+    @locked
+    def create_actor(self, data: Mapping[str, Any], *, label: str | None = None) -> int:
+        values = self._clean_actor(data, partial=False)
+        self._derive_geography(values, None)
+        stamp = now_iso()
+        values.setdefault("status", "active")
+        values["created_at"] = data.get("created_at") or stamp
+        values["updated_at"] = data.get("updated_at") or stamp
+        if data.get("id") is not None:
+            values["id"] = int(data["id"])
+        with self.transaction(label or f"Créer « {values['name']} »"):
+            return self._insert("actors", values)
+
+    @locked
+    def update_actor(self, actor_id: int, changes: Mapping[str, Any], *, label: str | None = None) -> bool:
+        before = self.get_actor(actor_id)
+        if before is None:
+            raise UserError(f"L'acteur {actor_id} n'existe pas.")
+        values = self._clean_actor(changes, partial=True)
+        previous = self._row("actors", actor_id)
+        self._derive_geography(values, previous)
+        values = {k: v for k, v in values.items() if previous.get(k) != v}
+        if not values:
+            return False
+        values["updated_at"] = now_iso()
+        with self.transaction(label or f"Modifier « {before['name']} »"):
+            return self._update("actors", actor_id, values)
+
+    @locked
+    def bulk_update(self, ids: Sequence[int], *, set_values: Mapping[str, Any] | None = None,
+                    add: Mapping[str, Iterable[str]] | None = None,
+                    remove: Mapping[str, Iterable[str]] | None = None, label: str | None = None) -> int:
+        """Set fields, add to or remove from list fields on many actors: one undo step."""
+        set_values = self._clean_actor(set_values or {}, partial=True)
+        changed = 0
+        with self.transaction(label or f"Modification groupée de {len(ids)} acteur(s)"):
+            for actor_id in ids:
+                row = self._row("actors", actor_id)
+                if row is None:
+                    continue
+                values = dict(set_values)
+                for key, items in (add or {}).items():
+                    current = json.loads(row[key])
+                    values[key] = json.dumps(current + [i for i in items if i not in current], ensure_ascii=False)
+                for key, items in (remove or {}).items():
+                    drop = set(items)
+                    current = json.loads(values.get(key, row[key]))
+                    values[key] = json.dumps([i for i in current if i not in drop], ensure_ascii=False)
+                values = {k: v for k, v in values.items() if row.get(k) != v}
+                if values:
+                    values["updated_at"] = now_iso()
+                    self._update("actors", actor_id, values)
+                    changed += 1
+        return changed
+
+    @locked
+    def delete_actors(self, ids: Sequence[int], *, label: str | None = None) -> int:
+        """Move actors to the trash (their relations, contacts and call entries stay, hidden)."""
+        stamp = now_iso()
+        count = 0
+        names = [a["name"] for a in self.actors_by_ids(list(ids)[:1])]
+        with self.transaction(label or (f"Supprimer « {names[0]} »" if len(ids) == 1 and names
+                                        else f"Supprimer {len(ids)} acteurs")):
+            for actor_id in ids:
+                row = self._row("actors", actor_id)
+                if row and row["deleted_at"] is None:
+                    self._update("actors", actor_id, {"deleted_at": stamp})
+                    count += 1
+        return count
+
+    @locked
+    def restore_actors(self, ids: Sequence[int]) -> int:
+        count = 0
+        with self.transaction(f"Restaurer {len(ids)} acteur(s) de la corbeille"):
+            for actor_id in ids:
+                row = self._row("actors", actor_id)
+                if row and row["deleted_at"] is not None:
+                    self._update("actors", actor_id, {"deleted_at": None})
+                    count += 1
+        return count
+
+    @locked
+    def purge_actors(self, ids: Sequence[int]) -> int:
+        """Delete actors for good, with their contacts, relations, exchanges and call entries."""
+        count = 0
+        with self.transaction(f"Supprimer définitivement {len(ids)} acteur(s)") as batch:
+            for actor_id in ids:
+                if self._row("actors", actor_id) is None:
+                    continue
+                for tbl, column in (("contacts", "actor_id"), ("exchanges", "actor_id"),
+                                    ("call_entries", "actor_id"), ("relations", "source_id"),
+                                    ("relations", "target_id")):
+                    for (child,) in self.conn.execute(f"SELECT id FROM [{tbl}] WHERE {column} = ?",
+                                                      (actor_id,)).fetchall():
+                        self._delete(tbl, child)
+                self._delete("actors", actor_id)
+                batch.purged_ids.add(actor_id)
+                self.conn.execute("DELETE FROM actors_fts WHERE rowid = ?", (actor_id,))
+                count += 1
+        return count
+
+    @locked
+    def empty_trash(self) -> int:
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM actors WHERE deleted_at IS NOT NULL")]
+        return self.purge_actors(ids) if ids else 0
+
+    @locked
+    def duplicate_actor(self, actor_id: int) -> int:
+        actor = self.get_actor(actor_id)
+        if actor is None:
+            raise UserError(f"L'acteur {actor_id} n'existe pas.")
+        data = {k: v for k, v in actor.items() if k in EDITABLE_ACTOR_FIELDS}
+        data["name"] = f"{actor['name']} (copie)"
+        data["siret"] = ""
+        return self.create_actor(data, label=f"Dupliquer « {actor['name']} »")
+
+    @locked
+    def merge_actors(self, survivor_id: int, other_id: int, values: Mapping[str, Any] | None = None) -> None:
+        """Merge ``other`` into ``survivor``: chosen field values, union of list fields,
+        and the other's contacts, relations, exchanges and call entries moved over.
+        The other actor goes to the trash. One undo step."""
+        survivor, other = self.get_actor(survivor_id), self.get_actor(other_id)
+        if survivor is None or other is None or survivor_id == other_id:
+            raise UserError("Choisissez deux acteurs différents à fusionner.")
+        updates = dict(values or {})
+        for key in LIST_FIELDS:
+            if key not in updates:
+                updates[key] = survivor[key] + [v for v in other[key] if v not in survivor[key]]
+        if other["name"] not in updates["aliases"] and other["name"] != updates.get("name", survivor["name"]):
+            updates["aliases"] = updates["aliases"] + [other["name"]]
+        with self.transaction(f"Fusionner « {other['name']} » dans « {survivor['name']} »"):
+            self.update_actor(survivor_id, updates)
+            for (cid,) in self.conn.execute("SELECT id FROM contacts WHERE actor_id = ?", (other_id,)).fetchall():
+                self._update("contacts", cid, {"actor_id": survivor_id})
+            for (eid,) in self.conn.execute("SELECT id FROM exchanges WHERE actor_id = ?", (other_id,)).fetchall():
+                self._update("exchanges", eid, {"actor_id": survivor_id})
+            for entry in self.conn.execute("SELECT * FROM call_entries WHERE actor_id = ?", (other_id,)).fetchall():
+                clash = self.conn.execute("SELECT id FROM call_entries WHERE call_id = ? AND actor_id = ?",
+                                          (entry["call_id"], survivor_id)).fetchone()
+                if clash:
+                    self._delete("call_entries", entry["id"])
+                else:
+                    self._update("call_entries", entry["id"], {"actor_id": survivor_id})
+            for rel in self.conn.execute("SELECT * FROM relations WHERE source_id = ? OR target_id = ?",
+                                         (other_id, other_id)).fetchall():
+                source = survivor_id if rel["source_id"] == other_id else rel["source_id"]
+                target = survivor_id if rel["target_id"] == other_id else rel["target_id"]
+                clash = self.conn.execute(
+                    "SELECT id FROM relations WHERE source_id = ? AND type = ? AND target_id = ?",
+                    (source, rel["type"], target)).fetchone()
+                if source == target or clash:
+                    self._delete("relations", rel["id"])
+                else:
+                    self._update("relations", rel["id"], {"source_id": source, "target_id": target})
+            self._update("actors", other_id, {"deleted_at": now_iso()})
+
+    # ------------------------------------------------------------------ contacts
+    @locked
+    def contacts(self, actor_id: int | None = None, *, actor_ids: Sequence[int] | None = None,
+                 usable_only: bool = False) -> list[dict[str, Any]]:
+        where, params = [], []
+        if actor_id is not None:
+            where.append("actor_id = ?")
+            params.append(actor_id)
+        if usable_only:
+            where.append(USABLE_CONTACT_SQL)
+        sql = "SELECT * FROM contacts" + (" WHERE " + " AND ".join(where) if where else "")
+        if actor_ids is not None:
+            out = []
+            for chunk in _chunks(list(actor_ids), 900):
+                marks = ",".join("?" * len(chunk))
+                clause = (" AND " if where else " WHERE ") + f"actor_id IN ({marks})"
+                out.extend(contact_to_dict(r) for r in self.conn.execute(sql + clause, params + chunk))
+            order = {a: i for i, a in enumerate(actor_ids)}
+            out.sort(key=lambda c: (order.get(c["actor_id"], 0), fold(c["last_name"]), fold(c["first_name"])))
+            return out
+        sql += " ORDER BY last_name COLLATE NOCASE, first_name COLLATE NOCASE"
+        return [contact_to_dict(r) for r in self.conn.execute(sql, params)]
+
+    @locked
+    def get_contact(self, contact_id: int) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT * FROM contacts WHERE id = ?", (contact_id,)).fetchone()
+        return contact_to_dict(row) if row else None
+
+    def _clean_contact(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = set(data) - set(CONTACT_FIELDS) - {"id", "actor_id", "usable", "created_at", "updated_at"}
+        if unknown:
+            raise UserError(f"Champ de contact inconnu : « {sorted(unknown)[0]} ».")
+        out = {}
+        for key in CONTACT_FIELDS:
+            if key in data:
+                value = data[key]
+                out[key] = (1 if value else 0) if key == "opt_out" else ("" if value is None else str(value).strip())
+        if out.get("legal_basis", "") not in ("", *vocab.LEGAL_BASES):
+            raise UserError(f"Base légale inconnue : « {out['legal_basis']} ».")
+        return out
+
+    @locked
+    def add_contact(self, actor_id: int, data: Mapping[str, Any]) -> int:
+        if self._row("actors", actor_id) is None:
+            raise UserError(f"L'acteur {actor_id} n'existe pas.")
+        values = self._clean_contact(data)
+        if not (values.get("last_name") or values.get("first_name") or values.get("email")):
+            raise UserError("Un contact doit avoir au moins un nom ou un e-mail.")
+        stamp = now_iso()
+        values.update(actor_id=actor_id, created_at=stamp, updated_at=stamp)
+        name = f"{values.get('first_name', '')} {values.get('last_name', '')}".strip() or values.get("email", "")
+        with self.transaction(f"Ajouter le contact « {name} »"):
+            return self._insert("contacts", values)
+
+    @locked
+    def update_contact(self, contact_id: int, changes: Mapping[str, Any]) -> bool:
+        before = self._row("contacts", contact_id)
+        if before is None:
+            raise UserError("Ce contact n'existe plus.")
+        values = self._clean_contact(changes)
+        if "actor_id" in changes:
+            values["actor_id"] = int(changes["actor_id"])
+        values = {k: v for k, v in values.items() if before.get(k) != v}
+        if not values:
+            return False
+        values["updated_at"] = now_iso()
+        with self.transaction(f"Modifier le contact « {before['first_name']} {before['last_name']} »".replace("  ", " ")):
+            return self._update("contacts", contact_id, values)
+
+    @locked
+    def delete_contact(self, contact_id: int) -> None:
+        before = self._row("contacts", contact_id)
+        if before is None:
+            return
+        with self.transaction(f"Supprimer le contact « {before['first_name']} {before['last_name']} »"):
+            self._delete("contacts", contact_id)
+
+    # ------------------------------------------------------------------ relations
+    @locked
+    def relations(self, actor_ids: Sequence[int] | None = None, *, include_deleted: bool = False) -> list[dict]:
+        """Relations between actors (both ends in ``actor_ids`` when given)."""
+        sql = ("SELECT r.* FROM relations r JOIN actors s ON s.id = r.source_id "
+               "JOIN actors t ON t.id = r.target_id")
+        if not include_deleted:
+            sql += " WHERE s.deleted_at IS NULL AND t.deleted_at IS NULL"
+        rows = [dict(r) for r in self.conn.execute(sql + " ORDER BY r.id")]
+        if actor_ids is not None:
+            keep = set(actor_ids)
+            rows = [r for r in rows if r["source_id"] in keep and r["target_id"] in keep]
+        return rows
+
+    @locked
+    def relations_of(self, actor_id: int) -> list[dict[str, Any]]:
+        """Relations of one actor seen from it: type, direction, the other actor, French label."""
+        out = []
+        for row in self.conn.execute(
+                "SELECT r.id, r.type, r.note, r.source_id, r.target_id, o.id AS other_id, o.name AS other_name, "
+                "o.deleted_at AS other_deleted, CASE WHEN r.source_id = ? THEN 'out' ELSE 'in' END AS direction "
+                "FROM relations r JOIN actors o ON o.id = CASE WHEN r.source_id = ? THEN r.target_id ELSE r.source_id END "
+                "WHERE r.source_id = ? OR r.target_id = ? ORDER BY r.type, o.name COLLATE NOCASE",
+                (actor_id,) * 4):
+            if row["other_deleted"]:
+                continue
+            labels = vocab.RELATION_TYPES[row["type"]]
+            out.append({"id": row["id"], "type": row["type"], "direction": row["direction"],
+                        "other_id": row["other_id"], "other_name": row["other_name"], "note": row["note"],
+                        "label": labels[0] if row["direction"] == "out" else labels[1]})
+        return out
+
+    @locked
+    def add_relation(self, source_id: int, rel_type: str, target_id: int, note: str = "") -> int:
+        if rel_type not in vocab.RELATION_TYPES:
+            raise UserError(f"Type de relation inconnu : « {rel_type} ».")
+        if source_id == target_id:
+            raise UserError("Un acteur ne peut pas être en relation avec lui-même.")
+        source, target = self._row("actors", source_id), self._row("actors", target_id)
+        if source is None or target is None:
+            raise UserError("Les deux acteurs de la relation doivent exister.")
+        exists = self.conn.execute("SELECT id FROM relations WHERE source_id = ? AND type = ? AND target_id = ?",
+                                   (source_id, rel_type, target_id)).fetchone()
+        if exists:
+            raise UserError("Cette relation existe déjà.")
+        label = vocab.RELATION_TYPES[rel_type][0]
+        with self.transaction(f"Relation : « {source['name']} » {label} « {target['name']} »"):
+            return self._insert("relations", {"source_id": source_id, "type": rel_type, "target_id": target_id,
+                                              "note": note or "", "created_at": now_iso()})
+
+    @locked
+    def delete_relation(self, relation_id: int) -> None:
+        if self._row("relations", relation_id) is None:
+            return
+        with self.transaction("Supprimer une relation"):
+            self._delete("relations", relation_id)
+
+    # ------------------------------------------------------------------ exchanges (Suivi)
+    @locked
+    def exchanges(self, actor_id: int) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute(
+            "SELECT * FROM exchanges WHERE actor_id = ? ORDER BY date DESC, id DESC", (actor_id,))]
+
+    @locked
+    def add_exchange(self, actor_id: int, *, date: str, kind: str, text: str, author: str | None = None) -> int:
+        if kind not in vocab.EXCHANGE_KINDS:
+            raise UserError(f"Type d'échange inconnu : « {kind} ».")
+        try:
+            datetime.fromisoformat(date)
+        except (TypeError, ValueError) as exc:
+            raise UserError(f"Date d'échange invalide : « {date} » (attendu AAAA-MM-JJ).") from exc
+        if self._row("actors", actor_id) is None:
+            raise UserError(f"L'acteur {actor_id} n'existe pas.")
+        with self.transaction(f"Ajouter un échange ({vocab.EXCHANGE_KINDS[kind]})"):
+            return self._insert("exchanges", {"actor_id": actor_id, "date": date, "kind": kind,
+                                              "author": author if author is not None else os_user(),
+                                              "text": text or "", "created_at": now_iso()})
+
+    @locked
+    def delete_exchange(self, exchange_id: int) -> None:
+        if self._row("exchanges", exchange_id) is None:
+            return
+        with self.transaction("Supprimer un échange"):
+            self._delete("exchanges", exchange_id)
+
+    # ------------------------------------------------------------------ vocabularies
+    @locked
+    def vocab_entries(self, name: str, *, include_hidden: bool = True) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM vocabulary WHERE vocab = ?" + ("" if include_hidden else " AND hidden = 0")
+        return [dict(r) for r in self.conn.execute(sql + " ORDER BY position, label", (name,))]
+
+    @locked
+    def vocabulary(self, name: str, *, include_hidden: bool = True) -> dict[str, str]:
+        return {e["slug"]: e["label"] for e in self.vocab_entries(name, include_hidden=include_hidden)}
+
+    @locked
+    def kind_colors(self) -> dict[str, str]:
+        return {e["slug"]: e["color"] or "#777777" for e in self.vocab_entries("kind")}
+
+    @locked
+    def kinds(self) -> dict[str, tuple[str, str]]:
+        """{slug: (label, colour)} — what the map and dashboard take."""
+        return {e["slug"]: (e["label"], e["color"] or "#777777") for e in self.vocab_entries("kind")}
+
+    @locked
+    def set_vocab_entry(self, name: str, slug: str, *, label: str | None = None, hidden: bool | None = None,
+                        color: str | None = None) -> None:
+        row = self.conn.execute("SELECT * FROM vocabulary WHERE vocab = ? AND slug = ?", (name, slug)).fetchone()
+        if row is None:
+            raise UserError(f"Valeur de vocabulaire inconnue : « {slug} ».")
+        changes: dict[str, Any] = {}
+        if label is not None:
+            label = label.strip()
+            if not label:
+                raise UserError("Le libellé ne peut pas être vide.")
+            changes["label"] = label
+        if hidden is not None:
+            changes["hidden"] = 1 if hidden else 0
+        if color is not None:
+            changes["color"] = color
+        with self.transaction(f"Modifier le vocabulaire « {row['label']} »"):
+            self._update("vocabulary", row["id"], changes)
+
+    @locked
+    def add_vocab_entry(self, name: str, label: str, slug: str | None = None, color: str = "") -> str:
+        if name not in vocab.VOCABULARIES:
+            raise UserError(f"Vocabulaire inconnu : « {name} ».")
+        label = label.strip()
+        if not label:
+            raise UserError("Le libellé ne peut pas être vide.")
+        slug = slug or fold(label).replace(" ", "_")
+        if self.conn.execute("SELECT 1 FROM vocabulary WHERE vocab = ? AND slug = ?", (name, slug)).fetchone():
+            raise UserError(f"La valeur « {label} » existe déjà.")
+        position = self.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM vocabulary WHERE vocab = ?",
+                                     (name,)).fetchone()[0]
+        with self.transaction(f"Ajouter « {label} » au vocabulaire"):
+            self._insert("vocabulary", {"vocab": name, "slug": slug, "label": label, "color": color,
+                                        "position": position})
+        return slug
+
+    @locked
+    def rename_tag(self, old: str, new: str) -> int:
+        """Rename a tag on every actor (merging it into ``new`` when that tag exists)."""
+        new = new.strip()
+        if not new:
+            raise UserError("Le nom de l'étiquette ne peut pas être vide.")
+        count = 0
+        with self.transaction(f"Renommer l'étiquette « {old} » en « {new} »"):
+            for row in self.conn.execute(
+                    "SELECT id, tags FROM actors WHERE EXISTS (SELECT 1 FROM json_each(actors.tags) WHERE value = ?)",
+                    (old,)).fetchall():
+                tags = json.loads(row["tags"])
+                tags = list(dict.fromkeys(new if t == old else t for t in tags))
+                self._update("actors", row["id"], {"tags": json.dumps(tags, ensure_ascii=False),
+                                                   "updated_at": now_iso()})
+                count += 1
+        return count
+
+    # ------------------------------------------------------------------ saved views
+    @locked
+    def saved_views(self) -> list[dict[str, Any]]:
+        return [{"id": r["id"], "name": r["name"], "filter": Filter.from_json(r["filter"])}
+                for r in self.conn.execute("SELECT * FROM saved_views ORDER BY name COLLATE NOCASE")]
+
+    @locked
+    def save_view(self, name: str, flt: Filter) -> int:
+        name = name.strip()
+        if not name:
+            raise UserError("Donnez un nom à la vue.")
+        existing = self.conn.execute("SELECT id FROM saved_views WHERE name = ? COLLATE NOCASE", (name,)).fetchone()
+        with self.transaction(f"Enregistrer la vue « {name} »"):
+            if existing:
+                self._update("saved_views", existing[0], {"filter": flt.to_json(), "updated_at": now_iso()})
+                return existing[0]
+            stamp = now_iso()
+            return self._insert("saved_views", {"name": name, "filter": flt.to_json(),
+                                                "created_at": stamp, "updated_at": stamp})
+
+    @locked
+    def rename_view(self, view_id: int, name: str) -> None:
+        name = name.strip()
+        if not name:
+            raise UserError("Donnez un nom à la vue.")
+        clash = self.conn.execute("SELECT id FROM saved_views WHERE name = ? COLLATE NOCASE AND id <> ?",
+                                  (name, view_id)).fetchone()
+        if clash:
+            raise UserError(f"Une vue s'appelle déjà « {name} ».")
+        with self.transaction(f"Renommer la vue en « {name} »"):
+            self._update("saved_views", view_id, {"name": name, "updated_at": now_iso()})
+
+    @locked
+    def delete_view(self, view_id: int) -> None:
+        with self.transaction("Supprimer une vue"):
+            self._delete("saved_views", view_id)
+
+    # ------------------------------------------------------------------ history / undo
+    @locked
+    def undo_label(self) -> str | None:
+        row = self.conn.execute("SELECT label FROM history_batches WHERE undone = 0 ORDER BY id DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
+    @locked
+    def redo_label(self) -> str | None:
+        row = self.conn.execute("SELECT label FROM history_batches WHERE undone = 1 ORDER BY id LIMIT 1").fetchone()
+        return row[0] if row else None
+
+    @locked
+    def undo(self) -> str | None:
+        """Undo the last action; returns its label, or None when there is nothing to undo."""
+        row = self.conn.execute("SELECT id, label FROM history_batches WHERE undone = 0 ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        self._replay(row["id"], backwards=True)
+        return row["label"]
+
+    @locked
+    def redo(self) -> str | None:
+        row = self.conn.execute("SELECT id, label FROM history_batches WHERE undone = 1 ORDER BY id LIMIT 1").fetchone()
+        if row is None:
+            return None
+        self._replay(row["id"], backwards=False)
+        return row["label"]
+
+    def _replay(self, batch_id: int, *, backwards: bool) -> None:
+        changes = self.conn.execute("SELECT * FROM history_changes WHERE batch_id = ? ORDER BY id"
+                                    + (" DESC" if backwards else ""), (batch_id,)).fetchall()
+        label = self.conn.execute("SELECT label FROM history_batches WHERE id = ?", (batch_id,)).fetchone()[0]
+        with self._without_history(), self.transaction(("Annuler " if backwards else "Rétablir ") + label) as batch:
+            # Deferring foreign keys lets rows come back in any order within the batch.
+            self.conn.execute("PRAGMA defer_foreign_keys = ON")
+            for change in changes:
+                before = json.loads(change["before"]) if change["before"] else None
+                after = json.loads(change["after"]) if change["after"] else None
+                target = before if backwards else after
+                tbl, row_id = change["tbl"], change["row_id"]
+                if tbl not in HISTORY_TABLES:
+                    continue
+                if target is None:
+                    self._delete(tbl, row_id)
+                elif self._row(tbl, row_id) is None:
+                    self.db[tbl].insert(target)
+                    self._record(tbl, row_id, "insert", None, target)
+                else:
+                    self._update(tbl, row_id, {k: v for k, v in target.items() if k != "id"})
+                if tbl == "actors" and target is None:
+                    batch.purged_ids.add(row_id)
+                    self.conn.execute("DELETE FROM actors_fts WHERE rowid = ?", (row_id,))
+            self.conn.execute("UPDATE history_batches SET undone = ? WHERE id = ?", (1 if backwards else 0, batch_id))
+
+    @locked
+    def history(self, *, actor_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        """History entries, newest first: when, who, what, and the fields that changed."""
+        if actor_id is None:
+            rows = self.conn.execute("SELECT * FROM history_batches ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+            return [dict(r) for r in rows]
+        out = []
+        for row in self.conn.execute(
+                "SELECT b.id AS batch_id, b.at, b.user, b.label, b.undone, c.action, c.before, c.after, c.tbl "
+                "FROM history_changes c JOIN history_batches b ON b.id = c.batch_id "
+                "WHERE (c.tbl = 'actors' AND c.row_id = ?) OR (c.tbl IN ('contacts', 'exchanges', 'call_entries') "
+                "AND (json_extract(c.before, '$.actor_id') = ? OR json_extract(c.after, '$.actor_id') = ?)) "
+                "OR (c.tbl = 'relations' AND (json_extract(coalesce(c.after, c.before), '$.source_id') = ? "
+                "OR json_extract(coalesce(c.after, c.before), '$.target_id') = ?)) "
+                "ORDER BY c.id DESC LIMIT ?", (actor_id,) * 5 + (limit,)):
+            before = json.loads(row["before"]) if row["before"] else {}
+            after = json.loads(row["after"]) if row["after"] else {}
+            fields = sorted(k for k in set(before) | set(after)
+                            if before.get(k) != after.get(k) and k not in ("updated_at", "created_at", "id"))
+            out.append({"batch_id": row["batch_id"], "at": row["at"], "user": row["user"], "label": row["label"],
+                        "undone": bool(row["undone"]), "table": row["tbl"], "action": row["action"],
+                        "fields": fields, "before": before, "after": after})
+        return out
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
