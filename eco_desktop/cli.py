@@ -1,0 +1,156 @@
+"""The ``eco-desktop`` command: a thin layer over the core.
+
+Without a subcommand it opens the window. Each subcommand lives in
+``eco_desktop/commands/<name>.py`` with ``register(subparsers, parents)``; its
+handler receives the parsed arguments and returns an exit code. Exit 0 success,
+1 error (a French sentence on stderr), 2 usage error; never a traceback (those go
+to the log file).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import re
+import sys
+from typing import Sequence
+
+from . import __version__, commands
+from .errors import UserError
+from .filter import Filter
+from .logs import log_path, setup_logging
+
+log = logging.getLogger(__name__)
+
+_ARGPARSE_FR = [
+    (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
+    (r"unrecognized arguments: (.*)", r"arguments non reconnus : \1"),
+    (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)", r"argument \1 : choix invalide \2 (possibles : \3)"),
+    (r"argument (\S+): expected one argument", r"argument \1 : une valeur est attendue"),
+    (r"argument (\S+): invalid (\w+) value: (.*)", r"argument \1 : valeur invalide \3"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"argument \1 : incompatible avec \2"),
+]
+
+
+class FrenchArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # noqa: D401 - argparse API
+        for pattern, replacement in _ARGPARSE_FR:
+            message = re.sub(pattern, replacement, message)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur d'utilisation : {message}\n")
+
+
+class UsageError(UserError):
+    """A wrong option value: exit code 2."""
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH", help="fichier catalogue (.sqlite) à utiliser")
+
+
+def db_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    add_db_option(parent)
+    return parent
+
+
+def filter_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("filtres (plusieurs valeurs d'une option : OU ; options différentes : ET)")
+    group.add_argument("--search", metavar="TEXTE", default="", help="recherche plein texte (préfixes, sans accents)")
+    for option, help_text in (("kind", "type d'acteur (slug)"), ("domain", "domaine (slug)"),
+                              ("activity", "activité (slug)"), ("departement", "département (NN)"),
+                              ("ept", "établissement public territorial (code)"),
+                              ("epci", "intercommunalité (SIREN)"), ("tag", "étiquette")):
+        group.add_argument(f"--{option}", action="append", default=[], metavar="VALEUR", help=help_text)
+    mgp = group.add_mutually_exclusive_group()
+    mgp.add_argument("--mgp", dest="mgp", action="store_const", const=True, default=None,
+                     help="dans la Métropole du Grand Paris")
+    mgp.add_argument("--no-mgp", dest="mgp", action="store_const", const=False, help="hors Métropole")
+    group.add_argument("--has-contact", action="store_true", help="avec au moins un contact utilisable")
+    group.add_argument("--call", metavar="NOM", default="", help="présélectionnés dans cet appel à projets")
+    group.add_argument("--include-deleted", action="store_true", help="inclure la corbeille")
+    return parent
+
+
+def filter_from_args(args: argparse.Namespace, catalogue=None) -> Filter:
+    """Build the Filter from FILTERS options, checking slugs against the catalogue."""
+    flt = Filter(text=args.search or "", kinds=tuple(args.kind), domains=tuple(args.domain),
+                 activities=tuple(args.activity), departements=tuple(args.departement),
+                 mgp=args.mgp, epts=tuple(args.ept), epcis=tuple(args.epci), tags=tuple(args.tag),
+                 has_contact=args.has_contact, call=args.call or "", include_deleted=args.include_deleted)
+    if catalogue is not None:
+        for option, name, values in (("--kind", "kind", flt.kinds), ("--domain", "domain", flt.domains),
+                                     ("--activity", "activity", flt.activities)):
+            known = catalogue.vocabulary(name)
+            resolved = []
+            for value in values:
+                slug = _resolve_slug(value, known)
+                if slug is None:
+                    raise UsageError(f"Valeur inconnue pour {option} : « {value} ». "
+                                     f"Valeurs possibles : {', '.join(known)}.")
+                resolved.append(slug)
+            flt = flt.with_selection(name, resolved)
+    return flt
+
+
+def _resolve_slug(value: str, known: dict[str, str]) -> str | None:
+    from .text import fold
+    if value in known:
+        return value
+    for slug, label in known.items():
+        if fold(label) == fold(value) or fold(slug) == fold(value):
+            return slug
+    return None
+
+
+def open_from_args(args: argparse.Namespace, *, read_only: bool = False):
+    from .opening import open_catalogue
+    return open_catalogue(getattr(args, "db", None), read_only=read_only)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = FrenchArgumentParser(
+        prog="eco-desktop",
+        description="Catalogue de l'écosystème des biothérapies et de la bioproduction en Île-de-France. "
+                    "Sans sous-commande : ouvre la fenêtre.")
+    parser.add_argument("--version", action="version", version=f"eco-desktop {__version__}")
+    add_db_option(parser)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchArgumentParser)
+    parents = {"db": db_parent(), "filters": filter_parent()}
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        module.register(subparsers, parents)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    setup_logging()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from .ui.app import run_app
+            return run_app(db=args.db)
+        return int(args.handler(args) or 0)
+    except UsageError as exc:
+        print(f"eco-desktop : {exc}", file=sys.stderr)
+        return 2
+    except UserError as exc:
+        print(f"eco-desktop : {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("eco-desktop : interrompu.", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except Exception:  # the unexpected: traceback to the log, a sentence to the user
+        log.exception("unexpected error in %s", args.command)
+        print("eco-desktop : erreur inattendue. Le détail technique est dans le journal : "
+              f"{log_path()}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

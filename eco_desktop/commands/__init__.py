@@ -1,0 +1,1 @@
+"""Subcommands of the ``eco-desktop`` CLI, one module each (see eco_desktop.cli)."""

@@ -1,0 +1,48 @@
+"""eco-desktop list [FILTERS] [--format table|csv|json]"""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+from ..cli import filter_from_args, open_from_args
+from ..store import ACTOR_FIELDS
+
+
+def register(subparsers, parents) -> None:
+    parser = subparsers.add_parser("list", parents=[parents["db"], parents["filters"]],
+                                   help="lister les acteurs (filtrés)")
+    parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    with open_from_args(args, read_only=True) as catalogue:
+        flt = filter_from_args(args, catalogue)
+        actors = list(catalogue.iter_actors(flt))
+        if args.format == "json":
+            json.dump(actors, sys.stdout, ensure_ascii=False, indent=1)
+            sys.stdout.write("\n")
+        elif args.format == "csv":
+            writer = csv.DictWriter(sys.stdout, fieldnames=ACTOR_FIELDS, lineterminator="\n")
+            writer.writeheader()
+            for actor in actors:
+                writer.writerow({k: ("|".join(v) if isinstance(v, list) else v) for k, v in actor.items()})
+        else:
+            kinds = catalogue.vocabulary("kind")
+            rows = [(str(a["id"]), a["name"], kinds.get(a["kind"], a["kind"]), a["commune"], a["departement"])
+                    for a in actors]
+            print_table(("Id", "Nom", "Type", "Commune", "Dép."), rows)
+            print(f"{len(actors)} acteur(s) sur {catalogue.total()}.")
+    return 0
+
+
+def print_table(headers, rows, *, max_width: int = 48) -> None:
+    def cut(text: str) -> str:
+        return text if len(text) <= max_width else text[:max_width - 1] + "…"
+    rows = [tuple(cut(c) for c in row) for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
