@@ -129,12 +129,12 @@ class ActorIndex:
             self.ids.append(actor_id)
             self.pos[actor_id] = position
             self.entries.append(None)
-            self.present |= 1 << position
         else:
             self._clear(position)
         entry = self._entry(row)
         self.entries[position] = entry
         bit = 1 << position
+        self.present |= bit  # also when the id comes back after remove() (undo of a purge)
         for facet, values in entry.values.items():
             table = self.bits[facet]
             for value in values:
