@@ -1,0 +1,106 @@
+"""The Filter value object: JSON round trip, French description, facet helpers."""
+from __future__ import annotations
+
+import pytest
+
+from eco_desktop.errors import UserError
+from eco_desktop.filter import FACETS, Filter
+
+FULL = Filter(text="thér gén", kinds=("biotech", "pharma"), domains=("gene_therapy",),
+              activities=("research",), departements=("91", "75"), mgp=False, epts=("200057990",),
+              epcis=("200059228",), tags=("saclay",), has_contact=True, call="AAP 2024",
+              include_deleted=True, ids=(3, 1, 2))
+
+
+@pytest.mark.parametrize("flt", [Filter(), FULL, Filter(mgp=True), Filter(only_deleted=True), Filter(ids=())])
+def test_json_round_trip(flt):
+    assert Filter.from_json(flt.to_json()) == flt
+    assert Filter.from_dict(flt.to_dict()) == flt
+
+
+def test_to_dict_keeps_only_non_defaults():
+    assert Filter().to_dict() == {}
+    assert Filter().to_json() == "{}"
+    assert Filter(kinds=("biotech",), mgp=False).to_dict() == {"kinds": ["biotech"], "mgp": False}
+    assert Filter(ids=()).to_dict() == {"ids": []}
+
+
+def test_lists_become_tuples_without_duplicates():
+    flt = Filter(kinds=["biotech", "biotech", "pharma"], ids=["3", 4])
+    assert flt.kinds == ("biotech", "pharma")
+    assert flt.ids == (3, 4)
+    assert hash(flt) == hash(Filter(kinds=("biotech", "pharma"), ids=(3, 4)))
+
+
+@pytest.mark.parametrize("text", ["{", "[1, 2]", '{"colour": "red"}'])
+def test_unreadable_json_is_a_user_error(text):
+    with pytest.raises(UserError, match="Filtre enregistré illisible"):
+        Filter.from_json(text)
+
+
+def test_from_empty():
+    assert Filter.from_json("") == Filter()
+    assert Filter.from_json(None) == Filter()
+    assert Filter.from_dict(None) == Filter()
+
+
+def test_describe_in_french():
+    assert Filter().describe() == ["Tous les acteurs"]
+    lines = FULL.describe({"kind": {"biotech": "Entreprise de biothérapie", "pharma": "Grand laboratoire"},
+                           "ept": {"200057990": "Grand-Orly Seine Bièvre"}})
+    assert lines == [
+        "Recherche : « thér gén »",
+        "Type : « Entreprise de biothérapie » ou « Grand laboratoire »",
+        "Domaine : « gene_therapy »",
+        "Activité : « research »",
+        "Département : « 91 Essonne » ou « 75 Paris »",
+        "Hors de la Métropole du Grand Paris",
+        "Territoire (EPT) : « Grand-Orly Seine Bièvre »",
+        "Intercommunalité : « 200059228 »",
+        "Étiquette : « saclay »",
+        "Avec au moins un contact utilisable (base légale, sans opposition)",
+        "Présélectionnés dans l'appel à projets « AAP 2024 »",
+        "Sélection manuelle de 3 acteur(s)",
+        "Y compris les acteurs dans la corbeille",
+    ]
+    assert Filter(mgp=True).describe() == ["Dans la Métropole du Grand Paris"]
+    assert Filter(only_deleted=True).describe() == ["Acteurs dans la corbeille"]
+
+
+def test_describe_with_catalogue_labels(catalogue):
+    lines = catalogue.describe(Filter(domains=("gene_therapy",), departements=("91",)))
+    assert lines == ["Domaine : « Thérapie génique »", "Département : « 91 Essonne »"]
+
+
+def test_selection_and_with_selection():
+    flt = Filter()
+    for facet, field in FACETS.items():
+        if facet == "mgp":
+            continue
+        changed = flt.with_selection(facet, ["a", "b", "a"])
+        assert getattr(changed, field) == ("a", "b")
+        assert changed.selection(facet) == ("a", "b")
+        assert changed.without(facet) == flt
+    assert flt.selection("mgp") == ()
+    assert flt.with_selection("mgp", ["1"]).mgp is True
+    assert flt.with_selection("mgp", ["0"]).mgp is False
+    assert flt.with_selection("mgp", ["0", "1"]).mgp is None     # both ticked = no restriction
+    assert flt.with_selection("mgp", []).mgp is None
+    assert Filter(mgp=False).selection("mgp") == ("0",)
+
+
+def test_toggled():
+    flt = Filter(kinds=("biotech",))
+    assert flt.toggled("kind", "pharma").kinds == ("biotech", "pharma")
+    assert flt.toggled("kind", "biotech").kinds == ()
+    assert flt.toggled("kind", "biotech").is_empty()
+    assert Filter().toggled("mgp", "1").mgp is True
+    assert Filter(mgp=True).toggled("mgp", "1").mgp is None
+    assert Filter(mgp=True).toggled("mgp", "0").mgp is None
+    assert flt == Filter(kinds=("biotech",))                    # immutable
+
+
+def test_cleared_keeps_the_trash_view():
+    assert FULL.cleared() == Filter(include_deleted=True)
+    assert Filter(only_deleted=True, kinds=("x",)).cleared() == Filter(only_deleted=True)
+    assert Filter(text="x").cleared().is_empty()

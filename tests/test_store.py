@@ -1,0 +1,439 @@
+"""The Catalogue API: CRUD, derived geography, trash, history and undo/redo."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from eco_desktop.errors import ReadOnlyCatalogue, UserError
+from eco_desktop.filter import Filter
+from eco_desktop.store import ACTOR_FIELDS, Catalogue
+
+CELLECTIS, GENOPOLE = 15, 20
+
+
+def _snapshot(cat: Catalogue) -> dict[str, list[dict]]:
+    """Every data table's rows (what undo must restore exactly)."""
+    out = {}
+    for tbl in ("actors", "contacts", "relations", "exchanges", "vocabulary", "saved_views"):
+        out[tbl] = [dict(r) for r in cat.conn.execute(f"SELECT * FROM [{tbl}] ORDER BY id")]
+    return out
+
+
+def _new_actor(cat: Catalogue, **fields) -> int:
+    return cat.create_actor({"name": "Exemple Bio", "kind": "biotech", **fields})
+
+
+# ---------------------------------------------------------------- actors
+def test_create_and_read_actor(empty_catalogue):
+    cat = empty_catalogue
+    actor_id = _new_actor(cat, aliases="Ex; Exemple ;Ex", domains=["gene_therapy"], tags=["a", "b"],
+                          description="Thérapie génique", founded="2015", website="https://ex.fr")
+    actor = cat.get_actor(actor_id)
+    assert set(ACTOR_FIELDS) <= set(actor)
+    assert actor["name"] == "Exemple Bio"
+    assert actor["aliases"] == ["Ex", "Exemple"]          # split, stripped, de-duplicated
+    assert actor["domains"] == ["gene_therapy"]
+    assert actor["tags"] == ["a", "b"]
+    assert actor["founded"] == 2015
+    assert actor["mgp"] is False and actor["outside_idf"] is False
+    assert actor["status"] == "active"
+    assert actor["created_at"] and actor["updated_at"]
+    assert actor["deleted_at"] is None
+    assert cat.total() == 1
+    assert cat.actor_ids() == [actor_id]
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"name": "", "kind": "biotech"}, "nom"),
+    ({"name": "X", "kind": "nope"}, "Type d'acteur inconnu"),
+    ({"name": "X", "kind": "biotech", "colour": "red"}, "Champ inconnu"),
+])
+def test_create_actor_refuses_bad_data(empty_catalogue, data, message):
+    with pytest.raises(UserError, match=message):
+        empty_catalogue.create_actor(data)
+    assert empty_catalogue.total() == 0
+
+
+def test_update_actor(catalogue):
+    assert catalogue.update_actor(CELLECTIS, {"description": "Nouvelle description", "tags": ["x"]})
+    actor = catalogue.get_actor(CELLECTIS)
+    assert actor["description"] == "Nouvelle description"
+    assert actor["tags"] == ["x"]
+    # no change: nothing written, no history entry
+    batches = len(catalogue.history())
+    assert catalogue.update_actor(CELLECTIS, {"description": "Nouvelle description"}) is False
+    assert len(catalogue.history()) == batches
+    with pytest.raises(UserError):
+        catalogue.update_actor(99999, {"name": "X"})
+
+
+def test_derived_geography_evry(empty_catalogue):
+    actor = empty_catalogue.get_actor(_new_actor(empty_catalogue, commune="EVRY COURCOURONNES"))
+    assert actor["insee_code"] == "91228"
+    assert actor["commune"] == "Évry-Courcouronnes"
+    assert actor["departement"] == "91"
+    assert actor["epci"] == "200059228"
+    assert actor["mgp"] is False
+    assert actor["outside_idf"] is False
+    assert actor["geo_precision"] == "commune"
+    assert actor["lat"] == pytest.approx(48.627, abs=0.01)
+    assert actor["lon"] == pytest.approx(2.430, abs=0.01)
+
+
+def test_derived_geography_paris_arrondissement(empty_catalogue):
+    actor = empty_catalogue.get_actor(_new_actor(empty_catalogue, commune="PARIS", postcode="75013"))
+    assert actor["insee_code"] == "75113"
+    assert actor["departement"] == "75"
+    assert actor["mgp"] is True
+    assert actor["geo_precision"] == "commune"
+    assert actor["lat"] is not None and actor["lon"] is not None
+
+
+def test_geography_follows_a_commune_change(catalogue):
+    catalogue.update_actor(CELLECTIS, {"commune": "Gif sur Yvette", "postcode": ""})
+    actor = catalogue.get_actor(CELLECTIS)
+    assert actor["insee_code"] == "91272"
+    assert actor["departement"] == "91"
+    assert actor["mgp"] is False
+
+
+def test_duplicate_actor(catalogue):
+    copy_id = catalogue.duplicate_actor(CELLECTIS)
+    copy = catalogue.get_actor(copy_id)
+    assert copy["name"] == "Cellectis (copie)"
+    assert copy["kind"] == catalogue.get_actor(CELLECTIS)["kind"]
+
+
+# ---------------------------------------------------------------- contacts, relations, exchanges
+def test_contact_crud(catalogue):
+    cid = catalogue.add_contact(CELLECTIS, {"first_name": "Marie", "last_name": "Curie",
+                                            "email": "marie@exemple.fr", "legal_basis": "consent"})
+    contact = catalogue.get_contact(cid)
+    assert contact["actor_id"] == CELLECTIS and contact["usable"] is True and contact["opt_out"] is False
+    assert [c["id"] for c in catalogue.contacts(CELLECTIS)] == [cid]
+    assert catalogue.update_contact(cid, {"opt_out": True})
+    assert catalogue.get_contact(cid)["usable"] is False
+    assert catalogue.contacts(CELLECTIS, usable_only=True) == []
+    catalogue.delete_contact(cid)
+    assert catalogue.get_contact(cid) is None
+    with pytest.raises(UserError):
+        catalogue.add_contact(CELLECTIS, {"role": "sans nom"})
+    with pytest.raises(UserError):
+        catalogue.add_contact(CELLECTIS, {"last_name": "X", "legal_basis": "whim"})
+    with pytest.raises(UserError):
+        catalogue.add_contact(99999, {"last_name": "X"})
+
+
+def test_relation_crud(catalogue):
+    rid = catalogue.add_relation(CELLECTIS, "partner_of", GENOPOLE, "note")
+    seen = {r["id"]: r for r in catalogue.relations_of(CELLECTIS)}
+    assert seen[rid]["direction"] == "out" and seen[rid]["other_id"] == GENOPOLE
+    assert seen[rid]["other_name"] == "Genopole"
+    back = {r["id"]: r for r in catalogue.relations_of(GENOPOLE)}
+    assert back[rid]["direction"] == "in" and back[rid]["other_id"] == CELLECTIS
+    with pytest.raises(UserError, match="existe déjà"):
+        catalogue.add_relation(CELLECTIS, "partner_of", GENOPOLE)
+    with pytest.raises(UserError):
+        catalogue.add_relation(CELLECTIS, "friend_of", GENOPOLE)
+    with pytest.raises(UserError):
+        catalogue.add_relation(CELLECTIS, "partner_of", CELLECTIS)
+    with pytest.raises(UserError):
+        catalogue.add_relation(CELLECTIS, "partner_of", 99999)
+    catalogue.delete_relation(rid)
+    assert rid not in {r["id"] for r in catalogue.relations()}
+
+
+def test_exchange_crud(catalogue):
+    eid = catalogue.add_exchange(CELLECTIS, date="2024-03-01", kind="meeting", text="Visite", author="moi")
+    later = catalogue.add_exchange(CELLECTIS, date="2024-05-01", kind="email", text="Suite")
+    assert [e["id"] for e in catalogue.exchanges(CELLECTIS)] == [later, eid]   # newest first
+    assert catalogue.exchanges(CELLECTIS)[1]["author"] == "moi"
+    with pytest.raises(UserError):
+        catalogue.add_exchange(CELLECTIS, date="01/03/2024", kind="meeting", text="")
+    with pytest.raises(UserError):
+        catalogue.add_exchange(CELLECTIS, date="2024-03-01", kind="telepathy", text="")
+    catalogue.delete_exchange(eid)
+    assert [e["id"] for e in catalogue.exchanges(CELLECTIS)] == [later]
+
+
+def test_saved_views(catalogue):
+    flt = Filter(kinds=("biotech",), text="gen")
+    vid = catalogue.save_view("Biotechs", flt)
+    assert catalogue.saved_views() == [{"id": vid, "name": "Biotechs", "filter": flt}]
+    # same name (any case) overwrites
+    assert catalogue.save_view("biotechs", Filter(mgp=True)) == vid
+    assert catalogue.saved_views()[0]["filter"] == Filter(mgp=True)
+    other = catalogue.save_view("Autre", Filter())
+    with pytest.raises(UserError):
+        catalogue.rename_view(other, "BIOTECHS")
+    catalogue.rename_view(other, "Renommée")
+    assert {v["name"] for v in catalogue.saved_views()} == {"Biotechs", "Renommée"}
+    catalogue.delete_view(vid)
+    assert [v["name"] for v in catalogue.saved_views()] == ["Renommée"]
+    with pytest.raises(UserError):
+        catalogue.save_view("  ", Filter())
+
+
+def test_vocabulary(catalogue):
+    assert catalogue.vocabulary("kind")["biotech"] == "Entreprise de biothérapie"
+    slug = catalogue.add_vocab_entry("domain", "ARN messager")
+    assert slug == "arn_messager"
+    assert catalogue.vocabulary("domain")[slug] == "ARN messager"
+    with pytest.raises(UserError):
+        catalogue.add_vocab_entry("domain", "ARN messager")
+    catalogue.set_vocab_entry("domain", slug, label="ARNm", hidden=True)
+    assert catalogue.vocabulary("domain")[slug] == "ARNm"
+    assert slug not in catalogue.vocabulary("domain", include_hidden=False)
+    catalogue.set_vocab_entry("kind", "biotech", color="#000000")
+    assert catalogue.kind_colors()["biotech"] == "#000000"
+    assert catalogue.kinds()["biotech"] == ("Entreprise de biothérapie", "#000000")
+    with pytest.raises(UserError):
+        catalogue.set_vocab_entry("domain", slug, label=" ")
+    with pytest.raises(UserError):
+        catalogue.add_vocab_entry("colour", "Rouge")
+
+
+def test_rename_tag(catalogue):
+    carriers = catalogue.actor_ids(Filter(tags=("genopole",)))
+    assert catalogue.rename_tag("genopole", "evry") == len(carriers)
+    assert catalogue.actor_ids(Filter(tags=("genopole",))) == []
+    assert sorted(catalogue.actor_ids(Filter(tags=("evry",)))) == sorted(carriers)
+    assert "genopole" not in catalogue.all_tags()
+
+
+# ---------------------------------------------------------------- trash
+def test_trash_restore_purge(catalogue):
+    rel_ids = {r["id"] for r in catalogue.relations() if GENOPOLE in (r["source_id"], r["target_id"])}
+    assert rel_ids
+    total = catalogue.total()
+    assert catalogue.delete_actors([GENOPOLE]) == 1
+    assert catalogue.total() == total - 1
+    assert GENOPOLE not in catalogue.actor_ids()
+    assert catalogue.actor_ids(Filter(only_deleted=True)) == [GENOPOLE]
+    assert catalogue.get_actor(GENOPOLE)["deleted_at"]
+    assert not rel_ids & {r["id"] for r in catalogue.relations()}               # hidden
+    assert rel_ids <= {r["id"] for r in catalogue.relations(include_deleted=True)}
+    partner = next(r for r in catalogue.relations(include_deleted=True) if r["id"] in rel_ids)
+    other = partner["target_id"] if partner["source_id"] == GENOPOLE else partner["source_id"]
+    assert GENOPOLE not in {r["other_id"] for r in catalogue.relations_of(other)}
+    assert catalogue.restore_actors([GENOPOLE]) == 1
+    assert catalogue.total() == total
+    assert rel_ids <= {r["id"] for r in catalogue.relations()}                  # back
+    catalogue.add_contact(GENOPOLE, {"last_name": "Dupont"})
+    catalogue.delete_actors([GENOPOLE])
+    assert catalogue.empty_trash() == 1
+    assert catalogue.get_actor(GENOPOLE) is None
+    assert not rel_ids & {r["id"] for r in catalogue.relations(include_deleted=True)}
+    assert catalogue.contacts(GENOPOLE) == []
+
+
+# ---------------------------------------------------------------- history and undo/redo
+WRITES = {
+    "create_actor": lambda c: _new_actor(c, commune="Évry-Courcouronnes"),
+    "update_actor": lambda c: c.update_actor(CELLECTIS, {"name": "Cellectis SA", "commune": "Paris 13e"}),
+    "bulk_update": lambda c: c.bulk_update([CELLECTIS, GENOPOLE, 17], set_values={"status": "closed"},
+                                           add={"tags": ["suivi"]}),
+    "delete_actors": lambda c: c.delete_actors([CELLECTIS, GENOPOLE]),
+    "purge_actors": lambda c: c.purge_actors([GENOPOLE]),
+    "duplicate_actor": lambda c: c.duplicate_actor(CELLECTIS),
+    "add_contact": lambda c: c.add_contact(CELLECTIS, {"last_name": "Dupont", "legal_basis": "consent"}),
+    "add_relation": lambda c: c.add_relation(CELLECTIS, "partner_of", GENOPOLE),
+    "delete_relation": lambda c: c.delete_relation(c.relations()[0]["id"]),
+    "add_exchange": lambda c: c.add_exchange(CELLECTIS, date="2024-01-02", kind="call", text="x"),
+    "save_view": lambda c: c.save_view("Vue", Filter(kinds=("biotech",))),
+    "add_vocab_entry": lambda c: c.add_vocab_entry("domain", "ARN messager"),
+    "set_vocab_entry": lambda c: c.set_vocab_entry("kind", "biotech", label="Biotech"),
+    "rename_tag": lambda c: c.rename_tag("genopole", "evry"),
+    "merge_actors": lambda c: c.merge_actors(CELLECTIS, 17),
+}
+
+
+@pytest.mark.parametrize("name", list(WRITES))
+def test_undo_redo_each_write(catalogue, name):
+    before = _snapshot(catalogue)
+    ids_before = catalogue.actor_ids()
+    WRITES[name](catalogue)
+    after = _snapshot(catalogue)
+    ids_after = catalogue.actor_ids()
+    assert after != before
+    assert catalogue.undo_label()
+    label = catalogue.undo()
+    assert label
+    assert _snapshot(catalogue) == before
+    assert catalogue.actor_ids() == ids_before
+    assert catalogue.redo_label() == label
+    assert catalogue.redo() == label
+    assert _snapshot(catalogue) == after
+    assert catalogue.actor_ids() == ids_after
+    assert catalogue.undo() == label
+    assert _snapshot(catalogue) == before
+
+
+def test_bulk_update_is_one_undo_step(catalogue):
+    ids = catalogue.actor_ids(Filter(kinds=("biotech",)))
+    before = _snapshot(catalogue)
+    assert catalogue.bulk_update(ids, add={"tags": ["appel-2024"]}, remove={"tags": ["saclay"]}) == len(ids)
+    assert catalogue.actor_ids(Filter(tags=("appel-2024",))) == ids
+    assert len([h for h in catalogue.history() if not h["undone"]]) == 1
+    catalogue.undo()
+    assert _snapshot(catalogue) == before
+    assert catalogue.actor_ids(Filter(tags=("appel-2024",))) == []
+    assert catalogue.undo() is None            # the dataset load is not undoable
+
+
+def test_new_action_clears_redo(catalogue):
+    catalogue.update_actor(CELLECTIS, {"description": "un"})
+    catalogue.undo()
+    assert catalogue.redo_label()
+    catalogue.update_actor(CELLECTIS, {"description": "deux"})
+    assert catalogue.redo_label() is None
+    assert catalogue.redo() is None
+    assert catalogue.undo()
+    assert catalogue.undo() is None
+
+
+def test_several_undos_then_redos_in_order(catalogue):
+    for text in ("un", "deux", "trois"):
+        catalogue.update_actor(CELLECTIS, {"description": text})
+    catalogue.undo()
+    catalogue.undo()
+    assert catalogue.get_actor(CELLECTIS)["description"] == "un"
+    catalogue.redo()
+    assert catalogue.get_actor(CELLECTIS)["description"] == "deux"
+    catalogue.redo()
+    assert catalogue.get_actor(CELLECTIS)["description"] == "trois"
+    assert catalogue.redo() is None
+
+
+def test_merge_actors(catalogue):
+    other = 17  # GenSight Biologics
+    contact = catalogue.add_contact(other, {"last_name": "Martin"})
+    exchange = catalogue.add_exchange(other, date="2024-02-02", kind="note", text="x")
+    rel = catalogue.add_relation(other, "partner_of", GENOPOLE)
+    before = _snapshot(catalogue)
+    catalogue.merge_actors(CELLECTIS, other)
+    assert catalogue.get_contact(contact)["actor_id"] == CELLECTIS
+    assert [e["id"] for e in catalogue.exchanges(CELLECTIS)] == [exchange]
+    moved = next(r for r in catalogue.relations() if r["id"] == rel)
+    assert moved["source_id"] == CELLECTIS
+    assert "GenSight Biologics" in catalogue.get_actor(CELLECTIS)["aliases"]
+    assert catalogue.get_actor(other)["deleted_at"]
+    assert catalogue.actor_ids(Filter(text="gensight")) == [CELLECTIS]
+    assert catalogue.undo() == "Fusionner « GenSight Biologics » dans « Cellectis »"
+    assert _snapshot(catalogue) == before
+    with pytest.raises(UserError):
+        catalogue.merge_actors(CELLECTIS, CELLECTIS)
+
+
+def test_history_of_one_actor(catalogue):
+    catalogue.update_actor(CELLECTIS, {"description": "Nouveau"})
+    cid = catalogue.add_contact(CELLECTIS, {"last_name": "Dupont"})
+    catalogue.add_relation(GENOPOLE, "hosted_by", CELLECTIS)
+    catalogue.update_actor(GENOPOLE, {"description": "Autre"})
+    entries = catalogue.history(actor_id=CELLECTIS)
+    assert [(e["table"], e["action"]) for e in entries] == [
+        ("relations", "insert"), ("contacts", "insert"), ("actors", "update")]
+    assert entries[2]["fields"] == ["description"]
+    assert entries[2]["before"]["description"] != "Nouveau" and entries[2]["after"]["description"] == "Nouveau"
+    assert entries[1]["after"]["id"] == cid
+    for entry in entries:
+        assert entry["at"] and entry["user"] and entry["label"] and entry["undone"] is False
+    catalogue.undo()  # Genopole's update
+    assert catalogue.history(actor_id=CELLECTIS)[0]["undone"] is False
+    catalogue.undo()  # the relation
+    assert catalogue.history(actor_id=CELLECTIS)[0]["undone"] is True
+    general = catalogue.history()
+    assert general[0]["label"].startswith("Modifier")
+
+
+# ---------------------------------------------------------------- read-only, transactions
+def test_read_only_refuses_writes(catalogue_path):
+    with Catalogue.open(catalogue_path, read_only=True) as cat:
+        assert cat.read_only
+        assert cat.get_actor(CELLECTIS)["name"] == "Cellectis"
+        for write in (lambda: cat.update_actor(CELLECTIS, {"description": "x"}),
+                      lambda: _new_actor(cat),
+                      lambda: cat.delete_actors([CELLECTIS]),
+                      lambda: cat.add_contact(CELLECTIS, {"last_name": "X"}),
+                      lambda: cat.set_meta("k", "v")):
+            with pytest.raises(ReadOnlyCatalogue, match="lecture seule"):
+                write()
+        assert cat.get_actor(CELLECTIS)["description"] != "x"
+
+
+def test_failure_inside_transaction_leaves_nothing(catalogue):
+    before = _snapshot(catalogue)
+    history = catalogue.history()
+    ids = catalogue.actor_ids()
+    with pytest.raises(RuntimeError):
+        with catalogue.transaction("Lot"):
+            catalogue.update_actor(CELLECTIS, {"description": "x"})
+            _new_actor(catalogue)
+            catalogue.add_contact(GENOPOLE, {"last_name": "X"})
+            raise RuntimeError("boom")
+    assert _snapshot(catalogue) == before
+    assert catalogue.history() == history
+    assert catalogue.actor_ids() == ids
+    assert catalogue.actor_ids(Filter(text="exemple")) == []
+    # still usable afterwards
+    catalogue.update_actor(CELLECTIS, {"description": "y"})
+    assert catalogue.get_actor(CELLECTIS)["description"] == "y"
+
+
+def test_sqlite_failure_inside_transaction_is_a_user_error(catalogue):
+    before = _snapshot(catalogue)
+    with pytest.raises(UserError):
+        with catalogue.transaction("Lot"):
+            catalogue.update_actor(CELLECTIS, {"description": "x"})
+            catalogue.conn.execute("INSERT INTO actors (name, kind) VALUES ('', 'biotech')")
+    assert _snapshot(catalogue) == before
+
+
+def test_nested_transaction_is_one_history_entry(catalogue):
+    with catalogue.transaction("Deux modifications"):
+        catalogue.update_actor(CELLECTIS, {"description": "x"})
+        catalogue.update_actor(GENOPOLE, {"description": "y"})
+    assert catalogue.undo_label() == "Deux modifications"
+    catalogue.undo()
+    assert catalogue.get_actor(CELLECTIS)["description"] != "x"
+    assert catalogue.get_actor(GENOPOLE)["description"] != "y"
+
+
+def test_listeners_notified_after_commit(catalogue):
+    calls = []
+    catalogue.listeners.append(lambda label, undoable: calls.append((label, undoable)))
+    catalogue.update_actor(CELLECTIS, {"description": "x"})
+    assert calls == [("Modifier « Cellectis »", True)]
+    catalogue.undo()
+    assert calls[1] == ("Annuler Modifier « Cellectis »", False)
+
+
+def test_changes_from_another_connection_are_seen(catalogue):
+    assert catalogue.count(Filter(kinds=("biotech",)))
+    other = sqlite3.connect(catalogue.path)
+    other.execute("UPDATE actors SET kind = 'academic' WHERE kind = 'biotech'")
+    other.commit()
+    other.close()
+    assert catalogue.count(Filter(kinds=("biotech",))) == 0
+
+
+def test_meta(catalogue):
+    assert catalogue.meta("dataset_version") == "2021.1"
+    catalogue.set_meta("k", "v")
+    assert catalogue.meta("k") == "v"
+    assert catalogue.meta("absent", "d") == "d"
+    assert json.loads(json.dumps(catalogue.get_actor(CELLECTIS)))  # JSON-serialisable
+
+
+def test_undo_of_purge_brings_back_search_and_relations(catalogue):
+    rels = {r["id"] for r in catalogue.relations() if GENOPOLE in (r["source_id"], r["target_id"])}
+    catalogue.add_contact(GENOPOLE, {"last_name": "Lagardère", "legal_basis": "consent"})
+    catalogue.purge_actors([GENOPOLE])
+    assert GENOPOLE not in catalogue.actor_ids(Filter(text="genopole"))
+    assert catalogue.actor_ids(Filter(text="lagardere")) == []
+    catalogue.undo()
+    assert catalogue.actor_ids(Filter(text="lagardere")) == [GENOPOLE]
+    assert GENOPOLE in catalogue.actor_ids(Filter(text="genopole", has_contact=True))
+    assert rels <= {r["id"] for r in catalogue.relations()}
