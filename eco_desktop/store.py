@@ -113,7 +113,7 @@ class Catalogue:
         self._record_history = True
         self._index: ActorIndex | None = None
         self._data_version = self._read_data_version()
-        self.listeners: list[Callable[[], None]] = []
+        self.listeners: list[Callable[[str, bool], None]] = []
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -184,6 +184,29 @@ class Catalogue:
             Path(str(tmp) + suffix).unlink(missing_ok=True)
         tmp.replace(path)
         return cls.open(path)
+
+    @locked
+    def save_copy(self, destination: str | Path) -> Path:
+        """Copy the whole catalogue to another file with SQLite's online backup API."""
+        destination = Path(destination)
+        if destination.resolve() == self.path.resolve():
+            raise UserError("Choisissez un autre fichier que le catalogue ouvert.")
+        tmp = destination.with_name(destination.name + ".tmp")
+        try:
+            target = sqlite3.connect(str(tmp))
+            try:
+                self.conn.backup(target)
+                target.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                target.close()
+            tmp.replace(destination)
+        except sqlite3.Error as exc:
+            tmp.unlink(missing_ok=True)
+            raise db.translate_error(exc, destination) from exc
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise UserError(f"Impossible d'écrire « {destination} » : {exc.strerror}.") from exc
+        return destination
 
     def close(self) -> None:
         with self._lock:
@@ -257,7 +280,7 @@ class Catalogue:
             self._batch = None
             self._data_version = self._read_data_version()
             self._apply_to_index(batch)
-            self._notify()
+            self._notify(batch.label, batch.id is not None and self._record_history)
 
     @contextmanager
     def _without_history(self) -> Iterator[None]:
@@ -268,9 +291,11 @@ class Catalogue:
         finally:
             self._record_history = previous
 
-    def _notify(self) -> None:
+    def _notify(self, label: str, undoable: bool) -> None:
+        """Tell listeners (the window) that a write committed: its label, and whether it
+        is a new undoable step (False for undo/redo replays and unrecorded loads)."""
         for listener in list(self.listeners):
-            listener()
+            listener(label, undoable)
 
     # -- row operations: the only writers, each recorded in the batch --------
     def _record(self, tbl: str, row_id: int, action: str, before: Mapping | None, after: Mapping | None) -> None:
@@ -500,6 +525,20 @@ class Catalogue:
         ids = self.actor_ids(flt)
         for part in _chunks(ids, chunk):
             yield from self.actors_by_ids(part)
+
+    @locked
+    def column_values(self, field: str, ids: Sequence[int] | None = None) -> dict[int, Any]:
+        """One field of many actors, by id (sorting a table column)."""
+        if field not in ACTOR_FIELDS:
+            raise UserError(f"Champ inconnu : « {field} ».")
+        rows = self.conn.execute(f"SELECT id, [{field}] FROM actors")
+        if field in LIST_FIELDS:
+            values = {r[0]: json.loads(r[1] or "[]") for r in rows}
+        else:
+            values = {r[0]: r[1] for r in rows}
+        if ids is not None:
+            return {i: values.get(i) for i in ids}
+        return values
 
     @locked
     def all_actor_names(self) -> list[tuple[int, str]]:

@@ -1,0 +1,88 @@
+"""Starting the window: environment, QApplication, which catalogue, error dialogs."""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from .. import APP_NAME, APP_TITLE, __version__
+
+log = logging.getLogger(__name__)
+ORGANISATION = "eco-desktop"
+
+
+def prepare_environment() -> None:
+    """Chromium refuses its sandbox as root: disable it there (and say so in the log)."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "QTWEBENGINE_DISABLE_SANDBOX" not in os.environ:
+        os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+        log.info("running as root: QtWebEngine sandbox disabled (QTWEBENGINE_DISABLE_SANDBOX=1)")
+
+
+def create_application(argv: list[str] | None = None):
+    prepare_environment()
+    # QtWebEngine must be imported before the QApplication exists.
+    import PySide6.QtWebEngineWidgets  # noqa: F401
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_TITLE)
+    app.setApplicationVersion(__version__)
+    from .theme import app_icon
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def settings():
+    from PySide6.QtCore import QSettings
+    return QSettings(ORGANISATION, APP_NAME)
+
+
+def run_app(db: str | None = None) -> int:
+    app = create_application()
+    from PySide6.QtWidgets import QMessageBox
+
+    from ..errors import UserError
+    from ..opening import open_catalogue
+    from .main_window import MainWindow
+
+    last = settings().value("catalogue/last", "", type=str) or None
+    catalogue = None
+    try:
+        catalogue = open_catalogue(db, last_opened=last)
+    except UserError as exc:
+        QMessageBox.critical(None, APP_TITLE, str(exc))
+        if db:
+            return 1
+    window = MainWindow(catalogue)
+    window.show()
+    return app.exec()
+
+
+def excepthook(exc_type, exc, tb) -> None:
+    """The unexpected: traceback to the log, a French sentence on screen."""
+    log.error("unexpected error", exc_info=(exc_type, exc, tb))
+    try:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        from ..logs import log_path
+        if QApplication.instance() is not None:
+            QMessageBox.critical(None, APP_TITLE,
+                                 "Une erreur inattendue s'est produite. Vos données enregistrées ne sont pas "
+                                 f"touchées. Le détail technique est dans le journal :\n{log_path()}")
+    except Exception:
+        pass
+
+
+def install_excepthook() -> None:
+    sys.excepthook = excepthook
+
+
+def catalogue_display_name(path: Path) -> str:
+    return path.stem
