@@ -1,0 +1,131 @@
+"""Full-text search: folding (accents, ligatures, case, punctuation), prefixes,
+aliases, contact names, and result order."""
+from __future__ import annotations
+
+import pytest
+
+from eco_desktop.filter import Filter
+from eco_desktop.search import actor_body, fts_query
+from eco_desktop.text import fold
+
+CELLECTIS, GENOPOLE = 15, 20
+
+
+def names(cat, text: str, **kw) -> list[str]:
+    return [a["name"] for a in cat.actors(Filter(text=text, **kw))]
+
+
+def test_fts_query():
+    assert fts_query("Thér  Gén") == '"ther"* "gen"*'
+    assert fts_query("  ") is None
+    assert fts_query("— ,;") is None
+    assert fts_query('"NEAR( a* OR') == '"near"* "a"* "or"*'
+
+
+def test_actor_body_is_folded():
+    body = actor_body({"name": "Parc de Courtabœuf", "aliases": '["ZA"]', "description": "Thérapie GÉNIQUE",
+                       "commune": "Les Ulis", "tags": ["saclay"], "siren": "", "siret": "", "postcode": "91940"},
+                      ["Émilie Lagardère"])
+    assert body == "parc de courtaboeuf za therapie genique les ulis saclay 91940 emilie lagardere"
+
+
+def test_courtaboeuf_finds_courtaboeuf_with_ligature(catalogue):
+    assert "Parc d'activités de Courtabœuf" in names(catalogue, "courtaboeuf")
+    assert "Parc d'activités de Courtabœuf" in names(catalogue, "COURTABŒUF")
+    assert "Parc d'activités de Courtabœuf" in names(catalogue, "Courtabœuf")
+
+
+def test_genetique_finds_genetique(catalogue):
+    actor_id = catalogue.create_actor({"name": "Labo X", "kind": "academic",
+                                       "description": "Recherche en thérapie génétique."})
+    assert catalogue.actor_ids(Filter(text="genetique")) == [actor_id]
+    assert catalogue.actor_ids(Filter(text="GÉNÉTIQUE")) == [actor_id]
+
+
+def test_prefixes(catalogue):
+    found = names(catalogue, "thér gén")
+    assert {"ART-TG", "GenSight Biologics", "Centre Meary"} <= set(found)
+    # every word must match (AND), each as a prefix
+    assert set(found) >= set(names(catalogue, "thérapie génique"))
+    assert names(catalogue, "thér zzz") == []
+
+
+def test_alias(catalogue):
+    assert names(catalogue, "collectis") == ["Cellectis"]
+    assert catalogue.get_actor(CELLECTIS)["aliases"] == ["Collectis"]
+
+
+def test_punctuation_and_case(catalogue):
+    assert "ART-TG" in names(catalogue, "art-tg")
+    assert "ART-TG" in names(catalogue, "ART TG")
+    assert "Genopole" in names(catalogue, "  GENOPOLE!! ")
+
+
+@pytest.mark.parametrize("text", ['"', "NEAR(", "a OR b", "*", "genopole AND", "-x", "(", "^"])
+def test_odd_input_never_fails(catalogue, text):
+    catalogue.actor_ids(Filter(text=text))
+
+
+def test_blank_search_is_no_search(catalogue):
+    assert catalogue.actor_ids(Filter(text="  ;  ")) == catalogue.actor_ids()
+
+
+def test_searchable_fields(empty_catalogue):
+    cat = empty_catalogue
+    actor_id = cat.create_actor({"name": "Alpha", "kind": "biotech", "aliases": ["Bêta"],
+                                 "description": "Gamma", "commune": "Évry-Courcouronnes", "postcode": "91000", "tags": ["delta"],
+                                 "siren": "732829320"})
+    for text in ("alpha", "beta", "gamma", "evry", "courcouronnes", "delta", "732829320", "91000"):
+        assert cat.actor_ids(Filter(text=text)) == [actor_id], text
+    cat.update_actor(actor_id, {"description": "Epsilon"})
+    assert cat.actor_ids(Filter(text="gamma")) == []
+    assert cat.actor_ids(Filter(text="epsilon")) == [actor_id]
+
+
+def test_contact_names_searchable(catalogue):
+    cid = catalogue.add_contact(GENOPOLE, {"first_name": "Émilie", "last_name": "Lagardère"})
+    assert names(catalogue, "lagardere") == ["Genopole"]
+    assert names(catalogue, "emilie lag") == ["Genopole"]
+    catalogue.update_contact(cid, {"last_name": "Nguyễn"})
+    assert names(catalogue, "lagardere") == []
+    assert names(catalogue, "nguyen") == ["Genopole"]
+    catalogue.update_contact(cid, {"actor_id": CELLECTIS})      # moved to another actor
+    assert names(catalogue, "nguyen") == ["Cellectis"]
+    catalogue.delete_contact(cid)
+    assert names(catalogue, "nguyen") == []
+    catalogue.undo()
+    assert names(catalogue, "nguyen") == ["Cellectis"]
+
+
+def test_trash_and_search(catalogue):
+    catalogue.delete_actors([CELLECTIS])
+    assert names(catalogue, "collectis") == []
+    assert names(catalogue, "collectis", only_deleted=True) == ["Cellectis"]
+    catalogue.restore_actors([CELLECTIS])
+    assert names(catalogue, "collectis") == ["Cellectis"]
+
+
+def test_relevance_order_when_searching(empty_catalogue):
+    cat = empty_catalogue
+    weak = cat.create_actor({"name": "Aaa", "kind": "biotech",
+                             "description": "Une longue description qui parle de beaucoup de choses, "
+                                            "dont une seule fois de vecteurs, parmi d'autres sujets variés."})
+    strong = cat.create_actor({"name": "Zzz Vecteurs", "kind": "biotech", "tags": ["vecteurs"],
+                               "description": "Vecteurs viraux."})
+    assert cat.actor_ids(Filter(text="vecteurs")) == [strong, weak]
+    # and by name when not searching
+    assert cat.actor_ids() == [weak, strong]
+
+
+def test_name_order_otherwise(empty_catalogue):
+    cat = empty_catalogue
+    for name in ("foxtrot", "Élan", "delta", "Écho", "alpha", "Bravo", "œuvre"):
+        cat.create_actor({"name": name, "kind": "biotech"})
+    assert [a["name"] for a in cat.actors()] == ["alpha", "Bravo", "delta", "Écho", "Élan", "foxtrot", "œuvre"]
+    # a facet filter keeps the name order
+    assert [a["name"] for a in cat.actors(Filter(kinds=("biotech",)))] == sorted(
+        (a["name"] for a in cat.actors()), key=fold)
+
+
+def test_genopole_first_on_bundled_dataset(catalogue):
+    assert names(catalogue, "genopole")[0] == "Genopole"
