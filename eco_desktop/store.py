@@ -129,7 +129,19 @@ class Catalogue:
         writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
         if not writable:
             read_only = True
+        conn = None
         try:
+            if not read_only:
+                # Look before writing anything (connect() switches the file to WAL, migrate()
+                # adds tables): a newer catalogue or a foreign SQLite file stays untouched.
+                probe = sqlite3.connect(f"file:{path.as_posix()}?mode=rw", uri=True)
+                try:
+                    version = db.check_version(probe, path)
+                    if version == 0 or not probe.execute(
+                            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'actors'").fetchone():
+                        raise UserError(f"Le fichier « {path.name} » est une base SQLite mais pas un catalogue eco_desktop.")
+                finally:
+                    probe.close()
             if read_only:
                 try:
                     conn = db.connect(path, read_only=True)
@@ -139,6 +151,8 @@ class Catalogue:
             else:
                 conn = db.connect(path)
             version = db.check_version(conn, path)
+            if version == 0:
+                raise UserError(f"Le fichier « {path.name} » est une base SQLite mais pas un catalogue eco_desktop.")
             if not read_only:
                 db.migrate(conn, path)
             elif version < db.schema_version():
@@ -146,8 +160,12 @@ class Catalogue:
             tables = set(sqlite_utils.Database(conn).table_names())
             if "actors" not in tables:
                 raise UserError(f"Le fichier « {path.name} » est une base SQLite mais pas un catalogue eco_desktop.")
-        except sqlite3.DatabaseError as exc:
-            raise db.translate_error(exc, path) from exc
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise db.translate_error(exc, path) from exc
+            raise
         return cls(path, conn, read_only=read_only)
 
     @classmethod
