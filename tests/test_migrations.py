@@ -1,0 +1,158 @@
+"""Schema migrations: fresh catalogues, upgrade from version 1, newer files refused,
+files that are not catalogues."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from eco_desktop import db
+from eco_desktop.errors import UserError
+from eco_desktop.filter import Filter
+from eco_desktop.store import Catalogue
+
+
+def test_migrations_numbered_from_one():
+    found = db.migrations()
+    assert [m.version for m in found] == list(range(1, len(found) + 1))
+    assert found[0].path.name == "0001_initial.sql"
+    assert db.schema_version() == len(found) >= 2
+
+
+def test_fresh_catalogue_is_at_latest_version(empty_catalogue):
+    assert empty_catalogue.schema_version() == db.schema_version()
+    tables = set(empty_catalogue.db.table_names())
+    assert {"meta", "vocabulary", "actors", "contacts", "relations", "exchanges", "history_batches",
+            "history_changes", "actors_fts", "saved_views", "calls", "call_entries"} <= tables
+    assert empty_catalogue.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert empty_catalogue.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert empty_catalogue.meta("created_at")
+
+
+def _version_1_file(path):
+    conn = db.connect(path)
+    assert db.migrate(conn, path, target=1) == 1
+    assert db.user_version(conn) == 1
+    conn.execute("INSERT INTO actors (id, name, kind, commune, created_at, updated_at) "
+                 "VALUES (7, 'Ancien acteur', 'biotech', 'Évry', '2020-01-01', '2020-01-01')")
+    conn.execute("INSERT INTO actors_fts (rowid, body) VALUES (7, 'ancien acteur evry')")
+    conn.close()
+
+
+def test_upgrade_from_version_1_keeps_data(tmp_path):
+    path = tmp_path / "v1.sqlite"
+    _version_1_file(path)
+    with sqlite3.connect(path) as raw:
+        assert "saved_views" not in {r[0] for r in raw.execute("SELECT name FROM sqlite_master")}
+    with Catalogue.open(path) as cat:
+        assert cat.schema_version() == db.schema_version()
+        assert cat.get_actor(7)["name"] == "Ancien acteur"
+        assert cat.actor_ids(Filter(text="ancien")) == [7]
+        assert cat.saved_views() == []
+        cat.save_view("Vue", Filter(kinds=("biotech",)))           # the new tables work
+        assert [v["name"] for v in cat.saved_views()] == ["Vue"]
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == db.schema_version()
+
+
+def test_version_1_read_only_cannot_be_upgraded(tmp_path):
+    path = tmp_path / "v1.sqlite"
+    _version_1_file(path)
+    with pytest.raises(UserError, match="mis à jour.*lecture seule"):
+        Catalogue.open(path, read_only=True)
+
+
+def test_migrate_is_idempotent(tmp_path):
+    path = tmp_path / "c.sqlite"
+    conn = db.connect(path)
+    assert db.migrate(conn, path) == db.schema_version()
+    assert db.migrate(conn, path) == db.schema_version()
+    conn.close()
+
+
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_newer_file_is_refused_and_untouched(catalogue_path, journal):
+    raw = sqlite3.connect(catalogue_path)
+    raw.execute(f"PRAGMA journal_mode = {journal}")
+    raw.execute(f"PRAGMA user_version = {db.schema_version() + 5}")
+    raw.commit()
+    raw.close()
+    content = catalogue_path.read_bytes()
+    siblings = sorted(p.name for p in catalogue_path.parent.iterdir())
+    for read_only in (False, True):
+        with pytest.raises(UserError) as info:
+            Catalogue.open(catalogue_path, read_only=read_only)
+        message = str(info.value)
+        assert "version plus récente" in message and "n'a pas été modifié" in message
+        assert catalogue_path.read_bytes() == content
+        if not read_only:  # (a read-only SQLite connection may leave empty -wal/-shm files)
+            assert sorted(p.name for p in catalogue_path.parent.iterdir()) == siblings
+
+
+def test_failed_migration_rolls_back(tmp_path, monkeypatch):
+    path = tmp_path / "v1.sqlite"
+    _version_1_file(path)
+    broken = tmp_path / "migrations"
+    broken.mkdir()
+    for m in db.migrations():
+        (broken / m.path.name).write_text(m.sql(), encoding="utf-8")
+    (broken / "9999_x.sql").unlink(missing_ok=True)
+    last = db.migrations()[-1]
+    (broken / f"{last.version + 1:04d}_broken.sql").write_text(
+        "CREATE TABLE half_done (x);\nTHIS IS NOT SQL;", encoding="utf-8")
+    monkeypatch.setattr("eco_desktop.paths.migrations_dir", lambda: broken)
+    conn = db.connect(path)
+    with pytest.raises(sqlite3.Error):
+        db.migrate(conn, path)
+    assert db.user_version(conn) == last.version                 # the good ones were applied
+    assert "half_done" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert not conn.in_transaction
+    conn.close()
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "vide"),
+    (b"hello, this is not a database at all" * 10, "pas une base SQLite"),
+    (b"SQLite format 3\x00" + b"\xff" * 200, "endommagé"),
+])
+def test_not_a_catalogue(tmp_path, content, message):
+    path = tmp_path / "bad.sqlite"
+    path.write_bytes(content)
+    with pytest.raises(UserError, match=message):
+        Catalogue.open(path)
+    assert path.read_bytes() == content
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+@pytest.mark.parametrize("user_version", [0, 1])
+def test_sqlite_file_without_catalogue_tables(tmp_path, read_only, user_version):
+    path = tmp_path / "other.sqlite"
+    raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE t (x)")
+    raw.execute(f"PRAGMA user_version = {user_version}")
+    raw.commit()
+    raw.close()
+    content = path.read_bytes()
+    # (read-only, a version-1 file without tables may be an old catalogue to upgrade)
+    message = "mis à jour" if read_only and user_version == 1 else "pas un catalogue"
+    with pytest.raises(UserError, match=message):
+        Catalogue.open(path, read_only=read_only)
+    assert path.read_bytes() == content              # never turned into a catalogue
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.sqlite"]
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(UserError, match="n'existe pas"):
+        Catalogue.open(tmp_path / "absent.sqlite")
+    assert not (tmp_path / "absent.sqlite").exists()
+    with pytest.raises(UserError, match="dossier"):
+        Catalogue.open(tmp_path)
+
+
+def test_create_refuses_to_overwrite(catalogue_path):
+    content = catalogue_path.read_bytes()
+    with pytest.raises(UserError, match="existe déjà"):
+        Catalogue.create(catalogue_path)
+    assert catalogue_path.read_bytes() == content
+    with pytest.raises(UserError, match="n'existe pas"):
+        Catalogue.create(catalogue_path.parent / "nope" / "c.sqlite")
