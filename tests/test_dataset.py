@@ -1,0 +1,137 @@
+"""Integrity of the bundled dataset (db/dataset) and of a catalogue seeded from it."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from eco_desktop import paths, vocab
+from eco_desktop.dataset import dataset_version, read_csv
+from eco_desktop.filter import Filter
+from eco_desktop.geo import gazetteer
+
+UNPLACED_TAG = "a-localiser"
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return read_csv(paths.dataset_dir() / "actors.csv")
+
+
+@pytest.fixture(scope="module")
+def relation_rows():
+    return read_csv(paths.dataset_dir() / "relations.csv")
+
+
+@pytest.fixture
+def actors(catalogue):
+    return catalogue.actors(Filter(include_deleted=True))
+
+
+def test_version(catalogue):
+    assert dataset_version() == "2021.1"
+    assert catalogue.meta("dataset_version") == dataset_version()
+
+
+def test_every_row_loaded_with_its_id(rows, relation_rows, catalogue, actors):
+    assert len(actors) == len(rows) >= 40
+    assert {a["id"] for a in actors} == {int(r["id"]) for r in rows}
+    for row in rows:
+        assert catalogue.get_actor(int(row["id"]))["name"] == row["name"]
+    assert {r["id"] for r in catalogue.relations()} == {int(r["id"]) for r in relation_rows}
+    assert catalogue.total() == len(rows)           # nothing in the trash
+    assert catalogue.undo() is None                 # the load is not an undoable action
+
+
+def test_ids_stable_and_files_well_formed(rows, relation_rows):
+    ids = [int(r["id"]) for r in rows]
+    assert ids == list(range(1, len(ids) + 1))      # fixed, from 1, never reused
+    rel_ids = [int(r["id"]) for r in relation_rows]
+    assert rel_ids == list(range(1, len(rel_ids) + 1))
+    with open(paths.dataset_dir() / "actors.csv", encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert header[:2] == ["id", "name"] and "kind" in header and "source" in header
+    for row in rows:
+        assert None not in row, row["id"]           # no row with extra cells
+    names = [r["name"] for r in rows]
+    assert len(set(names)) == len(names)
+
+
+@pytest.mark.parametrize("name, alias", [
+    ("Genopole", None), ("Cellectis", "Collectis"), ("GenSight Biologics", None), ("ART-TG", None),
+])
+def test_key_actors_present(actors, name, alias):
+    found = [a for a in actors if a["name"] == name]
+    assert len(found) == 1, name
+    if alias:
+        assert alias in found[0]["aliases"]
+
+
+def test_stable_ids_of_key_actors(catalogue):
+    assert catalogue.get_actor(15)["name"] == "Cellectis"
+    assert catalogue.get_actor(20)["name"] == "Genopole"
+    assert catalogue.get_actor(17)["name"] == "GenSight Biologics"
+    assert catalogue.get_actor(27)["name"] == "ART-TG"
+
+
+def test_every_actor_has_kind_domains_activities_from_vocabularies(catalogue, actors):
+    kinds, domains, activities = (catalogue.vocabulary(v) for v in ("kind", "domain", "activity"))
+    assert set(kinds) == set(vocab.KINDS)
+    for actor in actors:
+        assert actor["kind"] in kinds, actor["name"]
+        assert set(actor["domains"]) <= set(domains), actor["name"]
+        assert set(actor["activities"]) <= set(activities), actor["name"]
+        assert actor["status"] in vocab.STATUSES, actor["name"]
+        assert actor["size"] in ("", *vocab.SIZES), actor["name"]
+        assert actor["description"].strip(), actor["name"]
+        assert "Note rapide" in actor["source"], actor["name"]
+
+
+def test_every_actor_placed_or_marked(actors):
+    gaz = gazetteer()
+    unplaced = [a for a in actors if UNPLACED_TAG in a["tags"]]
+    assert 0 < len(unplaced) < len(actors) / 4          # "the few the note does not place"
+    for actor in actors:
+        if UNPLACED_TAG in actor["tags"]:
+            assert not actor["commune"], actor["name"]
+            continue
+        assert actor["commune"], actor["name"]
+        assert actor["lat"] is not None and actor["lon"] is not None, actor["name"]
+        assert actor["geo_precision"] == "commune", actor["name"]
+        if actor["outside_idf"]:
+            assert not gaz.inside_idf(actor["lat"], actor["lon"]), actor["name"]
+            assert not gaz.is_idf_departement(actor["departement"]), actor["name"]
+        else:
+            assert gaz.inside_idf(actor["lat"], actor["lon"]), actor["name"]
+            commune = gaz.by_insee(actor["insee_code"])
+            assert commune is not None, actor["name"]
+            assert actor["departement"] == commune.departement, actor["name"]
+            assert actor["mgp"] is commune.mgp, actor["name"]
+
+
+def test_outside_idf_partners_tagged(actors):
+    outside = [a for a in actors if a["outside_idf"]]
+    assert outside
+    for actor in outside:
+        assert "hors-idf" in actor["tags"], actor["name"]
+
+
+def test_relations_valid(catalogue, relation_rows, actors):
+    ids = {a["id"] for a in actors}
+    seen = set()
+    for row in relation_rows:
+        source, target = int(row["source_id"]), int(row["target_id"])
+        assert row["type"] in vocab.RELATION_TYPES, row
+        assert source in ids and target in ids, row
+        assert source != target, row
+        key = (source, row["type"], target)
+        assert key not in seen, row
+        seen.add(key)
+    assert len(catalogue.relations()) == len(relation_rows) >= 30
+
+
+def test_relation_examples(catalogue):
+    # GenSight Biologics is hosted by / linked to an Île-de-France structure the note names
+    assert catalogue.relations_of(17)
+    assert catalogue.relations_of(20)                # Genopole hosts companies
+    assert all(r["other_name"] for r in catalogue.relations_of(20))
