@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 import sqlite_utils
 
 from . import db, vocab
+from .calls import CallsMixin
 from .errors import ReadOnlyCatalogue, UserError
 from .filter import FACETS, Filter
 from .index import INDEX_COLUMNS, ActorIndex
@@ -100,7 +101,7 @@ class _Batch:
         self.changes = 0
 
 
-class Catalogue:
+class Catalogue(CallsMixin):
     """One open catalogue file."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
