@@ -1,0 +1,86 @@
+"""Small helpers shared by the dialogs: French standard buttons, error boxes, prompts.
+
+Qt's standard buttons are labelled in English unless a translator is installed; the
+dialogs set their French texts explicitly instead of relying on one.
+"""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from ..errors import UserError
+
+SB = QDialogButtonBox.StandardButton
+MB = QMessageBox.StandardButton
+
+FRENCH_BUTTONS: dict[SB, str] = {
+    SB.Ok: "OK",
+    SB.Cancel: "Annuler",
+    SB.Apply: "Appliquer",
+    SB.Close: "Fermer",
+    SB.Yes: "Oui",
+    SB.No: "Non",
+    SB.Save: "Enregistrer",
+    SB.Discard: "Ne pas enregistrer",
+    SB.Help: "Aide",
+    SB.Reset: "Réinitialiser",
+}
+
+
+def button_box(buttons: SB, parent: QWidget | None = None, **texts: str) -> QDialogButtonBox:
+    """A QDialogButtonBox whose standard buttons carry French labels.
+
+    ``texts`` overrides a label by the button's name, e.g. ``Apply="Fusionner"``.
+    """
+    box = QDialogButtonBox(buttons, parent)
+    french_buttons(box, **texts)
+    return box
+
+
+def french_buttons(box: QDialogButtonBox, **texts: str) -> None:
+    for which, text in FRENCH_BUTTONS.items():
+        button = box.button(which)
+        if button is not None:
+            button.setText(texts.get(which.name, text))
+
+
+def show_error(parent: QWidget | None, error: UserError | str, title: str = "Opération impossible") -> None:
+    """Show a user error (a French sentence) in a warning box."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), MB.Ok, parent)
+    box.button(MB.Ok).setText("OK")
+    box.exec()
+
+
+def confirm(parent: QWidget | None, title: str, text: str, ok_text: str, *,
+            informative: str = "", danger: bool = False) -> bool:
+    """Ask a yes/no question with an explicit French action button; Annuler is the default."""
+    box = QMessageBox(QMessageBox.Icon.Warning if danger else QMessageBox.Icon.Question, title, text,
+                      MB.NoButton, parent)
+    if informative:
+        box.setInformativeText(informative)
+    ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is ok
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "", ok_text: str = "OK") -> str | None:
+    """A one-line prompt; the stripped text, or None when cancelled or left empty."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextValue(text)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+    dialog.setOkButtonText(ok_text)
+    dialog.setCancelButtonText("Annuler")
+    dialog.setMinimumWidth(420)
+    if not dialog.exec():
+        return None
+    value = dialog.textValue().strip()
+    return value or None
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 contact', '3 contacts', '0 contact' (French: 0 and 1 take the singular)."""
+    return f"{count} {singular if count <= 1 else (plural_form or singular + 's')}"

@@ -1,0 +1,281 @@
+"""Outils → Vocabulaires et étiquettes: rename, hide, colour and add kinds, domains and
+activities; rename or merge tags. Every change is written at once (each undoable)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView, QColorDialog, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+    QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from ..errors import UserError
+from ..filter import Filter
+from ..store import Catalogue
+from . import dialog_common as common
+from .theme import chip_icon
+
+TABS = (("kind", "Types d'acteurs"), ("domain", "Domaines"), ("activity", "Activités"))
+SLUG_ROLE = Qt.ItemDataRole.UserRole
+LABEL, SLUG, COUNT, HIDDEN, COLOR = range(5)
+
+
+def choose_color(parent: QWidget | None, current: str) -> str | None:
+    """Ask for a colour; '#rrggbb', or None when cancelled."""
+    color = QColorDialog.getColor(QColor(current or "#777777"), parent, "Couleur du type d'acteur")
+    return color.name() if color.isValid() else None
+
+
+class VocabularyTab(QWidget):
+    """The table of one vocabulary: label (editable), identifier, actors, hidden, colour."""
+
+    def __init__(self, dialog: "VocabularyDialog", name: str) -> None:
+        super().__init__(dialog)
+        self.dialog = dialog
+        self.catalogue = dialog.catalogue
+        self.name = name
+        self._loading = False
+        layout = QVBoxLayout(self)
+        headers = ["Libellé", "Identifiant", "Acteurs", "Masqué"] + (["Couleur"] if name == "kind" else [])
+        self.table = QTableWidget(0, len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed
+                                   | QAbstractItemView.EditTrigger.SelectedClicked)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(LABEL, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(headers)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.itemChanged.connect(self._item_changed)
+        self.table.cellDoubleClicked.connect(self._double_clicked)
+        layout.addWidget(self.table)
+        row = QHBoxLayout()
+        hint = QLabel("Double-cliquez un libellé pour le renommer"
+                      + (", une couleur pour la changer." if name == "kind" else ".")
+                      + " Une valeur masquée n'est plus proposée mais reste sur les fiches.")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: palette(mid);")
+        row.addWidget(hint, 1)
+        self.add_button = QPushButton("Ajouter…")
+        self.add_button.clicked.connect(self.add_value)
+        row.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(row)
+        self.reload()
+
+    def reload(self) -> None:
+        self._loading = True
+        try:
+            facet = {"kind": "kind", "domain": "domain", "activity": "activity"}[self.name]
+            counts = {c["value"]: c["count"] for c in self.catalogue.facet_counts(Filter())[facet]}
+            entries = self.catalogue.vocab_entries(self.name)
+            self.table.setRowCount(len(entries))
+            for row, entry in enumerate(entries):
+                # Items are updated in place: a reload may run inside their itemChanged signal.
+                label = self._cell(row, LABEL, Qt.ItemFlag.ItemIsEditable)
+                label.setText(entry["label"])
+                label.setData(SLUG_ROLE, entry["slug"])
+                slug = self._cell(row, SLUG)
+                slug.setText(entry["slug"])
+                slug.setForeground(self.palette().placeholderText())
+                count = self._cell(row, COUNT)
+                count.setData(Qt.ItemDataRole.DisplayRole, counts.get(entry["slug"], 0))
+                count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                hidden = self._cell(row, HIDDEN, Qt.ItemFlag.ItemIsUserCheckable)
+                hidden.setCheckState(Qt.CheckState.Checked if entry["hidden"] else Qt.CheckState.Unchecked)
+                hidden.setToolTip("Masquée : plus proposée dans les listes, mais conservée sur les fiches")
+                if self.name == "kind":
+                    color = self._cell(row, COLOR)
+                    color.setIcon(chip_icon(entry["color"] or "#777777"))
+                    color.setText(entry["color"] or "")
+                    color.setToolTip("Double-cliquez pour changer la couleur")
+        finally:
+            self._loading = False
+
+    def _cell(self, row: int, column: int, extra=Qt.ItemFlag.NoItemFlags) -> QTableWidgetItem:
+        item = self.table.item(row, column)
+        if item is None:
+            item = QTableWidgetItem()
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | extra)
+            self.table.setItem(row, column, item)
+        return item
+
+    def row_of(self, slug: str) -> int:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, LABEL).data(SLUG_ROLE) == slug:
+                return row
+        return -1
+
+    def _slug(self, row: int) -> str:
+        return self.table.item(row, LABEL).data(SLUG_ROLE)
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if self._loading:
+            return
+        slug = self._slug(item.row())
+        if item.column() == LABEL:
+            self.dialog.write(lambda: self.catalogue.set_vocab_entry(self.name, slug, label=item.text()))
+        elif item.column() == HIDDEN:
+            hidden = item.checkState() == Qt.CheckState.Checked
+            self.dialog.write(lambda: self.catalogue.set_vocab_entry(self.name, slug, hidden=hidden))
+
+    def _double_clicked(self, row: int, column: int) -> None:
+        if self.name != "kind" or column != COLOR:
+            return
+        current = self.table.item(row, COLOR).text()
+        color = choose_color(self, current)
+        if color and color != current:
+            slug = self._slug(row)
+            self.dialog.write(lambda: self.catalogue.set_vocab_entry(self.name, slug, color=color))
+
+    def add_value(self) -> None:
+        what = dict(TABS)[self.name].lower()
+        label = common.ask_text(self, "Ajouter une valeur", f"Libellé de la nouvelle valeur ({what}) :",
+                                ok_text="Ajouter")
+        if not label:
+            return
+        color = "#777777" if self.name == "kind" else ""
+        slug = self.dialog.write(lambda: self.catalogue.add_vocab_entry(self.name, label, color=color))
+        row = self.row_of(slug) if slug else -1
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollToItem(self.table.item(row, LABEL))
+
+
+class TagsTab(QWidget):
+    """Every tag with its number of actors; rename (or merge into an existing tag)."""
+
+    def __init__(self, dialog: "VocabularyDialog") -> None:
+        super().__init__(dialog)
+        self.dialog = dialog
+        self.catalogue = dialog.catalogue
+        layout = QVBoxLayout(self)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filtrer les étiquettes…")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self._apply_filter)
+        layout.addWidget(self.filter_edit)
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels(["Étiquette", "Acteurs"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setSortingEnabled(True)
+        self.table.sortItems(0, Qt.SortOrder.AscendingOrder)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.cellDoubleClicked.connect(lambda *_: self.rename_selected())
+        layout.addWidget(self.table)
+        row = QHBoxLayout()
+        hint = QLabel("Renommer une étiquette en une étiquette existante fusionne les deux.")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: palette(mid);")
+        row.addWidget(hint, 1)
+        self.rename_button = QPushButton("Renommer…")
+        self.rename_button.clicked.connect(self.rename_selected)
+        row.addWidget(self.rename_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(row)
+        self.reload()
+
+    def reload(self) -> None:
+        self.table.setSortingEnabled(False)
+        tags = self.catalogue.all_tags()
+        self.table.setRowCount(len(tags))
+        for row, (tag, count) in enumerate(tags.items()):
+            name = QTableWidgetItem(tag)
+            self.table.setItem(row, 0, name)
+            number = QTableWidgetItem()
+            number.setData(Qt.ItemDataRole.DisplayRole, count)
+            number.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(row, 1, number)
+        self.table.setSortingEnabled(True)
+        self._apply_filter(self.filter_edit.text())
+        self._update_buttons()
+
+    def _apply_filter(self, text: str) -> None:
+        from ..text import fold
+        needle = fold(text.strip())
+        for row in range(self.table.rowCount()):
+            self.table.setRowHidden(row, bool(needle) and needle not in fold(self.table.item(row, 0).text()))
+
+    def select_tag(self, tag: str) -> bool:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).text() == tag:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def selected_tag(self) -> str | None:
+        rows = {i.row() for i in self.table.selectedItems()}
+        return self.table.item(rows.pop(), 0).text() if rows else None
+
+    def _update_buttons(self) -> None:
+        self.rename_button.setEnabled(self.selected_tag() is not None)
+
+    def rename_selected(self) -> None:
+        old = self.selected_tag()
+        if old is None:
+            return
+        new = common.ask_text(self, "Renommer l'étiquette",
+                              f"Nouveau nom de « {old} » (s'il existe déjà, les deux étiquettes seront fusionnées) :",
+                              text=old, ok_text="Renommer")
+        if not new or new == old:
+            return
+        merging = new in self.catalogue.all_tags()
+        count = self.dialog.write(lambda: self.catalogue.rename_tag(old, new))
+        if count is None:
+            return
+        self.select_tag(new)
+        done = f"« {old} » fusionnée dans « {new} »" if merging else f"« {old} » renommée en « {new} »"
+        self.dialog.status.setText(f"{done} ({common.plural(count, 'acteur')}).")
+
+
+class VocabularyDialog(QDialog):
+    """Tabs Types d'acteurs / Domaines / Activités / Étiquettes. Emits ``changed`` after each write."""
+
+    changed = Signal()
+
+    def __init__(self, catalogue: Catalogue, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.catalogue = catalogue
+        self.setWindowTitle("Vocabulaires et étiquettes")
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        self.vocab_tabs: dict[str, VocabularyTab] = {}
+        for name, title in TABS:
+            tab = VocabularyTab(self, name)
+            self.vocab_tabs[name] = tab
+            self.tabs.addTab(tab, title)
+        self.tags_tab = TagsTab(self)
+        self.tabs.addTab(self.tags_tab, "Étiquettes")
+        layout.addWidget(self.tabs, 1)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.buttons = common.button_box(common.SB.Close, self)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(common.SB.Close).clicked.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(760, 560)
+
+    def write(self, action):
+        """Run one catalogue write; on a UserError show it. Reloads the tabs, emits ``changed``."""
+        try:
+            result = action()
+        except UserError as exc:
+            common.show_error(self, exc)
+            result = None
+            failed = True
+        else:
+            failed = False
+            self.status.setText("Modification enregistrée (Ctrl+Z dans la fenêtre principale pour l'annuler).")
+        for tab in self.vocab_tabs.values():
+            tab.reload()
+        self.tags_tab.reload()
+        if not failed:
+            self.changed.emit()
+        return result
