@@ -1,0 +1,170 @@
+"""Health check of a catalogue file: SQLite's integrity and foreign-key checks, the
+full-text index against the actors, orphan rows, the outside-IDF flag and the
+schema version. Read-only: the file is neither migrated nor modified.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import db
+from .errors import UserError
+from .geo import IDF_DEPARTEMENTS
+from .search import actor_body
+
+MAX_LISTED = 10  # problems of one kind listed one by one; the rest are counted
+
+# (child table, column, parent table, French description of the child)
+_REFERENCES = (
+    ("contacts", "actor_id", "actors", "contact"),
+    ("relations", "source_id", "actors", "relation"),
+    ("relations", "target_id", "actors", "relation"),
+    ("exchanges", "actor_id", "actors", "échange"),
+    ("call_entries", "actor_id", "actors", "entrée d'appel à projets"),
+    ("call_entries", "call_id", "calls", "entrée d'appel à projets"),
+    ("history_changes", "batch_id", "history_batches", "modification de l'historique"),
+)
+
+
+@dataclass
+class Report:
+    """What the check found. ``problems`` make it fail; ``notes`` are informative."""
+    path: Path
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    search_index_only: bool = False  # every problem is in the full-text index (repairable)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        if self.ok:
+            return [f"« {self.path.name} » : catalogue sain.", *self.notes]
+        head = f"« {self.path.name} » : {len(self.problems)} problème(s) trouvé(s)."
+        return [head, *(f"- {p}" for p in self.problems), *self.notes]
+
+    def text(self) -> str:
+        return "\n".join(self.lines())
+
+
+def _listed(problems: list[str], items: list[str], summary: str) -> None:
+    problems.extend(items[:MAX_LISTED])
+    if len(items) > MAX_LISTED:
+        problems.append(summary.format(n=len(items) - MAX_LISTED))
+
+
+def check(path: str | Path) -> Report:
+    """Check the catalogue file at ``path``; never raises for a bad file."""
+    path = Path(path)
+    report = Report(path)
+    try:
+        db.check_is_sqlite(path)
+    except UserError as exc:
+        report.problems.append(str(exc))
+        return report
+    try:
+        conn = db.connect(path, read_only=True)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        conn = db.connect(path, read_only=True, immutable=True)
+    except sqlite3.DatabaseError as exc:
+        report.problems.append(str(db.translate_error(exc, path)))
+        return report
+    with closing(conn):
+        try:
+            _run_checks(conn, report)
+        except sqlite3.DatabaseError as exc:
+            report.problems.append(f"Lecture interrompue : {db.translate_error(exc, path)}")
+    return report
+
+
+def _run_checks(conn: sqlite3.Connection, report: Report) -> None:
+    problems = report.problems
+    integrity = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
+    if integrity != ["ok"]:
+        _listed(problems, [f"Intégrité SQLite : {line}" for line in integrity],
+                "… et {n} autre(s) défaut(s) d'intégrité.")
+
+    version, latest = db.user_version(conn), db.schema_version()
+    if version > latest:
+        problems.append(f"Version du schéma {version} : plus récente que celle que connaît cette version "
+                        f"d'eco_desktop ({latest}).")
+    elif version < latest:
+        report.notes.append(f"Version du schéma {version} : le catalogue sera mis à jour (schéma {latest}) "
+                            "à sa prochaine ouverture en écriture.")
+    else:
+        report.notes.append(f"Version du schéma : {version} (à jour).")
+
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    if "actors" not in tables:
+        problems.append("La table des acteurs est absente : ce n'est pas un catalogue eco_desktop.")
+        return
+
+    # Orphans, with French words, then anything else foreign_key_check sees.
+    covered = set()
+    for child, column, parent, what in _REFERENCES:
+        if child not in tables or parent not in tables:
+            continue
+        covered.add(child)
+        rows = conn.execute(f"SELECT id, [{column}] FROM [{child}] WHERE [{column}] NOT IN "
+                            f"(SELECT id FROM [{parent}])").fetchall()
+        _listed(problems, [f"{what.capitalize()} n° {r[0]} : renvoie à un élément inexistant "
+                           f"({column} = {r[1]})." for r in rows],
+                f"… et {{n}} autre(s) {what}(s) orphelin(s).")
+    others = [r for r in conn.execute("PRAGMA foreign_key_check") if r[0] not in covered]
+    _listed(problems, [f"Table {r[0]}, ligne {r[1]} : référence vers {r[2]} inexistante." for r in others],
+            "… et {n} autre(s) référence(s) cassée(s).")
+
+    before = len(problems)
+    _check_search_index(conn, tables, problems)
+    fts_problems = len(problems) - before
+
+    rows = conn.execute("SELECT id, name, departement FROM actors WHERE departement <> '' "
+                        "AND outside_idf = 0 AND deleted_at IS NULL").fetchall()
+    outside = [r for r in rows if r["departement"] not in IDF_DEPARTEMENTS]
+    _listed(problems, [f"Acteur n° {r['id']} « {r['name']} » : département {r['departement']} hors "
+                       "d'Île-de-France mais non marqué « hors IDF »." for r in outside],
+            "… et {n} autre(s) acteur(s) hors IDF non marqué(s).")
+    report.search_index_only = bool(problems) and fts_problems == len(problems)
+
+
+def _check_search_index(conn: sqlite3.Connection, tables: set[str], problems: list[str]) -> None:
+    if "actors_fts" not in tables:
+        problems.append("L'index de recherche est absent.")
+        return
+    bodies = {r[0]: r[1] for r in conn.execute("SELECT rowid, body FROM actors_fts")}
+    names: dict[int, list[str]] = {}
+    for row in conn.execute("SELECT actor_id, first_name, last_name FROM contacts ORDER BY actor_id, id"):
+        names.setdefault(row[0], []).append(f"{row[1]} {row[2]}")
+    missing, stale = [], []
+    actor_ids = set()
+    for row in conn.execute("SELECT * FROM actors"):
+        actor_ids.add(row["id"])
+        body = bodies.get(row["id"])
+        if body is None:
+            if row["deleted_at"] is None:
+                missing.append(f"Index de recherche : l'acteur n° {row['id']} « {row['name']} » n'y figure pas.")
+        elif body != actor_body(row, names.get(row["id"], ())):
+            stale.append(f"Index de recherche : l'entrée de l'acteur n° {row['id']} « {row['name']} » "
+                         "n'est pas à jour.")
+    _listed(problems, missing, "… et {n} autre(s) acteur(s) absent(s) de l'index de recherche.")
+    _listed(problems, stale, "… et {n} autre(s) entrée(s) périmée(s) de l'index de recherche.")
+    ghosts = sorted(set(bodies) - actor_ids)
+    if ghosts:
+        shown = ", ".join(str(i) for i in ghosts[:MAX_LISTED]) + (" …" if len(ghosts) > MAX_LISTED else "")
+        problems.append(f"Index de recherche : {len(ghosts)} entrée(s) pour des acteurs qui n'existent plus "
+                        f"(n° {shown}).")
+
+
+def repair_search_index(path: str | Path) -> Report:
+    """Rebuild the full-text index, then check again."""
+    from .store import Catalogue
+    with Catalogue.open(path) as catalogue:
+        if catalogue.read_only:
+            raise UserError(f"Le catalogue « {Path(path).name} » est en lecture seule : "
+                            "impossible de reconstruire l'index de recherche.")
+        catalogue.rebuild_search_index()
+    return check(path)
