@@ -5,6 +5,9 @@ dialogs set their French texts explicitly instead of relying on one.
 """
 from __future__ import annotations
 
+from html import escape
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from ..errors import UserError
@@ -46,6 +49,7 @@ def french_buttons(box: QDialogButtonBox, **texts: str) -> None:
 def show_error(parent: QWidget | None, error: UserError | str, title: str = "OpÃ©ration impossible") -> None:
     """Show a user error (a French sentence) in a warning box."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), MB.Ok, parent)
+    box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 320px; }")
     box.button(MB.Ok).setText("OK")
     box.exec()
 
@@ -53,8 +57,10 @@ def show_error(parent: QWidget | None, error: UserError | str, title: str = "OpÃ
 def confirm(parent: QWidget | None, title: str, text: str, ok_text: str, *,
             informative: str = "", danger: bool = False) -> bool:
     """Ask a yes/no question with an explicit French action button; Annuler is the default."""
-    box = QMessageBox(QMessageBox.Icon.Warning if danger else QMessageBox.Icon.Question, title, text,
-                      MB.NoButton, parent)
+    box = QMessageBox(QMessageBox.Icon.Warning if danger else QMessageBox.Icon.Question, title,
+                      f"<b>{escape(text)}</b>", MB.NoButton, parent)
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setStyleSheet("QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 360px; }")
     if informative:
         box.setInformativeText(informative)
     ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)

@@ -15,7 +15,8 @@ def delete_question(names: Sequence[str], related_count: int) -> tuple[str, str]
         question = f"Supprimer « {names[0]} » ?"
         subject, own = "Il sera placé", "ses"
     else:
-        shown = ", ".join(f"« {n} »" for n in names[:3]) + (" …" if len(names) > 3 else "")
+        # No-break spaces keep each name with its guillemets when the line wraps.
+        shown = ", ".join(f"«\u00a0{n}\u00a0»" for n in names[:3]) + ("\u00a0…" if len(names) > 3 else "")
         question = f"Supprimer {len(names)} acteurs ({shown}) ?"
         subject, own = "Ils seront placés", "leurs"
     if related_count == 1:
