@@ -533,11 +533,17 @@ def mailto_batches(emails: Iterable[str], subject: str, limit: int = MAILTO_LIMI
 
 # ---------------------------------------------------------------------- export
 
-def export_mailing(path: str | os.PathLike, rows: Sequence[Mapping[str, Any]], *,
-                   progress=None, cancelled=None) -> Path:
-    """Write the mailing list to ``path``: xlsx or Excel-flavoured csv by extension,
-    through the export module's table writer (identifiers as text, real dates,
-    mailto links only for valid addresses, OWASP formula-injection rules)."""
+def export_mailing(path: str | os.PathLike, rows: Sequence[Mapping[str, Any]]) -> Path:
+    """Write the mailing list to ``path``: xlsx or Excel-flavoured csv (UTF-8 with BOM,
+    ``;``) by extension, through the export module's table writer and safety rules
+    (identifiers as text, real dates, mailto links only for valid addresses, a value
+    that Excel would read as a formula kept as text). Written to a temporary file and
+    moved into place, so a failure never leaves a half-written file."""
+    import csv
+    import tempfile
+
+    from openpyxl import Workbook
+
     from . import export
 
     path = Path(path)
@@ -548,8 +554,32 @@ def export_mailing(path: str | os.PathLike, rows: Sequence[Mapping[str, Any]], *
     kinds = [{"email": export.EMAIL, "postcode": export.ID, "closes": export.DATE}.get(k, export.TEXT)
              for k in MAILING_COLUMNS]
     table = [[_mailing_value(row.get(key), key) for key in MAILING_COLUMNS] for row in rows]
-    export.export_table(path, headers, table, kinds, sheet_name="Publipostage",
-                        progress=progress, cancelled=cancelled)
+    if not path.parent.is_dir():
+        raise UserError(f"Impossible d'écrire « {path} » : le dossier « {path.parent} » n'existe pas.")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".~{path.stem[:40]}-", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        try:
+            if suffix == ".xlsx":
+                wb = Workbook(write_only=True)
+                export.write_table(wb, "Publipostage", headers, table, kinds)
+                wb.save(tmp)
+            else:
+                with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+                    writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+                    writer.writerow(headers)
+                    for values in table:
+                        writer.writerow(["" if v is None else v.strftime("%d/%m/%Y") if isinstance(v, date)
+                                         else export.csv_safe(v) for v in values])
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except PermissionError as exc:
+        raise UserError(f"Impossible d'écrire « {path} » : le fichier est protégé ou ouvert dans un autre "
+                        "programme (Excel ?) ; fermez-le puis réessayez.") from exc
+    except OSError as exc:
+        raise UserError(f"Impossible d'écrire « {path} » : {exc.strerror or exc}.") from exc
     return path
 
 
