@@ -10,7 +10,6 @@ write and rebuilds it when another program changed the file.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -46,20 +45,13 @@ def mask_array(bits: int, size: int) -> np.ndarray:
     return np.unpackbits(np.frombuffer(raw, dtype=np.uint8), bitorder="little")[:size].astype(bool)
 
 
-@dataclass
-class _Entry:
-    values: dict[str, tuple[str, ...]]
-    deleted: bool
-    sort_name: str
-
-
 class ActorIndex:
     """Bitsets per facet value over dense positions (position = order of loading)."""
 
     def __init__(self) -> None:
         self.ids: list[int] = []
         self.pos: dict[int, int] = {}
-        self.entries: list[_Entry | None] = []
+        self.names: list[str] = []
         self.bits: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
         self.deleted = 0
         self.present = 0          # positions holding an actor (purged ones are cleared)
@@ -68,38 +60,50 @@ class ActorIndex:
 
     # -- building ------------------------------------------------------------
     @classmethod
-    def build(cls, rows: Iterable[Mapping], usable_contact_actor_ids: Iterable[int]) -> "ActorIndex":
+    def load(cls, conn, usable_contact_sql: str) -> "ActorIndex":
+        """Build from the database; multi-valued facets are unnested by SQLite (json_each)."""
         index = cls()
-        lists: dict[str, dict[str, list[int]]] = {facet: {} for facet in FACETS}
-        deleted: list[int] = []
-        for position, row in enumerate(rows):
-            entry = index._entry(row)
-            index.ids.append(row["id"])
-            index.pos[row["id"]] = position
-            index.entries.append(entry)
-            for facet, values in entry.values.items():
-                target = lists[facet]
-                for value in values:
-                    target.setdefault(value, []).append(position)
-            if entry.deleted:
-                deleted.append(position)
-        size = len(index.ids)
-        for facet, by_value in lists.items():
+        rows = conn.execute("SELECT id, name, kind, departement, mgp, ept, epci, deleted_at "
+                            "FROM actors ORDER BY id").fetchall()
+        index.ids = [r[0] for r in rows]
+        index.pos = {actor_id: position for position, actor_id in enumerate(index.ids)}
+        index.names = [r[1] for r in rows]
+        size = len(rows)
+        pos = index.pos
+        for facet, column in (("kind", 2), ("departement", 3), ("ept", 5), ("epci", 6)):
+            groups: dict[str, list[int]] = {}
+            for position, row in enumerate(rows):
+                value = row[column]
+                if value:
+                    groups.setdefault(value, []).append(position)
             index.bits[facet] = {v: bits_from_positions(np.asarray(p, dtype=np.int64), size)
-                                 for v, p in by_value.items()}
-        index.deleted = bits_from_positions(np.asarray(deleted, dtype=np.int64), size)
+                                 for v, p in groups.items()}
+        mgp = np.fromiter((1 if r[4] else 0 for r in rows), dtype=np.int8, count=size)
+        index.bits["mgp"] = {value: bits for value, bits in (
+            ("1", bits_from_positions(np.flatnonzero(mgp == 1), size)),
+            ("0", bits_from_positions(np.flatnonzero(mgp == 0), size))) if bits}
+        for facet, column in MULTI.items():
+            groups = {}
+            for actor_id, value in conn.execute(
+                    f"SELECT a.id, j.value FROM actors a, json_each(a.{column}) j"):
+                groups.setdefault(value, []).append(pos[actor_id])
+            index.bits[facet] = {v: bits_from_positions(np.asarray(p, dtype=np.int64), size)
+                                 for v, p in groups.items()}
+        index.deleted = bits_from_positions(
+            np.asarray([p for p, r in enumerate(rows) if r[7]], dtype=np.int64), size)
         index.present = (1 << size) - 1
-        index.contact_bits = index.bits_for_ids(usable_contact_actor_ids)
+        index.contact_bits = index.bits_for_ids(
+            r[0] for r in conn.execute(f"SELECT DISTINCT actor_id FROM contacts WHERE {usable_contact_sql}"))
         return index
 
     @staticmethod
-    def _entry(row: Mapping) -> _Entry:
+    def _values(row: Mapping) -> dict[str, tuple[str, ...]]:
         def arr(value) -> tuple[str, ...]:
             if isinstance(value, (list, tuple)):
                 return tuple(value)
             return tuple(json.loads(value or "[]"))
 
-        values = {
+        return {
             "kind": (row["kind"],) if row["kind"] else (),
             "domain": arr(row["domains"]),
             "activity": arr(row["activities"]),
@@ -109,7 +113,6 @@ class ActorIndex:
             "ept": (row["ept"],) if row["ept"] else (),
             "epci": (row["epci"],) if row["epci"] else (),
         }
-        return _Entry(values, bool(row["deleted_at"]), fold(row["name"]))
 
     @property
     def size(self) -> int:
@@ -122,24 +125,24 @@ class ActorIndex:
 
     # -- incremental updates -------------------------------------------------
     def upsert(self, row: Mapping) -> None:
+        """Insert or refresh one actor (row with INDEX_COLUMNS) after a write."""
         actor_id = row["id"]
         position = self.pos.get(actor_id)
         if position is None:
             position = len(self.ids)
             self.ids.append(actor_id)
             self.pos[actor_id] = position
-            self.entries.append(None)
+            self.names.append(row["name"])
         else:
             self._clear(position)
-        entry = self._entry(row)
-        self.entries[position] = entry
+            self.names[position] = row["name"]
         bit = 1 << position
         self.present |= bit  # also when the id comes back after remove() (undo of a purge)
-        for facet, values in entry.values.items():
+        for facet, values in self._values(row).items():
             table = self.bits[facet]
             for value in values:
                 table[value] = table.get(value, 0) | bit
-        if entry.deleted:
+        if row["deleted_at"]:
             self.deleted |= bit
         self._name_order = None
 
@@ -148,7 +151,6 @@ class ActorIndex:
         if position is None:
             return
         self._clear(position)
-        self.entries[position] = None
         self.present &= ~(1 << position)
         self.contact_bits &= ~(1 << position)
         self._name_order = None
@@ -163,18 +165,15 @@ class ActorIndex:
             self.contact_bits &= ~(1 << position)
 
     def _clear(self, position: int) -> None:
-        entry = self.entries[position]
-        if entry is None:
-            return
-        mask = ~(1 << position)
-        for facet, values in entry.values.items():
-            table = self.bits[facet]
-            for value in values:
-                remaining = table.get(value, 0) & mask
+        bit = 1 << position
+        mask = ~bit
+        for table in self.bits.values():
+            for value in [v for v, bits in table.items() if bits & bit]:
+                remaining = table[value] & mask
                 if remaining:
                     table[value] = remaining
                 else:
-                    table.pop(value, None)
+                    del table[value]
         self.deleted &= mask
 
     # -- evaluation ----------------------------------------------------------
@@ -223,7 +222,7 @@ class ActorIndex:
 
     def name_order(self) -> np.ndarray:
         if self._name_order is None:
-            keys = [(e.sort_name if e else "") for e in self.entries]
+            keys = [fold(name) for name in self.names]
             self._name_order = np.asarray(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
         return self._name_order
 

@@ -42,13 +42,29 @@ ACTOR_FIELDS = (
     "commune", "insee_code", "departement", "mgp", "ept", "epci", "outside_idf", "lat", "lon",
     "geo_precision", "source", "created_at", "updated_at",
 )
+# Every column of the actors table with its default (the full row a bulk insert writes).
+ACTOR_COLUMN_DEFAULTS: dict[str, Any] = {
+    "id": None, "name": "", "aliases": "[]", "kind": "", "domains": "[]", "activities": "[]", "tags": "[]",
+    "description": "", "website": "", "email": "", "phone": "", "siren": "", "siret": "", "naf": "",
+    "size": "", "founded": None, "status": "active", "street": "", "postcode": "", "commune": "",
+    "insee_code": "", "departement": "", "mgp": 0, "ept": "", "epci": "", "outside_idf": 0, "lat": None,
+    "lon": None, "geo_precision": "", "source": "", "created_at": "", "updated_at": "", "deleted_at": None,
+}
 EDITABLE_ACTOR_FIELDS = tuple(f for f in ACTOR_FIELDS if f not in ("id", "created_at", "updated_at"))
 CONTACT_FIELDS = ("civility", "first_name", "last_name", "role", "email", "phone", "legal_basis",
                   "basis_date", "opt_out", "notes")
 USABLE_CONTACT_SQL = "legal_basis <> '' AND opt_out = 0"
+# Above this many changed actors in one write, the in-memory index is rebuilt rather than patched.
+BULK_REBUILD_THRESHOLD = 2000
+# Text searches matching more actors than this are listed by name rather than by relevance.
+RANK_LIMIT = 5000
 # Tables whose rows are recorded in the history (each has an integer primary key `id`).
 HISTORY_TABLES = ("actors", "contacts", "relations", "exchanges", "vocabulary", "saved_views",
                   "calls", "call_entries")
+
+
+class OperationCancelled(UserError):
+    """The user cancelled a long operation; nothing was written."""
 
 
 def now_iso() -> str:
@@ -98,6 +114,7 @@ class _Batch:
         self.id: int | None = None
         self.actor_ids: set[int] = set()      # actors whose index/FTS entry must be refreshed
         self.purged_ids: set[int] = set()
+        self.bulk_ids: set[int] = set()       # actors created by bulk_create_actors (FTS already written)
         self.changes = 0
 
 
@@ -115,6 +132,7 @@ class Catalogue(CallsMixin):
         self._index: ActorIndex | None = None
         self._data_version = self._read_data_version()
         self.listeners: list[Callable[[str, bool], None]] = []
+        self._kind_slugs: set[str] | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -293,11 +311,14 @@ class Catalogue(CallsMixin):
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 self._index = None  # may hold changes that were rolled back
+                self._kind_slugs = None
                 if isinstance(exc, sqlite3.Error):
                     raise db.translate_error(exc, self.path) from exc
                 raise
             self._batch = None
             self._data_version = self._read_data_version()
+            if batch.bulk_ids:
+                self._index = None  # rebuilt on next use
             self._apply_to_index(batch)
             self._notify(batch.label, batch.id is not None and self._record_history)
 
@@ -321,6 +342,8 @@ class Catalogue(CallsMixin):
         batch = self._batch
         assert batch is not None, "writes happen inside transaction()"
         batch.changes += 1
+        if tbl == "vocabulary":
+            self._kind_slugs = None
         if tbl == "actors":
             batch.actor_ids.add(row_id)
         elif tbl in ("contacts", "call_entries", "exchanges"):
@@ -329,22 +352,37 @@ class Catalogue(CallsMixin):
                     batch.actor_ids.add(image["actor_id"])
         if not self._record_history:
             return
-        if batch.id is None:
-            batch.id = self.conn.execute(
-                "INSERT INTO history_batches (at, user, label) VALUES (?, ?, ?)",
-                (now_iso(), os_user(), batch.label)).lastrowid
+        self._ensure_batch_row(batch)
         self.conn.execute(
             "INSERT INTO history_changes (batch_id, tbl, row_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?)",
             (batch.id, tbl, row_id, action,
              json.dumps(dict(before), ensure_ascii=False) if before else None,
              json.dumps(dict(after), ensure_ascii=False) if after else None))
 
+    def _ensure_batch_row(self, batch: _Batch) -> None:
+        if batch.id is None:
+            batch.id = self.conn.execute(
+                "INSERT INTO history_batches (at, user, label) VALUES (?, ?, ?)",
+                (now_iso(), os_user(), batch.label)).lastrowid
+
     def _row(self, tbl: str, row_id: int) -> dict | None:
         row = self.conn.execute(f"SELECT * FROM [{tbl}] WHERE id = ?", (row_id,)).fetchone()
         return dict(row) if row else None
 
+    @staticmethod
+    def _sql_value(value: Any) -> Any:
+        if isinstance(value, (list, tuple, dict)):
+            return json.dumps(value, ensure_ascii=False)
+        if isinstance(value, bool):
+            return int(value)
+        return value
+
     def _insert(self, tbl: str, values: Mapping[str, Any]) -> int:
-        row_id = self.db[tbl].insert(dict(values)).last_pk
+        columns = list(values)
+        cursor = self.conn.execute(
+            f"INSERT INTO [{tbl}] ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [self._sql_value(values[c]) for c in columns])
+        row_id = cursor.lastrowid
         self._record(tbl, row_id, "insert", None, self._row(tbl, row_id))
         return row_id
 
@@ -352,10 +390,12 @@ class Catalogue(CallsMixin):
         before = self._row(tbl, row_id)
         if before is None:
             raise UserError(f"L'élément {row_id} n'existe plus.")
+        changes = {k: self._sql_value(v) for k, v in changes.items()}
         changes = {k: v for k, v in changes.items() if before.get(k) != v}
         if not changes:
             return False
-        self.db[tbl].update(row_id, changes)
+        self.conn.execute(f"UPDATE [{tbl}] SET {', '.join(f'[{c}] = ?' for c in changes)} WHERE id = ?",
+                          [*changes.values(), row_id])
         self._record(tbl, row_id, "update", before, self._row(tbl, row_id))
         return True
 
@@ -383,10 +423,7 @@ class Catalogue(CallsMixin):
     @locked
     def index(self) -> ActorIndex:
         if self._index is None or self.changed_elsewhere():
-            rows = self.conn.execute(f"SELECT {INDEX_COLUMNS} FROM actors ORDER BY id")
-            usable = [r[0] for r in self.conn.execute(
-                f"SELECT DISTINCT actor_id FROM contacts WHERE {USABLE_CONTACT_SQL}")]
-            self._index = ActorIndex.build(rows, usable)
+            self._index = ActorIndex.load(self.conn, USABLE_CONTACT_SQL)
         return self._index
 
     def _refresh_fts(self, actor_ids: Iterable[int]) -> None:
@@ -402,6 +439,9 @@ class Catalogue(CallsMixin):
 
     def _apply_to_index(self, batch: _Batch) -> None:
         if self._index is None or not batch.actor_ids:
+            return
+        if len(batch.actor_ids) > BULK_REBUILD_THRESHOLD:
+            self._index = None  # cheaper to rebuild on next use than to patch row by row
             return
         index = self._index
         ids = list(batch.actor_ids)
@@ -428,15 +468,21 @@ class Catalogue(CallsMixin):
             batch.actor_ids.update(r[0] for r in self.conn.execute("SELECT id FROM actors"))
 
     # ------------------------------------------------------------------ filtering
-    def _text_matches(self, text: str) -> list[int] | None:
+    def _text_matches(self, text: str) -> tuple[list[int], bool] | None:
+        """Ids matching the text, and whether they are in relevance order (ranking
+        thousands of matches of a one-letter prefix would cost more than it tells)."""
         query = fts_query(text)
         if query is None:
             return None
         try:
+            ids = [r[0] for r in self.conn.execute(
+                "SELECT rowid FROM actors_fts WHERE actors_fts MATCH ?", (query,))]
+            if len(ids) > RANK_LIMIT:
+                return ids, False
             return [r[0] for r in self.conn.execute(
-                "SELECT rowid FROM actors_fts WHERE actors_fts MATCH ? ORDER BY rank", (query,))]
+                "SELECT rowid FROM actors_fts WHERE actors_fts MATCH ? ORDER BY rank", (query,))], True
         except sqlite3.OperationalError:
-            return []
+            return [], True
 
     def _call_ids(self, name: str) -> list[int]:
         call = self.conn.execute("SELECT id FROM calls WHERE name = ? COLLATE NOCASE", (name,)).fetchone()
@@ -446,8 +492,9 @@ class Catalogue(CallsMixin):
 
     def _masks(self, flt: Filter) -> tuple[ActorIndex, int | None, int | None, list[int] | None]:
         index = self.index()
-        ranked = self._text_matches(flt.text) if flt.text else None
-        text_bits = index.bits_for_ids(ranked) if ranked is not None else None
+        matches = self._text_matches(flt.text) if flt.text else None
+        text_bits = index.bits_for_ids(matches[0]) if matches is not None else None
+        ranked = matches[0] if matches is not None and matches[1] else None
         call_bits = index.bits_for_ids(self._call_ids(flt.call)) if flt.call else None
         return index, text_bits, call_bits, ranked
 
@@ -604,7 +651,9 @@ class Catalogue(CallsMixin):
                 raise UserError("Le nom de l'acteur est obligatoire.")
         if not partial or "kind" in out:
             kind = out.get("kind", "")
-            if kind not in self.vocabulary("kind", include_hidden=True):
+            if self._kind_slugs is None:
+                self._kind_slugs = set(self.vocabulary("kind", include_hidden=True))
+            if kind not in self._kind_slugs:
                 raise UserError(f"Type d'acteur inconnu : « {kind} ».")
         return out
 
@@ -644,16 +693,71 @@ class Catalogue(CallsMixin):
 
     @locked
     def create_actor(self, data: Mapping[str, Any], *, label: str | None = None) -> int:
+        values = self._new_actor_values(data, now_iso())
+        with self.transaction(label or f"Créer « {values['name']} »"):
+            return self._insert("actors", values)
+
+    def _new_actor_values(self, data: Mapping[str, Any], stamp: str) -> dict[str, Any]:
         values = self._clean_actor(data, partial=False)
         self._derive_geography(values, None)
-        stamp = now_iso()
         values.setdefault("status", "active")
         values["created_at"] = data.get("created_at") or stamp
         values["updated_at"] = data.get("updated_at") or stamp
         if data.get("id") is not None:
             values["id"] = int(data["id"])
-        with self.transaction(label or f"Créer « {values['name']} »"):
-            return self._insert("actors", values)
+        return values
+
+    @locked
+    def bulk_create_actors(self, rows: Iterable[Mapping[str, Any]], *, label: str,
+                           progress: Callable[[int], None] | None = None,
+                           cancelled: Callable[[], bool] | None = None) -> list[int]:
+        """Create many actors in ONE transaction and ONE undo step (imports).
+
+        Rows are written in chunks with executemany (actors, their history images and
+        their full-text rows), which is what makes 100k rows take seconds, not minutes.
+        ``progress(n)`` is called every chunk; when ``cancelled()`` turns true the
+        whole transaction is rolled back and :class:`OperationCancelled` raised.
+        """
+        stamp = now_iso()
+        ids: list[int] = []
+        columns = list(ACTOR_COLUMN_DEFAULTS)
+        insert_actor = (f"INSERT INTO actors ({', '.join(columns)}) "
+                        f"VALUES ({', '.join('?' * len(columns))})")
+        with self.transaction(label) as batch:
+            next_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM actors").fetchone()[0]
+            chunk: list[dict[str, Any]] = []
+
+            def flush() -> None:
+                if not chunk:
+                    return
+                self.conn.executemany(insert_actor, [[row[c] for c in columns] for row in chunk])
+                self.conn.executemany("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)",
+                                      [(row["id"], actor_body(row)) for row in chunk])
+                if self._record_history:
+                    self._ensure_batch_row(batch)
+                    self.conn.executemany(
+                        "INSERT INTO history_changes (batch_id, tbl, row_id, action, before, after) "
+                        "VALUES (?, 'actors', ?, 'insert', NULL, ?)",
+                        [(batch.id, row["id"], json.dumps(row, ensure_ascii=False)) for row in chunk])
+                batch.changes += len(chunk)
+                batch.bulk_ids.update(row["id"] for row in chunk)
+                chunk.clear()
+
+            for n, data in enumerate(rows, 1):
+                values = {**ACTOR_COLUMN_DEFAULTS, **self._new_actor_values(data, stamp)}
+                if values.get("id") is None:
+                    values["id"] = next_id
+                next_id = max(next_id, values["id"]) + 1
+                ids.append(values["id"])
+                chunk.append(values)
+                if len(chunk) >= 500:
+                    flush()
+                    if progress is not None:
+                        progress(n)
+                    if cancelled is not None and cancelled():
+                        raise OperationCancelled("Opération annulée : rien n'a été modifié.")
+            flush()
+        return ids
 
     @locked
     def update_actor(self, actor_id: int, changes: Mapping[str, Any], *, label: str | None = None) -> bool:
@@ -1115,8 +1219,7 @@ class Catalogue(CallsMixin):
                 if target is None:
                     self._delete(tbl, row_id)
                 elif self._row(tbl, row_id) is None:
-                    self.db[tbl].insert(target)
-                    self._record(tbl, row_id, "insert", None, target)
+                    self._insert(tbl, target)
                 else:
                     self._update(tbl, row_id, {k: v for k, v in target.items() if k != "id"})
                 if tbl == "actors" and target is None:

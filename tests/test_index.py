@@ -11,7 +11,7 @@ import pytest
 import sqlite_utils
 
 from eco_desktop.filter import FACETS, Filter
-from eco_desktop.index import INDEX_COLUMNS, ActorIndex
+from eco_desktop.index import ActorIndex
 from eco_desktop.store import USABLE_CONTACT_SQL, Catalogue
 from eco_desktop.text import fold
 
@@ -287,14 +287,12 @@ def _index_sets(index: ActorIndex) -> dict:
         "deleted": ids(index.deleted) & present,
         "contacts": ids(index.contact_bits) & present,
         "facets": {facet: {v: ids(b) for v, b in table.items() if ids(b)} for facet, table in index.bits.items()},
-        "names": {i: e.sort_name for i, e in zip(index.ids, index.entries) if e is not None},
+        "names": {index.ids[p]: index.names[p] for p in range(index.size) if index.present >> p & 1},
     }
 
 
 def _fresh_index(cat: Catalogue) -> ActorIndex:
-    rows = cat.conn.execute(f"SELECT {INDEX_COLUMNS} FROM actors ORDER BY id")
-    usable = [r[0] for r in cat.conn.execute(f"SELECT DISTINCT actor_id FROM contacts WHERE {USABLE_CONTACT_SQL}")]
-    return ActorIndex.build(rows, usable)
+    return ActorIndex.load(cat.conn, USABLE_CONTACT_SQL)
 
 
 STEPS = [
