@@ -1,0 +1,835 @@
+"""Excel (xlsx) and Excel-flavoured CSV export of actor lists and their contacts.
+
+No Qt here: the CLI ``export`` command and the export dialog both call
+:func:`export_xlsx` / :func:`export_csv` with the actors the current ``Filter`` selects.
+
+Choices, in short (GUIDE.md §6):
+
+* openpyxl ``write_only`` workbook: rows are streamed, never held as cells.
+  Per-cell styling is what makes openpyxl slow, so only the cells that need it carry a
+  style (header, identifiers as text, wrapped description, dates, hyperlinks), and each
+  styled column reuses one template cell (``ws.append`` serialises a row before it
+  returns, so the template can be refilled for the next row).
+* Identifiers (SIREN, SIRET, postcodes, phones, INSEE codes…) are text cells with the
+  ``@`` (Text) format, so leading zeros survive, also when a user edits them.
+* ``created_at`` / ``updated_at`` become real datetimes, **naive, in the computer's
+  local time** (what the officer expects to read); ``basis_date`` becomes a real date.
+* Hyperlinks only for ``http``, ``https`` and ``mailto``; anything else stays plain text.
+* OWASP CSV injection: in xlsx a value starting with ``= + - @``, tab or CR is always a
+  string cell (never a formula); in CSV it is prefixed with ``'``.
+* Files are written to a temporary file in the target folder and moved into place with
+  ``os.replace``: a failed or cancelled export never leaves a half-written file under the
+  target name. Write errors become :class:`~eco_desktop.errors.UserError` in French.
+"""
+from __future__ import annotations
+
+import csv
+import errno
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from . import APP_TITLE, __version__, vocab
+from .errors import UserError
+from .text import fold
+
+__all__ = [
+    "ACTOR_COLUMNS", "DEFAULT_COLUMNS", "CONTACT_COLUMNS", "CONTACT_LEGAL_COLUMNS",
+    "ExportCancelled", "export_xlsx", "export_csv", "contacts_csv_path",
+    "default_labels", "is_usable_contact", "suggest_filename", "raw_write_only",
+    "actor_rows", "contact_rows",
+]
+
+
+class ExportCancelled(Exception):
+    """The user cancelled the export; nothing was written under the target name."""
+
+
+# --------------------------------------------------------------------------- columns
+
+# Column kinds understood by the table writers:
+#   text   plain text                         id      text kept as typed (format "@")
+#   wrap   long text, wrapped                 int / float   numbers
+#   datetime / date   real Excel dates        url / email   hyperlink when safe
+TEXT, ID, WRAP, INT, FLOAT, DATETIME, DATE, URL, EMAIL = (
+    "text", "id", "wrap", "int", "float", "datetime", "date", "url", "email")
+
+#: Every actor column, in display order: key (GUIDE.md §8) -> French header.
+ACTOR_COLUMNS: dict[str, str] = {
+    "name": "Nom",
+    "aliases": "Autres noms",
+    "kind": "Type",
+    "domains": "Domaines",
+    "activities": "Activités",
+    "description": "Description",
+    "website": "Site web",
+    "email": "E-mail",
+    "phone": "Téléphone",
+    "siren": "SIREN",
+    "siret": "SIRET",
+    "naf": "Code NAF",
+    "size": "Taille",
+    "founded": "Année de création",
+    "status": "Statut",
+    "street": "Adresse",
+    "postcode": "Code postal",
+    "commune": "Commune",
+    "insee_code": "Code INSEE",
+    "departement": "Département",
+    "mgp": "Métropole du Grand Paris",
+    "ept": "EPT",
+    "epci": "EPCI",
+    "outside_idf": "Hors Île-de-France",
+    "lat": "Latitude",
+    "lon": "Longitude",
+    "geo_precision": "Précision",
+    "tags": "Étiquettes",
+    "source": "Source",
+    "created_at": "Créé le",
+    "updated_at": "Modifié le",
+    "id": "Identifiant",
+}
+
+_ACTOR_KINDS: dict[str, str] = {
+    "description": WRAP, "website": URL, "email": EMAIL,
+    "phone": ID, "siren": ID, "siret": ID, "naf": ID, "postcode": ID, "insee_code": ID,
+    "departement": ID, "ept": ID, "epci": ID,
+    "founded": INT, "id": INT, "lat": FLOAT, "lon": FLOAT,
+    "created_at": DATETIME, "updated_at": DATETIME,
+}
+
+#: What an officer usually needs: who, what, how to reach them, where; the identifier last
+#: so that a re-import can match rows back.
+DEFAULT_COLUMNS: tuple[str, ...] = (
+    "name", "kind", "domains", "activities", "description", "website", "email", "phone",
+    "street", "postcode", "commune", "departement", "siren", "size", "status", "tags",
+    "updated_at", "id",
+)
+
+#: Contact columns (mail-merge order: the organisation first), key -> French header.
+CONTACT_COLUMNS: dict[str, str] = {
+    "organisation": "Organisation",
+    "kind": "Type",
+    "commune": "Commune",
+    "postcode": "Code postal",
+    "civility": "Civilité",
+    "first_name": "Prénom",
+    "last_name": "Nom",
+    "role": "Fonction",
+    "email": "E-mail",
+    "phone": "Téléphone",
+}
+#: Added only when every contact is exported (``all_contacts=True``).
+CONTACT_LEGAL_COLUMNS: dict[str, str] = {
+    "legal_basis": "Base légale",
+    "basis_date": "Date de la base légale",
+    "opt_out": "Opposition",
+    "usable": "Utilisable",
+}
+_CONTACT_TAIL: dict[str, str] = {"actor_id": "Identifiant de l'acteur", "id": "Identifiant du contact"}
+_CONTACT_KINDS: dict[str, str] = {
+    "postcode": ID, "phone": ID, "email": EMAIL, "basis_date": DATE, "actor_id": INT, "id": INT,
+}
+
+_LIST_SEP = "; "
+
+
+def default_labels() -> dict[str, dict[str, str]]:
+    """The default French labels of the vocabularies (users may rename them)."""
+    return {
+        "kind": {slug: label for slug, (label, _colour) in vocab.KINDS.items()},
+        "domain": dict(vocab.DOMAINS),
+        "activity": dict(vocab.ACTIVITIES),
+    }
+
+
+def is_usable_contact(contact: Mapping[str, Any]) -> bool:
+    """A contact may be used for a mailing: it has a legal basis and did not opt out."""
+    return bool(contact.get("legal_basis")) and not contact.get("opt_out")
+
+
+def _check_columns(columns: Sequence[str]) -> list[str]:
+    columns = list(columns)
+    unknown = [c for c in columns if c not in ACTOR_COLUMNS]
+    if unknown:
+        raise UserError(
+            "Colonne inconnue : " + ", ".join(f"« {c} »" for c in unknown)
+            + ". Colonnes possibles : " + ", ".join(ACTOR_COLUMNS) + ".")
+    if not columns:
+        raise UserError("Choisissez au moins une colonne à exporter.")
+    return columns
+
+
+# --------------------------------------------------------------------------- values
+
+def _local_datetime(value: Any) -> datetime | None:
+    """ISO 8601 (UTC when no offset) -> naive datetime in the computer's local time."""
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        dt = value
+    else:
+        try:
+            dt = datetime.fromisoformat(str(value))
+        except ValueError:
+            return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone().replace(tzinfo=None, microsecond=0)
+
+
+def _as_date(value: Any) -> date | None:
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _as_int(value: Any) -> int | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _as_float(value: Any) -> float | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _yes_no(value: Any) -> str:
+    return "oui" if value else "non"
+
+
+def _str(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _actor_getters(columns: Sequence[str], labels: Mapping[str, Mapping[str, str]]
+                   ) -> list[Callable[[Mapping[str, Any]], Any]]:
+    """One function per column: actor dict -> display value (str, int, float, datetime, None)."""
+    kinds = labels.get("kind", {})
+    domains = labels.get("domain", {})
+    activities = labels.get("activity", {})
+
+    def listed(key: str, names: Mapping[str, str] | None = None):
+        if names is None:
+            def get(a):
+                items = a.get(key)
+                return _LIST_SEP.join(str(x) for x in items if x) if items else None
+        else:
+            def get(a):
+                items = a.get(key)
+                return _LIST_SEP.join(names.get(x, x) for x in items if x) if items else None
+        return get
+
+    def labelled(key: str, names: Mapping[str, str]):
+        def get(a):
+            v = a.get(key)
+            return names.get(v, v) if v else None
+        return get
+
+    def plain(key: str):
+        return lambda a: _str(a.get(key))
+
+    special: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+        "aliases": listed("aliases"),
+        "tags": listed("tags"),
+        "domains": listed("domains", domains),
+        "activities": listed("activities", activities),
+        "kind": labelled("kind", kinds),
+        "status": labelled("status", vocab.STATUSES),
+        "size": labelled("size", vocab.SIZES),
+        "geo_precision": labelled("geo_precision", vocab.GEO_PRECISIONS),
+        "mgp": lambda a: _yes_no(a.get("mgp")),
+        "outside_idf": lambda a: _yes_no(a.get("outside_idf")),
+        "founded": lambda a: _as_int(a.get("founded")),
+        "id": lambda a: _as_int(a.get("id")),
+        "lat": lambda a: _as_float(a.get("lat")),
+        "lon": lambda a: _as_float(a.get("lon")),
+        "created_at": lambda a: _local_datetime(a.get("created_at")),
+        "updated_at": lambda a: _local_datetime(a.get("updated_at")),
+    }
+    return [special.get(c) or plain(c) for c in columns]
+
+
+def actor_rows(actors: Iterable[Mapping[str, Any]], columns: Sequence[str] = DEFAULT_COLUMNS,
+               labels: Mapping[str, Mapping[str, str]] | None = None) -> list[list[Any]]:
+    """The display values of the actor table (headers excluded), in ``columns`` order."""
+    getters = _actor_getters(_check_columns(columns), labels or default_labels())
+    return [[get(a) for get in getters] for a in actors]
+
+
+def _contact_columns(all_contacts: bool) -> dict[str, str]:
+    cols = dict(CONTACT_COLUMNS)
+    if all_contacts:
+        cols.update(CONTACT_LEGAL_COLUMNS)
+    cols.update(_CONTACT_TAIL)
+    return cols
+
+
+def contact_rows(actors: Sequence[Mapping[str, Any]], contacts: Iterable[Mapping[str, Any]],
+                 *, all_contacts: bool = False,
+                 labels: Mapping[str, Mapping[str, str]] | None = None) -> list[list[Any]]:
+    """Contacts of the exported actors, grouped in the actors' order.
+
+    Only usable contacts (legal basis, no opt-out) unless ``all_contacts``. Contacts whose
+    actor is not among ``actors`` are left out.
+    """
+    kinds = (labels or default_labels()).get("kind", {})
+    order = {a.get("id"): i for i, a in enumerate(actors)}
+    by_id = {a.get("id"): a for a in actors}
+    chosen = [c for c in contacts
+              if c.get("actor_id") in order and (all_contacts or is_usable_contact(c))]
+    chosen.sort(key=lambda c: order[c.get("actor_id")])  # stable: keeps the caller's order
+    keys = list(_contact_columns(all_contacts))
+    rows = []
+    for c in chosen:
+        a = by_id[c.get("actor_id")]
+        values = {
+            "organisation": _str(a.get("name")),
+            "kind": kinds.get(a.get("kind"), a.get("kind")) or None,
+            "commune": _str(a.get("commune")),
+            "postcode": _str(a.get("postcode")),
+            "legal_basis": vocab.LEGAL_BASES.get(c.get("legal_basis"), c.get("legal_basis")) or None,
+            "basis_date": _as_date(c.get("basis_date")),
+            "opt_out": _yes_no(c.get("opt_out")),
+            "usable": _yes_no(is_usable_contact(c)),
+            "actor_id": _as_int(c.get("actor_id")),
+            "id": _as_int(c.get("id")),
+        }
+        rows.append([values[k] if k in values else _str(c.get(k)) for k in keys])
+    return rows
+
+
+def _contact_kinds(all_contacts: bool) -> list[str]:
+    return [_CONTACT_KINDS.get(k, TEXT) for k in _contact_columns(all_contacts)]
+
+
+# --------------------------------------------------------------------------- safety
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SAFE_URL_SCHEMES = ("http", "https")
+_HTTP_URL = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?\Z", re.I)
+_BARE_DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/?#]\S*)?\Z", re.I)
+_EMAIL_RE = re.compile(r"^[^@\s:/<>\"']+@[^@\s:/<>\"']+\.[^@\s:/<>\"']+\Z")
+
+
+def _clean(text: str) -> str:
+    """Remove the control characters XML (hence xlsx) cannot hold; at most 32,767 chars."""
+    if ILLEGAL_CHARACTERS_RE.search(text):
+        text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return text[:32767]
+
+
+def _web_target(value: str) -> str | None:
+    """The hyperlink target of a website value, or None when it must stay plain text.
+
+    Only http(s) URLs, and bare domains ("www.exemple.fr", linked as https), are linked;
+    "javascript:…", "file:…", "ftp://…" and anything with spaces stay plain text.
+    """
+    if _HTTP_URL.match(value):
+        return value
+    if _BARE_DOMAIN.match(value):
+        return "https://" + value
+    return None
+
+
+def _mail_target(value: str) -> str | None:
+    value = value.strip()
+    if value.lower().startswith("mailto:"):
+        value = value[7:]
+    return "mailto:" + value if _EMAIL_RE.match(value) else None
+
+
+def csv_safe(value: str) -> str:
+    """Prefix with ``'`` a text Excel would read as a formula (OWASP CSV injection)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+# --------------------------------------------------------------------------- atomic write
+
+def _write_error(path: Path, exc: OSError, *, replacing: bool = False) -> UserError:
+    where = f"Impossible d'écrire « {path} »"
+    code = exc.errno
+    if code == errno.ENOSPC or code == getattr(errno, "EDQUOT", None):
+        reason = "le disque est plein"
+    elif code == errno.ENOENT:
+        reason = f"le dossier « {path.parent} » n'existe pas"
+    elif code == errno.EROFS:
+        reason = "le support est en lecture seule"
+    elif code == errno.EISDIR:
+        reason = "c'est le nom d'un dossier"
+    elif code == errno.ENAMETOOLONG:
+        reason = "le nom du fichier est trop long"
+    elif isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM):
+        if replacing:
+            reason = ("le fichier est protégé ou ouvert dans un autre programme "
+                      "(Excel ?) ; fermez-le puis réessayez")
+        else:
+            reason = "le dossier n'est pas accessible en écriture"
+    else:
+        reason = (exc.strerror or str(exc)).rstrip(".")
+    return UserError(f"{where} : {reason}.")
+
+
+def _remove_quietly(path: str | os.PathLike | None) -> None:
+    if path is None:
+        return
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
+class _AtomicFiles:
+    """Temporary files beside their targets, moved into place only when all are written."""
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[Path, str]] = []
+
+    def temp_for(self, target: Path) -> str:
+        target = Path(target)
+        if target.is_dir():
+            raise _write_error(target, IsADirectoryError(errno.EISDIR, "Is a directory"))
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".~{target.stem[:40]}-", suffix=".tmp",
+                                       dir=target.parent)
+            os.close(fd)
+        except OSError as exc:
+            raise _write_error(target, exc) from exc
+        self._pending.append((target, tmp))
+        return tmp
+
+    def commit(self) -> None:
+        for target, tmp in self._pending:
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise _write_error(target, exc, replacing=True) from exc
+        self._pending.clear()
+
+    def discard(self) -> None:
+        for _target, tmp in self._pending:
+            _remove_quietly(tmp)
+        self._pending.clear()
+
+
+@contextmanager
+def _atomic_files():
+    files = _AtomicFiles()
+    try:
+        yield files
+        files.commit()
+    except OSError as exc:
+        target = files._pending[0][0] if files._pending else Path(".")
+        files.discard()
+        raise _write_error(target, exc) from exc
+    except BaseException:
+        files.discard()
+        raise
+
+
+# --------------------------------------------------------------------------- progress
+
+class _Progress:
+    """Counts rows; every ``step`` rows reports progress and honours cancellation."""
+
+    step = 500
+
+    def __init__(self, total: int, progress, cancelled) -> None:
+        self.total = total
+        self.done = 0
+        self._progress = progress
+        self._cancelled = cancelled
+
+    def check(self) -> None:
+        if self._cancelled is not None and self._cancelled():
+            raise ExportCancelled("Export annulé.")
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.done % self.step == 0:
+            if self._progress is not None:
+                self._progress(self.done, self.total)
+            self.check()
+
+    def finish(self) -> None:
+        if self._progress is not None and (self.done % self.step or self.done == 0):
+            self._progress(self.done, self.total)
+
+
+# --------------------------------------------------------------------------- xlsx
+
+HEADER_FILL = "1F4E79"   # dark blue band, white bold text
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor=HEADER_FILL)
+_HEADER_BORDER = Border(bottom=Side(style="thin", color="000000"))
+_HEADER_ALIGN = Alignment(vertical="center")
+_WRAP_ALIGN = Alignment(wrap_text=True, vertical="top")
+_DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+_DATE_FORMAT = "dd/mm/yyyy"
+MAX_WIDTH = 60
+_MIN_WIDTH = 6
+_KIND_WIDTH = {DATETIME: 16, DATE: 10}
+
+
+def _column_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]],
+                   kinds: Sequence[str]) -> list[float]:
+    widths = []
+    for i, (header, kind) in enumerate(zip(headers, kinds)):
+        longest = len(header) * 1.15 + 3  # bold text plus the filter button
+        if kind in _KIND_WIDTH:
+            longest = max(longest, _KIND_WIDTH[kind])
+        elif kind in (INT, FLOAT):
+            longest = max(longest, max((len(str(r[i])) for r in rows if r[i] is not None), default=0))
+        else:
+            for r in rows:
+                v = r[i]
+                if v is None:
+                    continue
+                size = len(v) if isinstance(v, str) else len(str(v))
+                if size > longest:
+                    longest = size
+                    if longest >= MAX_WIDTH:
+                        break
+        widths.append(round(min(max(longest + 1, _MIN_WIDTH), MAX_WIDTH), 1))
+    return widths
+
+
+def _cells_to_row(cells: Sequence[Any], row_idx: int):
+    """Stand-in for ``WriteOnlyWorksheet._values_to_row`` when every value is a cell.
+
+    openpyxl's own version first tries to assign each value to a scratch cell, which
+    for a cell object raises (and formats) an exception, then allocates a new scratch
+    cell after every styled one: most of the cost of styling in write-only mode.
+    """
+    col = 0
+    for cell in cells:
+        col += 1
+        if cell is None:
+            continue
+        cell.row = row_idx
+        cell.column = col
+        link = cell._hyperlink
+        if link is not None:
+            link.ref = cell.coordinate
+        yield cell
+
+
+class _XlsxTable:
+    """Streams one table into a write-only worksheet (see ``write_table``).
+
+    Every column has one template cell, styled once and refilled row after row:
+    ``ws.append`` serialises a row before it returns, so the cells can be reused.
+    Strings are stored as text cells directly (never a formula nor an error code).
+    """
+
+    def __init__(self, ws, kinds: Sequence[str]) -> None:
+        self.ws = ws
+        self.kinds = list(kinds)
+        self.fast = callable(getattr(ws, "_values_to_row", None))
+        if self.fast:
+            ws._values_to_row = _cells_to_row
+        self.templates: list[Any] = []
+        for kind in self.kinds:
+            cell = WriteOnlyCell(ws)
+            if kind == ID:
+                cell.number_format = "@"
+            elif kind == WRAP:
+                cell.alignment = _WRAP_ALIGN
+            elif kind == DATETIME:
+                cell.number_format = _DATETIME_FORMAT
+            elif kind == DATE:
+                cell.number_format = _DATE_FORMAT
+            elif kind in (URL, EMAIL):
+                cell.style = "Hyperlink"
+            self.templates.append(cell)
+        self.plain = [WriteOnlyCell(ws) for _ in self.kinds]  # for links that are not
+
+    def convert(self, row: Sequence[Any]) -> list[Any]:
+        out: list[Any] = [None] * len(self.templates)
+        kinds = self.kinds
+        for i, (v, tpl) in enumerate(zip(row, self.templates)):
+            if v is None or v == "":
+                continue
+            if isinstance(v, str):
+                kind = kinds[i]
+                if kind == URL or kind == EMAIL:
+                    target = _web_target(v) if kind == URL else _mail_target(v)
+                    if target is None:
+                        tpl = self.plain[i]
+                    else:
+                        tpl.hyperlink = target  # a new Hyperlink object each time
+                tpl._value = _clean(v)
+                tpl.data_type = "s"
+            else:
+                tpl.value = v
+            out[i] = tpl
+        return out
+
+    def append(self, row: Sequence[Any]) -> None:
+        self.ws.append(self.convert(row))
+
+
+def write_table(wb: Workbook, sheet_name: str, headers: Sequence[str],
+                rows: Sequence[Sequence[Any]], kinds: Sequence[str], *,
+                progress: _Progress | None = None, autofilter: bool = True):
+    """Write a table as a new sheet of a write-only workbook.
+
+    ``rows`` hold display values (str, int, float, datetime, date or None), one list per
+    row, in ``headers`` order; ``kinds`` says how each column is written (``text``, ``id``,
+    ``wrap``, ``int``, ``float``, ``datetime``, ``date``, ``url``, ``email``). Gives a bold
+    header on a coloured band, the header row frozen, an autofilter over the data and
+    column widths fitted from the content (at most ``MAX_WIDTH``).
+    """
+    ws = wb.create_sheet(sheet_name)
+    for i, width in enumerate(_column_widths(headers, rows, kinds), 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    header = []
+    for title in headers:
+        cell = WriteOnlyCell(ws, title)
+        cell.data_type = "s"
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.border = _HEADER_BORDER
+        cell.alignment = _HEADER_ALIGN
+        header.append(cell)
+    ws.append(header)
+    table = _XlsxTable(ws, kinds)
+    append = table.append
+    if progress is None:
+        for row in rows:
+            append(row)
+    else:
+        tick = progress.tick
+        for row in rows:
+            append(row)
+            tick()
+    if autofilter and headers:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    return ws
+
+
+def _criteria_rows(criteria: Sequence[str], *, actors: int, contacts: int | None,
+                   all_contacts: bool, total: int | None, catalogue: str | os.PathLike | None,
+                   when: datetime, columns: Sequence[str]) -> list[list[Any]]:
+    rows: list[list[Any]] = [
+        ["Export", f"{APP_TITLE} {__version__}"],
+        ["Date de l'export", when.strftime("%d/%m/%Y à %H:%M")],
+    ]
+    if catalogue:
+        rows.append(["Catalogue", str(catalogue)])
+    if total is not None:
+        rows.append(["Acteurs exportés", f"{actors} sur {total}"])
+    else:
+        rows.append(["Acteurs exportés", str(actors)])
+    if contacts is not None:
+        rows.append(["Contacts exportés", str(contacts)])
+        rows.append(["Contacts retenus", (
+            "tous, y compris ceux sans base légale ou qui se sont opposés : "
+            "ne pas utiliser cette liste pour un envoi sans les écarter"
+            if all_contacts else
+            "uniquement ceux qui ont une base légale et ne se sont pas opposés")])
+    if criteria:
+        for sentence in criteria:
+            rows.append(["Critère", sentence])
+    else:
+        rows.append(["Critère", "aucun : tout le catalogue"])
+    rows.append(["Colonnes", _LIST_SEP.join(ACTOR_COLUMNS[c] for c in columns)])
+    return rows
+
+
+def _cleanup_write_only(wb: Workbook) -> None:
+    """Remove the temporary files of a write-only workbook that will not be saved."""
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None:
+            continue
+        try:
+            if not ws.closed:
+                ws.close()
+            writer.cleanup()
+        except Exception:  # best effort; openpyxl also removes them at exit
+            pass
+
+
+def export_xlsx(path: str | os.PathLike, actors: Sequence[Mapping[str, Any]], *,
+                columns: Sequence[str] = DEFAULT_COLUMNS,
+                contacts: Iterable[Mapping[str, Any]] | None = None,
+                all_contacts: bool = False,
+                labels: Mapping[str, Mapping[str, str]] | None = None,
+                criteria: Sequence[str] = (),
+                total: int | None = None,
+                catalogue: str | os.PathLike | None = None,
+                when: datetime | None = None,
+                progress: Callable[[int, int], None] | None = None,
+                cancelled: Callable[[], bool] | None = None) -> Path:
+    """Write ``actors`` (and their contacts when ``contacts`` is given) to an xlsx file.
+
+    Sheets: "Acteurs", "Contacts" (only when ``contacts`` is not None), "Critères"
+    (``criteria`` sentences, counts, date, catalogue, version). ``total`` is the size of
+    the catalogue, for "12 sur 340". ``progress(done, total)`` is called every 500 rows
+    and at the end; ``cancelled()`` returning True raises :class:`ExportCancelled`.
+    Raises :class:`UserError` when the file cannot be written; nothing is then left
+    under ``path``. Returns ``path``.
+    """
+    path = Path(path)
+    columns = _check_columns(columns)
+    labels = labels or default_labels()
+    actors = list(actors)
+    rows = actor_rows(actors, columns, labels)
+    crows = None
+    if contacts is not None:
+        crows = contact_rows(actors, contacts, all_contacts=all_contacts, labels=labels)
+    counter = _Progress(len(rows) + len(crows or ()), progress, cancelled)
+    counter.check()
+    when = when or datetime.now()
+
+    wb = Workbook(write_only=True)
+    saved = False
+    try:
+        with _atomic_files() as files:
+            tmp = files.temp_for(path)
+            write_table(wb, "Acteurs", [ACTOR_COLUMNS[c] for c in columns], rows,
+                        [_ACTOR_KINDS.get(c, TEXT) for c in columns], progress=counter)
+            if crows is not None:
+                cols = _contact_columns(all_contacts)
+                write_table(wb, "Contacts", list(cols.values()), crows,
+                            _contact_kinds(all_contacts), progress=counter)
+            info = _criteria_rows(criteria, actors=len(rows),
+                                  contacts=None if crows is None else len(crows),
+                                  all_contacts=all_contacts, total=total, catalogue=catalogue,
+                                  when=when, columns=columns)
+            write_table(wb, "Critères", ["Élément", "Valeur"], info, [TEXT, WRAP],
+                        autofilter=False)
+            counter.check()
+            wb.save(tmp)
+            saved = True
+    finally:
+        if not saved:
+            _cleanup_write_only(wb)
+    counter.finish()
+    return path
+
+
+# --------------------------------------------------------------------------- csv
+
+def _csv_value(value: Any, kind: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return csv_safe(value)
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float):
+        return repr(value).replace(".", ",")  # French Excel's decimal comma
+    return str(value)
+
+
+def _write_csv(path: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
+               kinds: Sequence[str], counter: _Progress) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        writer.writerow([csv_safe(h) for h in headers])
+        for row in rows:
+            writer.writerow([_csv_value(v, k) for v, k in zip(row, kinds)])
+            counter.tick()
+
+
+def contacts_csv_path(path: str | os.PathLike) -> Path:
+    """``acteurs.csv`` -> ``acteurs-contacts.csv`` (the contacts' companion file)."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}-contacts{path.suffix or '.csv'}")
+
+
+def export_csv(path: str | os.PathLike, actors: Sequence[Mapping[str, Any]], *,
+               columns: Sequence[str] = DEFAULT_COLUMNS,
+               contacts: Iterable[Mapping[str, Any]] | None = None,
+               all_contacts: bool = False,
+               labels: Mapping[str, Mapping[str, str]] | None = None,
+               criteria: Sequence[str] = (),
+               total: int | None = None,
+               catalogue: str | os.PathLike | None = None,
+               when: datetime | None = None,
+               progress: Callable[[int, int], None] | None = None,
+               cancelled: Callable[[], bool] | None = None) -> list[Path]:
+    """Excel-flavoured CSV (UTF-8 with BOM, ``;``, same headers and values as the xlsx).
+
+    With ``contacts``, a second file ``<stem>-contacts.csv`` is written beside ``path``.
+    CSV has no room for the criteria: ``criteria``, ``total``, ``catalogue`` and ``when``
+    are accepted for a uniform call and ignored. Returns the paths written.
+    """
+    del criteria, total, catalogue, when
+    path = Path(path)
+    columns = _check_columns(columns)
+    labels = labels or default_labels()
+    actors = list(actors)
+    rows = actor_rows(actors, columns, labels)
+    crows = None
+    if contacts is not None:
+        crows = contact_rows(actors, contacts, all_contacts=all_contacts, labels=labels)
+    counter = _Progress(len(rows) + len(crows or ()), progress, cancelled)
+    counter.check()
+    written = [path]
+    with _atomic_files() as files:
+        _write_csv(files.temp_for(path), [ACTOR_COLUMNS[c] for c in columns], rows,
+                   [_ACTOR_KINDS.get(c, TEXT) for c in columns], counter)
+        if crows is not None:
+            cpath = contacts_csv_path(path)
+            _write_csv(files.temp_for(cpath), list(_contact_columns(all_contacts).values()),
+                       crows, _contact_kinds(all_contacts), counter)
+            written.append(cpath)
+        counter.check()
+    counter.finish()
+    return written
+
+
+# --------------------------------------------------------------------------- names, bench
+
+def suggest_filename(view_name: str | None = None, when: date | datetime | None = None,
+                     ext: str = "xlsx") -> str:
+    """``acteurs-<slug of the view>-AAAA-MM-JJ.<ext>`` (``acteurs-AAAA-MM-JJ`` without view)."""
+    when = when or date.today()
+    slug = fold(view_name).replace(" ", "-")[:60].strip("-")
+    ext = ext.lstrip(".") or "xlsx"
+    parts = ["acteurs"] + ([slug] if slug else []) + [when.strftime("%Y-%m-%d")]
+    return "-".join(parts) + "." + ext
+
+
+def raw_write_only(path: str | os.PathLike, rows: Iterable[Sequence[Any]]) -> None:
+    """Baseline for the benchmark: the same values through a bare write-only workbook
+    (no styles, widths, links or safety), to measure what our export costs on top."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Acteurs")
+    for row in rows:
+        ws.append(row)
+    wb.save(path)

@@ -1,0 +1,383 @@
+"""Excel / CSV export: files are read back with openpyxl (and once with LibreOffice)."""
+from __future__ import annotations
+
+import codecs
+import csv
+import errno
+import os
+import shutil
+import subprocess
+import zipfile
+from datetime import date, datetime, timezone
+
+import openpyxl
+import pytest
+from openpyxl.worksheet import _writer as openpyxl_writer
+
+from eco_desktop import __version__, export
+from eco_desktop.errors import UserError
+from eco_desktop.export import (ACTOR_COLUMNS, DEFAULT_COLUMNS, ExportCancelled, export_csv,
+                                export_xlsx, suggest_filename)
+
+
+def make_actor(id: int, **over) -> dict:
+    actor = {
+        "id": id, "name": f"Acteur {id}", "aliases": [], "kind": "biotech",
+        "domains": ["gene_therapy", "cell_therapy"], "activities": ["research"],
+        "tags": ["pépite"], "description": "Thérapies géniques AAV.",
+        "website": f"https://www.acteur{id}.fr", "email": f"contact@acteur{id}.fr",
+        "phone": "01 23 45 67 89", "siren": "012345678", "siret": "01234567800012",
+        "naf": "72.11Z", "size": "PME", "founded": 2015, "status": "active",
+        "street": "1 rue de l'Innovation", "postcode": "01000", "commune": "Évry-Courcouronnes",
+        "insee_code": "01053", "departement": "91", "mgp": False, "ept": "", "epci": "200059228",
+        "outside_idf": False, "lat": 48.63, "lon": 2.44, "geo_precision": "address",
+        "source": "étude 2024", "created_at": "2026-11-27T10:15:00+00:00",
+        "updated_at": "2026-11-28T16:45:00+00:00",
+    }
+    actor.update(over)
+    return actor
+
+
+def make_contact(id: int, actor_id: int, **over) -> dict:
+    contact = {
+        "id": id, "actor_id": actor_id, "civility": "Mme", "first_name": "Anne",
+        "last_name": f"Martin{id}", "role": "Directrice", "email": f"anne{id}@exemple.fr",
+        "phone": "06 12 34 56 78", "legal_basis": "consent", "basis_date": "2026-01-15",
+        "opt_out": False, "notes": "", "created_at": "", "updated_at": "",
+    }
+    contact.update(over)
+    return contact
+
+
+def local(iso: str) -> datetime:
+    return datetime.fromisoformat(iso).astimezone().replace(tzinfo=None)
+
+
+def sheet_dicts(ws) -> list[dict]:
+    rows = list(ws.iter_rows())
+    headers = [c.value for c in rows[0]]
+    return [dict(zip(headers, row)) for row in rows[1:]]
+
+
+@pytest.fixture
+def actors():
+    return [
+        make_actor(1),
+        make_actor(2, name="=1+1", description="+SUM(A1:A2)", street="@cmd", commune="-2+3",
+                   website="javascript:alert(1)", email="pas un e-mail", aliases=["=HYPERLINK(1)"],
+                   kind="pharma", domains=[], activities=[], tags=[], mgp=True, founded=None,
+                   lat=None, lon=None, postcode="75001", siren="", naf="#N/A"),
+        make_actor(3, website="www.acteur3.fr", name="Tab\tcontrol\x01char", email=""),
+    ]
+
+
+@pytest.fixture
+def contacts():
+    return [
+        make_contact(10, 1),
+        make_contact(11, 1, legal_basis="", last_name="SansBase"),
+        make_contact(12, 2, opt_out=True, last_name="Oppose", legal_basis="legitimate_interest"),
+        make_contact(13, 3, legal_basis="legitimate_interest", basis_date=""),
+        make_contact(14, 99),  # actor not exported
+    ]
+
+
+def test_sheets_rows_and_header(tmp_path, actors, contacts):
+    path = export_xlsx(tmp_path / "a.xlsx", actors, contacts=contacts)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Acteurs", "Contacts", "Critères"]
+    ws = wb["Acteurs"]
+    assert ws.max_row == 4 and ws.max_column == len(DEFAULT_COLUMNS)
+    header = [c.value for c in ws[1]]
+    assert header == [ACTOR_COLUMNS[k] for k in DEFAULT_COLUMNS]
+    assert header[0] == "Nom" and header[-1] == "Identifiant"
+    assert all(c.font.b for c in ws[1])
+    assert ws["A1"].fill.fgColor.rgb.endswith(export.HEADER_FILL)
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:R4"
+    assert not ws["A2"].font.b
+
+    without = export_xlsx(tmp_path / "b.xlsx", actors)
+    assert openpyxl.load_workbook(without).sheetnames == ["Acteurs", "Critères"]
+
+
+def test_widths_fitted_and_capped(tmp_path):
+    actor = make_actor(1, description="mot " * 200, name="X")
+    ws = openpyxl.load_workbook(export_xlsx(tmp_path / "a.xlsx", [actor]))["Acteurs"]
+    widths = {ws.cell(1, i + 1).value: ws.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].width
+              for i in range(ws.max_column)}
+    assert widths["Description"] == export.MAX_WIDTH
+    assert 6 <= widths["Nom"] < 15
+    assert ws.cell(2, DEFAULT_COLUMNS.index("description") + 1).alignment.wrap_text
+
+
+def test_values_types_and_labels(tmp_path, actors):
+    path = export_xlsx(tmp_path / "a.xlsx", actors, columns=list(ACTOR_COLUMNS))
+    first, second, third = sheet_dicts(openpyxl.load_workbook(path)["Acteurs"])
+
+    for key in ("Code postal", "SIREN", "SIRET", "Téléphone", "Code INSEE", "EPCI"):
+        assert first[key].data_type == "s" and first[key].number_format == "@", key
+    assert first["Code postal"].value == "01000"
+    assert first["SIREN"].value == "012345678"
+    assert first["SIRET"].value == "01234567800012"
+    assert first["Code INSEE"].value == "01053"
+    assert first["Téléphone"].value == "01 23 45 67 89"
+
+    assert isinstance(first["Créé le"].value, datetime)
+    assert first["Créé le"].value == local("2026-11-27T10:15:00+00:00")
+    assert first["Modifié le"].value == local("2026-11-28T16:45:00+00:00")
+    assert first["Créé le"].is_date
+    assert first["Année de création"].value == 2015 and first["Identifiant"].value == 1
+    assert first["Latitude"].value == pytest.approx(48.63)
+
+    assert first["Type"].value == "Entreprise de biothérapie"
+    assert first["Domaines"].value == "Thérapie génique; Thérapie cellulaire"
+    assert first["Activités"].value == "R&D"
+    assert first["Statut"].value == "En activité"
+    assert first["Précision"].value == "Adresse"
+    assert first["Métropole du Grand Paris"].value == "non"
+    assert second["Métropole du Grand Paris"].value == "oui"
+    assert first["Hors Île-de-France"].value == "non"
+    assert first["Étiquettes"].value == "pépite"
+    assert second["Année de création"].value is None and second["Latitude"].value is None
+    assert second["SIREN"].value is None
+    # XML cannot hold \x01: removed; the tab is kept
+    assert third["Nom"].value == "Tab\tcontrolchar"
+
+
+def test_renamed_labels_are_used(tmp_path):
+    labels = export.default_labels()
+    labels["kind"]["biotech"] = "Biotech (renommé)"
+    labels["domain"]["gene_therapy"] = "Génique"
+    ws = openpyxl.load_workbook(export_xlsx(tmp_path / "a.xlsx", [make_actor(1)], labels=labels))["Acteurs"]
+    row = sheet_dicts(ws)[0]
+    assert row["Type"].value == "Biotech (renommé)"
+    assert row["Domaines"].value == "Génique; Thérapie cellulaire"
+
+
+def test_hyperlinks_only_for_safe_schemes(tmp_path, actors):
+    path = export_xlsx(tmp_path / "a.xlsx", actors)
+    first, second, third = sheet_dicts(openpyxl.load_workbook(path)["Acteurs"])
+    assert first["Site web"].hyperlink.target == "https://www.acteur1.fr"
+    assert first["Site web"].value == "https://www.acteur1.fr"
+    assert first["E-mail"].hyperlink.target == "mailto:contact@acteur1.fr"
+    assert first["E-mail"].value == "contact@acteur1.fr"
+    assert second["Site web"].hyperlink is None
+    assert second["Site web"].value == "javascript:alert(1)"
+    assert second["E-mail"].hyperlink is None and second["E-mail"].value == "pas un e-mail"
+    assert third["Site web"].hyperlink.target == "https://www.acteur3.fr"
+    assert third["E-mail"].value is None
+
+
+def test_formula_like_values_stay_text_in_xlsx(tmp_path, actors):
+    path = export_xlsx(tmp_path / "a.xlsx", actors, columns=list(ACTOR_COLUMNS))
+    second = sheet_dicts(openpyxl.load_workbook(path)["Acteurs"])[1]
+    expected = {"Nom": "=1+1", "Description": "+SUM(A1:A2)", "Adresse": "@cmd",
+                "Commune": "-2+3", "Autres noms": "=HYPERLINK(1)", "Code NAF": "#N/A"}
+    for header, value in expected.items():
+        assert second[header].value == value, header
+        assert second[header].data_type == "s", header
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in zf.read(name)
+
+
+def test_contacts_usable_only_by_default(tmp_path, actors, contacts):
+    path = export_xlsx(tmp_path / "a.xlsx", actors, contacts=contacts)
+    ws = openpyxl.load_workbook(path)["Contacts"]
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["Organisation", "Type", "Commune", "Code postal"]
+    assert "Base légale" not in header and "Opposition" not in header
+    rows = sheet_dicts(ws)
+    assert [r["Nom"].value for r in rows] == ["Martin10", "Martin13"]
+    assert rows[0]["Organisation"].value == "Acteur 1"
+    assert rows[0]["Code postal"].value == "01000"
+    assert rows[0]["E-mail"].hyperlink.target == "mailto:anne10@exemple.fr"
+    assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(header))}3"
+
+
+def test_contacts_all(tmp_path, actors, contacts):
+    path = export_xlsx(tmp_path / "a.xlsx", actors, contacts=contacts, all_contacts=True)
+    ws = openpyxl.load_workbook(path)["Contacts"]
+    rows = sheet_dicts(ws)
+    assert [r["Nom"].value for r in rows] == ["Martin10", "SansBase", "Oppose", "Martin13"]
+    by_name = {r["Nom"].value: r for r in rows}
+    assert by_name["Martin10"]["Base légale"].value == "Consentement"
+    assert by_name["Martin10"]["Date de la base légale"].value == datetime(2026, 1, 15)
+    assert by_name["Martin10"]["Utilisable"].value == "oui"
+    assert by_name["SansBase"]["Base légale"].value is None
+    assert by_name["SansBase"]["Utilisable"].value == "non"
+    assert by_name["Oppose"]["Opposition"].value == "oui"
+    assert by_name["Oppose"]["Organisation"].value == "=1+1"
+    assert by_name["Oppose"]["Organisation"].data_type == "s"
+
+
+def test_criteria_sheet(tmp_path, actors, contacts):
+    when = datetime(2026, 11, 27, 14, 30)
+    path = export_xlsx(tmp_path / "a.xlsx", actors, contacts=contacts, when=when, total=40,
+                       catalogue="/data/catalogue.sqlite",
+                       criteria=["Type d'acteur : Entreprise de biothérapie", "Département : 91"])
+    ws = openpyxl.load_workbook(path)["Critères"]
+    pairs = [(r[0].value, r[1].value) for r in ws.iter_rows(min_row=2)]
+    assert ws["A1"].value == "Élément" and ws["A1"].font.b
+    assert ("Export", f"eco_desktop {__version__}") in pairs
+    assert ("Date de l'export", "27/11/2026 à 14:30") in pairs
+    assert ("Catalogue", "/data/catalogue.sqlite") in pairs
+    assert ("Acteurs exportés", "3 sur 40") in pairs
+    assert ("Contacts exportés", "2") in pairs
+    assert ("Critère", "Type d'acteur : Entreprise de biothérapie") in pairs
+    assert ("Critère", "Département : 91") in pairs
+
+    plain = export_xlsx(tmp_path / "b.xlsx", actors)
+    pairs = [(r[0].value, r[1].value) for r in openpyxl.load_workbook(plain)["Critères"].iter_rows(min_row=2)]
+    assert ("Critère", "aucun : tout le catalogue") in pairs
+    assert not any(k == "Contacts exportés" for k, _ in pairs)
+
+
+def test_csv_bom_separator_and_injection(tmp_path, actors, contacts):
+    written = export_csv(tmp_path / "liste.csv", actors, columns=list(ACTOR_COLUMNS),
+                         contacts=contacts)
+    assert written == [tmp_path / "liste.csv", tmp_path / "liste-contacts.csv"]
+    raw = (tmp_path / "liste.csv").read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8)
+    text = raw.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Nom;Autres noms;Type;")
+    rows = list(csv.DictReader(text.splitlines(), delimiter=";"))
+    assert len(rows) == 3
+    first, second, _third = rows
+    assert first["Code postal"] == "01000" and first["SIREN"] == "012345678"
+    assert first["Domaines"] == "Thérapie génique; Thérapie cellulaire"
+    assert first["Latitude"] == "48,63"
+    assert first["Créé le"] == local("2026-11-27T10:15:00+00:00").strftime("%d/%m/%Y %H:%M")
+    assert second["Nom"] == "'=1+1"
+    assert second["Description"] == "'+SUM(A1:A2)"
+    assert second["Adresse"] == "'@cmd"
+    assert second["Commune"] == "'-2+3"
+    assert second["Métropole du Grand Paris"] == "oui"
+
+    ctext = (tmp_path / "liste-contacts.csv").read_bytes()
+    assert ctext.startswith(codecs.BOM_UTF8)
+    crows = list(csv.DictReader(ctext.decode("utf-8-sig").splitlines(), delimiter=";"))
+    assert [r["Nom"] for r in crows] == ["Martin10", "Martin13"]
+
+
+def test_csv_tab_and_cr_are_prefixed():
+    assert export.csv_safe("\tx") == "'\tx" and export.csv_safe("\rx") == "'\rx"
+    assert export.csv_safe("Paris") == "Paris"
+
+
+def test_progress_and_cancel(tmp_path):
+    many = [make_actor(i) for i in range(1, 1201)]
+    calls = []
+    export_xlsx(tmp_path / "ok.xlsx", many, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(500, 1200), (1000, 1200), (1200, 1200)]
+
+    temp_files = len(openpyxl_writer.ALL_TEMP_FILES)
+    answers = iter([False, False, True])
+    with pytest.raises(ExportCancelled):
+        export_xlsx(tmp_path / "cancelled.xlsx", many, cancelled=lambda: next(answers))
+    with pytest.raises(ExportCancelled):
+        export_csv(tmp_path / "cancelled.csv", many, cancelled=lambda: True)
+    assert sorted(os.listdir(tmp_path)) == ["ok.xlsx"]
+    assert len(openpyxl_writer.ALL_TEMP_FILES) == temp_files
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
+                    reason="root writes in read-only folders")
+def test_read_only_folder_real(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(UserError, match="n'est pas accessible en écriture"):
+            export_xlsx(folder / "a.xlsx", [make_actor(1)])
+        assert os.listdir(folder) == []
+    finally:
+        folder.chmod(0o755)
+
+
+def test_unwritable_folder(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+    monkeypatch.setattr(export.tempfile, "mkstemp", refuse)
+    with pytest.raises(UserError, match="le dossier n'est pas accessible en écriture") as info:
+        export_xlsx(tmp_path / "a.xlsx", [make_actor(1)])
+    assert str(tmp_path / "a.xlsx") in str(info.value)
+    with pytest.raises(UserError, match="pas accessible"):
+        export_csv(tmp_path / "a.csv", [make_actor(1)])
+    assert os.listdir(tmp_path) == []
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(UserError, match="n'existe pas"):
+        export_xlsx(tmp_path / "absent" / "a.xlsx", [make_actor(1)])
+
+
+def test_disk_full_leaves_previous_file(tmp_path, monkeypatch):
+    target = tmp_path / "a.xlsx"
+    target.write_bytes(b"previous")
+
+    def half_written(self, filename):
+        with open(filename, "wb") as fh:
+            fh.write(b"PK\x03\x04 half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(export.Workbook, "save", half_written)
+    with pytest.raises(UserError, match="le disque est plein"):
+        export_xlsx(target, [make_actor(1)])
+    assert os.listdir(tmp_path) == ["a.xlsx"]
+    assert target.read_bytes() == b"previous"
+
+
+def test_locked_target(tmp_path, monkeypatch):
+    target = tmp_path / "a.xlsx"
+    target.write_bytes(b"previous")
+
+    def locked(src, dst):
+        raise PermissionError(errno.EACCES, "The process cannot access the file")
+    monkeypatch.setattr(export.os, "replace", locked)
+    with pytest.raises(UserError, match="ouvert dans un autre programme"):
+        export_xlsx(target, [make_actor(1)])
+    assert os.listdir(tmp_path) == ["a.xlsx"]
+    assert target.read_bytes() == b"previous"
+
+
+def test_overwrites_existing_file(tmp_path):
+    target = tmp_path / "a.xlsx"
+    target.write_bytes(b"previous")
+    export_xlsx(target, [make_actor(1)])
+    assert openpyxl.load_workbook(target)["Acteurs"]["A2"].value == "Acteur 1"
+    assert os.listdir(tmp_path) == ["a.xlsx"]
+
+
+def test_unknown_column():
+    with pytest.raises(UserError, match="Colonne inconnue : « nope »"):
+        export_xlsx("unused.xlsx", [make_actor(1)], columns=["name", "nope"])
+
+
+def test_suggest_filename():
+    when = date(2026, 11, 27)
+    assert suggest_filename("Thérapie génique — Essonne", when) == \
+        "acteurs-therapie-genique-essonne-2026-11-27.xlsx"
+    assert suggest_filename("", when, "csv") == "acteurs-2026-11-27.csv"
+    assert suggest_filename(None, datetime(2026, 1, 2, 23, 0), ".csv") == "acteurs-2026-01-02.csv"
+
+
+def test_raw_write_only_baseline(tmp_path):
+    rows = [["Nom", "SIREN"], ["A", "012345678"]]
+    export.raw_write_only(tmp_path / "raw.xlsx", rows)
+    ws = openpyxl.load_workbook(tmp_path / "raw.xlsx").active
+    assert [[c.value for c in r] for r in ws.iter_rows()] == rows
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_opens_the_file(tmp_path, actors, contacts):
+    path = export_xlsx(tmp_path / "a.xlsx", actors, contacts=contacts)
+    out = tmp_path / "out"
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "csv:Text - txt - csv (StarCalc):59,34,76,1", "--outdir", str(out),
+                    str(path)], check=True, capture_output=True, timeout=180)
+    text = (out / "a.csv").read_text(encoding="utf-8")
+    assert "Acteur 1" in text and "01000" in text and "012345678" in text
+    assert "=1+1" in text and ";2;" not in text  # the formula-like name was not computed
