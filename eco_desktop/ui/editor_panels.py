@@ -52,9 +52,13 @@ def _buttons(*buttons: QPushButton) -> QHBoxLayout:
 def _fit_height(view: QAbstractItemView, rows: int, *, extra: int = 0, max_rows: int = 8) -> None:
     """Size a list or table to its rows so that only the editor's scroll area scrolls."""
     shown = max(1, min(rows, max_rows))
-    row_height = view.sizeHintForRow(0) if rows else view.fontMetrics().height() + 8
+    view.ensurePolished()
+    if isinstance(view, QTableView):
+        row_height = view.verticalHeader().defaultSectionSize()
+    else:
+        row_height = max(view.sizeHintForRow(0), view.fontMetrics().height() + 4)
     frame = view.frameWidth() * 2
-    view.setFixedHeight(shown * max(row_height, 18) + frame + extra)
+    view.setFixedHeight(shown * row_height + frame + extra + 2)
 
 
 class _Panel(QWidget):
@@ -120,9 +124,11 @@ class ContactsPanel(_Panel):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.activated.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
@@ -177,7 +183,7 @@ class ContactsPanel(_Panel):
             self.table.resizeColumnsToContents()
             scroll = self.table.horizontalScrollBar().sizeHint().height()
             _fit_height(self.table, len(self._contacts), extra=self.table.horizontalHeader().sizeHint().height()
-                        + scroll, max_rows=50)
+                        + scroll, max_rows=12)
         self._update_buttons()
 
     def selected_id(self) -> int | None:
@@ -495,10 +501,13 @@ class HistoryPanel(_Panel):
                      + (" <i>(annulé)</i>" if batch["undone"] else "")]
             lines.append(f"<span style='color:{MUTED_COLOR}'>{html.escape(local_datetime(batch['at']))}"
                          f" · {html.escape(batch['user'] or '')}</span>")
-            for change in batch["changes"]:
-                lines.extend(self._describe(change, labels))
-            parts.append("<br>".join(lines))
-        self.view.setText("<p style='margin:0'>" + "</p><p style='margin-top:8px'>".join(parts) + "</p>")
+            details = [line for change in batch["changes"] for line in self._describe(change, labels)]
+            block = "<br>".join(lines)
+            if details:
+                block += ("<table style='margin-left:10px; margin-top:2px' cellspacing='0' cellpadding='0'>"
+                          + "".join(f"<tr><td style='color:#444'>{d}</td></tr>" for d in details) + "</table>")
+            parts.append(block)
+        self.view.setText("<div>" + "</div><div style='margin-top:9px'>".join(parts) + "</div>")
 
     def _describe(self, change: dict, labels: dict) -> list[str]:
         if change["table"] != "actors":

@@ -57,19 +57,43 @@ def set_issue(widget: QWidget, level: str | None) -> None:
 
 
 def role_label(text: str = "", role: str = "hint", *, wrap: bool = True) -> QLabel:
-    label = QLabel(text)
+    label = WrappingLabel(text) if wrap else QLabel(text)
     label.setProperty("role", role)
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
 
-class FieldMessage(QLabel):
+class WrappingLabel(QLabel):
+    """A word-wrapped label that reserves its full height: form and box layouts do not
+    always honour a label's height-for-width, which clips the last line."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self._reserve()
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        super().setText(text)
+        self._reserve()
+
+    def _reserve(self) -> None:
+        if self.width() <= 0:
+            return
+        height = self.heightForWidth(self.width())
+        if height > 0 and height != self.minimumHeight():
+            self.setMinimumHeight(height)
+
+
+class FieldMessage(WrappingLabel):
     """The French message under a field: red for an error, amber for a warning."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
+        super().__init__("", parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.hide()
@@ -237,9 +261,12 @@ class CheckGrid(QWidget):
             box.setChecked(slug in checked)
             box.setAccessibleName(label)
             box.toggled.connect(self.changed)
+            box.ensurePolished()
             self._flow.addWidget(box)
             self._boxes[slug] = box
         self.updateGeometry()
+        if self.width() > 0:
+            self._reserve()
 
     def boxes(self) -> list[QPushButton]:
         return list(self._boxes.values())
@@ -277,7 +304,13 @@ class CheckGrid(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
-            self.updateGeometry()
+            self._reserve()
+
+    def _reserve(self) -> None:
+        # Like WrappingLabel: make the layout keep room for every line of chips.
+        height = self.heightForWidth(self.width())
+        if height > 0 and height != self.minimumHeight():
+            self.setMinimumHeight(height)
 
 
 class TokenCompleter(QCompleter):
@@ -324,6 +357,12 @@ class GrowingTextEdit(QTextEdit):
 
     def text(self) -> str:
         return self.toPlainText()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(super().sizeHint().width(), self.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(super().minimumSizeHint().width(), self.height())
 
     def _fit(self) -> None:
         line = self.fontMetrics().lineSpacing()
