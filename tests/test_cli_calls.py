@@ -1,0 +1,109 @@
+"""eco-desktop calls …: a round trip through separate processes (GUIDE §8 shapes, exit codes)."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from eco_desktop.store import Catalogue
+
+GENSIGHT, ART_TG, SANOFI = 17, 27, 1
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "ECO_DESKTOP_DB" and not k.startswith("XDG_")}
+    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_STATE_HOME=str(home / "state"),
+               XDG_CACHE_HOME=str(home / "cache"), XDG_CONFIG_HOME=str(home / "config"),
+               QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
+    return env
+
+
+@pytest.fixture
+def db(tmp_path, catalogue_path) -> Path:
+    path = tmp_path / "aap.sqlite"
+    shutil.copyfile(catalogue_path, path)
+    with Catalogue.open(path) as cat:
+        cat.add_contact(GENSIGHT, {"civility": "Mme", "first_name": "Alice", "last_name": "Martin",
+                                   "email": "alice@gensight.example", "legal_basis": "legitimate_interest"})
+        cat.add_contact(GENSIGHT, {"first_name": "Bruno", "last_name": "Petit", "email": "bruno@gensight.example"})
+        cat.add_contact(ART_TG, {"first_name": "Chloé", "last_name": "Durand", "email": "chloe@art-tg.example",
+                                 "legal_basis": "consent", "opt_out": True})
+    return path
+
+
+def run(db: Path, *args: str, expect: int = 0) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "eco_desktop", "calls", *map(str, args), "--db", str(db)],
+                          capture_output=True, text=True, encoding="utf-8", env=_env(db.parent), cwd=db.parent,
+                          timeout=120)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == expect, (args, proc.returncode, proc.stdout, proc.stderr)
+    if expect:
+        assert proc.stderr.strip(), "an error needs a message"
+    return proc
+
+
+def test_calls_round_trip(db, tmp_path):
+    out = run(db, "add", "Thérapie génique 2025", "--domain", "gene_therapy", "--funder", "Région Île-de-France",
+              "--opens", "2025-01-15", "--closes", "2025-03-31", "--url", "https://www.iledefrance.fr/aap").stdout
+    assert "« Thérapie génique 2025 » créé" in out and "7 acteur(s) présélectionné(s)" in out
+
+    listed = run(db, "list").stdout
+    assert "Thérapie génique 2025" in listed and "15/01/2025" in listed and "En préparation" in listed
+
+    shown = json.loads(run(db, "show", "THÉRAPIE GÉNIQUE 2025", "--format", "json").stdout)
+    assert {"name", "funder", "opens", "closes", "url", "description", "state", "eligibility",
+            "shortlist"} <= set(shown)
+    assert shown["name"] == "Thérapie génique 2025" and shown["state"] == "preparing"
+    assert (shown["opens"], shown["closes"]) == ("2025-01-15", "2025-03-31")
+    assert shown["eligibility"] == {"domains": ["gene_therapy"]}
+    names = {e["name"] for e in shown["shortlist"]}
+    assert {"GenSight Biologics", "ART-TG"} <= names and "Sanofi" not in names
+    for entry in shown["shortlist"]:
+        assert set(entry) == {"actor_id", "name", "status", "changed_at", "note"}
+        assert isinstance(entry["actor_id"], int) and entry["status"] == "to_contact"
+
+    out = run(db, "status", "thérapie génique 2025", GENSIGHT, "Candidat", "--note", "Dossier déposé").stdout
+    assert "GenSight Biologics : « Candidat »" in out
+    run(db, "status", "Thérapie génique 2025", ART_TG, "contacted")
+    shown = json.loads(run(db, "show", "Thérapie génique 2025", "--format", "json").stdout)
+    by_id = {e["actor_id"]: e for e in shown["shortlist"]}
+    assert by_id[GENSIGHT]["status"] == "applied" and by_id[GENSIGHT]["note"] == "Dossier déposé"
+    assert by_id[ART_TG]["status"] == "contacted"
+    text = run(db, "show", "Thérapie génique 2025").stdout
+    assert "Candidat" in text and "Éligibilité : Domaine : « Thérapie génique »" in text
+
+    record = json.loads(subprocess.run(
+        [sys.executable, "-m", "eco_desktop", "show", str(GENSIGHT), "--format", "json", "--db", str(db)],
+        capture_output=True, text=True, encoding="utf-8", env=_env(db.parent), timeout=120).stdout)
+    assert record["calls"] == [{"call": "Thérapie génique 2025", "status": "applied"}]
+
+    target = tmp_path / "envoi.xlsx"
+    out = run(db, "mailing", "Thérapie génique 2025", "-o", target).stdout
+    assert "1 contact dans la liste" in out
+    assert "2 contacts écartés" in out and "1 sans base légale" in out and "1 opposé(s)" in out
+    assert "sans contact utilisable" in out
+    rows = list(load_workbook(target).worksheets[0].values)
+    assert rows[1][:3] == ("Mme", "Alice", "Martin")
+    csv_target = tmp_path / "envoi.csv"
+    run(db, "mailing", "Thérapie génique 2025", "-o", csv_target)
+    assert csv_target.read_text(encoding="utf-8-sig").splitlines()[0].startswith("Civilité;Prénom;Nom")
+
+
+def test_calls_errors(db, tmp_path):
+    run(db, "add", "PM'up", "--kind", "bioproduction")
+    assert "s'appelle déjà" in run(db, "add", "pm'UP", expect=1).stderr
+    assert "Date de clôture invalide" in run(db, "add", "B", "--closes", "31/03/2025", expect=1).stderr
+    assert "http" in run(db, "add", "C", "--url", "javascript:alert(1)", expect=1).stderr
+    assert "Valeur inconnue pour --kind" in run(db, "add", "D", "--kind", "licorne", expect=2).stderr
+    assert "Aucun appel à projets ne s'appelle « Inconnu »." in run(db, "show", "Inconnu", expect=1).stderr
+    assert "Statut inconnu" in run(db, "status", "PM'up", 6, "gagné", expect=1).stderr
+    assert "pas dans la présélection" in run(db, "status", "PM'up", SANOFI, "contacted", expect=1).stderr
+    assert "nombre entier" in run(db, "status", "PM'up", "six", "contacted", expect=2).stderr
+    assert ".xlsx ou .csv" in run(db, "mailing", "PM'up", "-o", tmp_path / "x.pdf", expect=1).stderr
+    run(db, "mailing", "PM'up", expect=2)  # -o is required
