@@ -189,6 +189,8 @@ class ActorEditor(ActorFormMixin, QWidget):
             if key != "history":
                 panel.changed.connect(self._on_panel_changed)
         self.relations_panel.actorActivated.connect(self.actorActivated)
+        self._history_stale = True
+        self.sections["history"].toggled.connect(self._on_history_toggled)
 
     # ------------------------------------------------------------------ public API
     def set_catalogue(self, catalogue) -> None:
@@ -369,10 +371,26 @@ class ActorEditor(ActorFormMixin, QWidget):
     def _reload_panels(self) -> None:
         name = self._actor.get("name") or ""
         for panel in self._panels():
-            panel.load(self._actor_id, name)
+            if panel is self.history_panel:
+                # The history query scans the journal: run it only when the section is open.
+                panel.actor_id, panel.actor_name = self._actor_id, name
+                self._reload_history()
+            else:
+                panel.load(self._actor_id, name)
         for key, panel in (("contacts", self.contacts_panel), ("relations", self.relations_panel),
                            ("exchanges", self.exchanges_panel)):
             self.sections[key].set_count(panel.count())
+
+    def _reload_history(self) -> None:
+        if self.sections["history"].is_expanded():
+            self.history_panel.reload()
+            self._history_stale = False
+        else:
+            self._history_stale = True
+
+    def _on_history_toggled(self, expanded: bool) -> None:
+        if expanded and self._history_stale:
+            self._reload_history()
 
     def _editable(self) -> bool:
         return (self.catalogue is not None and not self.catalogue.read_only
@@ -435,7 +453,7 @@ class ActorEditor(ActorFormMixin, QWidget):
         for key, panel in (("contacts", self.contacts_panel), ("relations", self.relations_panel),
                            ("exchanges", self.exchanges_panel)):
             self.sections[key].set_count(panel.count())
-        self.history_panel.reload()
+        self._reload_history()
         self.changed.emit()
 
     def _set_dirty(self, dirty: bool) -> None:

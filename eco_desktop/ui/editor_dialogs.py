@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtCore import QDate, QEvent, QLocale, Qt
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
     QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget,
@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 from .. import validate, vocab
 from ..errors import UserError
 from .dialog_common import SB, button_box, show_error
-from .editor_widgets import EDITOR_STYLE, FieldMessage, folded_match, role_label, set_issue
+from ..text import fold
+from .editor_widgets import EDITOR_STYLE, FieldMessage, role_label, set_issue
 
 FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
 CIVILITIES = ["", "Mme", "M.", "Dr", "Pr"]
@@ -173,20 +174,37 @@ class ContactDialog(_CommitDialog):
 
 # -- relation ------------------------------------------------------------------------
 
+_FOLDED: dict[str, str] = {}
+
+
+def _folded(name: str) -> str:
+    """fold(name), remembered: opening the picker again over 100,000 names stays quick."""
+    key = _FOLDED.get(name)
+    if key is None:
+        if len(_FOLDED) > 500_000:
+            _FOLDED.clear()
+        key = _FOLDED[name] = fold(name)
+    return key
+
+
 class ActorPicker(QWidget):
-    """A search field over a list of actors (accent- and case-insensitive)."""
+    """A search field over the actors (accent- and case-insensitive, every word must match).
+
+    Only the first ``LIMIT`` matches are listed, so that typing stays instant with
+    100,000 actors; names are folded once.
+    """
+
+    LIMIT = 300
 
     def __init__(self, names: list[tuple[int, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._names = [(actor_id, name, _folded(name)) for actor_id, name in names]
         self.search = QLineEdit()
         self.search.setPlaceholderText("Rechercher un acteur…")
         self.search.setClearButtonEnabled(True)
         self.list = QListWidget()
         self.list.setMinimumHeight(220)
-        for actor_id, name in names:
-            item = QListWidgetItem(name)
-            item.setData(Qt.ItemDataRole.UserRole, actor_id)
-            self.list.addItem(item)
+        self.list.setUniformItemSizes(True)
         self.count = role_label("")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -195,38 +213,58 @@ class ActorPicker(QWidget):
         layout.addWidget(self.count)
         self.search.textChanged.connect(self.apply_filter)
         self.search.returnPressed.connect(self._pick_first)
+        self.search.installEventFilter(self)
         self.apply_filter("")
 
     def apply_filter(self, text: str) -> None:
-        shown = 0
-        first = None
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            hide = not folded_match(text, item.text())
-            item.setHidden(hide)
-            if not hide:
-                shown += 1
-                first = first or item
-        current = self.list.currentItem()
-        if current is None or current.isHidden():
-            self.list.setCurrentItem(first) if first is not None and text else self.list.setCurrentRow(-1)
-        self.count.setText("Aucun acteur ne correspond." if not shown else
-                           f"{shown} acteur{'s' if shown > 1 else ''}")
+        words = sorted(fold(text).split(), key=len, reverse=True)  # the most selective first
+        candidates = self._names
+        for word in words:
+            candidates = [entry for entry in candidates if word in entry[2]]
+        matches = [(i, n) for i, n, _key in candidates]
+        previous = self.selected_id()
+        self.list.setUpdatesEnabled(False)
+        self.list.clear()
+        for actor_id, name in matches[:self.LIMIT]:
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, actor_id)
+            self.list.addItem(item)
+        self.list.setUpdatesEnabled(True)
+        if previous is None or not self.select(previous):
+            self.list.setCurrentRow(0 if words and self.list.count() else -1)
+        shown = len(matches)
+        if not shown:
+            self.count.setText("Aucun acteur ne correspond.")
+        elif shown > self.LIMIT:
+            self.count.setText(f"{shown} acteurs ; les {self.LIMIT} premiers sont listés, précisez la recherche.")
+        else:
+            self.count.setText(f"{shown} acteur{'s' if shown > 1 else ''}")
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
+        # Up/Down in the search field move in the list, as in a completer.
+        if watched is self.search and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            row = self.list.currentRow() + (1 if event.key() == Qt.Key.Key_Down else -1)
+            if 0 <= row < self.list.count():
+                self.list.setCurrentRow(row)
+            return True
+        return super().eventFilter(watched, event)
 
     def _pick_first(self) -> None:
         if self.list.currentItem() is not None:
             self.list.setFocus()
 
+    def visible_names(self) -> list[str]:
+        return [self.list.item(r).text() for r in range(self.list.count())]
+
     def selected_id(self) -> int | None:
         item = self.list.currentItem()
-        if item is None or item.isHidden():
-            return None
-        return item.data(Qt.ItemDataRole.UserRole)
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
 
     def select(self, actor_id: int) -> bool:
         for row in range(self.list.count()):
             item = self.list.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) == actor_id and not item.isHidden():
+            if item.data(Qt.ItemDataRole.UserRole) == actor_id:
                 self.list.setCurrentItem(item)
                 return True
         return False
@@ -284,7 +322,7 @@ class RelationDialog(_CommitDialog):
 
     def _update(self, *_args) -> None:
         other = self.picker.list.currentItem()
-        ok = other is not None and not other.isHidden()
+        ok = other is not None
         self.ok_button().setEnabled(ok)
         if ok:
             rel_type, direction = self.type.currentData().split(":")

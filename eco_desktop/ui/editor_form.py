@@ -21,6 +21,7 @@ from .editor_widgets import (
 )
 from .theme import chip_icon
 
+
 def _split(text: str, separators: str) -> list[str]:
     items = re.split("[" + re.escape(separators) + "]", text)
     out: list[str] = []

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCompleter, QFrame, QLabel, QLayout, QPushButton, QSizePolicy, QTextEdit, QToolButton, QVBoxLayout, QWidget,
 )
 
-from ..text import fold
 
 ERROR_COLOR = "#c62828"
 WARNING_COLOR = "#a86400"
@@ -161,7 +160,12 @@ class FlowLayout(QLayout):
         super().__init__(parent)
         self._items: list = []
         self._spacing = spacing
+        self._heights: dict[int, int] = {}  # width -> height, until the next invalidate()
         self.setContentsMargins(0, 0, 0, 0)
+
+    def invalidate(self) -> None:
+        self._heights.clear()
+        super().invalidate()
 
     def addItem(self, item) -> None:  # noqa: N802 (Qt naming)
         self._items.append(item)
@@ -182,7 +186,9 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+        if width not in self._heights:
+            self._heights[width] = self._arrange(QRect(0, 0, width, 0), move=False)
+        return self._heights[width]
 
     def setGeometry(self, rect: QRect) -> None:  # noqa: N802
         super().setGeometry(rect)
@@ -238,6 +244,7 @@ class CheckGrid(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._boxes: dict[str, QPushButton] = {}
+        self._choices: dict[str, str] = {}
         self._flow = FlowLayout(self, spacing=5)
         self.setStyleSheet(CHIP_STYLE)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
@@ -246,6 +253,9 @@ class CheckGrid(QWidget):
 
     def set_choices(self, choices: dict[str, str]) -> None:
         """{slug: label}; keeps the checked state of the slugs still present."""
+        if choices == self._choices:
+            return
+        self._choices = dict(choices)
         checked = set(self.values())
         for box in self._boxes.values():
             self._flow.removeWidget(box)
@@ -449,9 +459,3 @@ def french_date(value: str | None) -> str:
         return date.fromisoformat(str(value)[:10]).strftime("%d/%m/%Y")
     except ValueError:
         return str(value)
-
-
-def folded_match(query: str, text: str) -> bool:
-    """Every folded word of the query is found in the folded text ('genop evry')."""
-    haystack = fold(text)
-    return all(word in haystack for word in fold(query).split())
