@@ -494,7 +494,7 @@ class CallsPanel(QWidget):
         header.setStretchLastSection(False)
         header.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.calls_table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        for column, width in enumerate((200, 125, 128, 96, 60, 72, 64)):
+        for column, width in enumerate((200, 116, 128, 96, 60, 72, 64)):
             header.resizeSection(column, width)
         self.calls_table.itemSelectionChanged.connect(self._call_selected)
         self.calls_table.doubleClicked.connect(lambda _i: self.edit_call())
