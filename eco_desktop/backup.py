@@ -80,9 +80,22 @@ def _free_name(folder: Path, stem: str, when: datetime) -> Path:
     return candidate
 
 
-def _open_source(path: Path) -> sqlite3.Connection:
-    """A read-only connection to a catalogue file (without migrating it)."""
+def open_for_reading(path: Path) -> sqlite3.Connection:
+    """A connection that reads a catalogue file without migrating or changing it.
+
+    When the file and its folder are writable, a normal connection with
+    ``query_only``: it can recover the WAL left by a crashed writer (a ``mode=ro``
+    connection cannot, and would wait, then fail). Otherwise ``mode=ro``, and
+    ``immutable=1`` when even that cannot open it.
+    """
     db.check_is_sqlite(path)
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
+                               timeout=db.BUSY_TIMEOUT_MS / 1000)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA query_only = ON")
+        return conn
     try:
         conn = db.connect(path, read_only=True)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -125,7 +138,7 @@ def backup_now(source: CatalogueOrPath, destination: str | os.PathLike | None = 
             result = _copy(source.conn, destination)
     else:
         try:
-            with closing(_open_source(path)) as conn:
+            with closing(open_for_reading(path)) as conn:
                 result = _copy(conn, destination)
         except sqlite3.DatabaseError as exc:
             raise db.translate_error(exc, path) from exc
@@ -171,7 +184,7 @@ def backup_files(catalogue_path: str | os.PathLike) -> list[tuple[datetime, Path
 def count_actors(path: Path) -> int | None:
     """Actors not in the trash in a catalogue file; None when it cannot be read."""
     try:
-        with closing(_open_source(Path(path))) as conn:
+        with closing(open_for_reading(Path(path))) as conn:
             return conn.execute("SELECT count(*) FROM actors WHERE deleted_at IS NULL").fetchone()[0]
     except (sqlite3.Error, UserError):
         return None
@@ -243,7 +256,7 @@ def verify_backup(backup_path: str | os.PathLike) -> int:
     path = Path(backup_path)
     db.check_is_sqlite(path)
     try:
-        with closing(_open_source(path)) as conn:
+        with closing(open_for_reading(path)) as conn:
             result = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
             if result != ["ok"]:
                 raise UserError(f"La sauvegarde « {path.name} » est endommagée ({result[0]}) : "
@@ -295,7 +308,7 @@ def restore(catalogue_path: str | os.PathLike, backup_path: str | os.PathLike, *
             safety = _set_aside_damaged(path, now)
             replace_file = True
     try:
-        with closing(_open_source(backup_path)) as source:
+        with closing(open_for_reading(backup_path)) as source:
             if replace_file:
                 _replace_file(source, path)
             else:

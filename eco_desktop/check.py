@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import db
+from .backup import open_for_reading
 from .errors import UserError
 from .geo import IDF_DEPARTEMENTS
 from .search import actor_body
@@ -66,10 +67,7 @@ def check(path: str | Path) -> Report:
         report.problems.append(str(exc))
         return report
     try:
-        conn = db.connect(path, read_only=True)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.OperationalError:
-        conn = db.connect(path, read_only=True, immutable=True)
+        conn = open_for_reading(path)
     except sqlite3.DatabaseError as exc:
         report.problems.append(str(db.translate_error(exc, path)))
         return report
