@@ -227,8 +227,11 @@ class ActorEditor(ActorFormMixin, QWidget):
             self._set_dirty(False)
             self.stack.setCurrentIndex(0)
             return
+        other = actor_id != self._actor_id
         self._actor_id = actor_id
         self._show(actor)
+        if other:
+            self.scroll.verticalScrollBar().setValue(0)
 
     def new_actor(self) -> None:
         """Switch to creation mode: an empty form whose saving creates the actor."""
@@ -381,6 +384,9 @@ class ActorEditor(ActorFormMixin, QWidget):
                            ("exchanges", self.exchanges_panel)):
             self.sections[key].set_count(panel.count())
 
+    def _update_site_button(self) -> None:
+        self.open_site_button.setEnabled(bool(self._website_url()))
+
     def _reload_history(self) -> None:
         if self.sections["history"].is_expanded():
             self.history_panel.reload()
@@ -398,13 +404,15 @@ class ActorEditor(ActorFormMixin, QWidget):
 
     def _apply_editable(self) -> None:
         editable = self._editable()
-        self.source_edit.setReadOnly(not editable)
-        for edit in (self.name_edit, self.aliases_edit, self.founded_edit, self.tags_edit,
-                     self.siren_edit, self.siret_edit, self.naf_edit, self.street_edit, self.postcode_edit,
-                     self.commune_edit, self.lat_edit, self.lon_edit, self.website_edit, self.email_edit,
-                     self.phone_edit):
+        for edit in (self.name_edit, self.aliases_edit, self.founded_edit, self.tags_edit, self.source_edit,
+                     self.description_edit, self.siren_edit, self.siret_edit, self.naf_edit, self.street_edit,
+                     self.postcode_edit, self.commune_edit, self.lat_edit, self.lon_edit, self.website_edit,
+                     self.email_edit, self.phone_edit):
             edit.setReadOnly(not editable)
-        self.description_edit.setReadOnly(not editable)
+            # Hints such as « 14 chiffres » invite typing: none where nothing can be typed.
+            if edit.property("hint") is None:
+                edit.setProperty("hint", edit.placeholderText())
+            edit.setPlaceholderText(edit.property("hint") if editable else "")
         for widget in (self.kind_combo, self.status_combo, self.size_combo, self.precision_combo,
                        self.centre_button):
             widget.setEnabled(editable)
@@ -422,6 +430,7 @@ class ActorEditor(ActorFormMixin, QWidget):
             self.banner.hide()
         self.save_button.setVisible(editable)
         self.revert_button.setVisible(editable)
+        self._update_site_button()
 
     def _rebuild_tab_order(self) -> None:
         chain: list[QWidget] = [
@@ -444,6 +453,7 @@ class ActorEditor(ActorFormMixin, QWidget):
     def _on_edit(self, *_args) -> None:
         if self._loading:
             return
+        self._update_site_button()
         self._update_derived()
         self._set_dirty(bool(self.changes()))
         self._revalidate()
@@ -530,6 +540,7 @@ class ActorEditor(ActorFormMixin, QWidget):
         else:
             text = ""
         self.status.setText(text)
+        self.status.setVisible(bool(text))
 
     def _reveal(self, field: str) -> None:
         """Open the section holding a field and put the cursor in it."""

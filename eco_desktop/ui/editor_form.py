@@ -177,7 +177,7 @@ class ActorFormMixin:
         self._row(form, "Description", "description", self.description_edit)
         self.tags_edit = self._line("étiquettes, séparées par des virgules")
         self.tags_completer = TokenCompleter([], self.tags_edit)
-        self.tags_edit.setCompleter(self.tags_completer)
+        self.tags_completer.attach(self.tags_edit)
         self._row(form, "Étiquettes", "tags", self.tags_edit)
         self.source_edit = GrowingTextEdit(1, 5)
         self.source_edit.setPlaceholderText("D'où viennent ces informations")
@@ -434,8 +434,14 @@ class ActorFormMixin:
         if self.commune_edit.text() != commune:
             self.commune_edit.setText(commune)
 
-    def _open_website(self) -> None:
+    def _website_url(self) -> str:
+        """The website as an openable https URL, or "" when empty or invalid."""
         url = validate.normalize_url(self.website_edit.text())
-        bad = [i for i in validate.validate_actor({"name": "-", "website": url}) if i.field == "website"]
-        if url and not bad:
+        if not url or any(i.field == "website" for i in validate.validate_actor({"name": "-", "website": url})):
+            return ""
+        return url
+
+    def _open_website(self) -> None:
+        url = self._website_url()
+        if url:
             QDesktopServices.openUrl(QUrl(url))

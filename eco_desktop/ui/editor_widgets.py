@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QPoint, QRect, QSize, QStringListModel, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, QSize, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QCompleter, QFrame, QLabel, QLayout, QPushButton, QSizePolicy, QTextEdit, QToolButton, QVBoxLayout, QWidget,
@@ -245,7 +245,11 @@ class CheckGrid(QWidget):
         super().__init__(parent)
         self._boxes: dict[str, QPushButton] = {}
         self._choices: dict[str, str] = {}
+        self._editable = True
         self._flow = FlowLayout(self, spacing=5)
+        self._none = QLabel("—", self)
+        self._none.hide()
+        self._flow.addWidget(self._none)
         self.setStyleSheet(CHIP_STYLE)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
@@ -272,6 +276,7 @@ class CheckGrid(QWidget):
             box.setAccessibleName(label)
             box.toggled.connect(self.changed)
             box.ensurePolished()
+            box.setEnabled(self._editable)
             self._flow.addWidget(box)
             self._boxes[slug] = box
         self.updateGeometry()
@@ -293,10 +298,18 @@ class CheckGrid(QWidget):
             box.blockSignals(True)
             box.setChecked(slug in wanted)
             box.blockSignals(False)
+        if not self._editable:
+            self.set_editable(False)
 
     def set_editable(self, editable: bool) -> None:
+        """Read-only: only the chosen values are shown (or a dash when there are none)."""
+        self._editable = editable
+        self._none.setVisible(not editable and not self.values())
         for box in self._boxes.values():
             box.setEnabled(editable)
+            box.setVisible(editable or box.isChecked())
+        self._flow.invalidate()
+        self._reserve()
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802
         return True
@@ -317,6 +330,8 @@ class CheckGrid(QWidget):
             self._reserve()
 
     def _reserve(self) -> None:
+        if self.width() <= 0:
+            return
         # Like WrappingLabel: make the layout keep room for every line of chips.
         height = self.heightForWidth(self.width())
         if height > 0 and height != self.minimumHeight():
@@ -338,6 +353,29 @@ class TokenCompleter(QCompleter):
     def set_words(self, words: list[str]) -> None:
         self._model.setStringList(words)
 
+    def attach(self, edit) -> None:
+        """Complete in ``edit`` (QLineEdit.setCompleter would replace the whole text)."""
+        self.setWidget(edit)
+        edit.textEdited.connect(self._on_typed)
+        self.activated[str].connect(self._on_chosen)
+
+    def _on_typed(self, text: str) -> None:
+        prefix = self.splitPath(text)[0]
+        if not prefix:
+            self.popup().hide()
+            return
+        self.setCompletionPrefix(prefix)
+        if self.completionCount():
+            self.complete()
+        else:
+            self.popup().hide()
+
+    def _on_chosen(self, text: str) -> None:
+        edit = self.widget()
+        edit.setText(text)
+        # The popup hands its Return key back to the field afterwards: apply once more then.
+        QTimer.singleShot(0, lambda: edit.text() != text and edit.setText(text))
+
     def splitPath(self, path: str) -> list[str]:  # noqa: N802
         last = path
         for sep in self.SEPARATORS:
@@ -345,7 +383,7 @@ class TokenCompleter(QCompleter):
         return [last.strip()]
 
     def pathFromIndex(self, index) -> str:  # noqa: N802
-        word = str(self.model().data(index, Qt.ItemDataRole.DisplayRole))
+        word = str(index.data(Qt.ItemDataRole.DisplayRole))
         text = self.widget().text() if self.widget() is not None else ""
         cut = max(text.rfind(sep) for sep in self.SEPARATORS)
         head = text[:cut + 1] if cut >= 0 else ""

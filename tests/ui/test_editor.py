@@ -383,3 +383,34 @@ def test_read_only_catalogue_disables_inputs(qtbot, catalogue_path, errors_shown
         assert widget.save() is True  # nothing to save
     finally:
         read_only.close()
+
+
+def test_keyboard_order_and_tag_completion(qtbot, editor, catalogue):
+    editor.load(actor_id(catalogue, "Cellectis"))
+    editor.name_edit.setFocus()
+    order = [editor.name_edit]
+    for _ in range(3):
+        order.append(order[-1].nextInFocusChain())
+    assert order[1:3] == [editor.aliases_edit, editor.kind_combo]
+    assert order[3] is editor.domains_grid.boxes()[0]  # then the domain chips, Space toggles them
+
+    editor.tags_edit.setFocus()
+    editor.tags_edit.end(False)
+    qtbot.keyClicks(editor.tags_edit, ", geno")
+    completer = editor.tags_completer
+    found = [completer.completionModel().index(r, 0).data() for r in range(completer.completionCount())]
+    assert found == ["genopole"]
+    completer.popup().setCurrentIndex(completer.completionModel().index(0, 0))
+    qtbot.keyClick(completer.popup(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: editor.tags_edit.text() == "biopark, genopole, ")
+    assert editor.changes() == {"tags": ["biopark", "genopole"]}
+
+
+def test_trashed_actor_is_shown_read_only(editor, catalogue):
+    cellectis = actor_id(catalogue, "Cellectis")
+    catalogue.delete_actors([cellectis])
+    editor.load(cellectis)
+    assert "corbeille" in editor.banner.text()
+    assert editor.name_edit.isReadOnly()
+    assert [b.text() for b in editor.domains_grid.boxes() if b.isVisible()] == \
+        ["Thérapie génique", "Immunothérapie"]  # read-only: only the chosen values
