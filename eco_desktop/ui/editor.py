@@ -41,7 +41,14 @@ NEW_ACTOR_TITLE = "Nouvel acteur"
 
 
 class ActorEditor(ActorFormMixin, QWidget):
-    """Edit one actor. Call :meth:`maybe_leave` before :meth:`load`-ing another one."""
+    """Edit one actor. Call :meth:`maybe_leave` before :meth:`load`-ing another one.
+
+    Signals: ``saved(id)`` after *Enregistrer* wrote the form (or created the actor);
+    ``changed()`` after any other write from the editor (contact, relation, exchange);
+    ``dirtyChanged(bool)``; ``actorActivated(id)`` when a related actor is opened.
+    ``save_action`` (Ctrl+S, active while the focus is in the editor) and
+    ``revert_action`` can be put in the window's menus.
+    """
 
     saved = Signal(int)
     dirtyChanged = Signal(bool)  # noqa: N815 (Qt naming)
@@ -78,6 +85,7 @@ class ActorEditor(ActorFormMixin, QWidget):
         self._loading = True  # combos announce their first items while being built
         self._build()
         self._loading = False
+        self.setFocusProxy(self.name_edit)  # focusing the editor puts the cursor in the name
         self.set_catalogue(catalogue)
 
     # ------------------------------------------------------------------ building
@@ -163,11 +171,20 @@ class ActorEditor(ActorFormMixin, QWidget):
         self.save_button = QPushButton(icon("save"), "Enregistrer")
         self.save_button.setToolTip("Enregistrer les modifications de la fiche (Ctrl+S)")
         self.save_button.clicked.connect(self.save)
-        self.save_button.setDefault(False)
+        self.save_button.setObjectName("primary")
+        self.save_button.setStyleSheet(
+            "QPushButton#primary { padding: 4px 12px; border-radius: 4px; border: 1px solid #c4c7cc;"
+            " background: #f5f6f7; color: #9a9a9a; }"
+            "QPushButton#primary:enabled { background: #2f6fd0; border-color: #2a63bb; color: #ffffff; }"
+            "QPushButton#primary:enabled:hover { background: #2a63bb; }"
+            "QPushButton#primary:focus { border-color: #173e7a; }")
         self.revert_button = QPushButton("Annuler les modifications")
         self.revert_button.setToolTip("Revenir aux valeurs enregistrées")
         self.revert_button.clicked.connect(self.revert)
         buttons.addWidget(self.status, 1)
+        buttons.addStretch(0)
+        for button in (self.revert_button, self.save_button):
+            button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
@@ -308,7 +325,6 @@ class ActorEditor(ActorFormMixin, QWidget):
             show_error(self, exc, title="Enregistrement impossible")
             return False
         self.saved.emit(self._actor_id)
-        self.changed.emit()
         return True
 
     def maybe_leave(self, parent: QWidget | None = None) -> bool:
