@@ -277,3 +277,413 @@ def test_no_name_column_file():
     table = read_table(fixture("no_name_column.csv"))
     with pytest.raises(UserError, match="Aucune colonne ne correspond au nom de l'acteur"):
         Mapping.auto(table.headers, "actors").require_name()
+
+
+# -- vocabulary values --------------------------------------------------------------------------
+
+from eco_desktop.importer import default_vocabularies, match_vocab, parse_consent  # noqa: E402
+from eco_desktop.importer.values import SYNONYMS, parse_bool, split_values  # noqa: E402
+
+VOCABS = default_vocabularies()
+
+
+@pytest.mark.parametrize("cell, slugs", [
+    ("Start-up biothérapie", ["biotech"]), ("Biotech", ["biotech"]),
+    ("biotechnologie", ["biotech"]), ("BIOTECH", ["biotech"]),
+    ("Incubateur", ["iphe"]), ("Pépinière", ["iphe"]), ("Hôtel d'entreprises", ["iphe"]),
+    ("Incubateur, pépinière, hôtel d'entreprises", ["iphe"]),  # the label, commas and all
+    ("CDMO", ["bioproduction"]), ("Big pharma", ["pharma"]),
+    ("Laboratoire pharmaceutique", ["pharma"]), ("Hôpital", ["hospital"]), ("CHU", ["hospital"]),
+    ("Laboratoire de recherche", ["academic"]), ("Unité Inserm", ["academic"]),
+    ("Pôle de compétitivité", ["cluster"]), ("iphe", ["iphe"]),
+    ("Entreprise de biothérapie", ["biotech"]), ("CHU de Bicêtre", ["hospital"]),
+])
+def test_match_kind(cell, slugs):
+    assert match_vocab(cell, VOCABS["kind"], SYNONYMS["kind"]) == (slugs, [])
+
+
+@pytest.mark.parametrize("cell, slugs, unmatched", [
+    ("Thérapie génique, Vaccins", ["gene_therapy", "vaccines"], []),
+    ("thérapie génique", ["gene_therapy"], []),
+    ("gene therapy", ["gene_therapy"], []),
+    ("Gene Therapy | Nanobiotech", ["gene_therapy"], ["Nanobiotech"]),
+    ("Vaccins; Immunothérapie\nThérapie cellulaire",
+     ["vaccines", "immunotherapy", "cell_therapy"], []),
+    ("Anticorps et protéines thérapeutiques", ["antibodies_proteins"], []),
+    ("Vaccins; vaccin", ["vaccines"], []),
+    ("Astrologie, Vaccins", ["vaccines"], ["Astrologie"]),
+    ("", [], []),
+])
+def test_match_domains_and_the_comma_rule(cell, slugs, unmatched):
+    assert match_vocab(cell, VOCABS["domain"], SYNONYMS["domain"]) == (slugs, unmatched)
+
+
+def test_match_activities_labels_with_commas():
+    activities = VOCABS["activity"]
+    assert match_vocab("Préclinique, CRO", activities, SYNONYMS["activity"]) == (
+        ["preclinical"], [])
+    assert match_vocab("R&D; Contrôle qualité, tests analytiques", activities,
+                       SYNONYMS["activity"]) == (["research", "analytics_qc"], [])
+
+
+def test_match_vocab_uses_the_catalogue_labels():
+    renamed = dict(VOCABS["kind"], biotech="Jeune entreprise innovante")
+    assert match_vocab("Jeune entreprise innovante", renamed) == (["biotech"], [])
+    # a synonym of an entry the catalogue no longer has matches nothing
+    without = {k: v for k, v in VOCABS["kind"].items() if k != "pharma"}
+    assert match_vocab("Big pharma", without, SYNONYMS["kind"]) == ([], ["Big pharma"])
+
+
+def test_split_values():
+    assert split_values("a; b | c\nd\r\ne;;") == ["a", "b", "c", "d", "e"]
+    assert split_values("a, b") == ["a, b"]
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("oui", ("consent", False)), ("Consentement", ("consent", False)),
+    ("OUI", ("consent", False)), ("Intérêt légitime", ("legitimate_interest", False)),
+    ("interet legitime", ("legitimate_interest", False)), ("non", (None, True)),
+    ("Opposition", (None, True)), ("refus", (None, True)), ("", (None, False)),
+])
+def test_parse_consent(cell, expected):
+    assert parse_consent(cell) == expected
+
+
+def test_parse_consent_unknown_and_bool():
+    with pytest.raises(ValueError):
+        parse_consent("peut-être")
+    assert parse_bool("Oui") is True and parse_bool("non") is False
+    assert parse_bool("bof") is None
+
+
+# -- rows -> candidates -------------------------------------------------------------------------
+
+from eco_desktop.importer import Candidate, prepare  # noqa: E402
+
+
+def prepared(name: str, kind: str = "actors", **options) -> list[Candidate]:
+    table = read_table(fixture(name))
+    return prepare(table, Mapping.auto(table.headers, kind), **options)
+
+
+def test_prepare_cp1252_file():
+    thera, cellgenes, vectoria = prepared("actors_cp1252.csv")
+    assert thera.row_number == 4 and thera.ok and thera.warnings == []
+    d = thera.data
+    assert d["name"] == "BioThéra Paris"
+    assert d["siret"] == "81234567600017" and d["siren"] == "812345676"  # spaces removed
+    assert d["kind"] == "biotech"
+    assert d["domains"] == ["gene_therapy", "vaccines"]
+    assert d["activities"] == ["research"]
+    assert d["website"] == "https://www.biothera.example"
+    assert d["phone"] == "+33145678910"
+    assert (d["insee_code"], d["commune"], d["departement"]) == (
+        "75113", "Paris 13e Arrondissement", "75")
+    assert d["mgp"] is True and d["outside_idf"] is False
+    assert d["geo_precision"] == "commune" and d["lat"] and d["lon"]
+
+    # an invalid e-mail is dropped with a warning, the row stays importable
+    assert cellgenes.ok and cellgenes.data["email"] == ""
+    assert [w.field for w in cellgenes.warnings] == ["email"]
+    assert "pas-un-mail" in cellgenes.warnings[0].message
+    assert cellgenes.data["kind"] == "iphe"
+    assert cellgenes.data["insee_code"] == "91228"  # "EVRY COURCOURONNES"
+
+    # outside IDF: kept and flagged; unknown domain kept as a tag; bad SIRET dropped
+    assert vectoria.ok
+    assert vectoria.data["outside_idf"] is True and vectoria.data["departement"] == "69"
+    assert vectoria.data["tags"] == ["Nanobiotech"]
+    assert vectoria.unmatched == {"domains": ["Nanobiotech"]}
+    assert vectoria.data["siret"] == ""
+    assert {w.field for w in vectoria.warnings} == {"domains", "outside_idf", "siret"}
+    assert any("ligne 7" in m and "SIRET" in m for m in vectoria.messages())
+
+
+def test_prepare_strict_turns_dropped_values_into_errors():
+    _thera, cellgenes, vectoria = prepared("actors_cp1252.csv", strict=True)
+    assert [e.field for e in cellgenes.errors] == ["email"]
+    assert cellgenes.data["email"] == "pas-un-mail"  # not applied anyway
+    assert "siret" in {e.field for e in vectoria.errors}
+
+
+def test_prepare_formula_text_kept_literally():
+    _vectoria, hospital, lab = prepared("actors_utf8_bom.csv")
+    assert hospital.data["description"] == '=HYPERLINK("http://evil.example","clic")'
+    assert hospital.data["kind"] == "hospital"
+    assert hospital.data["insee_code"] == "75112"  # "Paris" + 75012
+    assert lab.data["kind"] == "academic"
+
+
+def test_prepare_xlsx_numbers_dates_and_sizes():
+    helix, cellgenes, trap = prepared("actors_title_merged.xlsx")
+    assert helix.data["siret"] == "44567890700038" and helix.data["siren"] == "445678907"
+    assert helix.data["founded"] == 2012 and cellgenes.data["founded"] == 2015
+    assert helix.data["size"] == "PME"          # 45 people
+    assert helix.data["kind"] == "techprovider"
+    assert cellgenes.data["kind"] == "iphe"     # "Pépinière"
+    assert trap.data["website"] == ""           # '=HYPERLINK(…)' is not a site
+    assert [w.field for w in trap.warnings] == ["website"]
+
+
+def test_prepare_sirene_extract():
+    rows = prepared("sirene_extract.csv", default_kind="biotech", source="SIRENE")
+    thera, vectoria = rows
+    assert thera.ok and vectoria.ok
+    assert thera.data["name"] == "BIOTHERA PARIS"
+    assert thera.data["aliases"] == ["BIOTHERA"]
+    assert thera.data["naf"] == "72.11Z" and vectoria.data["naf"] == "72.11Z"
+    assert thera.data["street"] == "12 Rue DE L ECLUSE"
+    assert vectoria.data["street"] == "7 bis Avenue DE LA REPUBLIQUE"
+    assert thera.data["insee_code"] == "75113" and vectoria.data["insee_code"] == "94076"
+    assert thera.data["status"] == "active" and vectoria.data["status"] == "closed"
+    assert thera.data["size"] == "PME" and thera.data["founded"] == 2016
+    assert thera.data["kind"] == "biotech" and thera.defaults == {"kind", "source"}
+    assert thera.data["source"] == "SIRENE"
+
+
+def test_prepare_without_kind_is_an_error_unless_defaulted():
+    rows = prepared("sirene_extract.csv")
+    assert all(not c.ok and c.errors[0].field == "kind" for c in rows)
+
+
+def test_prepare_requires_a_name_column():
+    table = read_table(fixture("no_name_column.csv"))
+    with pytest.raises(UserError, match="Aucune colonne ne correspond au nom de l'acteur"):
+        prepare(table, auto_map(table.headers))
+
+
+def test_prepare_missing_name_and_leading_quote_of_our_csv_export(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("Nom;Type;Téléphone;Description\n;Biotech;;\n"
+                    "Genopole;Pôle;'+33 1 60 87 83 00;'=1+1\n", encoding="utf-8")
+    missing, genopole = prepare(read_table(path), Mapping.auto(["Nom", "Type", "Téléphone",
+                                                                "Description"]))
+    assert [e.field for e in missing.errors] == ["name"]
+    assert genopole.ok
+    assert genopole.data["phone"] == "+33160878300"
+    assert genopole.data["description"] == "=1+1"
+
+
+def test_prepare_contacts():
+    alice, bruno, claude = prepared("contacts.csv", kind="contacts")
+    assert alice.ok and alice.data["legal_basis"] == "consent" and not alice.data["opt_out"]
+    assert alice.data["civility"] == "Mme" and alice.data["phone"] == "+33612345678"
+    assert alice.link["organisation"] == "BioThéra Paris"
+    assert alice.link["organisation_siret"] == "81234567600017"
+    assert alice.link["organisation_siren"] == "812345676"
+    assert bruno.data["legal_basis"] == "legitimate_interest"
+    assert claude.data["legal_basis"] == "" and claude.data["opt_out"] is True
+    assert set(alice.data) == {"civility", "first_name", "last_name", "role", "email",
+                               "phone", "legal_basis", "basis_date", "opt_out", "notes"}
+
+
+def test_prepare_contacts_bad_values(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("Structure;Nom;E-mail;Base légale;Date du consentement\n"
+                    "Genopole;Durand;pas-un-mail;peut-être;31/02/2024\n"
+                    ";Martin;m@example.org;oui;12/03/2024\n", encoding="utf-8")
+    table = read_table(path)
+    bad, orphan = prepare(table, Mapping.auto(table.headers, "contacts"))
+    assert bad.ok and bad.data["email"] == "" and bad.data["legal_basis"] == ""
+    assert {w.field for w in bad.warnings} >= {"email", "legal_basis", "basis_date"}
+    assert orphan.data["basis_date"] == "2024-03-12"
+    assert [e.field for e in orphan.errors] == ["organisation"]
+
+
+# -- duplicates ---------------------------------------------------------------------------------
+
+from eco_desktop.importer import find_duplicates, name_key  # noqa: E402
+
+
+def actor(id_, name, siret="", siren="", postcode="", insee="", commune=""):
+    return {"id": id_, "name": name, "siret": siret, "siren": siren, "postcode": postcode,
+            "insee_code": insee, "commune": commune}
+
+
+def row(name, siret="", siren="", postcode="", insee="", commune=""):
+    return {"name": name, "siret": siret, "siren": siren, "postcode": postcode,
+            "insee_code": insee, "commune": commune}
+
+
+def test_name_key_ignores_case_accents_punctuation_and_legal_forms():
+    assert name_key("CELLECTIS") == name_key("Cellectis") == name_key("Cellectis SA") \
+        == name_key("Cellectis S.A.") == "cellectis"
+    assert name_key("Généthon") == name_key("GENETHON SAS")
+    assert name_key("Thermo Fisher Scientific") == name_key("Scientific Thermo-Fisher")
+    assert name_key("SAS") == "sas"  # nothing left: keep what there was
+
+
+def test_duplicates_against_the_catalogue():
+    existing = [
+        actor(1, "Cellectis", siret="42885905200037", postcode="75013", insee="75113"),
+        actor(2, "Genethon", siren="383420236", postcode="91000", insee="91228"),
+        actor(3, "Yposkesi", postcode="91000", insee="91228", commune="Évry-Courcouronnes"),
+        actor(4, "Institut Curie", postcode="75005", insee="75105"),
+    ]
+    rows = [
+        row("Nom différent", siret="42885905200037"),                     # same SIRET
+        row("Généthon", siret="38342023600011"),                          # same SIREN
+        row("YPOSKESI SAS", postcode="91000"),                             # name, postcode
+        row("Yposkési", commune="Évry-Courcouronnes"),                     # name, commune
+        row("Yposkesi", postcode="75013"),                                 # other place
+        row("Institut Curi", postcode="75005"),                           # close name
+        row("Institut Pasteur", postcode="75005"),                        # a different one
+    ]
+    found = find_duplicates(rows, existing)
+    assert [(d.actor_id, d.rule) if d else None for d in found] == [
+        (1, "siret"), (2, "siren"), (3, "name"), (3, "name"), None, (4, "name"), None]
+    assert found[5].score >= 92 and found[2].score == 100
+
+
+def test_two_sites_of_one_company_are_not_duplicates():
+    existing = [actor(1, "Sanofi", siret="39502581800016", postcode="75008")]
+    other_site = row("Sanofi Vitry", siret="39502581800xxx".replace("xxx", "123"),
+                     siren="395025818", postcode="94400")
+    assert find_duplicates([other_site], existing) == [None]
+    no_siret = row("Sanofi", siren="395025818")
+    assert find_duplicates([no_siret], existing)[0].rule == "siren"
+
+
+def test_duplicates_within_the_file():
+    rows = [row("Cellectis", postcode="75013"),
+            row("Genethon", siret="38342023600011"),
+            row("CELLECTIS SA", postcode="75013"),
+            row("Autre nom", siret="38342023600011"),
+            row("Cellectis", postcode="94000"),
+            row("Cellectiss", postcode="75013")]
+    found = find_duplicates(rows, [])
+    assert found[0] is None and found[1] is None and found[4] is None
+    assert (found[2].first_index, found[2].rule, found[2].in_file) == (0, "name", True)
+    assert (found[3].first_index, found[3].rule) == (1, "siret")
+    assert found[5].first_index == 0
+
+
+def test_in_file_duplicate_of_a_row_that_matches_the_catalogue_points_at_the_actor():
+    existing = [actor(7, "Cellectis", postcode="75013")]
+    rows = [row("Cellectis SA", siret="42885905200037", postcode="75013"),
+            row("Autre", siret="42885905200037")]
+    found = find_duplicates(rows, existing)
+    assert found[0].actor_id == 7
+    assert found[1].actor_id == 7 and found[1].rule == "siret"
+
+
+def test_duplicates_accept_candidates_and_the_id_of_our_export():
+    existing = [actor(12, "BioThéra Paris")]
+    table_rows = prepared("actors_cp1252.csv")
+    found = find_duplicates(table_rows, existing)
+    assert found == [None, None, None]  # no place in common, no identifier
+    table_rows[0].link["id"] = 12
+    assert find_duplicates(table_rows, existing)[0].actor_id == 12
+    table_rows[1].link["id"] = 12  # an id with another name is not trusted
+    assert find_duplicates(table_rows, existing)[1] is None
+
+
+def test_duplicates_scale_by_blocks():
+    # 3,000 rows against 3,000 actors spread over 300 postcodes: exercised, not timed.
+    existing = [actor(i, f"Société {i} Alpha", postcode=f"75{i % 300:03d}")
+                for i in range(3000)]
+    rows = [row(f"SOCIETE {i} ALPHA", postcode=f"75{i % 300:03d}") for i in range(3000)]
+    found = find_duplicates(rows, existing)
+    assert all(d is not None and d.actor_id == i for i, d in enumerate(found))
+
+
+def test_big_blocks_are_cut(monkeypatch):
+    from eco_desktop.importer import duplicates
+    monkeypatch.setattr(duplicates, "BIG_BLOCK", 5)
+    existing = [actor(i, f"Nom{i:03d} Bio", postcode="75013") for i in range(20)]
+    rows = [row("NOM007 BIO", postcode="75013"), row("Nom008 Bioo", postcode="75013")]
+    found = find_duplicates(rows, existing)
+    assert found[0].actor_id == 7 and found[1].actor_id == 8
+
+
+# -- merge ----------------------------------------------------------------------------------
+
+from eco_desktop.importer import merge_fill, merge_overwrite  # noqa: E402
+
+EXISTING = {
+    "id": 5, "name": "Cellectis", "kind": "biotech", "domains": ["gene_therapy"],
+    "activities": [], "tags": ["cgt"], "aliases": ["Collectis"], "website": "",
+    "email": "info@cellectis.example", "description": "", "siret": "", "founded": None,
+    "street": "8 rue de la Croix Jarry", "postcode": "75013", "commune":
+    "Paris 13e Arrondissement", "insee_code": "75113", "departement": "75", "mgp": True,
+    "ept": "", "epci": "200054781", "outside_idf": False, "lat": 48.8301, "lon": 2.3789,
+    "geo_precision": "address", "created_at": "2024-01-01T00:00:00+00:00",
+    "updated_at": "2024-01-01T00:00:00+00:00",
+}
+INCOMING = {
+    "name": "CELLECTIS SA", "kind": "pharma", "domains": ["gene_therapy", "cell_therapy"],
+    "activities": ["research"], "tags": ["CGT", "nouveau"], "aliases": [],
+    "website": "https://cellectis.example", "email": "", "description": "Édition du génome",
+    "siret": "42885905200037", "founded": 1999, "street": "", "postcode": "75013",
+    "commune": "Paris 13e Arrondissement", "insee_code": "75113", "departement": "75",
+    "mgp": True, "ept": "", "epci": "200054781", "outside_idf": False, "lat": 48.83,
+    "lon": 2.36, "geo_precision": "commune",
+}
+
+
+def test_merge_fill():
+    merged = merge_fill(EXISTING, INCOMING)
+    assert merged["name"] == "Cellectis" and merged["kind"] == "biotech"  # not empty: kept
+    assert merged["website"] == "https://cellectis.example"               # empty: filled
+    assert merged["email"] == "info@cellectis.example"
+    assert merged["siret"] == "42885905200037" and merged["founded"] == 1999
+    assert merged["domains"] == ["gene_therapy", "cell_therapy"]          # union
+    assert merged["activities"] == ["research"]
+    assert merged["tags"] == ["cgt", "nouveau"]                           # folded union
+    assert merged["street"] == "8 rue de la Croix Jarry"
+    assert (merged["lat"], merged["geo_precision"]) == (48.8301, "address")
+    assert merged["id"] == 5 and merged["updated_at"] == EXISTING["updated_at"]
+    assert EXISTING["domains"] == ["gene_therapy"]  # inputs untouched
+
+
+def test_merge_overwrite():
+    merged = merge_overwrite(EXISTING, INCOMING)
+    assert merged["name"] == "CELLECTIS SA" and merged["kind"] == "pharma"
+    assert merged["email"] == "info@cellectis.example"      # empty never erases
+    assert merged["description"] == "Édition du génome"
+    assert merged["domains"] == ["gene_therapy", "cell_therapy"]
+    assert merged["aliases"] == ["Collectis"]                # empty list never erases
+    assert merged["street"] == "8 rue de la Croix Jarry"     # same place, no street given
+    # a precise position is not replaced by a commune centroid of the same place
+    assert (merged["lat"], merged["lon"], merged["geo_precision"]) == (48.8301, 2.3789,
+                                                                       "address")
+
+
+def test_merge_overwrite_moves_the_whole_address():
+    elsewhere = dict(INCOMING, street="", postcode="91000", commune="Évry-Courcouronnes",
+                     insee_code="91228", departement="91", mgp=False, ept="",
+                     epci="200059228", lat=48.63, lon=2.43, geo_precision="commune")
+    merged = merge_overwrite(EXISTING, elsewhere)
+    assert (merged["insee_code"], merged["mgp"], merged["epci"]) == ("91228", False,
+                                                                    "200059228")
+    assert merged["street"] == ""  # the street of the old place does not follow
+    assert (merged["lat"], merged["geo_precision"]) == (48.63, "commune")
+
+
+def test_merge_fill_takes_a_place_only_when_there_is_none():
+    no_place = dict(EXISTING, street="", postcode="", commune="", insee_code="",
+                    departement="", mgp=False, epci="", lat=None, lon=None,
+                    geo_precision="")
+    merged = merge_fill(no_place, INCOMING)
+    assert merged["insee_code"] == "75113" and merged["lat"] == 48.83
+    moved = dict(INCOMING, postcode="91000", commune="Évry-Courcouronnes",
+                 insee_code="91228")
+    assert merge_fill(EXISTING, moved)["insee_code"] == "75113"
+
+
+@pytest.mark.parametrize("merge", [merge_fill, merge_overwrite])
+def test_merges_are_idempotent(merge):
+    once = merge(EXISTING, INCOMING)
+    assert merge(once, INCOMING) == once
+    elsewhere = dict(INCOMING, postcode="91000", commune="Évry-Courcouronnes",
+                     insee_code="91228", lat=48.63, lon=2.43)
+    once = merge(EXISTING, elsewhere)
+    assert merge(once, elsewhere) == once
+
+
+def test_no_qt_in_the_importer():
+    import subprocess
+    import sys
+    code = ("import sys, eco_desktop.importer; "
+            "sys.exit(any(m.startswith(('PySide6', 'shiboken6')) for m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

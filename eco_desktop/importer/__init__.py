@@ -1,14 +1,24 @@
 """Import actors and contacts from spreadsheets: pure core code, no Qt, no database writes.
 
-reading   — files to a :class:`Table` of strings (xlsx, csv/tsv/txt; encodings, delimiters,
-            header row, bad files as UserError)
-mapping   — which column feeds which field (automatic, JSON, corrections)
+reading     — a file to a :class:`Table` of strings (xlsx, csv/tsv/txt; encodings,
+              delimiters, header row; bad files as UserError)
+mapping     — which column feeds which field (automatic, JSON, corrections)
+values      — vocabulary matching (labels, slugs, synonyms), consent, yes/no
+prepare     — rows to :class:`Candidate` (normalised, validated, located)
+duplicates  — rows already in the catalogue or earlier in the file
+merge       — fill / overwrite an existing actor with an imported row
 """
+from .duplicates import Duplicate, find_duplicates, name_key
 from .mapping import (ACTOR_FIELDS, CONTACT_FIELDS, FIELD_LABELS, Mapping, auto_map,
                       field_for_header)
+from .merge import changed_fields, merge_fill, merge_overwrite
+from .prepare import Candidate, prepare
 from .reading import MAX_BYTES, MAX_ROWS, Table, read_table
+from .values import SYNONYMS, default_vocabularies, match_vocab, parse_consent
 
 __all__ = [
-    "ACTOR_FIELDS", "CONTACT_FIELDS", "FIELD_LABELS", "MAX_BYTES", "MAX_ROWS", "Mapping",
-    "Table", "auto_map", "field_for_header", "read_table",
+    "ACTOR_FIELDS", "CONTACT_FIELDS", "FIELD_LABELS", "MAX_BYTES", "MAX_ROWS", "SYNONYMS",
+    "Candidate", "Duplicate", "Mapping", "Table", "auto_map", "changed_fields",
+    "default_vocabularies", "field_for_header", "find_duplicates", "match_vocab",
+    "merge_fill", "merge_overwrite", "name_key", "parse_consent", "prepare", "read_table",
 ]

@@ -1,0 +1,660 @@
+"""Rows of a :class:`Table` to import candidates: typed, normalised, validated, located.
+
+Nothing is written here. A :class:`Candidate` whose ``errors`` is empty holds in ``data``
+an actor dict (keys of GUIDE.md §8) that ``Catalogue.create_actor`` accepts, or for a
+contacts import a contact dict for ``Catalogue.add_contact`` plus, in ``link``, what
+identifies its organisation.
+
+Lenient by default: an invalid SIRET, e-mail, phone… is dropped with a warning (the rest
+of the row is imported); ``strict=True`` turns those warnings into errors. Rows outside
+Île-de-France are kept and flagged ``outside_idf``. Text that looks like a formula
+("=HYPERLINK(…)") is kept literally: it is data, and exports neutralise it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass, field
+from typing import Any
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from stdnum.fr import siren as siren_module
+from stdnum.fr import siret as siret_module
+
+from .. import validate, vocab
+from ..text import fold
+from ..validate import Issue
+from .mapping import FIELD_LABELS, JOINED_FIELDS, Mapping, header_key
+from .reading import Table
+from .values import SYNONYMS, default_vocabularies, matcher, parse_bool, parse_consent, \
+    split_values
+
+ACTOR_KEYS = ("name", "aliases", "kind", "domains", "activities", "tags", "description",
+              "website", "email", "phone", "siren", "siret", "naf", "size", "founded",
+              "status", "street", "postcode", "commune", "insee_code", "departement", "mgp",
+              "ept", "epci", "outside_idf", "lat", "lon", "geo_precision", "source")
+LIST_KEYS = ("aliases", "domains", "activities", "tags")
+CONTACT_KEYS = ("civility", "first_name", "last_name", "role", "email", "phone",
+                "legal_basis", "basis_date", "opt_out", "notes")
+LINK_KEYS = ("organisation", "organisation_siret", "organisation_siren", "actor_id")
+
+# Derived from the place: recomputed from the gazetteer, never taken from the file.
+_DERIVED = ("mgp", "ept", "epci", "outside_idf")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_JOIN = {"street": " ", "description": "\n"}
+_SPACES = re.compile(r"\s+")
+
+# INSEE's abbreviations of street types (SIRENE typeVoieEtablissement).
+STREET_TYPES = {
+    "ALL": "Allée", "AV": "Avenue", "BD": "Boulevard", "CAR": "Carrefour", "CHE": "Chemin",
+    "CHS": "Chaussée", "CITE": "Cité", "COR": "Corniche", "CRS": "Cours", "DOM": "Domaine",
+    "DSC": "Descente", "ECA": "Écart", "ESP": "Esplanade", "FG": "Faubourg",
+    "GR": "Grande Rue", "HAM": "Hameau", "HLE": "Halle", "IMP": "Impasse", "LD": "Lieu-dit",
+    "LOT": "Lotissement", "MAR": "Marché", "MTE": "Montée", "PAS": "Passage", "PL": "Place",
+    "PLN": "Plaine", "PLT": "Plateau", "PRO": "Promenade", "PRV": "Parvis", "QUA": "Quartier",
+    "QUAI": "Quai", "RES": "Résidence", "RLE": "Ruelle", "ROC": "Rocade", "RPT": "Rond-point",
+    "RTE": "Route", "RUE": "Rue", "SEN": "Sente", "SQ": "Square", "TPL": "Terre-plein",
+    "TRA": "Traverse", "VLA": "Villa", "VLGE": "Village", "ZA": "ZA", "ZAC": "ZAC",
+    "ZI": "ZI",
+}
+_REPETITION = {"B": "bis", "T": "ter", "Q": "quater", "C": "quinquies"}
+
+# INSEE headcount bands (tranche d'effectifs) -> size. The legal size of a company also
+# depends on turnover; the headcount is what a file gives.
+_BANDS_TPE = {"00", "01", "02", "03"}
+_BANDS_PME = {"11", "12", "21", "22", "31", "32"}
+_BANDS_ETI = {"41", "42", "51"}
+_BANDS_GG = {"52", "53"}
+
+_STATUS_WORDS = {
+    "active": {"a", "actif", "active", "en activite", "ouvert", "open", "oui"},
+    "closed": {"f", "ferme", "fermee", "closed", "cesse", "cessee", "radie", "radiee",
+               "cessation", "inactif", "inactive"},
+    "acquired": {"rachete", "rachetee", "acquired", "absorbe", "absorbee", "fusionne"},
+}
+_SIZE_WORDS = {
+    "TPE": {"tpe", "micro entreprise", "microentreprise", "tres petite entreprise"},
+    "PME": {"pme", "petite et moyenne entreprise", "sme"},
+    "ETI": {"eti", "entreprise de taille intermediaire"},
+    "grand groupe": {"grand groupe", "ge", "grande entreprise", "groupe", "large company"},
+}
+_CIVILITIES = {"m": "M.", "mr": "M.", "monsieur": "M.", "mme": "Mme", "madame": "Mme",
+               "mrs": "Mme", "ms": "Mme", "mlle": "Mme", "mademoiselle": "Mme",
+               "dr": "Dr", "docteur": "Dr", "pr": "Pr", "professeur": "Pr"}
+
+
+@dataclass
+class Candidate:
+    """One row of the file, ready to be applied (or not, when ``errors`` is not empty)."""
+
+    row_number: int
+    data: dict[str, Any]
+    warnings: list[Issue] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)
+    link: dict[str, Any] = field(default_factory=dict)   # contacts: their organisation
+    unmatched: dict[str, list[str]] = field(default_factory=dict)  # field -> raw values
+    # Fields filled by a default (default_kind, source) rather than by the file: an
+    # overwrite of an existing actor should leave them out.
+    defaults: set[str] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def messages(self) -> list[str]:
+        """'ligne 12 : …' lines, errors first."""
+        return [f"ligne {self.row_number} : {i.message}" for i in self.errors + self.warnings]
+
+
+def prepare(table: Table, mapping: Mapping | MappingABC[int, str],
+            vocabularies: MappingABC[str, MappingABC[str, str]] | None = None,
+            gazetteer=None, *, kind: str | None = None, strict: bool = False,
+            default_kind: str | None = None, source: str | None = None) -> list[Candidate]:
+    """One :class:`Candidate` per row of ``table``.
+
+    ``mapping``: a :class:`Mapping` or a dict column index -> field. ``vocabularies``:
+    ``{"kind": {slug: label}, "domain": …, "activity": …}`` (the catalogue's, by default
+    the code's). ``gazetteer``: a :class:`eco_desktop.geo.Gazetteer` (the shared one by
+    default). ``default_kind``: the kind given to rows whose kind is missing or not
+    recognised (without it such a row is an error, as an actor needs a kind).
+    ``source``: the ``source`` of rows that have none.
+    """
+    if isinstance(mapping, Mapping):
+        kind = kind or mapping.kind
+        columns = dict(mapping.columns)
+        mapping.require_name()
+    else:
+        kind = kind or "actors"
+        columns = dict(mapping)
+        Mapping(list(table.headers), kind, columns).require_name()
+    if gazetteer is None:
+        from ..geo import gazetteer as shared
+        gazetteer = shared()
+    vocabularies = vocabularies or default_vocabularies()
+    by_field: dict[str, list[int]] = {}
+    for index, name in sorted(columns.items()):
+        by_field.setdefault(name, []).append(index)
+    if kind == "actors":
+        builder = _ActorBuilder(table.headers, by_field, vocabularies, gazetteer, strict,
+                                default_kind, source)
+    else:
+        builder = _ContactBuilder(table.headers, by_field, strict)
+    return [builder.build(number, row) for number, row in zip(table.row_numbers, table.rows)]
+
+
+# -- shared helpers ----------------------------------------------------------------------------
+
+def clean_text(value: str | None) -> str:
+    """Trimmed text; a leading quote our CSV export adds before '=' '+' '-' '@' removed."""
+    text = (value or "").strip()
+    if len(text) > 1 and text[0] == "'" and text[1] in _FORMULA_START:
+        text = text[1:]
+    return text
+
+
+def _one_line(value: str) -> str:
+    return _SPACES.sub(" ", value).strip()
+
+
+def _digits_only(value: str) -> str:
+    return re.sub(r"[\s\u00a0\u202f.\-]", "", value)
+
+
+def _restore_zero(number: str, length: int, valid) -> str:
+    """A spreadsheet drops the leading zero of an identifier stored as a number."""
+    if number.isdigit() and len(number) == length - 1 and valid("0" + number):
+        return "0" + number
+    return number
+
+
+def parse_year(value: str) -> int | None:
+    """'2012', '2012-05-03', '03/05/2012', '2012.0' -> 2012; None when no year is found."""
+    text = value.strip()
+    if not text:
+        return None
+    found = re.fullmatch(r"(\d{4})(?:\.0+)?", text) or re.match(r"(\d{4})-\d{1,2}-\d{1,2}", text)
+    if found:
+        return int(found.group(1))
+    found = re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}[/.\-](\d{4})", text)
+    if found:
+        return int(found.group(1))
+    return None
+
+
+def parse_date(value: str) -> str | None:
+    """An ISO date from '2024-03-12', '12/03/2024' or '12.03.2024'; None otherwise."""
+    text = value.strip()
+    found = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?", text)
+    if found:
+        year, month, day = (int(g) for g in found.groups())
+    else:
+        found = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", text)
+        if not found:
+            return None
+        day, month, year = (int(g) for g in found.groups())
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_number(value: str) -> float | None:
+    text = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if number == number else None
+
+
+def parse_status(value: str) -> str | None:
+    key = fold(value)
+    for slug, words in _STATUS_WORDS.items():
+        if key in words or key == slug or key == fold(vocab.STATUSES[slug]):
+            return slug
+    return None
+
+
+def parse_size(value: str) -> str | None:
+    text = value.strip()
+    key = fold(text)
+    for slug, words in _SIZE_WORDS.items():
+        if key in words or key == fold(slug):
+            return slug
+    code = text.upper()
+    if code in _BANDS_TPE or code == "NN":
+        return "TPE"
+    if code in _BANDS_PME:
+        return "PME"
+    if code in _BANDS_ETI:
+        return "ETI"
+    if code in _BANDS_GG:
+        return "grand groupe"
+    number = parse_number(text)
+    if number is not None and number >= 0:  # a headcount
+        if number < 10:
+            return "TPE"
+        if number < 250:
+            return "PME"
+        if number < 5000:
+            return "ETI"
+        return "grand groupe"
+    return None
+
+
+class _Builder:
+    def __init__(self, headers: list[str], by_field: dict[str, list[int]], strict: bool):
+        self.header_keys = [header_key(h) for h in headers]
+        self.by_field = by_field
+        self.strict = strict
+
+    def cell(self, row: list[str], name: str) -> str:
+        """The field's text: joined over its columns, or the first non-empty one."""
+        indexes = self.by_field.get(name)
+        if not indexes:
+            return ""
+        if name in JOINED_FIELDS or name in _JOIN:
+            parts = [clean_text(row[i]) for i in indexes if i < len(row)]
+            return _JOIN.get(name, " ").join(p for p in parts if p)
+        for i in indexes:
+            if i < len(row):
+                text = clean_text(row[i])
+                if text:
+                    return text
+        return ""
+
+    def dropped(self, candidate: Candidate, name: str, message: str) -> None:
+        """A value that cannot be kept: a warning (the field is left empty), or an error."""
+        if self.strict:
+            candidate.errors.append(Issue(name, "error", message))
+        else:
+            candidate.warnings.append(Issue(name, "warning", message + " Valeur ignorée."))
+
+
+# -- actors --------------------------------------------------------------------------------------
+
+class _ActorBuilder(_Builder):
+    def __init__(self, headers, by_field, vocabularies, gazetteer, strict, default_kind,
+                 source):
+        super().__init__(headers, by_field, strict)
+        self.gazetteer = gazetteer
+        self.default_kind = default_kind
+        self.source = source or ""
+        self.matchers = {
+            name: matcher(vocabularies.get(name, {}), SYNONYMS.get(name))
+            for name in ("kind", "domain", "activity")
+        }
+        self._places: dict[tuple[str, str, str], Any] = {}
+        self._place_issues: dict[tuple[str, str, str], list[Issue]] = {}
+
+    def build(self, number: int, row: list[str]) -> Candidate:
+        data: dict[str, Any] = {key: ([] if key in LIST_KEYS else "") for key in ACTOR_KEYS}
+        data.update(mgp=False, outside_idf=False, lat=None, lon=None, founded=None)
+        candidate = Candidate(number, data)
+        get = lambda name: self.cell(row, name)  # noqa: E731
+
+        data["name"] = _one_line(get("name"))
+        data["aliases"] = [_one_line(a) for a in split_values(get("aliases"))]
+        data["description"] = get("description")
+        data["street"] = _one_line(self._street(row))
+        data["source"] = _one_line(get("source"))
+        if not data["source"] and self.source:
+            data["source"] = self.source
+            candidate.defaults.add("source")
+        data["tags"] = [t for t in split_values(get("tags"))]
+        self._vocab(candidate, get)
+        self._identifiers(candidate, get)
+        self._contact_points(candidate, get)
+        self._company(candidate, get)
+        self._place(candidate, get)
+        self._validate(candidate)
+        if "id" in self.by_field:
+            text = get("id")
+            if text.isdigit():
+                candidate.link["id"] = int(text)
+        return candidate
+
+    # identity and vocabularies
+
+    def _vocab(self, candidate: Candidate, get) -> None:
+        data = candidate.data
+        kind_text = get("kind")
+        kinds, unknown = self.matchers["kind"].match(kind_text)
+        if kinds:
+            data["kind"] = kinds[0]
+            if len(kinds) > 1:
+                labels = self.matchers["kind"].vocab
+                candidate.warnings.append(Issue(
+                    "kind", "warning",
+                    f"Plusieurs types reconnus dans « {kind_text} » : « {labels[kinds[0]]} » "
+                    "retenu."))
+        self._keep_as_tags(candidate, "kind", unknown)
+        if not data["kind"]:
+            if self.default_kind:
+                data["kind"] = self.default_kind
+                candidate.defaults.add("kind")
+            else:
+                what = f"« {kind_text} » n'est pas un type d'acteur connu" if kind_text \
+                    else "Le type d'acteur n'est pas renseigné"
+                candidate.errors.append(Issue(
+                    "kind", "error", f"{what} : choisissez un type par défaut ou corrigez "
+                    "la colonne « Type »."))
+        for name, key in (("domains", "domain"), ("activities", "activity")):
+            slugs, unknown = self.matchers[key].match(get(name))
+            data[name] = slugs
+            self._keep_as_tags(candidate, name, unknown)
+
+    def _keep_as_tags(self, candidate: Candidate, name: str, values: list[str]) -> None:
+        if not values:
+            return
+        candidate.unmatched.setdefault(name, []).extend(values)
+        for value in values:
+            if value not in candidate.data["tags"]:
+                candidate.data["tags"].append(value)
+        shown = ", ".join(f"« {v} »" for v in values)
+        plural = "Valeurs non reconnues" if len(values) > 1 else "Valeur non reconnue"
+        candidate.warnings.append(Issue(
+            name, "warning", f"{plural} pour « {FIELD_LABELS[name]} » : {shown}, gardée"
+            f"{'s' if len(values) > 1 else ''} comme étiquette{'s' if len(values) > 1 else ''}."))
+
+    # identifiers
+
+    def _identifiers(self, candidate: Candidate, get) -> None:
+        data = candidate.data
+        siret = _digits_only(validate.normalize_siret(get("siret")))
+        siren = _digits_only(validate.normalize_siren(get("siren")))
+        data["siret"] = _restore_zero(siret, 14, siret_module.is_valid)
+        data["siren"] = _restore_zero(siren, 9, siren_module.is_valid)
+        naf = get("naf")
+        data["naf"] = (validate.normalize_naf(naf) or naf) if naf else ""
+
+    def _contact_points(self, candidate: Candidate, get) -> None:
+        data = candidate.data
+        data["email"] = get("email")
+        data["phone"] = get("phone")
+        data["website"] = validate.normalize_url(get("website"))
+
+    def _company(self, candidate: Candidate, get) -> None:
+        data = candidate.data
+        for name, parse, what in (("size", parse_size, "taille"),
+                                  ("status", parse_status, "statut")):
+            text = get(name)
+            if text:
+                value = parse(text)
+                if value:
+                    data[name] = value
+                else:
+                    self.dropped(candidate, name, f"{what.capitalize()} « {text} » non reconnu"
+                                 f"{'e' if name == 'size' else ''}.")
+        text = get("founded")
+        if text:
+            year = parse_year(text)
+            if year is None:
+                self.dropped(candidate, "founded",
+                             f"L'année de création « {text} » n'est pas une année.")
+            else:
+                data["founded"] = year
+
+    # place
+
+    def _street(self, row: list[str]) -> str:
+        """The street, joined over its columns; SIRENE's codes spelt out ("AV" -> Avenue)."""
+        parts = []
+        for i in self.by_field.get("street", ()):
+            text = clean_text(row[i]) if i < len(row) else ""
+            if not text:
+                continue
+            header = self.header_keys[i] if i < len(self.header_keys) else ""
+            if header.startswith("typevoie"):
+                text = STREET_TYPES.get(text.upper(), text)
+            elif header.startswith("indicerepetition"):
+                text = _REPETITION.get(text.upper(), text)
+            parts.append(text)
+        return " ".join(parts)
+
+    def _place(self, candidate: Candidate, get) -> None:
+        data = candidate.data
+        postcode = _digits_only(get("postcode"))
+        if postcode.isdigit() and len(postcode) == 4:
+            postcode = "0" + postcode
+        data["postcode"] = postcode or get("postcode")
+        commune_text = _one_line(get("commune"))
+        insee = get("insee_code").upper()
+        if insee.isdigit() and len(insee) == 4:
+            insee = "0" + insee
+        data["commune"] = commune_text
+        data["insee_code"] = insee
+        lat, lon = get("lat"), get("lon")
+        if lat or lon:
+            data["lat"], data["lon"] = parse_number(lat), parse_number(lon)
+            if data["lat"] is None or data["lon"] is None:
+                self.dropped(candidate, "position",
+                             f"La position « {lat} ; {lon} » n'est pas un couple de nombres.")
+                data["lat"] = data["lon"] = None
+        precision = get("geo_precision")
+        if precision:
+            key = fold(precision)
+            data["geo_precision"] = next(
+                (slug for slug, label in vocab.GEO_PRECISIONS.items()
+                 if key in (slug, fold(label))), "")
+        if data["lat"] is not None and not data["geo_precision"]:
+            data["geo_precision"] = "address"
+
+        place = self._locate(commune_text, data["postcode"], insee)
+        if place is not None:
+            data["insee_code"] = place.insee
+            data["commune"] = place.name
+            data["departement"] = place.departement
+            data["mgp"] = bool(place.mgp)
+            data["ept"] = place.ept or ""
+            data["epci"] = place.epci or ""
+            data["outside_idf"] = False
+            if not data["postcode"] and len(place.postcodes) == 1:
+                data["postcode"] = place.postcodes[0]
+            if data["lat"] is None:
+                data["lat"], data["lon"] = round(place.lat, 6), round(place.lon, 6)
+                data["geo_precision"] = "commune"
+            return
+        departement = _departement(get("departement"), data["postcode"], insee)
+        data["departement"] = departement
+        if departement and not self.gazetteer.is_idf_departement(departement):
+            data["outside_idf"] = True
+            candidate.warnings.append(Issue(
+                "outside_idf", "warning",
+                f"Hors Île-de-France (département {departement}) : la ligne est importée et "
+                "signalée."))
+        elif commune_text or data["postcode"]:
+            pass  # validation reports an unknown commune or postcode
+
+    def _locate(self, commune: str, postcode: str, insee: str):
+        key = (commune, postcode, insee)
+        if key in self._places:
+            return self._places[key]
+        place = None
+        if insee:
+            place = self.gazetteer.by_insee(insee)
+        if place is None and (commune or postcode):
+            place = self.gazetteer.match(commune=commune or None, postcode=postcode or None)
+            if place is None and commune and postcode:
+                place = self.gazetteer.match(commune=commune)
+        if len(self._places) < 200_000:
+            self._places[key] = place
+        return place
+
+    # validation
+
+    def _validate(self, candidate: Candidate) -> None:
+        data = candidate.data
+        # The place is checked once per distinct (postcode, commune, INSEE code): files
+        # repeat them, and a position taken from the gazetteer needs no checking.
+        place = {"name": "-", "postcode": data["postcode"], "commune": data["commune"],
+                 "insee_code": data["insee_code"]}
+        rest = dict(data, postcode="", commune="", insee_code="")
+        if data["geo_precision"] == "commune":
+            rest["lat"] = rest["lon"] = None
+        prechecked = _precheck(data, rest)
+        key = (data["postcode"], data["commune"], data["insee_code"])
+        place_issues = self._place_issues.get(key)
+        if place_issues is None:
+            place_issues = validate.validate_actor(place)
+            if len(self._place_issues) < 200_000:
+                self._place_issues[key] = place_issues
+        for issue in validate.validate_actor(rest) + place_issues + prechecked:
+            if issue.field == "name" or (issue.field == "kind" and issue.level == "error"):
+                candidate.errors.append(issue)
+            elif issue.level == "warning":
+                if issue.field == "position" and data["outside_idf"]:
+                    continue  # already said
+                candidate.warnings.append(issue)
+            else:
+                self.dropped(candidate, issue.field, issue.message)
+                if not self.strict:
+                    _clear(data, issue.field)
+        if not data["siren"] and len(data["siret"]) == 14:
+            data["siren"] = data["siret"][:9]  # a valid SIRET (an invalid one was dropped)
+
+
+def _checked_email(text: str) -> tuple[str, bool]:
+    """(normalised address, valid) — the check validate.py makes, done once."""
+    if text.lower().startswith("mailto:"):
+        text = text[7:].strip()
+    if not text:
+        return "", True
+    try:
+        return validate_email(text, check_deliverability=False).normalized, True
+    except EmailNotValidError:
+        return text, False
+
+
+def _checked_phone(text: str) -> tuple[str, bool]:
+    """(E.164 number, valid) — the check validate.py makes, done once."""
+    if not text:
+        return "", True
+    try:
+        number = phonenumbers.parse(text, "FR")
+    except phonenumbers.NumberParseException:
+        return text, False
+    if not phonenumbers.is_valid_number(number):
+        return text, False
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), True
+
+
+def _precheck(data: dict, rest: dict, validator=validate.validate_actor) -> list[Issue]:
+    """Check e-mail, phone, SIRET and SIREN once (e-mail and phone libraries cost ~0.2 ms a
+    call): normalise ``data`` in place and blank those fields in ``rest``, the dict given to
+    the validator. An invalid value gets the validator's own message."""
+    issues: list[Issue] = []
+    suspects: dict[str, str] = {}
+    for name, check in (("email", _checked_email), ("phone", _checked_phone)):
+        if name in data:
+            value, ok = check(data[name])
+            data[name] = value
+            rest[name] = ""
+            if not ok:
+                suspects[name] = value
+    siret, siren = data.get("siret", ""), data.get("siren", "")
+    if siret or siren:
+        siret_ok = not siret or siret_module.is_valid(siret)
+        siren_ok = not siren or siren_module.is_valid(siren)
+        if siret_ok and siren_ok and (not siret or not siren or siret[:9] == siren):
+            rest["siret"] = rest["siren"] = ""
+    for name, value in suspects.items():
+        probe = {"name": "-", "last_name": "-", name: value}
+        issues += [i for i in validator(probe) if i.field == name]
+    return issues
+
+
+def _clear(data: dict, name: str) -> None:
+    if name in ("position", "lat", "lon"):
+        data["lat"] = data["lon"] = None
+        data["geo_precision"] = ""
+    elif name in data:
+        data[name] = [] if isinstance(data[name], list) else (None if name == "founded" else "")
+
+
+def _departement(column: str, postcode: str, insee: str) -> str:
+    text = (column or "").strip().upper()
+    found = re.match(r"^(\d{2,3}|2[AB])\b", text)
+    if found:
+        return found.group(1)
+    for code in (insee, postcode):
+        if code and len(code) == 5:
+            return "20" if code.startswith("20") else code[:2]
+    return ""
+
+
+# -- contacts --------------------------------------------------------------------------------
+
+class _ContactBuilder(_Builder):
+    def build(self, number: int, row: list[str]) -> Candidate:
+        get = lambda name: self.cell(row, name)  # noqa: E731
+        data: dict[str, Any] = {key: "" for key in CONTACT_KEYS}
+        data["opt_out"] = False
+        candidate = Candidate(number, data)
+        civility = _one_line(get("civility"))
+        data["civility"] = _CIVILITIES.get(fold(civility), civility)
+        for name in ("first_name", "last_name", "role"):
+            data[name] = _one_line(get(name))
+        data["notes"] = get("notes")
+        data["email"] = get("email")
+        data["phone"] = get("phone")
+
+        consent = get("consent")
+        if consent:
+            try:
+                basis, data["opt_out"] = parse_consent(consent)
+                data["legal_basis"] = basis or ""
+            except ValueError:
+                self.dropped(candidate, "legal_basis",
+                             f"Base légale « {consent} » non reconnue (attendu : oui, non, "
+                             "consentement, intérêt légitime, opposition).")
+        opt_out = get("opt_out")
+        if opt_out:
+            value = parse_bool(opt_out)
+            if value is None:
+                try:
+                    _basis, value = parse_consent(opt_out)
+                except ValueError:
+                    value = None
+            if value is None:
+                self.dropped(candidate, "opt_out", f"Opposition « {opt_out} » non reconnue "
+                             "(attendu : oui ou non).")
+            elif value:
+                data["opt_out"] = True
+        date = get("basis_date")
+        if date:
+            iso = parse_date(date)
+            if iso is None:
+                self.dropped(candidate, "basis_date",
+                             f"La date « {date} » n'est pas une date (attendu : JJ/MM/AAAA).")
+            else:
+                data["basis_date"] = iso
+
+        link = candidate.link
+        link["organisation"] = _one_line(get("organisation"))
+        link["organisation_siret"] = _digits_only(get("organisation_siret"))
+        link["organisation_siren"] = _digits_only(get("organisation_siren"))
+        if not link["organisation_siren"] and len(link["organisation_siret"]) == 14:
+            link["organisation_siren"] = link["organisation_siret"][:9]
+        actor_id = get("actor_id")
+        link["actor_id"] = int(actor_id) if actor_id.isdigit() else None
+        if not (link["organisation"] or link["organisation_siret"] or link["organisation_siren"]
+                or link["actor_id"]):
+            candidate.errors.append(Issue(
+                "organisation", "error",
+                "L'organisation du contact n'est pas indiquée (nom, SIRET ou SIREN)."))
+
+        rest = dict(data)
+        prechecked = _precheck(data, rest, validate.validate_contact)
+        for issue in validate.validate_contact(rest) + prechecked:
+            if issue.field == "last_name":
+                candidate.errors.append(issue)
+            elif issue.level == "warning":
+                candidate.warnings.append(issue)
+            else:
+                self.dropped(candidate, issue.field, issue.message)
+                if not self.strict:
+                    _clear(data, issue.field)
+        return candidate
