@@ -549,12 +549,16 @@ class Catalogue(CallsMixin):
             "domain": self.vocabulary("domain"),
             "activity": self.vocabulary("activity"),
             "mgp": {"1": "Dans la Métropole", "0": "Hors Métropole"},
-            "departement": {code: f"{code} {name}" for code, name in gaz.departements().items()},
+            "departement": {**{code: f"{code} (hors Île-de-France)" for code in self._departements_in_use()},
+                            **{code: f"{code} {name}" for code, name in gaz.departements().items()}},
             "ept": dict(gaz.epts()),
             "epci": dict(gaz.epcis()),
             "tag": {},
         }
         return labels
+
+    def _departements_in_use(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT departement FROM actors WHERE departement <> ''")]
 
     @locked
     def describe(self, flt: Filter) -> list[str]:

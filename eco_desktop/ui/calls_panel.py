@@ -1121,7 +1121,7 @@ def _forget(catalogue, listener) -> None:
 def install(window) -> CallsPanel:
     """Add the "Appels à projets" tab and the "Ajouter à l'appel…" selection action."""
     panel = CallsPanel(window)
-    panel.tab_index = window.add_tab(panel, "Appels à projets")
+    panel.tab_index = window.add_tab(panel, "Appels à projets", side_panels=False)
     action = QAction("Ajouter à l'appel…", window)
     action.setToolTip("Ajouter les acteurs sélectionnés à la présélection d'un appel à projets")
     action.triggered.connect(panel.add_selection_to_call)

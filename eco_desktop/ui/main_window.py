@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         list_layout.addWidget(self.trash_banner)
         list_layout.addWidget(self.table)
         self.tabs.addTab(list_page, "Liste")
+        self.tabs.currentChanged.connect(self._tab_changed)
 
         self.editor = ActorEditor(None)
         self.editor.saved.connect(self._editor_saved)
@@ -148,7 +149,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([250, 700, 460])
+        self.splitter.setSizes([290, 640, 436])
         self.setCentralWidget(self.splitter)
 
         self.search = QLineEdit()
@@ -313,8 +314,22 @@ class MainWindow(QMainWindow):
         """For features (export, import, map…) to put their action on the toolbar."""
         self.toolbar.insertAction(self.toolbar_extra_anchor, action)
 
-    def add_tab(self, widget: QWidget, title: str) -> int:
-        return self.tabs.addTab(widget, title)
+    def add_tab(self, widget: QWidget, title: str, *, side_panels: bool = True) -> int:
+        """Add a feature tab. Its content scrolls rather than widening the window; with
+        ``side_panels=False`` the facets and the record are hidden while it is shown."""
+        from PySide6.QtWidgets import QFrame, QScrollArea
+        holder = QScrollArea()
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setWidget(widget)
+        holder.setProperty("side_panels", side_panels)
+        return self.tabs.addTab(holder, title)
+
+    def _tab_changed(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        show = page is None or page.property("side_panels") is not False
+        self.facets.setVisible(show)
+        self.editor.setVisible(show)
 
     # ------------------------------------------------------------------ settings
     def _settings(self) -> QSettings:

@@ -174,6 +174,10 @@ class ActorTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if column < 0:  # no column: the store's order (relevance when searching, else name)
+            self.sort_column = None
+            self.sortChanged.emit()
+            return
         self.sort_column, self.sort_order = column, order
         self.layoutAboutToBeChanged.emit()
         self.ids = self._sorted(self.ids, column, order)

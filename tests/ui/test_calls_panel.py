@@ -33,7 +33,7 @@ def window(qtbot, tmp_path):
 @pytest.fixture
 def panel(window) -> CallsPanel:
     panel = window.features["calls_panel"]
-    window.tabs.setCurrentWidget(panel)
+    window.tabs.setCurrentIndex(panel.tab_index)
     return panel
 
 
@@ -85,7 +85,7 @@ def select_names(panel, names: set[str]) -> None:
 
 
 def test_create_a_call_through_the_dialog(panel, qtbot, window):
-    assert window.tabs.tabText(window.tabs.indexOf(panel)) == "Appels à projets"
+    assert window.tabs.tabText(panel.tab_index) == "Appels à projets"
     assert panel.empty_hint.isVisible()
     call_id = create_gene_call(panel, qtbot)
     call = window.catalogue.get_call(call_id)

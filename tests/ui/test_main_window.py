@@ -1,0 +1,185 @@
+"""The main window as a person uses it: search, facets, sort, undo, trash, views, settings."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+
+from eco_desktop.store import Catalogue
+from eco_desktop.ui.facets import ValueRole
+from eco_desktop.ui.main_window import MainWindow
+from eco_desktop.ui.models import COLUMN_KEYS
+
+GENOPOLE = 20
+
+
+def listed_names(window) -> list[str]:
+    model = window.model
+    return [model.data(model.index(row, 0)) for row in range(model.rowCount())]
+
+
+def type_search(qtbot, window, text: str) -> None:
+    window.search.setFocus()
+    window.search.clear()
+    if text.isascii():
+        qtbot.keyClicks(window.search, text)
+    else:  # QTest cannot type non-ASCII keys
+        window.search.setText(text)
+    qtbot.waitUntil(lambda: window.filter.text == text, timeout=2000)
+
+
+def test_search_as_you_type_folds_accents(qtbot, window):
+    total = window.model.rowCount()
+    assert total == window.catalogue.total() == 49
+    assert window.count_label.text() == "49 acteurs sur 49"
+    type_search(qtbot, window, "Courtaboeuf")
+    names = listed_names(window)
+    assert "Parc d'activités de Courtabœuf" in names
+    assert 0 < len(names) < total
+    assert window.count_label.text().startswith(f"{len(names)} acteur")
+    # Ctrl+F focuses the search field
+    window.table.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.hasFocus()
+
+
+def test_ticking_a_facet_narrows_and_updates_counts(qtbot, window):
+    item = window.facets.value_item("departement", "91")
+    assert item is not None
+    expected = int(item.text(1))
+    item.setCheckState(0, Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: window.filter.departements == ("91",))
+    assert window.model.rowCount() == expected
+    ids = window.model.ids
+    assert all(window.catalogue.get_actor(i)["departement"] == "91" for i in ids)
+    # the kind facet now counts only actors of the Essonne
+    kind_total = sum(int(window.facets.groups["kind"].child(i).text(1))
+                     for i in range(window.facets.groups["kind"].childCount()))
+    assert kind_total == expected
+    # the département facet keeps counting other départements (its own selection is not applied)
+    assert window.facets.value_item("departement", "75") is not None
+    window.facets.clear_button.click()
+    assert window.model.rowCount() == 49
+
+
+def test_sorting_by_clicking_a_header(qtbot, window):
+    commune_column = COLUMN_KEYS.index("commune")
+    window.table.horizontalHeader().setSectionHidden(commune_column, False)
+    window.table.sortByColumn(commune_column, Qt.SortOrder.AscendingOrder)
+    communes = [window.model.data(window.model.index(r, commune_column)) for r in range(window.model.rowCount())]
+    filled = [c for c in communes if c]
+    from eco_desktop.text import fold
+    assert [fold(c) for c in filled] == sorted(fold(c) for c in filled)
+    assert communes[-1] == ""  # empty values last
+    window.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    names = listed_names(window)
+    assert [fold(n) for n in names] == sorted((fold(n) for n in names), reverse=True)
+
+
+def test_ctrl_z_undoes_an_edit_and_ctrl_shift_z_redoes_it(qtbot, window):
+    window.select_actor(GENOPOLE)
+    assert window.editor.current_id() == GENOPOLE
+    window.catalogue.update_actor(GENOPOLE, {"website": "https://www.genopole.fr/nouveau"})
+    assert window.act_undo.isEnabled()
+    assert "Genopole" in window.act_undo.text()  # the Edit menu says what will be undone
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.catalogue.get_actor(GENOPOLE)["website"] == "https://www.genopole.fr"
+    qtbot.keyClick(window.table, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.catalogue.get_actor(GENOPOLE)["website"] == "https://www.genopole.fr/nouveau"
+
+
+def test_delete_to_trash_and_restore(qtbot, window, monkeypatch):
+    monkeypatch.setattr("eco_desktop.ui.dialogs.confirm_delete", lambda *a, **k: True)
+    window.select_actor(GENOPOLE)
+    window.act_delete.trigger()
+    assert GENOPOLE not in window.model.ids
+    assert window.model.rowCount() == 48
+    # relations of Genopole are hidden with it
+    assert all(r["other_id"] != GENOPOLE for r in window.catalogue.relations_of(14))
+    window.act_trash.setChecked(True)
+    assert window.model.ids == [GENOPOLE]
+    assert window.trash_banner.isVisible()
+    window.select_actor(GENOPOLE)
+    window.act_restore.trigger()
+    assert window.model.ids == []
+    window.act_trash.setChecked(False)
+    assert GENOPOLE in window.model.ids
+    assert any(r["other_id"] == GENOPOLE for r in window.catalogue.relations_of(14))
+
+
+def test_saved_view_round_trip(qtbot, window, monkeypatch):
+    window.facets.value_item("kind", "biotech").setCheckState(0, Qt.CheckState.Checked)
+    type_search(qtbot, window, "thérapie")
+    saved_filter = window.filter
+    monkeypatch.setattr("eco_desktop.ui.dialogs.ask_view_name", lambda *a, **k: "Biotechs thérapie")
+    window.act_save_view.trigger()
+    window.clear_filters()
+    assert window.model.rowCount() == 49
+    views = window.catalogue.saved_views()
+    assert [v["name"] for v in views] == ["Biotechs thérapie"]
+    assert window.facets.views.count() == 2
+    window.facets.views.activated.emit(1)
+    assert window.filter == saved_filter
+    assert window.search.text() == "thérapie"
+    assert window.facets.value_item("kind", "biotech").checkState(0) == Qt.CheckState.Checked
+
+
+def test_renaming_a_vocabulary_label_shows_everywhere(qtbot, window):
+    window.catalogue.set_vocab_entry("kind", "biotech", label="Biotech (thérapies)")
+    window.model.reload_vocabularies()
+    window.refresh()
+    labels = [window.facets.groups["kind"].child(i).text(0) for i in range(window.facets.groups["kind"].childCount())]
+    assert "Biotech (thérapies)" in labels
+    kind_column = COLUMN_KEYS.index("kind")
+    shown = {window.model.data(window.model.index(r, kind_column)) for r in range(window.model.rowCount())}
+    assert "Biotech (thérapies)" in shown
+
+
+def test_settings_persist_across_windows(qtbot, catalogue_path):
+    first = MainWindow(Catalogue.open(catalogue_path))
+    qtbot.addWidget(first)
+    first.resize(760, 620)  # within the offscreen screen (800×800): restoreGeometry keeps windows on screen
+    first.show()
+    first.table.horizontalHeader().setSectionHidden(COLUMN_KEYS.index("email"), False)
+    first.splitter.setSizes([300, 500, 400])
+    sizes = first.splitter.sizes()
+    first.close()
+    second = MainWindow(Catalogue.open(catalogue_path))
+    qtbot.addWidget(second)
+    second.show()
+    assert (second.size().width(), second.size().height()) == (760, 620)
+    assert not second.table.horizontalHeader().isSectionHidden(COLUMN_KEYS.index("email"))
+    assert second.splitter.sizes() == sizes
+    from eco_desktop.ui.app import settings
+    assert settings().value("catalogue/last") == str(catalogue_path.resolve())
+    second.close()
+
+
+def test_opening_a_damaged_file_shows_an_error_and_keeps_the_window_usable(qtbot, window, tmp_path, monkeypatch):
+    damaged = tmp_path / "damaged.sqlite"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\x13" * 4000)
+    not_a_catalogue = tmp_path / "notes.sqlite"
+    not_a_catalogue.write_text("ceci n'est pas un catalogue")
+    messages = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: messages.append(text))
+    assert window.open_catalogue_path(damaged) is False
+    assert window.open_catalogue_path(not_a_catalogue) is False
+    assert len(messages) == 2
+    assert all("catalogue" in m for m in messages)
+    assert window.catalogue is not None and window.model.rowCount() == 49
+
+
+def test_new_actor_from_the_toolbar(qtbot, window):
+    window.act_new_actor.trigger()
+    assert window.editor.is_creating()
+    name = window.editor.widget_for("name")
+    assert isinstance(name, QLineEdit)
+    name.setText("Nouvelle Biotech")
+    assert [i.field for i in window.editor.issues() if i.level == "error"] == ["kind"]  # the kind is asked for
+    kind = window.editor.widget_for("kind")
+    kind.setCurrentIndex(kind.findData("biotech"))
+    assert window.editor.save()
+    assert "Nouvelle Biotech" in listed_names(window)
+    assert window.catalogue.total() == 50
+    QApplication.processEvents()
