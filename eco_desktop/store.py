@@ -28,7 +28,7 @@ from . import db, vocab
 from .calls import CallsMixin
 from .errors import ReadOnlyCatalogue, UserError
 from .filter import FACETS, Filter
-from .index import INDEX_COLUMNS, ActorIndex
+from .index import INDEX_COLUMNS, ActorIndex, mask_array
 from .search import actor_body, fts_query
 from .text import fold
 
@@ -342,22 +342,33 @@ class Catalogue(CallsMixin):
         batch = self._batch
         assert batch is not None, "writes happen inside transaction()"
         batch.changes += 1
+        image = after or before or {}
+        actor_id = other_actor_id = None
         if tbl == "vocabulary":
             self._kind_slugs = None
-        if tbl == "actors":
+        elif tbl == "actors":
             batch.actor_ids.add(row_id)
-        elif tbl in ("contacts", "call_entries", "exchanges"):
-            for image in (before, after):
-                if image:
-                    batch.actor_ids.add(image["actor_id"])
+            actor_id = row_id
+        elif tbl == "contacts":
+            # contact names are searchable and "has a usable contact" is a facet
+            for img in (before, after):
+                if img:
+                    batch.actor_ids.add(img["actor_id"])
+            actor_id = image.get("actor_id")
+        elif tbl in ("exchanges", "call_entries"):
+            actor_id = image.get("actor_id")
+        elif tbl == "relations":
+            actor_id, other_actor_id = image.get("source_id"), image.get("target_id")
         if not self._record_history:
             return
         self._ensure_batch_row(batch)
         self.conn.execute(
-            "INSERT INTO history_changes (batch_id, tbl, row_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO history_changes (batch_id, tbl, row_id, action, before, after, actor_id, other_actor_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (batch.id, tbl, row_id, action,
              json.dumps(dict(before), ensure_ascii=False) if before else None,
-             json.dumps(dict(after), ensure_ascii=False) if after else None))
+             json.dumps(dict(after), ensure_ascii=False) if after else None,
+             actor_id, other_actor_id))
 
     def _ensure_batch_row(self, batch: _Batch) -> None:
         if batch.id is None:
@@ -485,7 +496,9 @@ class Catalogue(CallsMixin):
             return [], True
 
     def _call_ids(self, name: str) -> list[int]:
-        call = self.conn.execute("SELECT id FROM calls WHERE name = ? COLLATE NOCASE", (name,)).fetchone()
+        wanted = fold(name)
+        call = next((row for row in self.conn.execute("SELECT id, name FROM calls")
+                     if fold(row["name"]) == wanted), None)
         if call is None:
             raise UserError(f"Aucun appel à projets ne s'appelle « {name} ».")
         return [r[0] for r in self.conn.execute("SELECT actor_id FROM call_entries WHERE call_id = ?", (call[0],))]
@@ -612,8 +625,10 @@ class Catalogue(CallsMixin):
 
     @locked
     def all_actor_names(self) -> list[tuple[int, str]]:
-        return [(r[0], r[1]) for r in self.conn.execute(
-            "SELECT id, name FROM actors WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE")]
+        """(id, name) of every actor not in the trash, by folded name (pickers)."""
+        index = self.index()
+        alive = mask_array(index.base_mask(Filter()), index.size)
+        return [(index.ids[p], index.names[p]) for p in index.name_order().tolist() if alive[p]]
 
     @locked
     def all_tags(self) -> dict[str, int]:
@@ -740,9 +755,9 @@ class Catalogue(CallsMixin):
                 if self._record_history:
                     self._ensure_batch_row(batch)
                     self.conn.executemany(
-                        "INSERT INTO history_changes (batch_id, tbl, row_id, action, before, after) "
-                        "VALUES (?, 'actors', ?, 'insert', NULL, ?)",
-                        [(batch.id, row["id"], json.dumps(row, ensure_ascii=False)) for row in chunk])
+                        "INSERT INTO history_changes (batch_id, tbl, row_id, action, before, after, actor_id) "
+                        "VALUES (?, 'actors', ?, 'insert', NULL, ?, ?)",
+                        [(batch.id, row["id"], json.dumps(row, ensure_ascii=False), row["id"]) for row in chunk])
                 batch.changes += len(chunk)
                 batch.bulk_ids.update(row["id"] for row in chunk)
                 chunk.clear()
@@ -791,6 +806,7 @@ class Catalogue(CallsMixin):
                 if row is None:
                     continue
                 values = dict(set_values)
+                self._derive_geography(values, row)
                 for key, items in (add or {}).items():
                     current = json.loads(row[key])
                     values[key] = json.dumps(current + [i for i in items if i not in current], ensure_ascii=False)
@@ -1241,11 +1257,9 @@ class Catalogue(CallsMixin):
         for row in self.conn.execute(
                 "SELECT b.id AS batch_id, b.at, b.user, b.label, b.undone, c.action, c.before, c.after, c.tbl "
                 "FROM history_changes c JOIN history_batches b ON b.id = c.batch_id "
-                "WHERE (c.tbl = 'actors' AND c.row_id = ?) OR (c.tbl IN ('contacts', 'exchanges', 'call_entries') "
-                "AND (json_extract(c.before, '$.actor_id') = ? OR json_extract(c.after, '$.actor_id') = ?)) "
-                "OR (c.tbl = 'relations' AND (json_extract(coalesce(c.after, c.before), '$.source_id') = ? "
-                "OR json_extract(coalesce(c.after, c.before), '$.target_id') = ?)) "
-                "ORDER BY c.id DESC LIMIT ?", (actor_id,) * 5 + (limit,)):
+                "WHERE c.id IN (SELECT id FROM history_changes WHERE actor_id = ? "
+                "UNION SELECT id FROM history_changes WHERE other_actor_id = ?) "
+                "ORDER BY c.id DESC LIMIT ?", (actor_id, actor_id, limit)):
             before = json.loads(row["before"]) if row["before"] else {}
             after = json.loads(row["after"]) if row["after"] else {}
             fields = sorted(k for k in set(before) | set(after)
