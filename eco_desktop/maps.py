@@ -1,0 +1,457 @@
+"""The offline map of actors: one HTML page built with folium.
+
+The page needs no network: Leaflet and Leaflet.markercluster come from the installed
+XStatic packages (referenced by ``file:`` URL in the application, inlined in a
+standalone file), and the basemap is drawn from the bundled outlines
+(``resources/basemap``) instead of tiles. OpenStreetMap tiles are an opt-in overlay.
+
+The actors travel as one JSON payload and their markers are built in JavaScript
+(``static/ecomap.js``), so 100,000 actors cost a fraction of a second here. Record text
+only ever reaches the page inside that payload and is inserted as text there.
+
+Note on folium: a ``MacroElement``'s output is compiled again as a Jinja template by
+branca, so no record text, payload or library code goes through folium's templates —
+they replace placeholders in the rendered page (``_fill``), which also keeps rendering
+fast.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import json
+import math
+import os
+import re
+import secrets
+import tempfile
+from functools import lru_cache
+from html import escape
+from importlib import resources
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import folium
+from folium.plugins import MarkerCluster
+from folium.utilities import JsCode
+from folium.template import Template
+import xstatic.pkg.leaflet as _xs_leaflet
+import xstatic.pkg.leaflet_markercluster as _xs_markercluster
+
+from . import paths, vocab
+from .errors import UserError
+from .validate import normalize_url
+
+# Centre used before the actors are known; zoom limits (MarkerCluster needs a maxZoom).
+IDF_CENTER = (48.71, 2.50)
+MIN_ZOOM = 8
+MAX_ZOOM = 18
+# From this zoom on, no clustering: every actor is a marker of its own (actors at the
+# very same place are listed together in the popup). Fewer clustering levels is also
+# what keeps 100,000 actors quick to load.
+UNCLUSTERED_ZOOM = 13
+
+# Relation type -> (line colour, SVG/canvas dash pattern or None for a solid line).
+RELATION_STYLES: dict[str, tuple[str, str | None]] = {
+    "hosted_by": ("#15803d", "6 4"),
+    "spin_off_of": ("#c026d3", "2 5"),
+    "acquired_by": ("#b91c1c", None),
+    "partner_of": ("#2563eb", "10 4 2 4"),
+    "founding_lab_of": ("#7c3aed", "8 4"),
+    "site_of": ("#92400e", None),
+    "member_of": ("#475569", "1 4"),
+}
+
+OSM_LAYER_NAME = "Fond OpenStreetMap (en ligne)"
+ACTORS_LAYER_NAME = "Acteurs"
+RELATIONS_LAYER_NAME = "Relations entre acteurs"
+BASEMAP_ATTRIBUTION = "Contours : IGN Admin Express, Licence Ouverte"
+
+# Files of the libraries, by XStatic package: (kind, package, path inside BASE_DIR).
+_LIBRARIES = (
+    ("css", _xs_leaflet, "leaflet.css"),
+    ("css", _xs_markercluster, "MarkerCluster.css"),
+    ("js", _xs_leaflet, "leaflet.js"),
+    ("js", _xs_markercluster, "leaflet.markercluster.js"),
+)
+QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
+
+_BASEMAP_FILES = (("region", "region.geojson"), ("departements", "departements.geojson"),
+                  ("communes", "communes.geojson"))
+
+
+# ---------------------------------------------------------------- escaping
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c``… (so no ``</script>`` or ``<!--`` can
+    appear), and U+2028/U+2029 are escaped as well; JSON.parse gives back the same text.
+    """
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    return _escape_json_text(text)
+
+
+def _escape_json_text(text: str) -> str:
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+_SCRIPT_END = re.compile(r"<(/script|!--)", re.IGNORECASE)
+
+
+def _inline_js(code: str) -> str:
+    """Library code made safe to inline: ``</script`` and ``<!--`` only occur in its
+    string literals, where ``<\\/script`` and ``<\\!--`` mean the same."""
+    code = re.sub(r"//# sourceMappingURL=\S*\s*$", "", code)
+    return _SCRIPT_END.sub(lambda m: "<\\" + m.group(1), code)
+
+
+# ---------------------------------------------------------------- assets
+
+def _library_path(package, name: str) -> Path:
+    return Path(package.BASE_DIR) / name
+
+
+def _static(name: str) -> str:
+    return resources.files("eco_desktop").joinpath("static", name).read_text("utf-8")
+
+
+@lru_cache(maxsize=None)
+def _inlined_library(kind: str, path: Path) -> str:
+    text = path.read_text("utf-8")
+    if kind == "js":
+        return "<script>" + _inline_js(text) + "</script>"
+
+    # CSS: images become data: URIs; the only other url() is an old IE behaviour.
+    def data_uri(match: re.Match) -> str:
+        target = match.group(1).strip("'\"")
+        if target.startswith("#"):
+            return match.group(0)
+        image = (path.parent / target).read_bytes()
+        return "url(data:image/png;base64," + base64.b64encode(image).decode("ascii") + ")"
+
+    text = re.sub(r"url\(([^)]*)\)", data_uri, text)
+    return "<style>" + text.replace("</", "<\\/") + "</style>"
+
+
+def _library_tags(standalone: bool) -> str:
+    tags = []
+    for kind, package, name in _LIBRARIES:
+        path = _library_path(package, name)
+        if standalone:
+            tags.append(_inlined_library(kind, path))
+        elif kind == "css":
+            tags.append(f'<link rel="stylesheet" href="{escape(path.as_uri())}">')
+        else:
+            tags.append(f'<script src="{escape(path.as_uri())}"></script>')
+    tags.append("<style>" + _static("ecomap.css") + "</style>")
+    if not standalone:
+        tags.append(f'<script src="{QWEBCHANNEL_JS}"></script>')
+    tags.append("<script>" + _inline_js(_static("ecomap.js")) + "</script>")
+    return "\n".join(tags)
+
+
+def _basemap_json(name: str) -> str:
+    """The outline file's JSON, escaped for a script element ('null' if missing)."""
+    path = paths.resource("basemap", name)
+    try:
+        stat = path.stat()
+    except OSError:
+        return "null"
+    return _read_basemap(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read_basemap(path: str, _mtime: int, _size: int) -> str:
+    text = Path(path).read_text("utf-8")
+    json.loads(text)  # a damaged file fails here, not in the page
+    return _escape_json_text(text)
+
+
+# ---------------------------------------------------------------- payload
+
+# Positions travel as integers in 1e-5 degrees (about a metre): encoding floats is what
+# costs most in the JSON of 100,000 actors.
+POSITION_SCALE = 100_000
+
+
+def _coordinate(value: Any, limit: float) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number) or abs(number) > limit:
+        return None
+    return round(number * POSITION_SCALE)
+
+
+def _positions(values: list, limit: float) -> list:
+    return [round(v * POSITION_SCALE) if v.__class__ is float and -limit <= v <= limit
+            else _coordinate(v, limit) for v in values]
+
+
+def _texts(values: list) -> list:
+    if all(v.__class__ is str for v in values):
+        return values
+    return [v if v.__class__ is str else "" if v is None else str(v) for v in values]
+
+
+def _lists(values: list) -> list:
+    def clean(value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            return [value]
+        return [str(v) for v in value]
+    return [v if v.__class__ is list else clean(v) for v in values]
+
+
+_HTTP_URL = re.compile(r"https?://[^\s/?#]+", re.IGNORECASE)
+
+
+def _website(value: Any) -> str | None:
+    """An http(s) URL to link to, or None (javascript:, mailto:, garbage…). The page
+    checks again with its URL parser before making a link."""
+    if not value:
+        return None
+    if value.__class__ is not str or not _HTTP_URL.match(value):
+        value = normalize_url(value)  # 'www.exemple.fr' -> 'https://www.exemple.fr'
+        if not _HTTP_URL.match(value):
+            return None
+    return value
+
+
+def _actor_columns(actors: Iterable[Mapping[str, Any]]) -> dict[str, list]:
+    """The page's actor data, one list per field (layout read by static/ecomap.js)."""
+    actors = actors if isinstance(actors, list) else list(actors)
+
+    def column(key: str) -> list:
+        try:
+            return list(map(itemgetter(key), actors))  # C speed when every dict has the key
+        except KeyError:
+            if key == "id":
+                raise
+            return [a.get(key) for a in actors]
+
+    ids = column("id")
+    if not all(i.__class__ is int for i in ids):
+        ids = [int(i) for i in ids]
+    return {
+        "id": ids,
+        "name": _texts(column("name")),
+        "kind": _texts(column("kind")),
+        "lat": _positions(column("lat"), 90.0),
+        "lon": _positions(column("lon"), 180.0),
+        "commune": _texts(column("commune")),
+        "domains": _lists(column("domains")),
+        "website": [w if w.__class__ is str and w.startswith(("https://", "http://"))
+                    else _website(w) for w in column("website")],
+    }
+
+
+def _payload(actors: Iterable[Mapping[str, Any]], relations: Iterable[Mapping[str, Any]],
+             kinds: Mapping[str, Sequence[str]] | None, domains: Mapping[str, str] | None,
+             title: str, subtitle: str, app: bool,
+             view: Sequence[float] | None) -> dict:
+    relation_types = {
+        slug: [labels[0], labels[1], *RELATION_STYLES.get(slug, ("#475569", None))]
+        for slug, labels in vocab.RELATION_TYPES.items()
+    }
+    rels = [[int(r["source_id"]), str(r["type"]), int(r["target_id"])] for r in relations]
+    return {
+        "title": str(title or ""),
+        "subtitle": str(subtitle or ""),
+        "app": app,
+        "kinds": {slug: [str(v[0]), str(v[1])] for slug, v in (kinds or vocab.KINDS).items()},
+        "domains": {slug: str(label) for slug, label in (domains or vocab.DOMAINS).items()},
+        "relationTypes": relation_types,
+        "positionScale": POSITION_SCALE,
+        "actors": _actor_columns(actors),
+        "relations": rels,
+        "view": [float(view[0]), float(view[1]), int(view[2])] if view else None,
+    }
+
+
+# ---------------------------------------------------------------- page
+
+class _Page(folium.MacroElement):
+    """Placeholders for the libraries (head), the data (body) and the page's startup
+    script; ``_fill`` puts the real content in after folium has rendered."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+            {{ this.tokens.head }}
+        {% endmacro %}
+        {% macro html(this, kwargs) %}
+            <script type="application/json" id="eco-data">{{ this.tokens.data }}</script>
+            <script type="application/json" id="eco-region">{{ this.tokens.region }}</script>
+            <script type="application/json" id="eco-departements">{{ this.tokens.departements }}</script>
+            <script type="application/json" id="eco-communes">{{ this.tokens.communes }}</script>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            {{ this.map.get_name() }}.attributionControl.setPrefix(false);
+            {{ this.map.get_name() }}.attributionControl.addAttribution({{ this.attribution|tojson }});
+            window.ecoMap = EcoMap.create({
+                map: {{ this.map.get_name() }},
+                cluster: {{ this.cluster.get_name() }},
+                relations: {{ this.relations.get_name() }},
+                osm: {{ this.osm.get_name() }},
+                dataId: "eco-data",
+                regionId: "eco-region",
+                departementsId: "eco-departements",
+                communesId: "eco-communes"
+            });
+        {% endmacro %}
+    """)
+
+    def __init__(self, tokens, map_, cluster, relations, osm):
+        super().__init__()
+        self._name = "EcoPage"
+        self.tokens = tokens
+        self.map = map_
+        self.cluster = cluster
+        self.relations = relations
+        self.osm = osm
+        self.attribution = BASEMAP_ATTRIBUTION
+
+
+def _render_skeleton(tokens: dict[str, str]) -> str:
+    """The folium page, with placeholders where content goes."""
+    fmap = folium.Map(
+        location=IDF_CENTER, zoom_start=9, tiles=None, prefer_canvas=True,
+        control_scale=False, zoom_control=False, minZoom=MIN_ZOOM, maxZoom=MAX_ZOOM,
+    )
+    fmap.default_js = []
+    fmap.default_css = []
+    osm = folium.TileLayer(
+        "OpenStreetMap", name=OSM_LAYER_NAME, overlay=True, control=True, show=False,
+        max_zoom=19, max_native_zoom=19,
+    )
+    osm.add_to(fmap)
+    cluster = MarkerCluster(
+        name=ACTORS_LAYER_NAME, control=True, show=True,
+        options={
+            "maxClusterRadius": JsCode("EcoMap.clusterRadius"),
+            "disableClusteringAtZoom": UNCLUSTERED_ZOOM,
+            "iconCreateFunction": JsCode("EcoMap.clusterIcon"),
+            "spiderfyOnMaxZoom": True,
+            "showCoverageOnHover": False,
+            "chunkedLoading": True,
+        },
+    )
+    cluster.default_js = []
+    cluster.default_css = []
+    cluster.add_to(fmap)
+    relations = folium.FeatureGroup(name=RELATIONS_LAYER_NAME, control=True, show=False)
+    relations.add_to(fmap)
+    folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
+    _Page(tokens, fmap, cluster, relations, osm).add_to(fmap)
+    html = fmap.get_root().render()
+    return html.replace("<head>", "<head>\n<title>" + tokens["title"] + "</title>", 1)
+
+
+@lru_cache(maxsize=1)
+def _skeleton() -> tuple[str, dict[str, str]]:
+    nonce = secrets.token_hex(8)
+    tokens = {key: f"@@eco-{key}-{nonce}@@"
+              for key in ("head", "data", "region", "departements", "communes", "title")}
+    return _render_skeleton(tokens), tokens
+
+
+def _fill(template: str, tokens: dict[str, str], values: dict[str, str]) -> str:
+    """Replace each placeholder of the rendered page once, in one pass (inserted text is
+    never searched again, whatever it contains)."""
+    by_token = {tokens[key]: values[key] for key in tokens}
+    pattern = re.compile("|".join(re.escape(t) for t in by_token))
+    return pattern.sub(lambda m: by_token[m.group(0)], template)
+
+
+def build_map_html(
+    actors: Iterable[Mapping[str, Any]],
+    *,
+    relations: Iterable[Mapping[str, Any]] = (),
+    kinds: Mapping[str, Sequence[str]] | None = None,
+    domains: Mapping[str, str] | None = None,
+    title: str = "",
+    subtitle: str = "",
+    standalone: bool = False,
+    view: Sequence[float] | None = None,
+) -> str:
+    """The map page of ``actors`` (dicts with ``id``, ``name``, ``kind``, ``domains``,
+    ``commune``, ``website``, ``lat``, ``lon``; other keys ignored).
+
+    ``relations``: dicts ``{"source_id", "type", "target_id"}``, drawn when the user
+    ticks "Relations entre acteurs" (only between actors of the page). ``kinds``:
+    ``{slug: (label, colour)}``, ``domains``: ``{slug: label}`` (defaults: vocab).
+    ``standalone``: everything inlined, no bridge to the application; otherwise the
+    page refers to the libraries by ``file:`` URL and talks to the application through
+    QWebChannel. ``view``: ``(lat, lon, zoom)`` to open at, else the actors' extent.
+    """
+    template, tokens = _skeleton()
+    payload = _payload(actors, relations, kinds, domains, title, subtitle,
+                       app=not standalone, view=view)
+    values = {
+        "head": _library_tags(standalone),
+        "data": script_json(payload),
+        "title": escape(str(title or "Carte des acteurs")),
+    }
+    for key, name in _BASEMAP_FILES:
+        values[key] = _basemap_json(name)
+    return _fill(template, tokens, values)
+
+
+def default_subtitle(criteria: str = "", count: int | None = None,
+                     today: _dt.date | None = None) -> str:
+    """'<criteria> — 42 acteurs — 3 mars 2025': the subtitle the application shows."""
+    parts = [criteria.strip()] if criteria and criteria.strip() else []
+    if count is not None:
+        parts.append(f"{count:,} acteur{'s' if count > 1 else ''}".replace(",", "\u202f"))
+    parts.append(french_date(today or _dt.date.today()))
+    return " — ".join(parts)
+
+
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre")
+
+
+def french_date(day: _dt.date) -> str:
+    first = "1er" if day.day == 1 else str(day.day)
+    return f"{first} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def write_standalone_map(
+    path: str | os.PathLike,
+    actors: Iterable[Mapping[str, Any]],
+    relations: Iterable[Mapping[str, Any]] = (),
+    *,
+    kinds: Mapping[str, Sequence[str]] | None = None,
+    domains: Mapping[str, str] | None = None,
+    title: str = "",
+    subtitle: str = "",
+) -> Path:
+    """Write a self-contained HTML map (no network, no other file needed) atomically."""
+    target = Path(path)
+    html = build_map_html(actors, relations=relations, kinds=kinds, domains=domains,
+                          title=title, subtitle=subtitle, standalone=True)
+    directory = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".carte-", suffix=".html.tmp", dir=directory)
+    except OSError as exc:
+        raise UserError(f"Impossible d'écrire la carte dans « {directory} » : "
+                        f"{exc.strerror or exc}.") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(html)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 is for secrets, not for a map to share
+        os.replace(tmp, target)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise UserError(f"Impossible d'écrire la carte « {target} » : "
+                        f"{exc.strerror or exc}.") from exc
+    return target

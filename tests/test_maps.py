@@ -1,0 +1,249 @@
+"""The map page (eco_desktop.maps): payload, offline assets, escaping, standalone file."""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from eco_desktop import maps, vocab
+from eco_desktop.errors import UserError
+
+HOSTILE_NAME = "<img src=x onerror=\"window.__pwned=1\">"
+HOSTILE_SCRIPT = "</script><script>window.__pwned=2</script><!--"
+
+
+def actor(actor_id, name, kind="biotech", lat=48.62, lon=2.44, **extra):
+    data = {"id": actor_id, "name": name, "kind": kind, "domains": ["gene_therapy"],
+            "commune": "Évry-Courcouronnes", "website": "", "lat": lat, "lon": lon,
+            "description": ""}
+    data.update(extra)
+    return data
+
+
+ACTORS = [
+    actor(1, "Genethon", website="https://www.genethon.fr"),
+    actor(2, "Cellectis", kind="biotech", lat=48.8285, lon=2.3624, commune="Paris 13e Arrondissement"),
+    actor(3, "Institut Gustave Roussy", kind="hospital", lat=48.7946, lon=2.3535,
+          commune="Villejuif", domains=["cell_therapy", "immunotherapy"]),
+    actor(4, "Sans adresse", kind="academic", lat=None, lon=None, commune=""),
+]
+RELATIONS = [
+    {"id": 1, "source_id": 2, "type": "partner_of", "target_id": 3},
+    {"id": 2, "source_id": 1, "type": "hosted_by", "target_id": 3},
+]
+
+
+class _Tags(HTMLParser):
+    """Every start tag with its attributes."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(html: str) -> list[tuple[str, dict]]:
+    parser = _Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+def payload(html: str) -> dict:
+    match = re.search(r'<script type="application/json" id="eco-data">(.*?)</script>', html, re.S)
+    assert match, "no data payload in the page"
+    return json.loads(match.group(1))
+
+
+def external_references(html: str) -> list[str]:
+    """src/href of scripts, stylesheets, images and frames that point outside the page."""
+    found = []
+    for tag, attrs in tags(html):
+        for key in ("src", "href"):
+            value = attrs.get(key)
+            if tag in ("script", "link", "img", "iframe") and value and \
+                    re.match(r"\s*(https?:|file:|//)", value, re.I):
+                found.append(f"{tag} {value}")
+    return found
+
+
+def test_payload_holds_exactly_the_given_actors():
+    html = maps.build_map_html(ACTORS, relations=RELATIONS, title="Carte", subtitle="Filtre")
+    data = payload(html)
+    cols = data["actors"]
+    assert cols["id"] == [1, 2, 3, 4]
+    assert cols["name"] == ["Genethon", "Cellectis", "Institut Gustave Roussy", "Sans adresse"]
+    assert cols["kind"] == ["biotech", "biotech", "hospital", "academic"]
+    assert cols["domains"][2] == ["cell_therapy", "immunotherapy"]
+    scale = data["positionScale"]
+    assert cols["lat"][1] / scale == pytest.approx(48.8285, abs=1e-5)
+    assert cols["lon"][1] / scale == pytest.approx(2.3624, abs=1e-5)
+    assert cols["lat"][3] is None and cols["lon"][3] is None
+    assert data["relations"] == [[2, "partner_of", 3], [1, "hosted_by", 3]]
+    assert data["title"] == "Carte" and data["subtitle"] == "Filtre"
+
+
+def test_relation_types_carry_french_labels_and_a_style():
+    data = payload(maps.build_map_html(ACTORS))
+    assert set(data["relationTypes"]) == set(vocab.RELATION_TYPES)
+    label, inverse, colour, _dash = data["relationTypes"]["hosted_by"]
+    assert (label, inverse) == ("hébergé par", "héberge")
+    assert colour.startswith("#")
+
+
+def test_kind_labels_come_from_the_caller():
+    kinds = dict(vocab.KINDS)
+    kinds["biotech"] = ("Biotech (renommé)", "#123456")
+    data = payload(maps.build_map_html(ACTORS, kinds=kinds, domains={"gene_therapy": "TG"}))
+    assert data["kinds"]["biotech"] == ["Biotech (renommé)", "#123456"]
+    assert data["domains"] == {"gene_therapy": "TG"}
+
+
+def test_app_page_uses_local_libraries_and_the_web_channel():
+    html = maps.build_map_html(ACTORS)
+    scripts = [a["src"] for t, a in tags(html) if t == "script" and a.get("src")]
+    sheets = [a["href"] for t, a in tags(html) if t == "link" and a.get("rel") == "stylesheet"]
+    assert scripts[-1] == maps.QWEBCHANNEL_JS
+    assert any(s.endswith("/leaflet.js") for s in scripts)
+    assert any(s.endswith("/leaflet.markercluster.js") for s in scripts)
+    for url in scripts[:-1] + sheets:
+        assert url.startswith("file:///"), url
+    assert not [r for r in external_references(html) if not r.split()[1].startswith("file:")]
+    assert payload(html)["app"] is True
+
+
+@pytest.mark.parametrize("standalone", [False, True])
+def test_no_cdn_and_no_unused_library(standalone):
+    html = maps.build_map_html(ACTORS, standalone=standalone).lower()
+    for needle in ("cdn.jsdelivr", "cdnjs", "code.jquery", "bootstrap", "fontawesome",
+                   "font-awesome", "awesome-markers", "glyphicons", "netdna"):
+        assert needle not in html
+
+
+def test_standalone_file_is_self_contained(tmp_path):
+    target = tmp_path / "carte.html"
+    written = maps.write_standalone_map(target, ACTORS, RELATIONS, title="Carte",
+                                        subtitle="Tous les acteurs")
+    assert written == target
+    html = target.read_text("utf-8")
+    assert external_references(html) == []
+    assert not [a for t, a in tags(html) if t == "script" and a.get("src")]
+    assert not [a for t, a in tags(html) if t == "link"]
+    assert "qrc:" not in html
+    assert "L.markerClusterGroup" in html and "EcoMap" in html  # the libraries are inlined
+    assert payload(html)["app"] is False
+    assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
+
+
+def test_standalone_write_error_is_a_user_error(tmp_path):
+    with pytest.raises(UserError, match="Impossible d'écrire la carte"):
+        maps.write_standalone_map(tmp_path / "absent" / "carte.html", ACTORS)
+
+
+def test_standalone_replaces_an_existing_file(tmp_path):
+    target = tmp_path / "carte.html"
+    target.write_text("ancienne carte")
+    maps.write_standalone_map(target, ACTORS[:1])
+    assert payload(target.read_text("utf-8"))["actors"]["id"] == [1]
+
+
+@pytest.mark.parametrize("standalone", [False, True])
+def test_hostile_text_stays_data(standalone):
+    hostile = [
+        actor(1, HOSTILE_NAME, description=HOSTILE_SCRIPT),
+        actor(2, HOSTILE_SCRIPT, commune=HOSTILE_NAME, kind=HOSTILE_SCRIPT),
+        actor(3, "{{ 7 * 7 }} {% raw %}", commune="{# x #}"),  # not a template either
+        actor(4, "ligne\u2028suivante\u2029fin & <b>gras</b>"),
+    ]
+    html = maps.build_map_html(hostile, title=HOSTILE_SCRIPT, subtitle=HOSTILE_NAME,
+                               standalone=standalone)
+    # Nothing of the records appears as markup: no raw "<img", and the only
+    # "</script>" are the page's own (one per script element).
+    assert "<img src=x" not in html
+    assert HOSTILE_SCRIPT not in html and "</script><script>window.__pwned" not in html
+    assert html.count("</script>") == len([t for t, _ in tags(html) if t == "script"])
+    assert "\u2028" not in html and "\u2029" not in html
+    data = payload(html)
+    assert data["actors"]["name"] == [a["name"] for a in hostile]
+    assert data["actors"]["commune"][1] == HOSTILE_NAME
+    assert data["title"] == HOSTILE_SCRIPT and data["subtitle"] == HOSTILE_NAME
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "<" not in title and "&lt;/script&gt;" in title
+
+
+def test_script_json_escapes_what_could_end_a_script():
+    text = maps.script_json({"a": "</script><!-- \u2028\u2029 & > é"})
+    for forbidden in ("<", ">", "&", "\u2028", "\u2029"):
+        assert forbidden not in text
+    assert json.loads(text) == {"a": "</script><!-- \u2028\u2029 & > é"}
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("https://www.genethon.fr", "https://www.genethon.fr"),
+    ("HTTP://Exemple.fr/page", "HTTP://Exemple.fr/page"),
+    ("www.exemple.fr", "https://www.exemple.fr"),
+    ("javascript:alert(1)", None),
+    ("JavaScript:alert(1)", None),
+    ("mailto:contact@exemple.fr", None),
+    ("data:text/html,<script>alert(1)</script>", None),
+    ("", None),
+    (None, None),
+])
+def test_only_http_websites_become_links(given, expected):
+    data = payload(maps.build_map_html([actor(1, "A", website=given)]))
+    assert data["actors"]["website"] == [expected]
+
+
+def test_bad_positions_mean_not_located():
+    odd = [
+        actor(1, "NaN", lat=float("nan"), lon=2.3),
+        actor(2, "Infini", lat=48.8, lon=float("inf")),
+        actor(3, "Texte", lat="48.8", lon="2.35"),  # numeric text is a position
+        actor(4, "Hors limites", lat=123.0, lon=2.3),
+        actor(5, "Booléen", lat=True, lon=2.3),
+    ]
+    cols = payload(maps.build_map_html(odd))["actors"]
+    assert cols["lat"] == [None, 4_880_000, 4_880_000, None, None]
+    assert cols["lon"][:3] == [230_000, None, 235_000]
+
+
+def test_missing_optional_keys_are_tolerated():
+    cols = payload(maps.build_map_html([{"id": "7", "name": None, "lat": 48.8, "lon": 2.3}]))["actors"]
+    assert cols["id"] == [7] and cols["name"] == [""] and cols["domains"] == [[]]
+    assert cols["website"] == [None] and cols["commune"] == [""]
+
+
+def test_initial_view_is_passed_to_the_page():
+    data = payload(maps.build_map_html(ACTORS, view=(48.7, 2.4, 12)))
+    assert data["view"] == [48.7, 2.4, 12]
+    assert payload(maps.build_map_html(ACTORS))["view"] is None
+
+
+def test_basemap_outlines_are_embedded():
+    html = maps.build_map_html([])
+    for key in ("region", "departements", "communes"):
+        block = re.search(rf'<script type="application/json" id="eco-{key}">(.*?)</script>',
+                          html, re.S).group(1)
+        data = json.loads(block)
+        assert data["type"] == "FeatureCollection" and data["features"]
+    deps = json.loads(re.search(r'id="eco-departements">(.*?)</script>', html, re.S).group(1))
+    assert {f["properties"]["code"] for f in deps["features"]} == set(vocab.IDF_DEPARTEMENTS)
+
+
+def test_no_tile_layer_shown_by_default():
+    html = maps.build_map_html(ACTORS)
+    # The OpenStreetMap layer exists (opt-in in the layer control) but is not added.
+    name = re.search(r"var (tile_layer_\w+) = L\.tileLayer", html).group(1)
+    assert f"{name}.addTo(" not in html
+    assert maps.OSM_LAYER_NAME in html
+    assert '"maxZoom": 18' in html
+
+
+def test_french_date_and_subtitle():
+    import datetime as dt
+    assert maps.french_date(dt.date(2025, 3, 1)) == "1er mars 2025"
+    assert maps.default_subtitle("Domaine : Thérapie génique", 42, dt.date(2025, 8, 14)) == \
+        "Domaine : Thérapie génique — 42 acteurs — 14 août 2025"
