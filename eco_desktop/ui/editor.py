@@ -195,15 +195,18 @@ class ActorEditor(ActorFormMixin, QWidget):
         self.relations_panel = RelationsPanel(self.catalogue)
         self.exchanges_panel = ExchangesPanel(self.catalogue)
         self.history_panel = HistoryPanel(self.catalogue)
+        from .calls_panel import CallsOfActorWidget
+        self.calls_panel = CallsOfActorWidget(self.catalogue)
         for key, title, panel, expanded in (("contacts", "Contacts", self.contacts_panel, True),
                                             ("relations", "Relations", self.relations_panel, True),
                                             ("exchanges", "Suivi", self.exchanges_panel, True),
+                                            ("calls", "Appels à projets", self.calls_panel, True),
                                             ("history", "Historique", self.history_panel, False)):
             section = self._section(key, title, expanded=expanded)
             layout = QVBoxLayout(section.body)
             layout.setContentsMargins(0, 2, 0, 8)
             layout.addWidget(panel)
-            if key != "history":
+            if key not in ("history", "calls"):
                 panel.changed.connect(self._on_panel_changed)
         self.relations_panel.actorActivated.connect(self.actorActivated)
         self._history_stale = True
@@ -364,7 +367,8 @@ class ActorEditor(ActorFormMixin, QWidget):
 
     # ------------------------------------------------------------------ showing
     def _panels(self):
-        return (self.contacts_panel, self.relations_panel, self.exchanges_panel, self.history_panel)
+        return (self.contacts_panel, self.relations_panel, self.exchanges_panel, self.calls_panel,
+                self.history_panel)
 
     def _show(self, actor: dict[str, Any]) -> None:
         self._loading = True
@@ -377,7 +381,7 @@ class ActorEditor(ActorFormMixin, QWidget):
             self._loading = False
         self._baseline = self._form_values()
         self.stack.setCurrentIndex(1)
-        for key in ("contacts", "relations", "exchanges", "history"):
+        for key in ("contacts", "relations", "exchanges", "calls", "history"):
             self.sections[key].setVisible(not self._creating)
         self._reload_panels()
         self._apply_editable()
@@ -397,7 +401,7 @@ class ActorEditor(ActorFormMixin, QWidget):
             else:
                 panel.load(self._actor_id, name)
         for key, panel in (("contacts", self.contacts_panel), ("relations", self.relations_panel),
-                           ("exchanges", self.exchanges_panel)):
+                           ("exchanges", self.exchanges_panel), ("calls", self.calls_panel)):
             self.sections[key].set_count(panel.count())
 
     def _update_site_button(self) -> None:

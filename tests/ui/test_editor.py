@@ -414,3 +414,16 @@ def test_trashed_actor_is_shown_read_only(editor, catalogue):
     assert editor.name_edit.isReadOnly()
     assert [b.text() for b in editor.domains_grid.boxes() if b.isVisible()] == \
         ["Thérapie génique", "Immunothérapie"]  # read-only: only the chosen values
+
+
+def test_calls_section_lists_the_calls_the_actor_is_in(qtbot, editor, catalogue):
+    from eco_desktop.filter import Filter
+    genopole = actor_id(catalogue, "Genopole")
+    editor.load(genopole)
+    assert editor.calls_panel.count() == 0
+    call_id = catalogue.create_call("Innov'up 2026", funder="Région Île-de-France", eligibility=Filter())
+    catalogue.add_to_call(call_id, [genopole])
+    catalogue.set_status(call_id, [genopole], "contacted")
+    qtbot.waitUntil(lambda: editor.calls_panel.count() == 1)
+    assert editor.calls_panel.table.item(0, 0).text() == "Innov'up 2026"
+    assert editor.calls_panel.table.item(0, 1).text() == "Contacté"
