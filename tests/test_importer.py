@@ -383,7 +383,7 @@ def test_prepare_cp1252_file():
     assert d["geo_precision"] == "commune" and d["lat"] and d["lon"]
 
     # an invalid e-mail is dropped with a warning, the row stays importable
-    assert cellgenes.ok and cellgenes.data["email"] == ""
+    assert cellgenes.ok and "email" not in cellgenes.data
     assert [w.field for w in cellgenes.warnings] == ["email"]
     assert "pas-un-mail" in cellgenes.warnings[0].message
     assert cellgenes.data["kind"] == "iphe"
@@ -394,7 +394,7 @@ def test_prepare_cp1252_file():
     assert vectoria.data["outside_idf"] is True and vectoria.data["departement"] == "69"
     assert vectoria.data["tags"] == ["Nanobiotech"]
     assert vectoria.unmatched == {"domains": ["Nanobiotech"]}
-    assert vectoria.data["siret"] == ""
+    assert "siret" not in vectoria.data
     assert {w.field for w in vectoria.warnings} == {"domains", "outside_idf", "siret"}
     assert any("ligne 7" in m and "SIRET" in m for m in vectoria.messages())
 
@@ -421,7 +421,7 @@ def test_prepare_xlsx_numbers_dates_and_sizes():
     assert helix.data["size"] == "PME"          # 45 people
     assert helix.data["kind"] == "techprovider"
     assert cellgenes.data["kind"] == "iphe"     # "Pépinière"
-    assert trap.data["website"] == ""           # '=HYPERLINK(…)' is not a site
+    assert "website" not in trap.data             # '=HYPERLINK(…)' is not a site
     assert [w.field for w in trap.warnings] == ["website"]
 
 
@@ -472,9 +472,9 @@ def test_prepare_contacts():
     assert alice.link["organisation_siret"] == "81234567600017"
     assert alice.link["organisation_siren"] == "812345676"
     assert bruno.data["legal_basis"] == "legitimate_interest"
-    assert claude.data["legal_basis"] == "" and claude.data["opt_out"] is True
+    assert "legal_basis" not in claude.data and claude.data["opt_out"] is True
     assert set(alice.data) == {"civility", "first_name", "last_name", "role", "email",
-                               "phone", "legal_basis", "basis_date", "opt_out", "notes"}
+                               "phone", "legal_basis", "opt_out"}
 
 
 def test_prepare_contacts_bad_values(tmp_path):
@@ -484,7 +484,7 @@ def test_prepare_contacts_bad_values(tmp_path):
                     ";Martin;m@example.org;oui;12/03/2024\n", encoding="utf-8")
     table = read_table(path)
     bad, orphan = prepare(table, Mapping.auto(table.headers, "contacts"))
-    assert bad.ok and bad.data["email"] == "" and bad.data["legal_basis"] == ""
+    assert bad.ok and "email" not in bad.data and "legal_basis" not in bad.data
     assert {w.field for w in bad.warnings} >= {"email", "legal_basis", "basis_date"}
     assert orphan.data["basis_date"] == "2024-03-12"
     assert [e.field for e in orphan.errors] == ["organisation"]
@@ -687,3 +687,62 @@ def test_no_qt_in_the_importer():
     code = ("import sys, eco_desktop.importer; "
             "sys.exit(any(m.startswith(('PySide6', 'shiboken6')) for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_merge_overwrite_with_a_prepared_row_leaving_out_empty_fields():
+    moved = {"name": "Cellectis", "postcode": "91000", "commune": "Évry-Courcouronnes",
+             "insee_code": "91228", "departement": "91", "mgp": False,
+             "epci": "200059228", "outside_idf": False, "lat": 48.63, "lon": 2.43,
+             "geo_precision": "commune"}  # no street: prepare leaves empty fields out
+    merged = merge_overwrite(EXISTING, moved)
+    assert merged["street"] == "" and merged["insee_code"] == "91228"
+    assert merge_overwrite(merged, moved) == merged
+
+
+# -- with the store and the export: the contract of the apply step ---------------------------
+
+def _catalogue(tmp_path):
+    from eco_desktop.store import Catalogue
+    return Catalogue.create(tmp_path / "c.sqlite", seed=True)
+
+
+def test_prepared_candidates_are_accepted_by_the_store(tmp_path):
+    catalogue = _catalogue(tmp_path)
+    vocabularies = {n: catalogue.vocabulary(n) for n in ("kind", "domain", "activity")}
+    for name in ("actors_cp1252.csv", "actors_utf8_bom.csv", "actors_title_merged.xlsx",
+                 "actors_utf16.txt"):
+        table = read_table(fixture(name))
+        for candidate in prepare(table, Mapping.auto(table.headers), vocabularies):
+            assert candidate.ok, candidate.messages()
+            created = catalogue.get_actor(catalogue.create_actor(candidate.data))
+            assert created["name"] == candidate.data["name"]
+            assert created["kind"] == candidate.data["kind"]
+            assert created["status"] == "active"  # the store's default: no empty value sent
+            assert created["insee_code"] == candidate.data.get("insee_code", "")
+    catalogue.close()
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_export_then_import_round_trips(tmp_path, suffix):
+    from eco_desktop import export
+    catalogue = _catalogue(tmp_path)
+    actors = list(catalogue.iter_actors())
+    path = tmp_path / f"export.{suffix}"
+    writer = export.export_xlsx if suffix == "xlsx" else export.export_csv
+    writer(path, actors, columns=list(export.ACTOR_COLUMNS))
+    table = read_table(path)
+    mapping = Mapping.auto(table.headers)
+    # every column but the derived ones and the timestamps is recognised
+    assert set(mapping.unmapped_headers()) == {
+        "Métropole du Grand Paris", "EPT", "EPCI", "Hors Île-de-France", "Créé le",
+        "Modifié le"}
+    vocabularies = {n: catalogue.vocabulary(n) for n in ("kind", "domain", "activity")}
+    candidates = prepare(table, mapping, vocabularies)
+    assert all(c.ok for c in candidates)
+    found = find_duplicates(candidates, actors)
+    assert [d.actor_id if d else None for d in found] == [a["id"] for a in actors]
+    for candidate, dup in zip(candidates, found):
+        before = catalogue.get_actor(dup.actor_id)
+        assert merge_overwrite(before, candidate.data) == before
+        assert merge_fill(before, candidate.data) == before
+    catalogue.close()

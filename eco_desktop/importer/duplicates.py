@@ -23,6 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from ..text import fold
+from ._gc import gc_paused
 
 NAME_THRESHOLD = 92
 BIG_BLOCK = 5000             # a block bigger than this is cut by the names' first letters
@@ -101,31 +102,46 @@ def _commune_key(commune: str) -> str:
     return fold(commune)
 
 
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else str(value).strip()
+
+
 def _blocks(data: Mapping) -> list[str]:
     keys = []
-    postcode = str(data.get("postcode") or "").strip()
+    postcode = _text(data.get("postcode"))
     if postcode:
         keys.append("p" + postcode)
-    insee = str(data.get("insee_code") or "").strip()
+    insee = _text(data.get("insee_code"))
     if insee:
         keys.append("i" + insee)
-    commune = _commune_key(str(data.get("commune") or ""))
+    commune = data.get("commune")
     if commune:
-        keys.append("c" + commune)
+        commune = _commune_key(_text(commune))
+        if commune:
+            keys.append("c" + commune)
     return keys
 
 
 def _query_blocks(blocks: list[str]) -> list[str]:
     """The blocks a row is compared in: by the commune's name only when the INSEE code is
     missing (it says more, and the comparison is done once instead of twice)."""
-    if any(b.startswith("i") for b in blocks):
-        return [b for b in blocks if not b.startswith("c")]
+    if len(blocks) > 1 and blocks[-1][0] == "c" and any(b[0] == "i" for b in blocks):
+        return blocks[:-1]
     return blocks
 
 
-def _siren_of(data: Mapping, siret: str) -> str:
-    siren = str(data.get("siren") or "").strip()
-    return siren or (siret[:9] if len(siret) == 14 else "")
+class _Record:
+    """What the rules look at, computed once per row or actor."""
+
+    __slots__ = ("siret", "siren", "key", "blocks")
+
+    def __init__(self, data: Mapping):
+        self.siret = siret = _text(data.get("siret"))
+        self.siren = _text(data.get("siren")) or (siret[:9] if len(siret) == 14 else "")
+        self.key = name_key(data.get("name"))
+        self.blocks = _blocks(data)
 
 
 class _Identifiers:
@@ -136,29 +152,30 @@ class _Identifiers:
         self.by_siren: dict[str, list[tuple[Any, str]]] = {}
         self.exact: dict[tuple[str, str], Any] = {}
 
-    def add(self, data: Mapping, key: str, blocks: list[str], ref: Any) -> None:
-        siret = str(data.get("siret") or "").strip()
-        siren = _siren_of(data, siret)
-        if siret:
-            self.by_siret.setdefault(siret, ref)
-        if siren:
-            self.by_siren.setdefault(siren, []).append((ref, siret))
-        if key:
-            for block in blocks:
-                self.exact.setdefault((block, key), ref)
+    def add(self, rec: _Record, ref: Any) -> None:
+        if rec.siret:
+            self.by_siret.setdefault(rec.siret, ref)
+        if rec.siren:
+            self.by_siren.setdefault(rec.siren, []).append((ref, rec.siret))
+        if rec.key:
+            exact, key = self.exact, rec.key
+            for block in rec.blocks:
+                exact.setdefault((block, key), ref)
 
-    def find(self, data: Mapping, key: str, blocks: list[str]) -> tuple[Any, str, float] | None:
-        siret = str(data.get("siret") or "").strip()
-        if siret and siret in self.by_siret:
-            return self.by_siret[siret], "siret", 100.0
-        siren = _siren_of(data, siret)
-        if siren:
-            for ref, other_siret in self.by_siren.get(siren, ()):
+    def find(self, rec: _Record) -> tuple[Any, str, float] | None:
+        siret = rec.siret
+        if siret:
+            ref = self.by_siret.get(siret)
+            if ref is not None:
+                return ref, "siret", 100.0
+        if rec.siren:
+            for ref, other_siret in self.by_siren.get(rec.siren, ()):
                 if not (siret and other_siret and siret != other_siret):
                     return ref, "siren", 100.0
-        if key:
-            for block in blocks:
-                ref = self.exact.get((block, key))
+        if rec.key:
+            exact, key = self.exact, rec.key
+            for block in rec.blocks:
+                ref = exact.get((block, key))
                 if ref is not None:
                     return ref, "name", 100.0
         return None
@@ -181,15 +198,14 @@ def _best_matches(queries: list[str], choices: list[str], threshold: float
     return out
 
 
-def _split_big_blocks(blocks: list[list[str]], keys: list[str], sizes: dict[str, int]
-                      ) -> None:
+def _split_big_blocks(records: list[_Record], sizes: dict[str, int]) -> None:
     """Blocks too big to compare pairwise (a postcode of central Paris in a national file)
     are cut by the first two letters of the name key."""
-    for i, row_blocks in enumerate(blocks):
-        if any(sizes.get(b, 0) > BIG_BLOCK for b in row_blocks):
-            prefix = keys[i][:2]
-            blocks[i] = [b + "/" + prefix if sizes.get(b, 0) > BIG_BLOCK else b
-                         for b in row_blocks]
+    for rec in records:
+        if any(sizes.get(b, 0) > BIG_BLOCK for b in rec.blocks):
+            prefix = rec.key[:2]
+            rec.blocks = [b + "/" + prefix if sizes.get(b, 0) > BIG_BLOCK else b
+                          for b in rec.blocks]
 
 
 def find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
@@ -202,40 +218,50 @@ def find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
     the actor that first occurrence matched). Rules are tried in order (SIRET, SIREN, the
     catalogue id with a close name, the same name, a close name), the catalogue first.
     """
+    with gc_paused():
+        return _find_duplicates(candidates, existing, threshold)
+
+
+def _find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
+                     threshold: float) -> list[Duplicate | None]:
     rows = [_fields(c) for c in candidates]
-    row_keys = [name_key(data.get("name")) for data, _id, _n in rows]
-    row_blocks = [_blocks(data) for data, _id, _n in rows]
-    actors = [a for a in existing]
-    actor_keys = [name_key(a.get("name")) for a in actors]
-    actor_blocks = [_blocks(a) for a in actors]
+    row_recs = [_Record(data) for data, _id, _n in rows]
+    actors = list(existing)
+    actor_recs = [_Record(a) for a in actors]
 
     sizes: dict[str, int] = {}
-    for blocks in (*row_blocks, *actor_blocks):
-        for block in blocks:
+    for rec in (*row_recs, *actor_recs):
+        for block in rec.blocks:
             sizes[block] = sizes.get(block, 0) + 1
-    _split_big_blocks(row_blocks, row_keys, sizes)
-    _split_big_blocks(actor_blocks, actor_keys, sizes)
+    if any(size > BIG_BLOCK for size in sizes.values()):
+        _split_big_blocks(row_recs, sizes)
+        _split_big_blocks(actor_recs, sizes)
 
     # -- against the catalogue ----------------------------------------------------------
     catalogue = _Identifiers()
     by_id: dict[int, str] = {}
     block_keys: dict[str, list[str]] = {}
     block_ids: dict[str, list[Any]] = {}
-    for actor, key, blocks in zip(actors, actor_keys, actor_blocks):
+    for actor, rec in zip(actors, actor_recs):
         actor_id = actor.get("id")
-        catalogue.add(actor, key, blocks, actor_id)
+        catalogue.add(rec, actor_id)
         if actor_id is not None:
-            by_id.setdefault(int(actor_id), key)
-        if key:
-            for block in blocks:
-                block_keys.setdefault(block, []).append(key)
-                block_ids.setdefault(block, []).append(actor_id)
+            by_id.setdefault(int(actor_id), rec.key)
+        if rec.key:
+            for block in rec.blocks:
+                if block in block_keys:
+                    block_keys[block].append(rec.key)
+                    block_ids[block].append(actor_id)
+                else:
+                    block_keys[block] = [rec.key]
+                    block_ids[block] = [actor_id]
 
     found: list[tuple[Any, str, float] | None] = [None] * len(rows)
     pending: dict[str, list[int]] = {}
     for i, (data, given_id, _number) in enumerate(rows):
-        key, blocks = row_keys[i], row_blocks[i]
-        match = catalogue.find(data, key, blocks)
+        rec = row_recs[i]
+        key, blocks = rec.key, rec.blocks
+        match = catalogue.find(rec)
         if match is None and given_id is not None and key and int(given_id) in by_id:
             score = fuzz.ratio(key, by_id[int(given_id)])
             if score >= threshold:
@@ -248,7 +274,8 @@ def find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
                     pending.setdefault(block, []).append(i)
     fuzzy: dict[int, tuple[float, Any]] = {}
     for block, indexes in pending.items():
-        results = _best_matches([row_keys[i] for i in indexes], block_keys[block], threshold)
+        results = _best_matches([row_recs[i].key for i in indexes], block_keys[block],
+                                threshold)
         for i, (score, at) in zip(indexes, results):
             if at >= 0 and score > fuzzy.get(i, (0.0,))[0]:
                 fuzzy[i] = (score, block_ids[block][at])
@@ -258,23 +285,24 @@ def find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
     # -- within the file: each row against the rows above it ----------------------------
     members: dict[str, list[int]] = {}   # rows in a block, in file order
     queries: dict[str, list[int]] = {}   # rows compared in that block
-    for i, key in enumerate(row_keys):
-        if key:
-            for block in row_blocks[i]:
+    for i, rec in enumerate(row_recs):
+        if rec.key:
+            for block in rec.blocks:
                 members.setdefault(block, []).append(i)
-            for block in _query_blocks(row_blocks[i]):
-                queries.setdefault(block, []).append(i)
+            if found[i] is None:  # a row matching the catalogue is settled
+                for block in _query_blocks(rec.blocks):
+                    queries.setdefault(block, []).append(i)
     earlier: dict[int, tuple[float, int]] = {}
     for block, asking in queries.items():
         choices = members[block]
         if len(choices) < 2:
             continue
         asking = [i for i in asking if i > choices[0]]
-        choice_keys = [row_keys[j] for j in choices]
+        choice_keys = [row_recs[j].key for j in choices]
         rows_per_chunk = max(1, _CELLS_PER_CHUNK // len(choices))
         for start in range(0, len(asking), rows_per_chunk):
             chunk = asking[start:start + rows_per_chunk]
-            matrix = process.cdist([row_keys[i] for i in chunk], choice_keys,
+            matrix = process.cdist([row_recs[i].key for i in chunk], choice_keys,
                                    scorer=fuzz.ratio, processor=None,
                                    score_cutoff=threshold, dtype=np.float32)
             for i, scores in zip(chunk, matrix):
@@ -290,7 +318,7 @@ def find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
     refs: list[Any] = [None] * len(rows)
     out: list[Duplicate | None] = []
     for i, (data, _given_id, number) in enumerate(rows):
-        match = found[i] or seen.find(data, row_keys[i], row_blocks[i])
+        match = found[i] or seen.find(row_recs[i])
         if match is None and i in earlier:
             score, j = earlier[i]
             match = (refs[j], "name", score)
@@ -305,5 +333,5 @@ def find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
             else:
                 out.append(Duplicate(i, number, rule, score, first_index=ref[1],
                                      first_row=ref[2]))
-        seen.add(data, row_keys[i], row_blocks[i], refs[i])
+        seen.add(row_recs[i], refs[i])
     return out

@@ -101,13 +101,14 @@ def merge_overwrite(existing: Mapping[str, Any], incoming: Mapping[str, Any]) ->
         return out
     same = _same_place(existing, incoming) if _has_place(incoming) else True
     for key in PLACE_FIELDS:
-        if key in _POSITION or key not in incoming:
+        if key in _POSITION:
             continue
-        value = incoming[key]
+        value = incoming.get(key)
         if not is_empty(value):
             out[key] = value
-        elif not same:
-            out[key] = value  # a field of the old place (street, EPT…) must not stay
+        elif not same and key in out:
+            # A field of the old place (street, EPT…) must not stay with the new one.
+            out[key] = False if key in ("mgp", "outside_idf") else ""
     if not is_empty(incoming.get("lat")):
         keep = (same and existing.get("geo_precision") in _PRECISE
                 and incoming.get("geo_precision") not in _PRECISE
@@ -118,7 +119,7 @@ def merge_overwrite(existing: Mapping[str, Any], incoming: Mapping[str, Any]) ->
                     out[key] = incoming[key]
     elif not same:
         for key in _POSITION:
-            if key in existing:
+            if key in out:
                 out[key] = None if key != "geo_precision" else ""
     return out
 

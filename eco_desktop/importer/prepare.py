@@ -3,7 +3,9 @@
 Nothing is written here. A :class:`Candidate` whose ``errors`` is empty holds in ``data``
 an actor dict (keys of GUIDE.md §8) that ``Catalogue.create_actor`` accepts, or for a
 contacts import a contact dict for ``Catalogue.add_contact`` plus, in ``link``, what
-identifies its organisation.
+identifies its organisation. Empty fields are left out of ``data`` (so the store's
+defaults apply and a merge never mistakes them for values); ``mgp`` and ``outside_idf``
+are always there.
 
 Lenient by default: an invalid SIRET, e-mail, phone… is dropped with a warning (the rest
 of the row is imported); ``strict=True`` turns those warnings into errors. Rows outside
@@ -26,6 +28,7 @@ from stdnum.fr import siret as siret_module
 from .. import validate, vocab
 from ..text import fold
 from ..validate import Issue
+from ._gc import gc_paused
 from .mapping import FIELD_LABELS, JOINED_FIELDS, Mapping, header_key
 from .reading import Table
 from .values import SYNONYMS, default_vocabularies, matcher, parse_bool, parse_consent, \
@@ -141,7 +144,9 @@ def prepare(table: Table, mapping: Mapping | MappingABC[int, str],
                                 default_kind, source)
     else:
         builder = _ContactBuilder(table.headers, by_field, strict)
-    return [builder.build(number, row) for number, row in zip(table.row_numbers, table.rows)]
+    with gc_paused():
+        return [builder.build(number, row)
+                for number, row in zip(table.row_numbers, table.rows)]
 
 
 # -- shared helpers ----------------------------------------------------------------------------
@@ -314,6 +319,7 @@ class _ActorBuilder(_Builder):
             text = get("id")
             if text.isdigit():
                 candidate.link["id"] = int(text)
+        candidate.data = _without_empty(data)
         return candidate
 
     # identity and vocabularies
@@ -566,6 +572,12 @@ def _precheck(data: dict, rest: dict, validator=validate.validate_actor) -> list
     return issues
 
 
+def _without_empty(data: dict) -> dict:
+    """Empty values ("", [], None) left out: they say nothing, and a merge must not take
+    them for values; booleans stay."""
+    return {k: v for k, v in data.items() if v is not None and v != "" and v != []}
+
+
 def _clear(data: dict, name: str) -> None:
     if name in ("position", "lat", "lon"):
         data["lat"] = data["lon"] = None
@@ -657,4 +669,5 @@ class _ContactBuilder(_Builder):
                 self.dropped(candidate, issue.field, issue.message)
                 if not self.strict:
                     _clear(data, issue.field)
+        candidate.data = _without_empty(data)
         return candidate
