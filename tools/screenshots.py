@@ -1,0 +1,70 @@
+"""Render the window offscreen into docs/screenshots/ (run after UI changes and look at them).
+
+    QT_QPA_PLATFORM=offscreen python tools/screenshots.py [--out docs/screenshots]
+
+Uses a fresh catalogue from the bundled dataset in a temporary folder, and throwaway
+settings, so the pictures show what a new user sees.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def settle(app, seconds: float = 0.3) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "docs" / "screenshots"))
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="eco-shots-"))
+    os.environ["XDG_CONFIG_HOME"] = str(tmp / "config")
+
+    from eco_desktop.ui.app import create_application
+    app = create_application()
+    from PySide6.QtCore import QSettings
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp / "settings"))
+
+    from eco_desktop.store import Catalogue
+    from eco_desktop.ui.main_window import MainWindow
+
+    catalogue = Catalogue.create(tmp / "catalogue.sqlite")
+    genopole = next(i for i, name in catalogue.all_actor_names() if name == "Genopole")
+    window = MainWindow(catalogue)
+    for width, height in ((1366, 768), (1920, 1080)):
+        window.resize(width, height)
+        window.show()
+        window.select_actor(genopole)
+        settle(app)
+        window.grab().save(str(out / f"main-{width}x{height}.png"))
+        print(out / f"main-{width}x{height}.png")
+    window.resize(1366, 768)
+    for index in range(1, window.tabs.count()):
+        name = {"Carte": "map", "Tableau de bord": "dashboard", "Appels à projets": "calls"}.get(
+            window.tabs.tabText(index))
+        if name is None:
+            continue
+        window.tabs.setCurrentIndex(index)
+        settle(app, 4.0 if name == "map" else 0.8)
+        window.grab().save(str(out / f"{name}.png"))
+        print(out / f"{name}.png")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
