@@ -6,6 +6,7 @@ import sqlite3
 import pytest
 
 from eco_desktop import check as checking
+from eco_desktop import db
 from eco_desktop.cli import main
 from eco_desktop.store import Catalogue
 
@@ -28,7 +29,7 @@ def test_healthy_catalogue_passes(catalogue):
     report = checking.check(catalogue.path)
     assert report.ok, report.text()
     assert report.lines()[0] == "« catalogue.sqlite » : catalogue sain."
-    assert "Version du schéma : 2 (à jour)." in report.lines()
+    assert f"Version du schéma : {db.schema_version()} (à jour)." in report.lines()
 
 
 def test_empty_catalogue_passes(empty_catalogue):
