@@ -250,32 +250,38 @@ def build(data_dir: Path, out_dir: Path) -> dict:
     return {"sizes": sizes, "basemap_total": basemap_total, "communes": len(communes)}
 
 
-DATA_SOURCES = """\
-# Sources of the bundled data
+DATA_SOURCES = """# Sources des données fournies
 
-Every file below is derived by `tools/build_resources.py` from the open data in
-`../shared/data` (see its README.md). Regenerate them all with:
+Chaque fichier ci-dessous est produit par `tools/build_resources.py` à partir des données
+ouvertes de `../shared/data` (voir son README.md). Pour tout régénérer :
 
     python tools/build_resources.py ../shared/data
 
-(the script needs shapely: `pip install -e .[data]`; the application itself does not).
+(le script a besoin de shapely : `pip install -e .[data]` ; l'application, non).
 
-| file | content | sources | licence |
+| fichier | contenu | sources | licence |
 |---|---|---|---|
-| `gazetteer.json` | the communes of Île-de-France (INSEE code, official name, postcodes, département, position, former codes and names, membership of the Métropole du Grand Paris, EPT and EPCI) and the 20 municipal arrondissements of Paris (75101–75120); lists of départements, EPT and EPCI with their names | `cog-communes-idf.json`, `cog-departements-idf.json`, `ept-grand-paris.json`, `epci-idf.json` (package @etalab/decoupage-administratif 6.0.0, INSEE Code officiel géographique); positions computed from `communes-idf-2018.geojson` (IGN Admin Express COG 2018, via gregoiredavid/france-geojson) and, for the arrondissements, `paris-arrondissements.geojson` (Ville de Paris open data) | Licence Ouverte / Etalab 2.0; the arrondissements' positions: ODbL (Ville de Paris) |
-| `basemap/region.geojson` | simplified outline of the région | `region-idf.geojson` (IGN Admin Express COG 2018, via gregoiredavid/france-geojson) | Licence Ouverte / Etalab 2.0 |
-| `basemap/departements.geojson` | simplified outlines of the 8 départements (`code`, `nom`) | `departements-idf.geojson` (same) | Licence Ouverte / Etalab 2.0 |
-| `basemap/communes.geojson` | coarse outlines of the current communes (`code`, `nom`); a commune that absorbed others since 2018 gets the union of their outlines | `communes-idf-2018.geojson` (same) and `cog-communes-idf.json` (`anciensCodes`) | Licence Ouverte / Etalab 2.0 |
-| `naf.json` | NAF rév. 2, all levels, code (e.g. `72.11Z`) → French label | `naf-rev2.json` (package @socialgouv/codes-naf 1.1.1, data INSEE) | Apache-2.0 (data: INSEE) |
+| `gazetteer.json` | les communes d'Île-de-France (code INSEE, nom officiel, codes postaux, département, position, anciens codes et noms, appartenance à la Métropole du Grand Paris, EPT et EPCI) et les 20 arrondissements municipaux de Paris (75101–75120) ; listes des départements, EPT et EPCI avec leurs noms | `cog-communes-idf.json`, `cog-departements-idf.json`, `ept-grand-paris.json`, `epci-idf.json` (paquet @etalab/decoupage-administratif 6.0.0, Code officiel géographique de l'INSEE) ; positions calculées à partir de `communes-idf-2018.geojson` (IGN Admin Express COG 2018, via gregoiredavid/france-geojson) et, pour les arrondissements, de `paris-arrondissements.geojson` (données ouvertes de la Ville de Paris) | Licence Ouverte / Etalab 2.0 ; positions des arrondissements : ODbL (Ville de Paris) |
+| `basemap/region.geojson` | contour simplifié de la région | `region-idf.geojson` (IGN Admin Express COG 2018, via gregoiredavid/france-geojson) | Licence Ouverte / Etalab 2.0 |
+| `basemap/departements.geojson` | contours simplifiés des 8 départements (`code`, `nom`) | `departements-idf.geojson` (idem) | Licence Ouverte / Etalab 2.0 |
+| `basemap/communes.geojson` | contours grossiers des communes actuelles (`code`, `nom`) ; une commune qui en a absorbé d'autres depuis 2018 reçoit l'union de leurs contours | `communes-idf-2018.geojson` (idem) et `cog-communes-idf.json` (`anciensCodes`) | Licence Ouverte / Etalab 2.0 |
+| `naf.json` | nomenclature NAF rév. 2, tous niveaux, code (ex. `72.11Z`) → libellé français | `naf-rev2.json` (paquet @socialgouv/codes-naf 1.1.1, données INSEE) | Apache-2.0 (données : INSEE) |
 
-Notes:
-- Positions are the centroid of the outline, or a point inside it when the centroid
-  falls outside (odd shapes); they stand for an actor whose street address is unknown
-  ("precision: commune").
-- Paris (75056) is in the Métropole du Grand Paris but in no EPT; its EPCI, like that of
-  every commune of the Métropole, is the Métropole du Grand Paris.
-- The outlines are simplified (a few hundred metres on communes) for the offline map,
-  not for measuring.
+Le jeu de données fourni (`db/dataset/`) reprend les organisations citées par la note de
+L'Institut Paris Region « Biothérapies et bioproduction : structurer et renforcer
+l'écosystème » (Note rapide Économie, septembre 2021) ; les descriptions sont des
+résumés rédigés pour le catalogue.
+
+Remarques :
+- Les positions sont le centroïde du contour, ou un point intérieur quand le centroïde
+  tombe dehors (formes irrégulières) ; elles représentent un acteur dont l'adresse
+  précise est inconnue (« précision : commune »).
+- Paris (75056) appartient à la Métropole du Grand Paris mais à aucun EPT ; son EPCI,
+  comme celui de toutes les communes de la Métropole, est la Métropole du Grand Paris.
+- Les contours sont simplifiés (quelques centaines de mètres pour les communes) pour la
+  carte hors ligne, pas pour mesurer.
+- Les fonds de carte OpenStreetMap, proposés en option quand on est en ligne, sont
+  © les contributeurs d'OpenStreetMap (ODbL) ; ils ne sont jamais téléchargés par défaut.
 """
 
 
