@@ -46,6 +46,7 @@ def settings():
 
 def run_app(db: str | None = None) -> int:
     app = create_application()
+    install_excepthook()
     from PySide6.QtWidgets import QMessageBox
 
     from ..errors import UserError

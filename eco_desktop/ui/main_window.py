@@ -853,7 +853,9 @@ class MainWindow(QMainWindow):
         if self.catalogue is None:
             return
         from .dialogs import ManageViewsDialog
-        ManageViewsDialog(self.catalogue, self).exec()
+        dialog = ManageViewsDialog(self.catalogue, self)
+        dialog.view_activated.connect(self.apply_view)
+        dialog.exec()
         self._reload_views()
 
     # ------------------------------------------------------------------ tools / help
