@@ -48,7 +48,8 @@ __all__ = [
     "ACTOR_COLUMNS", "DEFAULT_COLUMNS", "CONTACT_COLUMNS", "CONTACT_LEGAL_COLUMNS",
     "ExportCancelled", "export_xlsx", "export_csv", "contacts_csv_path",
     "default_labels", "is_usable_contact", "suggest_filename", "raw_write_only",
-    "actor_rows", "contact_rows",
+    "actor_rows", "contact_rows", "export_format", "export_from_catalogue", "ExportResult",
+    "catalogue_labels", "LOAD_CHUNK",
 ]
 
 
@@ -833,3 +834,107 @@ def raw_write_only(path: str | os.PathLike, rows: Iterable[Sequence[Any]]) -> No
     for row in rows:
         ws.append(row)
     wb.save(path)
+
+
+# --------------------------------------------------------------------------- from a catalogue
+
+#: Actors read from the catalogue per query while exporting; progress and cancellation
+#: are checked between chunks.
+LOAD_CHUNK = 2000
+FORMATS = ("xlsx", "csv")
+
+
+def export_format(path: str | os.PathLike) -> str:
+    """"xlsx" or "csv" from the file's extension; :class:`UserError` for anything else."""
+    ext = Path(path).suffix.lower().lstrip(".")
+    if ext not in FORMATS:
+        shown = f"« .{ext} »" if ext else "aucune extension"
+        raise UserError(f"Format de fichier non reconnu ({shown}) pour « {path} » : "
+                        "utilisez l'extension .xlsx (Excel) ou .csv.")
+    return ext
+
+
+def catalogue_labels(catalogue) -> dict[str, dict[str, str]]:
+    """The catalogue's own (possibly renamed) labels of kinds, domains and activities."""
+    return {name: catalogue.vocabulary(name) for name in ("kind", "domain", "activity")}
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,}".replace(",", "\u202f") + f" {word}{'s' if n > 1 else ''}"
+
+
+class ExportResult:
+    """What an export wrote: the files, and how many actors and contacts they hold."""
+
+    def __init__(self, paths: Sequence[Path], actors: int, contacts: int | None) -> None:
+        self.paths = [Path(p) for p in paths]
+        self.actors = actors
+        self.contacts = contacts
+
+    @property
+    def path(self) -> Path:
+        return self.paths[0]
+
+    def message(self) -> str:
+        """« 12 acteurs et 3 contacts exportés dans … » (French agreement)."""
+        what = _count(self.actors, "acteur")
+        plural = self.actors > 1
+        if self.contacts is not None:
+            what += " et " + _count(self.contacts, "contact")
+            plural = plural or self.contacts > 1
+        files = " et ".join(str(p) for p in self.paths)
+        return f"{what} exporté{'s' if plural else ''} dans {files}"
+
+    def __repr__(self) -> str:
+        return f"ExportResult({self.paths!r}, actors={self.actors}, contacts={self.contacts})"
+
+
+def export_from_catalogue(catalogue, path: str | os.PathLike, ids: Sequence[int], *,
+                          columns: Sequence[str] = DEFAULT_COLUMNS,
+                          contacts: bool = False, all_contacts: bool = False,
+                          criteria: Sequence[str] = (),
+                          progress: Callable[[int, int], None] | None = None,
+                          cancelled: Callable[[], bool] | None = None) -> ExportResult:
+    """Export the actors ``ids`` of ``catalogue`` (in that order) to ``path``.
+
+    The format comes from the extension (:func:`export_format`). Actors are read
+    ``LOAD_CHUNK`` at a time; ``progress(done, total)`` counts reading then writing, and
+    ``cancelled()`` is honoured between chunks and while writing (:class:`ExportCancelled`,
+    nothing left behind). With ``contacts``, the usable contacts of these actors (every
+    contact with ``all_contacts``) go to a "Contacts" sheet, or ``<stem>-contacts.csv``.
+    This is what the CLI ``export`` command and the export dialog both call.
+    """
+    fmt = export_format(path)
+    columns = _check_columns(columns)
+    contacts = contacts or all_contacts
+    ids = list(ids)
+    n = len(ids)
+
+    def check() -> None:
+        if cancelled is not None and cancelled():
+            raise ExportCancelled("Export annulé.")
+
+    actors: list[dict[str, Any]] = []
+    for start in range(0, n, LOAD_CHUNK):
+        check()
+        actors.extend(catalogue.actors_by_ids(ids[start:start + LOAD_CHUNK]))
+        if progress is not None:
+            progress(len(actors), 2 * n)  # reading is the first half, writing the second
+    check()
+    found = [a["id"] for a in actors]
+    contact_list = None
+    if contacts:
+        contact_list = catalogue.contacts(actor_ids=found, usable_only=not all_contacts)
+    check()
+    write_progress = None
+    if progress is not None:
+        def write_progress(done: int, total: int) -> None:
+            progress(len(actors) + done, len(actors) + total)
+    writer = export_xlsx if fmt == "xlsx" else export_csv
+    written = writer(path, actors, columns=columns, contacts=contact_list,
+                     all_contacts=all_contacts, labels=catalogue_labels(catalogue),
+                     criteria=list(criteria), total=catalogue.total(),
+                     catalogue=getattr(catalogue, "path", None),
+                     progress=write_progress, cancelled=cancelled)
+    paths = written if isinstance(written, list) else [written]
+    return ExportResult(paths, len(actors), None if contact_list is None else len(contact_list))

@@ -381,3 +381,42 @@ def test_libreoffice_opens_the_file(tmp_path, actors, contacts):
     text = (out / "a.csv").read_text(encoding="utf-8")
     assert "Acteur 1" in text and "01000" in text and "012345678" in text
     assert "=1+1" in text and ";2;" not in text  # the formula-like name was not computed
+
+
+# --------------------------------------------------------------------------- from a catalogue
+
+def test_export_from_catalogue_order_progress_and_message(tmp_path, catalogue, monkeypatch):
+    monkeypatch.setattr(export, "LOAD_CHUNK", 10)
+    ids = list(reversed(catalogue.actor_ids()))[:25]
+    seen = []
+    result = export.export_from_catalogue(catalogue, tmp_path / "x.xlsx", ids, contacts=True,
+                                          criteria=["Sélection"], progress=lambda d, t: seen.append((d, t)))
+    assert result.paths == [tmp_path / "x.xlsx"] and (result.actors, result.contacts) == (25, 0)
+    assert result.message() == f"25 acteurs et 0 contact exportés dans {tmp_path / 'x.xlsx'}"
+    assert seen[:3] == [(10, 50), (20, 50), (25, 50)] and seen[-1] == (50, 50)
+    ws = openpyxl.load_workbook(result.path)["Acteurs"]
+    assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == \
+        [a["name"] for a in catalogue.actors_by_ids(ids)]
+
+
+def test_export_from_catalogue_cancel_between_chunks(tmp_path, catalogue, monkeypatch):
+    monkeypatch.setattr(export, "LOAD_CHUNK", 5)
+    calls = []
+
+    def cancelled():
+        calls.append(1)
+        return len(calls) > 2
+
+    with pytest.raises(ExportCancelled):
+        export.export_from_catalogue(catalogue, tmp_path / "x.csv", catalogue.actor_ids(),
+                                     contacts=True, cancelled=cancelled)
+    assert len(calls) == 3  # cancelled before the third chunk was read
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("catalogue.sqlite")] == []
+
+
+def test_export_format():
+    assert export.export_format("a.XLSX") == "xlsx" and export.export_format("b.csv") == "csv"
+    for bad in ("a.xls", "a", "a.txt"):
+        with pytest.raises(UserError, match="xlsx"):
+            export.export_format(bad)
+    assert export.ExportResult([], 1, None).message().startswith("1 acteur exporté dans")

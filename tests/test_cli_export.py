@@ -1,0 +1,181 @@
+"""eco-desktop export: separate processes, files read back with openpyxl / csv."""
+from __future__ import annotations
+
+import codecs
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from eco_desktop.export import ACTOR_COLUMNS, DEFAULT_COLUMNS
+from eco_desktop.filter import Filter
+from eco_desktop.store import Catalogue
+
+GENSIGHT, ART_TG, SANOFI = 17, 27, 1
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "ECO_DESKTOP_DB" and not k.startswith("XDG_")}
+    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_STATE_HOME=str(home / "state"),
+               XDG_CACHE_HOME=str(home / "cache"), XDG_CONFIG_HOME=str(home / "config"),
+               QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
+    return env
+
+
+@pytest.fixture
+def db(tmp_path, catalogue_path) -> Path:
+    """The bundled catalogue with three contacts: one usable, one without legal basis, one opted out."""
+    path = tmp_path / "export.sqlite"
+    shutil.copyfile(catalogue_path, path)
+    with Catalogue.open(path) as cat:
+        cat.add_contact(GENSIGHT, {"civility": "Mme", "first_name": "Alice", "last_name": "Martin",
+                                   "email": "alice@gensight.example", "legal_basis": "legitimate_interest",
+                                   "basis_date": "2026-03-02"})
+        cat.add_contact(GENSIGHT, {"first_name": "Bruno", "last_name": "Petit", "email": "bruno@gensight.example"})
+        cat.add_contact(ART_TG, {"first_name": "Chloé", "last_name": "Durand", "email": "chloe@art-tg.example",
+                                 "legal_basis": "consent", "opt_out": True})
+    return path
+
+
+def run(db: Path, *args: str, expect: int = 0) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "eco_desktop", "export", "--db", str(db), *map(str, args)],
+                          capture_output=True, text=True, encoding="utf-8", env=_env(db.parent),
+                          cwd=db.parent, timeout=120)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == expect, (args, proc.returncode, proc.stdout, proc.stderr)
+    if expect:
+        assert proc.stderr.strip(), "an error needs a message"
+    return proc
+
+
+def expected_names(db: Path, flt: Filter) -> list[str]:
+    with Catalogue.open(db, read_only=True) as cat:
+        return [a["name"] for a in cat.iter_actors(flt)]
+
+
+def column(ws, header: str) -> list:
+    headers = [c.value for c in ws[1]]
+    i = headers.index(header)
+    return [row[i] for row in ws.iter_rows(min_row=2, values_only=True)]
+
+
+def test_filtered_xlsx_rows_in_list_order(db, tmp_path):
+    out = tmp_path / "biotech.xlsx"
+    proc = run(db, "--kind", "biotech", "--domain", "gene_therapy", "-o", out)
+    names = expected_names(db, Filter(kinds=("biotech",), domains=("gene_therapy",)))
+    assert 1 < len(names) < 49
+    assert proc.stdout.strip() == f"{len(names)} acteurs exportés dans {out}."
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Acteurs", "Critères"]
+    ws = wb["Acteurs"]
+    assert ws.max_row == len(names) + 1
+    assert [c.value for c in ws[1]] == [ACTOR_COLUMNS[k] for k in DEFAULT_COLUMNS]
+    assert column(ws, "Nom") == names
+    assert set(column(ws, "Type")) == {"Entreprise de biothérapie"}
+    criteria = {row[1] for row in wb["Critères"].iter_rows(min_row=2, values_only=True)}
+    assert any("Entreprise de biothérapie" in str(v) for v in criteria)
+    assert f"{len(names)} sur 49" in criteria
+    assert str(db) in criteria
+
+
+def test_search_keeps_relevance_order(db, tmp_path):
+    out = tmp_path / "search.xlsx"
+    run(db, "--search", "thérapie génique", "-o", out)
+    names = expected_names(db, Filter(text="thérapie génique"))
+    assert names and column(load_workbook(out)["Acteurs"], "Nom") == names
+
+
+def test_columns_chosen_in_order(db, tmp_path):
+    out = tmp_path / "cols.xlsx"
+    run(db, "--columns", "siren, name,postcode,id", "-o", out)
+    ws = load_workbook(out)["Acteurs"]
+    assert [c.value for c in ws[1]] == ["SIREN", "Nom", "Code postal", "Identifiant"]
+    assert ws.max_row == 50
+    postcodes = [v for v in column(ws, "Code postal") if v]
+    assert postcodes and all(isinstance(v, str) and len(v) == 5 for v in postcodes)
+    with Catalogue.open(db, read_only=True) as cat:
+        assert column(ws, "Identifiant") == cat.actor_ids(Filter())
+
+
+def test_contacts_usable_only_then_all(db, tmp_path):
+    out = tmp_path / "contacts.xlsx"
+    proc = run(db, "--contacts", "-o", out)
+    assert "49 acteurs et 1 contact exportés" in proc.stdout
+    ws = load_workbook(out)["Contacts"]
+    assert ws.max_row == 2
+    headers = [c.value for c in ws[1]]
+    assert "Base légale" not in headers and "Opposition" not in headers
+    assert column(ws, "Nom") == ["Martin"] and column(ws, "Organisation") == ["GenSight Biologics"]
+
+    everything = tmp_path / "tous.xlsx"
+    proc = run(db, "--all-contacts", "-o", everything)
+    assert "49 acteurs et 3 contacts exportés" in proc.stdout
+    ws = load_workbook(everything)["Contacts"]
+    assert ws.max_row == 4
+    assert sorted(column(ws, "Nom")) == ["Durand", "Martin", "Petit"]
+    assert {"Base légale", "Opposition", "Utilisable"} <= {c.value for c in ws[1]}
+    by_name = dict(zip(column(ws, "Nom"), column(ws, "Utilisable")))
+    assert by_name == {"Martin": "oui", "Petit": "non", "Durand": "non"}
+    assert dict(zip(column(ws, "Nom"), column(ws, "Opposition")))["Durand"] == "oui"
+
+
+def test_contacts_follow_the_filter(db, tmp_path):
+    out = tmp_path / "pharma.xlsx"
+    proc = run(db, "--kind", "pharma", "--all-contacts", "-o", out)
+    assert "et 0 contact exporté" in proc.stdout
+    assert load_workbook(out)["Contacts"].max_row == 1
+
+
+def test_csv_with_contacts_file_beside(db, tmp_path):
+    out = tmp_path / "liste.csv"
+    proc = run(db, "--kind", "biotech", "--contacts", "-o", out)
+    companion = tmp_path / "liste-contacts.csv"
+    assert proc.stdout.strip().endswith(f"dans {out} et {companion}.")
+    raw = out.read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
+    assert rows[0] == [ACTOR_COLUMNS[k] for k in DEFAULT_COLUMNS]
+    assert [r[0] for r in rows[1:]] == expected_names(db, Filter(kinds=("biotech",)))
+    contacts = list(csv.reader(companion.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert len(contacts) == 2 and contacts[1][0] == "GenSight Biologics"
+
+
+def test_csv_without_contacts_writes_one_file(db, tmp_path):
+    out = tmp_path / "seul.CSV"
+    run(db, "-o", out)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix.lower() == ".csv") == ["seul.CSV"]
+
+
+@pytest.mark.parametrize("name", ["liste.txt", "liste.xls", "liste"])
+def test_other_extension_is_a_usage_error(db, tmp_path, name):
+    proc = run(db, "-o", tmp_path / name, expect=2)
+    assert "utilisez l'extension .xlsx" in proc.stderr
+    assert not (tmp_path / name).exists()
+
+
+def test_unknown_column_lists_the_valid_keys(db, tmp_path):
+    proc = run(db, "--columns", "name,nom,ville", "-o", tmp_path / "x.xlsx", expect=2)
+    assert "« nom »" in proc.stderr and "« ville »" in proc.stderr
+    assert "Colonnes possibles : " + ", ".join(ACTOR_COLUMNS) in proc.stderr
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_output_is_required(db):
+    proc = run(db, expect=2)
+    assert "obligatoires" in proc.stderr
+
+
+def test_missing_folder_is_an_error_and_leaves_nothing(db, tmp_path):
+    proc = run(db, "-o", tmp_path / "absent" / "x.xlsx", expect=1)
+    assert "n'existe pas" in proc.stderr
+    assert not (tmp_path / "absent").exists()
+
+
+def test_unknown_kind_is_a_usage_error(db, tmp_path):
+    run(db, "--kind", "licorne", "-o", tmp_path / "x.xlsx", expect=2)
+    assert not (tmp_path / "x.xlsx").exists()
