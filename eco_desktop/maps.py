@@ -24,6 +24,7 @@ import os
 import re
 import secrets
 import tempfile
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from importlib import resources
@@ -455,3 +456,59 @@ def write_standalone_map(
         raise UserError(f"Impossible d'écrire la carte « {target} » : "
                         f"{exc.strerror or exc}.") from exc
     return target
+
+
+# ---------------------------------------------------------------- a catalogue's map
+# (shared by the map tab and `eco-desktop map`)
+
+DEFAULT_TITLE = "Acteurs de l'écosystème"
+
+
+@dataclass
+class MapContent:
+    """What the map of a filter shows: the arguments of ``build_map_html``."""
+
+    actors: list[dict[str, Any]]
+    relations: list[dict[str, Any]]
+    kinds: dict[str, Sequence[str]]
+    domains: dict[str, str]
+    title: str
+    subtitle: str
+    view_name: str | None = None  # the saved view the filter is, if any
+
+    def page_args(self) -> dict[str, Any]:
+        return {"relations": self.relations, "kinds": self.kinds, "domains": self.domains,
+                "title": self.title, "subtitle": self.subtitle}
+
+    def unlocated_count(self) -> int:
+        return sum(1 for a in self.actors if not is_located(a))
+
+
+def is_located(actor: Mapping[str, Any]) -> bool:
+    """Whether the page can put this actor on the map."""
+    return (_coordinate(actor.get("lat"), 90.0) is not None
+            and _coordinate(actor.get("lon"), 180.0) is not None)
+
+
+def map_content(catalogue, flt, *, today: _dt.date | None = None) -> MapContent:
+    """The actors of ``flt`` in ``catalogue`` with their relations, vocabularies, title
+    (the saved view's name when the filter is one, else DEFAULT_TITLE) and subtitle."""
+    ids = catalogue.actor_ids(flt)
+    actors = catalogue.actors_by_ids(ids)
+    view_name = next((v["name"] for v in catalogue.saved_views() if v["filter"] == flt), None)
+    return MapContent(
+        actors=actors,
+        relations=catalogue.relations(ids),
+        kinds=catalogue.kinds(),
+        domains=catalogue.vocabulary("domain"),
+        title=view_name or DEFAULT_TITLE,
+        subtitle=default_subtitle(" · ".join(catalogue.describe(flt)), len(actors), today),
+        view_name=view_name,
+    )
+
+
+def export_filename(view_name: str | None = None, today: _dt.date | None = None) -> str:
+    """'carte-<vue>-AAAA-MM-JJ.html' ('acteurs' when the filter is no saved view)."""
+    from .text import fold
+    slug = "-".join(fold(view_name).split())[:60].strip("-") if view_name else ""
+    return f"carte-{slug or 'acteurs'}-{(today or _dt.date.today()).isoformat()}.html"

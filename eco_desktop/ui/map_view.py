@@ -160,10 +160,14 @@ class MapView(QWidget):
         subtitle: str = "",
     ) -> None:
         """Show these actors; the zoom and position of the map are kept."""
-        html = maps.build_map_html(
+        self.show_html(maps.build_map_html(
             actors, relations=relations, kinds=kinds, domains=domains,
             title=title, subtitle=subtitle, view=self._view,
-        )
+        ))
+
+    def show_html(self, html: str) -> None:
+        """Load a page made by ``maps.build_map_html`` (app page, not standalone), e.g.
+        built in a worker thread with ``view=self.current_view()``."""
         self._generation += 1
         path = self._dir / f"carte-{self._generation}.html"
         path.write_text(html, encoding="utf-8")

@@ -1,0 +1,41 @@
+"""eco-desktop map [FILTERS] -o FILE.html: the standalone offline map of the filtered actors."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import maps
+from ..cli import UsageError, filter_from_args, open_from_args
+
+
+def register(subparsers, parents) -> None:
+    parser = subparsers.add_parser(
+        "map", parents=[parents["db"], parents["filters"]],
+        help="écrire la carte des acteurs (filtrés) dans un fichier HTML autonome",
+        description="Écrit la carte des acteurs retenus par les filtres dans un seul fichier HTML "
+                    "qui s'ouvre sans réseau (bibliothèques, fond de carte et données inclus).")
+    parser.add_argument("-o", "--output", required=True, metavar="FICHIER.html",
+                        help="fichier à écrire (.html ou .htm)")
+    parser.add_argument("--title", metavar="TITRE",
+                        help="titre de la carte (par défaut : le nom de la vue enregistrée "
+                             f"correspondant aux filtres, sinon « {maps.DEFAULT_TITLE} »)")
+    parser.set_defaults(handler=run)
+
+
+def _plural(count: int, singular: str, plural: str) -> str:
+    return f"{count:,} {singular if count <= 1 else plural}".replace(",", "\u202f")
+
+
+def run(args) -> int:
+    output = Path(args.output)
+    if output.suffix.lower() not in (".html", ".htm"):
+        raise UsageError(f"Le fichier de la carte doit finir par .html : « {args.output} ».")
+    with open_from_args(args, read_only=True) as catalogue:
+        flt = filter_from_args(args, catalogue)
+        content = maps.map_content(catalogue, flt)
+    if args.title:
+        content.title = args.title
+    maps.write_standalone_map(output, content.actors, **content.page_args())
+    unlocated = content.unlocated_count()
+    print(f"Carte de {_plural(len(content.actors), 'acteur', 'acteurs')} écrite dans {output} "
+          f"({_plural(unlocated, 'non localisé', 'non localisés')})")
+    return 0

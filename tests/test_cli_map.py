@@ -1,0 +1,107 @@
+"""eco-desktop map: a separate process writes the standalone map of the filtered actors."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from eco_desktop import maps
+from eco_desktop.filter import Filter
+from eco_desktop.store import Catalogue
+
+from test_maps import external_references, payload
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "ECO_DESKTOP_DB" and not k.startswith("XDG_")}
+    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_STATE_HOME=str(home / "state"),
+               XDG_CACHE_HOME=str(home / "cache"), XDG_CONFIG_HOME=str(home / "config"),
+               PYTHONIOENCODING="utf-8")
+    return env
+
+
+def run(db: Path, *args: str, expect: int = 0) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "eco_desktop", "map", "--db", str(db), *map(str, args)],
+                          capture_output=True, text=True, encoding="utf-8", env=_env(db.parent),
+                          cwd=db.parent, timeout=120)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == expect, (args, proc.returncode, proc.stdout, proc.stderr)
+    if expect:
+        assert proc.stderr.strip(), "an error needs a message"
+    return proc
+
+
+def expected(db: Path, flt: Filter) -> tuple[list[int], int]:
+    with Catalogue.open(db, read_only=True) as cat:
+        actors = cat.actors_by_ids(cat.actor_ids(flt))
+    return [a["id"] for a in actors], sum(1 for a in actors if a["lat"] is None or a["lon"] is None)
+
+
+def test_map_of_all_actors(catalogue_path, tmp_path):
+    out = tmp_path / "carte.html"
+    proc = run(catalogue_path, "-o", out)
+    ids, unlocated = expected(catalogue_path, Filter())
+    assert unlocated > 0, "the bundled catalogue has actors without a position: the count is tested"
+    assert proc.stdout.strip() == f"Carte de {len(ids)} acteurs écrite dans {out} ({unlocated} non localisés)"
+    html = out.read_text("utf-8")
+    data = payload(html)
+    assert data["actors"]["id"] == ids
+    assert data["title"] == maps.DEFAULT_TITLE
+    assert "Tous les acteurs" in data["subtitle"] and f"{len(ids)} acteurs" in data["subtitle"]
+    assert data["app"] is False
+    assert external_references(html) == []
+    assert maps.QWEBCHANNEL_JS not in html  # no bridge to an application
+    # Relations travel along, only between the actors shown.
+    assert data["relations"] and all(r[0] in ids and r[2] in ids for r in data["relations"])
+
+
+def test_map_holds_exactly_the_filtered_actors(catalogue_path, tmp_path):
+    out = tmp_path / "essonne.html"
+    proc = run(catalogue_path, "--departement", "91", "--kind", "biotech", "--kind", "bioproduction",
+               "-o", out)
+    flt = Filter(departements=("91",), kinds=("biotech", "bioproduction"))
+    ids, _ = expected(catalogue_path, flt)
+    assert ids, "the filter must keep someone for the test to mean something"
+    with Catalogue.open(catalogue_path, read_only=True) as cat:
+        assert len(ids) < cat.total()
+    data = payload(out.read_text("utf-8"))
+    assert data["actors"]["id"] == ids
+    assert "91" in data["subtitle"]
+    assert f"Carte de {len(ids)} acteur" in proc.stdout
+
+
+def test_saved_view_names_the_map_and_title_option(catalogue_path, tmp_path):
+    with Catalogue.open(catalogue_path) as cat:
+        cat.save_view("Essonne", Filter(departements=("91",)))
+    run(catalogue_path, "--departement", "91", "-o", tmp_path / "a.html")
+    assert payload((tmp_path / "a.html").read_text("utf-8"))["title"] == "Essonne"
+    run(catalogue_path, "--departement", "91", "--title", "<b>Réunion</b>", "-o", tmp_path / "b.html")
+    html = (tmp_path / "b.html").read_text("utf-8")
+    assert payload(html)["title"] == "<b>Réunion</b>"
+    assert "<b>Réunion" not in html  # text, escaped in the page
+
+
+def test_empty_result_still_writes_a_map(catalogue_path, tmp_path):
+    out = tmp_path / "vide.html"
+    proc = run(catalogue_path, "--search", "zzzqqqxxx", "-o", out)
+    assert proc.stdout.strip() == f"Carte de 0 acteur écrite dans {out} (0 non localisé)"
+    assert payload(out.read_text("utf-8"))["actors"]["id"] == []
+
+
+@pytest.mark.parametrize("name", ["carte.txt", "carte", "carte.html.xlsx"])
+def test_wrong_extension_is_a_usage_error(catalogue_path, tmp_path, name):
+    proc = run(catalogue_path, "-o", tmp_path / name, expect=2)
+    assert ".html" in proc.stderr
+    assert not (tmp_path / name).exists()
+
+
+def test_errors(catalogue_path, tmp_path):
+    run(catalogue_path, "--kind", "inconnu", "-o", tmp_path / "x.html", expect=2)
+    run(catalogue_path, expect=2)  # -o is required
+    proc = run(catalogue_path, "-o", tmp_path / "absent" / "x.html", expect=1)
+    assert "Impossible d'écrire la carte" in proc.stderr
+    run(tmp_path / "absent.sqlite", "-o", tmp_path / "x.html", expect=1)
+    assert not (tmp_path / "x.html").exists()
