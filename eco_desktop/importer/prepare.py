@@ -471,8 +471,7 @@ class _ActorBuilder(_Builder):
                 "outside_idf", "warning",
                 f"Hors Île-de-France (département {departement}) : la ligne est importée et "
                 "signalée."))
-        elif commune_text or data["postcode"]:
-            pass  # validation reports an unknown commune or postcode
+        # An unknown commune or postcode in Île-de-France is reported by validation.
 
     def _locate(self, commune: str, postcode: str, insee: str):
         key = (commune, postcode, insee)
