@@ -495,7 +495,7 @@ def map_content(catalogue, flt, *, today: _dt.date | None = None) -> MapContent:
     (the saved view's name when the filter is one, else DEFAULT_TITLE) and subtitle."""
     ids = catalogue.actor_ids(flt)
     actors = catalogue.actors_by_ids(ids)
-    view_name = next((v["name"] for v in catalogue.saved_views() if v["filter"] == flt), None)
+    view_name = saved_view_name(catalogue, flt)
     return MapContent(
         actors=actors,
         relations=catalogue.relations(ids),
@@ -505,6 +505,14 @@ def map_content(catalogue, flt, *, today: _dt.date | None = None) -> MapContent:
         subtitle=default_subtitle(" · ".join(catalogue.describe(flt)), len(actors), today),
         view_name=view_name,
     )
+
+
+def saved_view_name(catalogue, flt) -> str | None:
+    """The name of the saved view whose filter is ``flt`` (order of values ignored)."""
+    def normalised(f) -> dict:
+        return {k: sorted(v, key=str) if isinstance(v, list) else v for k, v in f.to_dict().items()}
+    wanted = normalised(flt)
+    return next((v["name"] for v in catalogue.saved_views() if normalised(v["filter"]) == wanted), None)
 
 
 def export_filename(view_name: str | None = None, today: _dt.date | None = None) -> str:

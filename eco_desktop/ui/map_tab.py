@@ -1,0 +1,451 @@
+"""The "Carte" tab: the actors of the current filter on the offline map.
+
+The map follows the window lazily: a filter change or a write only marks it stale while
+the tab is hidden (typing in the search box at 100,000 actors costs nothing here), and
+it is rebuilt when the tab is shown. The page (data, then HTML) is built in a worker
+thread and loaded when ready; MapView keeps the zoom, position and selection.
+
+Selection goes both ways: rows selected in the table are highlighted on the map, and a
+marker clicked (or "Voir la fiche", or a non-located actor in the legend) selects the
+row and opens its record on the right.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import (QFileDialog, QLabel, QMessageBox, QProgressDialog, QSizePolicy, QToolBar,
+                               QVBoxLayout, QWidget)
+
+from .. import maps, paths
+from ..errors import UserError
+from .app import settings
+
+log = logging.getLogger(__name__)
+
+KEY_RELATIONS = "map/relations"
+REFRESH_DELAY_MS = 120  # coalesces a burst of signals (facet click + write, undo…)
+CENTER_ZOOM = 13
+
+
+def _plural(count: int, singular: str, plural: str) -> str:
+    return f"{count:,} {singular if count <= 1 else plural}".replace(",", "\u202f")
+
+
+# --------------------------------------------------------------------------- workers
+
+@dataclass
+class BuiltMap:
+    html: str
+    count: int
+    unlocated: int
+    positions: dict[int, tuple[float, float]]
+    title: str
+
+
+class _Signals(QObject):
+    done = Signal(int, object)
+    failed = Signal(int, object)
+
+
+class BuildJob(QRunnable):
+    """The page of a filter: catalogue reads and HTML, off the UI thread."""
+
+    def __init__(self, generation: int, catalogue, flt, view) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.generation, self.catalogue, self.filter, self.view = generation, catalogue, flt, view
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            content = maps.map_content(self.catalogue, self.filter)
+            html = maps.build_map_html(content.actors, view=self.view, **content.page_args())
+            positions = {a["id"]: (float(a["lat"]), float(a["lon"]))
+                         for a in content.actors if maps.is_located(a)}
+            built = BuiltMap(html, len(content.actors), len(content.actors) - len(positions),
+                             positions, content.title)
+        except Exception as exc:  # handed to the UI thread
+            self.signals.failed.emit(self.generation, exc)
+        else:
+            self.signals.done.emit(self.generation, built)
+
+
+class ExportJob(QRunnable):
+    """The standalone file of a filter; ``cancel()`` before the write leaves no file."""
+
+    def __init__(self, catalogue, flt, path: Path) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.catalogue, self.filter, self.path = catalogue, flt, path
+        self.signals = _Signals()
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        try:
+            content = maps.map_content(self.catalogue, self.filter)
+            if self._cancel.is_set():
+                self.signals.done.emit(0, None)
+                return
+            maps.write_standalone_map(self.path, content.actors, **content.page_args())
+        except Exception as exc:
+            self.signals.failed.emit(0, exc)
+        else:
+            self.signals.done.emit(0, (self.path, len(content.actors), content.unlocated_count()))
+
+
+class _Relay(QObject):
+    """Catalogue writes (any thread) to the UI thread."""
+
+    written = Signal(str, bool)
+
+    def listener(self, label: str, undoable: bool) -> None:
+        try:
+            self.written.emit(label, undoable)
+        except RuntimeError:  # the tab is gone
+            pass
+
+
+# --------------------------------------------------------------------------- tab
+
+class MapTab(QWidget):
+    """The toolbar and the map (created the first time the tab is shown)."""
+
+    built = Signal()        # a page was handed to the map (it then emits map.loaded)
+    exported = Signal(object)  # Path of a written standalone file
+
+    def __init__(self, window) -> None:
+        super().__init__()
+        self.window = window
+        self.map = None  # MapView, created when first shown
+        self.positions: dict[int, tuple[float, float]] = {}
+        self.last_export: Path | None = None
+        self.export_job: ExportJob | None = None
+        self.progress: QProgressDialog | None = None
+        self._stale = True
+        self._selection_stale = True
+        self._generation = 0
+        self._building = False
+        self._pending = False
+        self._jobs: dict[int, BuildJob] = {}
+        self._listened = None
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REFRESH_DELAY_MS)
+        self._timer.timeout.connect(self.refresh_now)
+        self._relay = _Relay(self)
+        self._relay.written.connect(lambda *_: self.mark_stale(), Qt.ConnectionType.QueuedConnection)
+
+        self.toolbar = QToolBar("Carte")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.setStyleSheet("QToolBar { border: none; border-bottom: 1px solid palette(mid); "
+                                   "padding: 1px 4px; spacing: 6px; }")
+        self.act_relations = QAction("Relations", self)
+        self.act_relations.setCheckable(True)
+        self.act_relations.setChecked(settings().value(KEY_RELATIONS, False, type=bool))
+        self.act_relations.setToolTip("Tracer les relations entre les acteurs affichés "
+                                      "(hébergé par, essaimé de, racheté par…)")
+        self.act_relations.toggled.connect(self.set_relations_visible)
+        self.act_center = QAction("Centrer sur la sélection", self)
+        self.act_center.setToolTip("Cadrer la carte sur les acteurs sélectionnés dans la liste")
+        self.act_center.triggered.connect(lambda _checked=False: self.center_on_selection())
+        self.act_export = QAction("Exporter la carte…", window)
+        self.act_export.setToolTip("Enregistrer la carte des acteurs filtrés dans un fichier HTML "
+                                   "autonome, consultable sans réseau")
+        self.act_export.setStatusTip(self.act_export.toolTip())
+        self.act_export.triggered.connect(lambda _checked=False: self.export_map())
+        for action in (self.act_relations, self.act_center, self.act_export):
+            self.toolbar.addAction(action)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.status = QLabel()
+        self.status.setStyleSheet("color: palette(placeholder-text); padding-right: 6px;")
+        self.toolbar.addWidget(self.status)
+
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(0)
+        self._layout.addWidget(self.toolbar)
+
+        window.filterChanged.connect(lambda _flt: self.mark_stale())
+        window.catalogueChanged.connect(self._catalogue_changed)
+        window.table.selectionModel().selectionChanged.connect(self._table_selection_changed)
+        self._catalogue_changed()
+
+    # ------------------------------------------------------------ visibility / staleness
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._ensure_map()
+        if self._stale:
+            self._timer.start(0)
+        if self._selection_stale:
+            self._sync_selection()
+        self._update_actions()
+
+    def _ensure_map(self):
+        if self.map is None:
+            from .map_view import MapView
+            self.map = MapView(self)
+            self.map.setMinimumSize(200, 200)
+            self.map.actorClicked.connect(self._actor_clicked)
+            self.map.actorActivated.connect(self._actor_activated)
+            self.map.loaded.connect(self._map_loaded)
+            self._layout.addWidget(self.map, 1)
+        return self.map
+
+    def mark_stale(self) -> None:
+        """The filter or the data changed: rebuild now if shown, else when shown."""
+        self._stale = True
+        if self.isVisible():
+            self._timer.start()
+
+    def _catalogue_changed(self) -> None:
+        catalogue = self.window.catalogue
+        if self._listened is not None and self._listened is not catalogue:
+            try:
+                self._listened.listeners.remove(self._relay.listener)
+            except ValueError:
+                pass
+            self._listened = None
+        if catalogue is not None and self._listened is None:
+            catalogue.listeners.append(self._relay.listener)
+            self._listened = catalogue
+        self.act_export.setEnabled(catalogue is not None)
+        self.mark_stale()
+
+    # ------------------------------------------------------------ building
+
+    def refresh_now(self) -> None:
+        """Build the page of the current filter in the worker thread (if shown)."""
+        if not self.isVisible():
+            return
+        if self._building:
+            self._pending = True
+            return
+        self._stale = False
+        self._generation += 1
+        catalogue = self.window.catalogue
+        view = self._ensure_map().current_view()
+        if catalogue is None:
+            self.map.show_html(maps.build_map_html([], title="Aucun catalogue ouvert"))
+            self.positions = {}
+            self.status.setText("")
+            return
+        self._building = True
+        self.status.setText("Chargement de la carte…")
+        job = BuildJob(self._generation, catalogue, self.window.filter, view)
+        job.signals.done.connect(self._built)
+        job.signals.failed.connect(self._build_failed)
+        self._jobs[self._generation] = job  # keeps its signals alive until they are delivered
+        self._pool.start(job)
+
+    def _finish_job(self, generation: int) -> bool:
+        """True if this result is to be shown (no newer request is waiting)."""
+        self._jobs.pop(generation, None)
+        self._building = False
+        if self._pending or generation != self._generation:
+            self._pending = False
+            self._stale = True
+            if self.isVisible():
+                self.refresh_now()
+            return False
+        return True
+
+    def _built(self, generation: int, built: BuiltMap) -> None:
+        if not self._finish_job(generation):
+            return
+        self.positions = built.positions
+        text = _plural(built.count, "acteur", "acteurs")
+        if built.unlocated:
+            text += " · " + _plural(built.unlocated, "non localisé", "non localisés")
+        self.status.setText(text)
+        self.map.show_html(built.html)
+        self.built.emit()
+
+    def _build_failed(self, generation: int, exc: Exception) -> None:
+        if not self._finish_job(generation):
+            return
+        if isinstance(exc, UserError):
+            self.status.setText(str(exc))
+        else:
+            log.error("Map build failed", exc_info=exc)
+            self.status.setText("La carte n'a pas pu être construite (détails dans le journal).")
+
+    def _map_loaded(self, ok: bool) -> None:
+        if not ok:
+            self.status.setText("La carte n'a pas pu s'afficher (détails dans le journal).")
+            return
+        if self.act_relations.isChecked():
+            self.map.set_relations_visible(True)
+
+    # ------------------------------------------------------------ selection
+
+    def _table_selection_changed(self, *_args) -> None:
+        if self.map is not None and self.isVisible():
+            self._sync_selection()
+        else:
+            self._selection_stale = True
+        self._update_actions()
+
+    def _sync_selection(self) -> None:
+        self._selection_stale = False
+        if self.map is not None:
+            self.map.select_actors(self.window.selected_ids())
+
+    def _actor_clicked(self, actor_id: int) -> None:
+        self.window.select_actor(actor_id)
+
+    def _actor_activated(self, actor_id: int) -> None:
+        """"Voir la fiche": select the row and make sure the record is visible."""
+        self.window.select_actor(actor_id)
+        splitter = self.window.splitter
+        sizes = splitter.sizes()
+        if len(sizes) >= 3 and sizes[2] < 200:
+            splitter.setSizes([sizes[0], max(400, sizes[1] - 460), 460])
+
+    def _update_actions(self) -> None:
+        has_selection = self.window.table.selectionModel().hasSelection()
+        self.act_center.setEnabled(self.map is not None and has_selection)
+
+    def center_on_selection(self) -> bool:
+        """Frame the selected actors that have a position; False if none has."""
+        if self.map is None or not self.map.is_ready():
+            return False
+        ids = self.window.selected_ids()
+        points = [self.positions[i] for i in ids if i in self.positions]
+        if not points:
+            self.window.statusBar().showMessage(
+                "Aucun des acteurs sélectionnés n'est localisé sur la carte." if ids
+                else "Sélectionnez des acteurs dans la liste pour centrer la carte sur eux.", 5000)
+            return False
+        self.map.select_actors(ids)
+        if len(points) == 1:
+            zoom = max(CENTER_ZOOM, (self.map.current_view() or (0, 0, 0))[2])
+            self.map.set_view(points[0][0], points[0][1], zoom)
+        else:
+            lats = [p[0] for p in points]
+            lons = [p[1] for p in points]
+            bounds = json.dumps([[min(lats), min(lons)], [max(lats), max(lons)]])
+            self.map.run_js(f"ecoMap.map.fitBounds({bounds}, "
+                            "{padding: [60, 60], maxZoom: 14, animate: false})")
+        return True
+
+    # ------------------------------------------------------------ relations
+
+    def set_relations_visible(self, visible: bool) -> None:
+        settings().setValue(KEY_RELATIONS, bool(visible))
+        if self.map is not None:
+            self.map.set_relations_visible(bool(visible))
+
+    # ------------------------------------------------------------ export
+
+    def default_export_path(self) -> Path:
+        name = maps.saved_view_name(self.window.catalogue, self.window.filter) \
+            if self.window.catalogue is not None else None
+        return paths.default_export_dir() / maps.export_filename(name, _dt.date.today())
+
+    def export_map(self, path: str | Path | None = None) -> bool:
+        """Ask where (unless ``path``), then write the standalone map in a worker thread."""
+        catalogue = self.window.catalogue
+        if catalogue is None or self.export_job is not None:
+            return False
+        if path is None:
+            start = self.default_export_path()
+            chosen, _ = QFileDialog.getSaveFileName(self.window, "Exporter la carte", str(start),
+                                                    "Page web autonome (*.html)")
+            if not chosen:
+                return False
+            path = chosen
+        path = Path(path)
+        if path.suffix.lower() not in (".html", ".htm"):
+            path = path.with_name(path.name + ".html")
+        job = ExportJob(catalogue, self.window.filter, path)
+        job.signals.done.connect(self._export_done)
+        job.signals.failed.connect(self._export_failed)
+        self.export_job = job
+        self.progress = QProgressDialog(f"Écriture de la carte « {path.name} »…", "Annuler", 0, 0, self.window)
+        self.progress.setWindowTitle("Exporter la carte")
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(400)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.canceled.connect(job.cancel)
+        QThreadPool.globalInstance().start(job)
+        return True
+
+    def _close_progress(self) -> None:
+        self.export_job = None
+        if self.progress is not None:
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+
+    def _export_done(self, _gen: int, result: Any) -> None:
+        self._close_progress()
+        if result is None:  # cancelled
+            self.window.statusBar().showMessage("Export de la carte annulé.", 5000)
+            return
+        path, count, unlocated = result
+        self.last_export = path
+        self.exported.emit(path)
+        self.result_box = _show_result(self.window, path, count, unlocated)
+
+    def _export_failed(self, _gen: int, exc: Exception) -> None:
+        self._close_progress()
+        if isinstance(exc, UserError):
+            message = str(exc)
+        else:
+            log.error("Map export failed", exc_info=exc)
+            message = "La carte n'a pas pu être exportée (détails dans le journal)."
+        box = QMessageBox(QMessageBox.Icon.Warning, "Exporter la carte", message,
+                          QMessageBox.StandardButton.Ok, self.window)
+        box.open()
+        self.result_box = box
+
+
+def _show_result(parent: QWidget, path: Path, count: int, unlocated: int) -> QMessageBox:
+    """"Carte de N acteurs écrite" with "Ouvrir le fichier" / "Ouvrir le dossier" (not blocking)."""
+    text = f"Carte de {_plural(count, 'acteur', 'acteurs')} écrite"
+    if unlocated:
+        text += f" ({_plural(unlocated, 'non localisé', 'non localisés')})"
+    box = QMessageBox(QMessageBox.Icon.Information, "Carte exportée", text + ".",
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setInformativeText(f"{path}\n\nLe fichier s'ouvre sans réseau dans un navigateur "
+                           "(Firefox, Chrome, Edge…) et peut être envoyé tel quel.")
+    open_file = box.addButton("Ouvrir le fichier", QMessageBox.ButtonRole.ActionRole)
+    open_folder = box.addButton("Ouvrir le dossier", QMessageBox.ButtonRole.ActionRole)
+    close = box.addButton("Fermer", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(close)
+    box.setEscapeButton(close)
+
+    def clicked(button) -> None:
+        if button is open_file:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        elif button is open_folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+    box.buttonClicked.connect(clicked)
+    box.open()
+    return box
+
+
+def install(window) -> MapTab:
+    """The "Carte" tab (side panels kept) and "Exporter la carte…" in the File menu."""
+    tab = MapTab(window)
+    tab.tab_index = window.add_tab(tab, "Carte")
+    window.menu_file.insertAction(window.file_tools_anchor, tab.act_export)
+    return tab
