@@ -34,7 +34,8 @@ def test_wheel_file_list(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("eco_desktop/__init__.py", "eco_desktop/store.py", "eco_desktop/resources/gazetteer.json",
                      "eco_desktop/db/migrations/0001_initial.sql", "eco_desktop/db/dataset/actors.csv",
-                     "eco_desktop/db/dataset/relations.csv", "eco_desktop/db/dataset/VERSION"):
+                     "eco_desktop/db/dataset/relations.csv", "eco_desktop/db/dataset/VERSION",
+                     "eco_desktop/static/ecomap.js", "eco_desktop/static/ecomap.css"):
         assert required in names, required
     assert any(n.startswith("eco_desktop/resources/basemap/") and n.endswith(".geojson") for n in names)
     migrations = sorted(n for n in names if n.startswith("eco_desktop/db/migrations/") and n.endswith(".sql"))
@@ -53,6 +54,9 @@ from eco_desktop.filter import Filter
 assert eco_desktop.__file__.startswith(sys.argv[2]), eco_desktop.__file__
 with Catalogue.create(Path(sys.argv[1])) as cat:
     print(cat.total(), cat.actor_ids(Filter(text="genopole"))[0], cat.meta("dataset_version"))
+    from eco_desktop import maps  # the map page's script, style and outlines come from the wheel
+    html = maps.build_map_html(cat.actors(), standalone=True)
+    assert "window.EcoMap" in html and ".eco-legend" in html and '"FeatureCollection"' in html
 """
 
 
