@@ -135,6 +135,7 @@ class Gazetteer:
             self._by_insee.setdefault(code, commune)
 
         self._region_rings: list[list[tuple[float, float]]] | None = None
+        self._inside_cache: dict[tuple[float, float], bool] = {}
         self._region_bbox: tuple[float, float, float, float] | None = None
 
     @staticmethod
@@ -363,6 +364,15 @@ class Gazetteer:
         x0, y0, x1, y1 = self._region_bbox
         if not (x0 <= lon <= x1 and y0 <= lat <= y1):
             return False
+        key = (round(lat, 5), round(lon, 5))  # positions repeat (commune centres): remember them
+        cached = self._inside_cache.get(key)
+        if cached is None:
+            cached = self._inside_cache[key] = self._ray_cast(lat, lon)
+            if len(self._inside_cache) > 100_000:
+                self._inside_cache.clear()
+        return cached
+
+    def _ray_cast(self, lat: float, lon: float) -> bool:
         inside = False  # even-odd rule over all rings (holes included)
         for ring in self._region_rings:
             n = len(ring)
