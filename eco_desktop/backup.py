@@ -16,7 +16,7 @@ import sqlite3
 from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from . import db, paths
 from .errors import UserError
@@ -28,7 +28,10 @@ KEEP_WEEKS = 4
 BACKUP_FOLDER = "backups"
 _STAMP = "%Y%m%d-%H%M%S"
 
-CatalogueOrPath = Union["Catalogue", str, os.PathLike]  # noqa: F821 - Catalogue imported lazily
+if TYPE_CHECKING:
+    from .store import Catalogue
+
+CatalogueOrPath = Union["Catalogue", str, os.PathLike]
 
 
 def _catalogue_path(source: Any) -> Path:

@@ -1,10 +1,8 @@
 """Data safety in the window: backups, restore, check, read-only banner, refresh, RGPD actions."""
 from __future__ import annotations
 
-import os
 import sqlite3
 from contextlib import closing
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QTimer
