@@ -7,7 +7,11 @@ values      — vocabulary matching (labels, slugs, synonyms), consent, yes/no
 prepare     — rows to :class:`Candidate` (normalised, validated, located)
 duplicates  — rows already in the catalogue or earlier in the file
 merge       — fill / overwrite an existing actor with an imported row
+apply       — plan an import (what each row would do), apply it in one transaction,
+              write the report
 """
+from .apply import (ON_DUPLICATE, ImportPlan, ImportSummary, PlannedRow,
+                    apply_import, detect_kind, plan_import, write_report)
 from .duplicates import Duplicate, find_duplicates, name_key
 from .mapping import (ACTOR_FIELDS, CONTACT_FIELDS, FIELD_LABELS, Mapping, auto_map,
                       field_for_header)
@@ -17,6 +21,8 @@ from .reading import MAX_BYTES, MAX_ROWS, Table, read_table
 from .values import SYNONYMS, default_vocabularies, match_vocab, parse_consent
 
 __all__ = [
+    "ON_DUPLICATE", "ImportPlan", "ImportSummary", "PlannedRow", "apply_import", "detect_kind",
+    "plan_import", "write_report",
     "ACTOR_FIELDS", "CONTACT_FIELDS", "FIELD_LABELS", "MAX_BYTES", "MAX_ROWS", "SYNONYMS",
     "Candidate", "Duplicate", "Mapping", "Table", "auto_map", "changed_fields",
     "default_vocabularies", "field_for_header", "find_duplicates", "match_vocab",
