@@ -74,6 +74,12 @@ class PlannedRow:
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     outside_idf: bool = False
     data: dict[str, Any] = field(default_factory=dict)
+    unmatched: dict[str, list[str]] = field(default_factory=dict)  # kept as tags
+
+    @property
+    def imported(self) -> bool:
+        """Whether the row's values go into the catalogue (skipped rows' do not)."""
+        return self.action in (CREATE, UPDATE, UNCHANGED, MERGED)
 
     @property
     def status_text(self) -> str:
@@ -219,7 +225,18 @@ class ImportPlan:
     create_rows: list[int] = field(default_factory=list)            # their row indexes
     # actor id (or contact id) -> the incoming dicts merged into it, in file order
     updates: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
-    unmatched: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def unmatched(self) -> dict[str, list[str]]:
+        """Field -> values not recognised (kept as tags), over the rows imported."""
+        out: dict[str, dict[str, None]] = {}
+        for row in self.rows:
+            if row.imported:
+                for key, values in row.unmatched.items():
+                    bucket = out.setdefault(key, {})
+                    for value in values:
+                        bucket.setdefault(value, None)
+        return {key: list(values) for key, values in out.items()}
 
     @property
     def label(self) -> str:
@@ -276,7 +293,8 @@ def _shown(value: Any) -> str:
 
 def _problems(row: PlannedRow) -> list[Problem]:
     out = [Problem(row.row_number, row.name, "Erreur", m) for m in row.errors]
-    out += [Problem(row.row_number, row.name, "Avertissement", m) for m in row.warnings]
+    if row.action != SKIP:  # the warnings of a row left out do not matter
+        out += [Problem(row.row_number, row.name, "Avertissement", m) for m in row.warnings]
     if row.status == "duplicate" and row.action in (SKIP, MERGED, UNCHANGED):
         out.append(Problem(row.row_number, row.name, "Doublon",
                            f"{row.status_text} : {row.action_text}."))
@@ -324,17 +342,6 @@ def _existing_actors(catalogue) -> list[dict[str, Any]]:
             "SELECT id, name, aliases, siret, siren, postcode, insee_code, commune FROM actors "
             "WHERE deleted_at IS NULL ORDER BY id").fetchall()
     return [dict(r) for r in rows]
-
-
-def _unique_unmatched(candidates: list[Candidate]) -> dict[str, list[str]]:
-    out: dict[str, dict[str, None]] = {}
-    for candidate in candidates:
-        if candidate.ok:
-            for key, values in candidate.unmatched.items():
-                bucket = out.setdefault(key, {})
-                for value in values:
-                    bucket.setdefault(value, None)
-    return {key: list(values) for key, values in out.items()}
 
 
 # --------------------------------------------------------------------------- planning
@@ -410,7 +417,8 @@ def _plan_actors(catalogue, plan: ImportPlan) -> None:
         row = PlannedRow(i, candidate.row_number, data.get("name", ""), "new", CREATE,
                          errors=[x.message for x in candidate.errors],
                          warnings=[x.message for x in candidate.warnings],
-                         outside_idf=bool(data.get("outside_idf")), data=data)
+                         outside_idf=bool(data.get("outside_idf")), data=data,
+                         unmatched=candidate.unmatched)
         plan.rows.append(row)
         if not candidate.ok:
             row.status, row.action = "error", NOTHING
@@ -451,7 +459,6 @@ def _plan_actors(catalogue, plan: ImportPlan) -> None:
     for actor_id in list(plan.updates):
         if not changed_fields(originals[actor_id], current[actor_id]):
             del plan.updates[actor_id]
-    plan.unmatched = _unique_unmatched(candidates)
 
 
 def _describe_duplicate(row: PlannedRow, dup: Duplicate, names: dict[int, str],
@@ -644,9 +651,7 @@ def _plan_contacts(catalogue, plan: ImportPlan) -> None:
             row.action = SKIP if policy == "skip" else MERGED
             if policy != "skip" or data.get("opt_out"):
                 position = plan.create_rows.index(first)
-                plan.creates[position] = merge_contact(plan.creates[position], data,
-                                                       policy if policy != "skip" else "skip")
-    plan.unmatched = {}
+                plan.creates[position] = merge_contact(plan.creates[position], data, policy)
 
 
 def _describe_person(match: tuple, contacts_by_id: dict[int, dict],

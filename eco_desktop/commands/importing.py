@@ -1,0 +1,72 @@
+"""eco-desktop import FILE [--sheet NAME] [--dry-run] [--on-duplicate …] [--strict]
+[--mapping FILE.json] [--report FILE.xlsx]
+
+(The module cannot be called ``import``: the subcommand is registered under that name.)
+"""
+from __future__ import annotations
+
+import logging
+import sys
+
+from ..cli import open_from_args
+from ..errors import UserError
+from ..importer import ON_DUPLICATE, apply_import, plan_import, write_report
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers, parents) -> None:
+    parser = subparsers.add_parser(
+        "import", parents=[parents["db"]],
+        help="importer des acteurs ou des contacts depuis un fichier Excel (.xlsx) ou CSV",
+        description="Importe les lignes d'un classeur Excel ou d'un fichier CSV/TSV : colonnes "
+                    "reconnues automatiquement, valeurs vérifiées, doublons repérés (même SIRET, "
+                    "même SIREN, nom proche dans la même commune). Tout ou rien : une seule "
+                    "opération, annulable dans la fenêtre (Ctrl+Z). Une sauvegarde du catalogue "
+                    "est faite avant (au plus une par jour).")
+    parser.add_argument("file", metavar="FICHIER", help="fichier .xlsx, .csv, .tsv ou .txt")
+    parser.add_argument("--sheet", metavar="NOM", help="feuille du classeur (la première par défaut)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="montrer ce qui serait fait sans rien écrire")
+    parser.add_argument("--on-duplicate", choices=ON_DUPLICATE, default="skip",
+                        help="doublons : skip = ignorer (défaut), merge = compléter les champs vides, "
+                             "overwrite = remplacer par les cellules non vides, create = créer quand même")
+    parser.add_argument("--strict", action="store_true",
+                        help="rejeter les lignes ayant une valeur invalide (SIRET, e-mail…) au lieu "
+                             "d'ignorer la valeur")
+    parser.add_argument("--mapping", metavar="FICHIER.json",
+                        help="correspondance des colonnes enregistrée (en-tête → champ)")
+    parser.add_argument("--report", metavar="FICHIER.xlsx",
+                        help="écrire la liste des problèmes, ligne par ligne, dans ce classeur")
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    if args.report and not args.report.lower().endswith(".xlsx"):
+        raise UserError(f"Le rapport doit être un classeur .xlsx : « {args.report} ».")
+    with open_from_args(args, read_only=args.dry_run) as catalogue:
+        plan = plan_import(catalogue, args.file, sheet=args.sheet, mapping=args.mapping,
+                           on_duplicate=args.on_duplicate, strict=args.strict)
+        if args.dry_run:
+            summary = plan.summary()
+        else:
+            _backup(catalogue)
+            summary = apply_import(catalogue, plan)
+    print(summary.message())
+    if args.report:
+        path = write_report(args.report, summary)
+        print(f"Rapport enregistré : {path}")
+    return 0
+
+
+def _backup(catalogue) -> None:
+    """The daily copy before a real import; a failed backup is said, not fatal."""
+    from ..backup import maybe_daily_backup
+    try:
+        copy = maybe_daily_backup(catalogue)
+    except UserError as exc:
+        print(f"eco-desktop : sauvegarde impossible avant l'import ({exc}) ; import poursuivi.",
+              file=sys.stderr)
+        return
+    if copy is not None:
+        print(f"Sauvegarde du catalogue avant l'import : {copy}")
