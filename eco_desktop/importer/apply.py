@@ -800,6 +800,7 @@ def write_report(path: str | os.PathLike, result: ImportPlan | ImportSummary) ->
         wb.save(tmp)
         os.replace(tmp, path)
     except OSError as exc:
+        export._cleanup_write_only(wb)
         try:
             tmp.unlink()
         except OSError:
