@@ -65,9 +65,32 @@ def translate_error(exc: sqlite3.Error, path: Path | str) -> UserError:
         return UserError(f"Le disque est plein : impossible d'enregistrer dans « {name} ». Rien n'a été modifié.")
     if "not a database" in text or "malformed" in text or "file is encrypted" in text:
         return UserError(f"Le fichier « {name} » est endommagé ou n'est pas un catalogue eco_desktop.")
+    if "constraint failed" in text:
+        return UserError(f"Enregistrement refusé : {_constraint_sentence(text)} Rien n'a été modifié.")
     if "unable to open" in text:
         return UserError(f"Impossible d'ouvrir le fichier « {name} ».")
     return UserError(f"Erreur de la base de données sur « {name} » : {exc}.")
+
+
+_FIELD_NAMES = {"lat": "la latitude", "lon": "la longitude", "name": "le nom", "kind": "le type",
+                "legal_basis": "la base légale", "state": "l'état de l'appel", "status": "le statut",
+                "type": "le type de relation", "vocab": "le vocabulaire"}
+
+
+def _constraint_sentence(text: str) -> str:
+    """A French sentence for an SQLite constraint failure (message already lower-cased)."""
+    detail = text.split(":", 1)[1] if ":" in text else ""
+    fields = [label for column, label in _FIELD_NAMES.items() if re.search(rf"\b{column}\b", detail)]
+    what = fields[0] if fields else "une valeur"
+    if "unique" in text:
+        return f"{what} existe déjà (doublon)."
+    if "not null" in text:
+        return f"{what} est obligatoire."
+    if "foreign key" in text:
+        return "l'élément lié n'existe pas (ou plus)."
+    if "lat" in detail or "lon" in detail:
+        return f"{what} est hors des limites (latitude entre -90 et 90, longitude entre -180 et 180)."
+    return f"{what} n'est pas acceptable."
 
 
 def check_is_sqlite(path: Path) -> None:

@@ -55,13 +55,23 @@ def run_app(db: str | None = None) -> int:
 
     last = settings().value("catalogue/last", "", type=str) or None
     catalogue = None
+    failed: tuple[Path, UserError] | None = None
     try:
         catalogue = open_catalogue(db, last_opened=last)
     except UserError as exc:
-        QMessageBox.critical(None, APP_TITLE, str(exc))
-        if db:
-            return 1
+        from ..opening import resolve
+        path, _default = resolve(db, last_opened=last)
+        if not path.is_file():
+            QMessageBox.critical(None, APP_TITLE, str(exc))
+            if db:
+                return 1
+        else:
+            failed = (path, exc)
     window = MainWindow(catalogue)
+    if failed is not None:
+        restored = window._offer_restore(*failed)
+        if restored is not None:
+            window.set_catalogue(restored)
     window.show()
     return app.exec()
 

@@ -163,11 +163,27 @@ def test_opening_a_damaged_file_shows_an_error_and_keeps_the_window_usable(qtbot
     not_a_catalogue.write_text("ceci n'est pas un catalogue")
     messages = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: messages.append(text))
-    assert window.open_catalogue_path(damaged) is False
+    monkeypatch.setattr("eco_desktop.ui.safety._warn", lambda parent, title, error: messages.append(str(error)))
+    assert window.open_catalogue_path(damaged) is False  # no backup to offer: it says so
     assert window.open_catalogue_path(not_a_catalogue) is False
     assert len(messages) == 2
     assert all("catalogue" in m for m in messages)
     assert window.catalogue is not None and window.model.rowCount() == 49
+
+
+def test_opening_a_damaged_file_offers_its_latest_backup(qtbot, window, tmp_path, monkeypatch):
+    from eco_desktop import backup
+    source = tmp_path / "precieux.sqlite"
+    Catalogue.create(source).close()
+    backup.backup_now(source)
+    with open(source, "r+b") as handle:  # damage the schema page
+        handle.seek(100)
+        handle.write(b"\xff" * 3900)
+    asked = []
+    monkeypatch.setattr("eco_desktop.ui.safety._ask", lambda *a, **k: asked.append(a[2]) or True)
+    assert window.open_catalogue_path(source) is True
+    assert asked and "endommagé" in asked[0]
+    assert window.catalogue.path == source and window.catalogue.total() == 49
 
 
 def test_new_actor_from_the_toolbar(qtbot, window):
