@@ -1,0 +1,128 @@
+"""eco-desktop import: separate processes against a copy of the bundled catalogue."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from eco_desktop.store import Catalogue
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "ECO_DESKTOP_DB" and not k.startswith("XDG_")}
+    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_STATE_HOME=str(home / "state"),
+               XDG_CACHE_HOME=str(home / "cache"), XDG_CONFIG_HOME=str(home / "config"),
+               PYTHONIOENCODING="utf-8")
+    return env
+
+
+def run(tmp_path: Path, db: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "eco_desktop", "import", "--db", str(db), *map(str, args)],
+                          capture_output=True, text=True, encoding="utf-8", env=_env(tmp_path), timeout=120)
+
+
+def dump(path: Path) -> dict:
+    with Catalogue.open(path, read_only=True) as cat:
+        return {t: [tuple(r) for r in cat.conn.execute(f"SELECT * FROM [{t}] ORDER BY 1")]
+                for t in ("actors", "contacts", "history_batches", "history_changes")}
+
+
+def test_import_prints_the_summary_and_writes_one_undo_step(tmp_path, catalogue_path):
+    done = run(tmp_path, catalogue_path, FIXTURES / "actors_cp1252.csv")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Import de « actors_cp1252.csv » terminé." in out
+    assert "Créés : 3" in out and "Avertissements : 2" in out and "Erreurs : 0" in out
+    assert "ligne 5 : L'adresse e-mail « pas-un-mail » n'est pas valide" in out
+    assert "Hors Île-de-France" in out and "« Nanobiotech »" in out
+    with Catalogue.open(catalogue_path) as cat:
+        assert cat.undo_label() == "Importer « actors_cp1252.csv »"
+        assert sum(1 for a in cat.iter_actors() if a["name"] == "BioThéra Paris") == 1
+    # a daily backup was made before writing, once
+    backups = list((catalogue_path.parent / "backups").glob("*.sqlite"))
+    assert len(backups) == 1
+    again = run(tmp_path, catalogue_path, FIXTURES / "actors_cp1252.csv")
+    assert again.returncode == 0 and "Créés : 0" in again.stdout and "Ignorés : 3" in again.stdout
+    assert len(list((catalogue_path.parent / "backups").glob("*.sqlite"))) == 1
+
+
+def test_dry_run_changes_nothing(tmp_path, catalogue_path):
+    before = dump(catalogue_path)
+    done = run(tmp_path, catalogue_path, FIXTURES / "actors_cp1252.csv", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "rien n'a été écrit" in done.stdout and "À créer : 3" in done.stdout
+    assert dump(catalogue_path) == before
+    assert not (catalogue_path.parent / "backups").exists()
+
+
+@pytest.mark.parametrize("name, words", [
+    ("empty.csv", "est vide"), ("garbage.xlsx", "n'est pas un classeur Excel lisible"),
+    ("truncated.xlsx", "n'est pas un classeur Excel lisible"), ("protected.xlsx", "mot de passe"),
+    ("image.png", "est une image"), ("header_only.csv", "aucune ligne de données"),
+    ("no_name_column.csv", "Aucune colonne ne correspond au nom"),
+    ("duplicate_columns.csv", "apparaît deux fois"), ("absent.csv", "n'existe pas")])
+def test_unreadable_files_exit_1_with_a_french_message_and_write_nothing(tmp_path, catalogue_path, name, words):
+    before = dump(catalogue_path)
+    done = run(tmp_path, catalogue_path, FIXTURES / name)
+    assert done.returncode == 1
+    assert words in done.stderr and "Traceback" not in done.stderr
+    assert dump(catalogue_path) == before
+
+
+def test_on_duplicate_strict_and_sheet(tmp_path, catalogue_path):
+    assert run(tmp_path, catalogue_path, FIXTURES / "actors_cp1252.csv").returncode == 0
+    done = run(tmp_path, catalogue_path, FIXTURES / "sirene_extract.csv", "--on-duplicate", "merge")
+    # BioThéra matches by SIRET; VECTORIA (Villejuif) is no actor yet and has no kind
+    assert done.returncode == 0 and "Mis à jour : 1" in done.stdout and "Erreurs : 1" in done.stdout
+    strict = run(tmp_path, catalogue_path, FIXTURES / "actors_title_merged.xlsx", "--strict", "--dry-run")
+    assert "Erreurs : 1" in strict.stdout
+    other = run(tmp_path, catalogue_path, FIXTURES / "actors_title_merged.xlsx", "--sheet", "Absente")
+    assert other.returncode == 1 and "ne contient pas de feuille « Absente »" in other.stderr
+    bad = run(tmp_path, catalogue_path, FIXTURES / "actors_cp1252.csv", "--on-duplicate", "remplacer")
+    assert bad.returncode == 2
+
+
+def test_mapping_file(tmp_path, catalogue_path):
+    source = tmp_path / "liste.csv"
+    source.write_text("Libellé;Genre;Localité\nNouvelle Structure;Biotech;Orsay\n", encoding="utf-8")
+    unmapped = run(tmp_path, catalogue_path, source, "--dry-run")
+    assert unmapped.returncode == 1 and "Aucune colonne ne correspond au nom" in unmapped.stderr
+    mapping = tmp_path / "correspondance.json"
+    mapping.write_text(json.dumps({"kind": "actors", "columns": {"Libellé": "name", "Genre": "kind",
+                                                                  "Localité": "commune"}}), encoding="utf-8")
+    done = run(tmp_path, catalogue_path, source, "--mapping", mapping)
+    assert done.returncode == 0, done.stderr
+    assert "Créés : 1" in done.stdout
+    with Catalogue.open(catalogue_path) as cat:
+        actor = next(a for a in cat.iter_actors() if a["name"] == "Nouvelle Structure")
+        assert (actor["kind"], actor["commune"]) == ("biotech", "Orsay")
+    broken = tmp_path / "cassé.json"
+    broken.write_text("{", encoding="utf-8")
+    failed = run(tmp_path, catalogue_path, source, "--mapping", broken)
+    assert failed.returncode == 1 and "n'est pas un JSON lisible" in failed.stderr
+
+
+def test_report_file(tmp_path, catalogue_path):
+    report = tmp_path / "rapport.xlsx"
+    done = run(tmp_path, catalogue_path, FIXTURES / "actors_cp1252.csv", "--strict", "--report", report)
+    assert done.returncode == 0 and f"Rapport enregistré : {report}" in done.stdout
+    rows = list(load_workbook(report)["Problèmes"].iter_rows(values_only=True))
+    assert rows[0] == ("Ligne", "Nom", "Niveau", "Problème")
+    assert sorted({r[0] for r in rows[1:]}) == [5, 7]
+    wrong = run(tmp_path, catalogue_path, FIXTURES / "actors_cp1252.csv", "--report", tmp_path / "r.txt")
+    assert wrong.returncode == 1 and ".xlsx" in wrong.stderr
+
+
+def test_contacts_file(tmp_path, catalogue_path):
+    assert run(tmp_path, catalogue_path, FIXTURES / "actors_utf16.txt").returncode == 0
+    done = run(tmp_path, catalogue_path, FIXTURES / "contacts.csv")
+    assert done.returncode == 0 and "(contacts)" in done.stdout
+    assert "Créés : 2" in done.stdout and "Erreurs : 1" in done.stdout
+    assert "Organisation « Vectoria » introuvable" in done.stdout
