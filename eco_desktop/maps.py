@@ -348,7 +348,7 @@ def _render_skeleton(tokens: dict[str, str]) -> str:
     cluster.add_to(fmap)
     relations = folium.FeatureGroup(name=RELATIONS_LAYER_NAME, control=True, show=False)
     relations.add_to(fmap)
-    folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
+    folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
     _Page(tokens, fmap, cluster, relations, osm).add_to(fmap)
     html = fmap.get_root().render()
     return html.replace("<head>", "<head>\n<title>" + tokens["title"] + "</title>", 1)

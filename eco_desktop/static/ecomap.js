@@ -263,6 +263,10 @@
 
     mark("markers");
     var selectionLayer = L.featureGroup().addTo(map);
+    // Selected markers are drawn above the cluster icons (a DOM pane over the canvas of
+    // the other markers), in SVG so that the rest of their pane lets clicks through.
+    map.createPane("ecoSelected").style.zIndex = 620;
+    var selectionRenderer = L.svg({ pane: "ecoSelected" });
     var selected = {};
 
     // One tooltip and one popup for all markers (built on demand, as text).
@@ -379,7 +383,30 @@
       options: { position: "bottomright" },
       onAdd: function () {
         var box = el("div", "eco-box eco-legend");
-        box.appendChild(el("div", "eco-legend-head", "Types d'acteurs"));
+        // The heading folds the legend (folded from the start on a small map).
+        var top = el("div", "eco-legend-top");
+        top.appendChild(el("span", "eco-legend-head", "Types d'acteurs"));
+        var fold = el("span", "eco-legend-fold");
+        top.appendChild(fold);
+        top.setAttribute("role", "button");
+        function setFolded(folded) {
+          box.classList.toggle("eco-folded", folded);
+          fold.textContent = folded ? "▸" : "▾";
+          top.title = folded ? "Afficher la légende" : "Replier la légende";
+        }
+        // The choice is remembered (best effort: storage may be unavailable to the page).
+        var FOLD_KEY = "eco-legend-folded", stored = null;
+        try { stored = window.localStorage.getItem(FOLD_KEY); } catch (e) { stored = null; }
+        top.addEventListener("click", function () {
+          var folded = !box.classList.contains("eco-folded");
+          setFolded(folded);
+          try { window.localStorage.setItem(FOLD_KEY, folded ? "1" : "0"); } catch (e) { /* ignored */ }
+        });
+        // A small map (the window's tab, beside the facets that show the same colours)
+        // starts with the legend folded so that the markers stay visible.
+        setFolded(stored !== null ? stored === "1"
+                  : window.matchMedia("(max-width: 900px), (max-height: 700px)").matches);
+        box.appendChild(top);
         var slugs = Object.keys(kindCounts).sort(function (a, b) {
           return kindCounts[b] - kindCounts[a] || kindLabel(a).localeCompare(kindLabel(b), "fr");
         });
@@ -390,6 +417,7 @@
           dot.style.backgroundColor = kindColour(slug);
           line.appendChild(dot);
           line.appendChild(el("span", "eco-legend-label", kindLabel(slug)));
+          line.title = kindLabel(slug);
           line.appendChild(el("span", "eco-legend-count", kindCounts[slug].toLocaleString("fr-FR")));
           box.appendChild(line);
         });
@@ -489,6 +517,7 @@
         var marker = markerById[id];
         if (marker) {
           selectionLayer.removeLayer(marker);
+          marker.options.renderer = undefined; // back to the map's canvas
           marker.setStyle(markerStyle(marker._ecoRow, false));
           cluster.addLayer(marker);
         }
@@ -514,6 +543,7 @@
       if (toMove.length) {
         cluster.removeLayers(toMove);
         toMove.forEach(function (marker) {
+          marker.options.renderer = selectionRenderer;
           marker.setStyle(markerStyle(marker._ecoRow, true));
           selectionLayer.addLayer(marker);
         });
