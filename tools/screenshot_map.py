@@ -1,9 +1,11 @@
-"""Render the map of the bundled dataset offscreen and save it as a PNG.
+"""Render the main window on its "Carte" tab offscreen and save it as a PNG.
 
     QT_QPA_PLATFORM=offscreen python tools/screenshot_map.py [docs/screenshots/map.png]
 
-The catalogue is made from the bundled dataset in a temporary folder; the view is
-the south of Paris (Paris, Villejuif, Saclay/Les Ulis, Évry) with the relations shown.
+A fresh catalogue from the bundled dataset in a temporary folder and throwaway settings
+(what a new user sees); 1366×768; Genopole selected (its record on the right), the view on
+the south of Paris (Paris, Villejuif, Saclay/Les Ulis, Évry) with the relations shown
+and the legend as a new user finds it (folded on a map this small).
 """
 from __future__ import annotations
 
@@ -14,60 +16,58 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-if hasattr(os, "geteuid") and os.geteuid() == 0:
-    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
-import PySide6.QtWebEngineWidgets  # noqa: E402,F401  (before the QApplication)
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from eco_desktop import maps  # noqa: E402
-from eco_desktop.store import Catalogue  # noqa: E402
-from eco_desktop.ui.map_view import MapView  # noqa: E402
-
-VIEW = (48.745, 2.31, 11)
-
-
-def wait(ms: int) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
+VIEW = (48.745, 2.395, 11)
+SIZE = (1366, 768)
 
 
 def main(argv: list[str]) -> int:
     out = Path(argv[1] if len(argv) > 1 else "docs/screenshots/map.png")
-    app = QApplication.instance() or QApplication([])
-    with tempfile.TemporaryDirectory() as tmp:
-        catalogue = Catalogue.create(Path(tmp) / "catalogue.sqlite")
-        actors = catalogue.actors()
-        relations = catalogue.relations()
-        kinds = catalogue.kinds()
-        domains = catalogue.vocabulary("domain")
-        catalogue.close()
+    tmp = Path(tempfile.mkdtemp(prefix="eco-shot-map-"))
+    os.environ["XDG_CONFIG_HOME"] = str(tmp / "config")
 
-    view = MapView()
-    view.resize(1366, 768)
-    view.show()
-    view.set_view(*VIEW)
-    done: list[bool] = []
-    view.loaded.connect(done.append)
-    view.set_actors(actors, relations, kinds, domains,
-                    title="Biothérapies et bioproduction en Île-de-France",
-                    subtitle=maps.default_subtitle("Tous les acteurs", len(actors)))
-    deadline = time.monotonic() + 60
-    while not done and time.monotonic() < deadline:
-        wait(50)
-    if done != [True]:
+    from eco_desktop.ui.app import create_application
+    app = create_application()
+    from PySide6.QtCore import QSettings
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp / "settings"))
+
+    from eco_desktop.store import Catalogue
+    from eco_desktop.ui.main_window import MainWindow
+
+    def settle(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.02)
+
+    def wait_for(condition, seconds: float = 60.0) -> bool:
+        end = time.monotonic() + seconds
+        while not condition() and time.monotonic() < end:
+            settle(0.05)
+        return bool(condition())
+
+    catalogue = Catalogue.create(tmp / "catalogue.sqlite")
+    genopole = next(i for i, name in catalogue.all_actor_names() if name == "Genopole")
+    window = MainWindow(catalogue)
+    window.resize(*SIZE)
+    window.show()
+    tab = window.features["map_tab"]
+    window.tabs.setCurrentIndex(tab.tab_index)
+    if not wait_for(lambda: tab.map is not None and tab.map.is_ready()):
         print("la carte ne s'est pas chargée", file=sys.stderr)
         return 1
-    view.set_relations_visible(True)
-    wait(1200)
+    tab.map.set_view(*VIEW)
+    tab.act_relations.setChecked(True)
+    window.select_actor(genopole)
+    tab.map.set_view(*VIEW)  # selecting pans to Genopole: frame the whole south of Paris
+    settle(1.5)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if not view.grab_png(out):
+    if not window.grab().save(str(out)):
         print(f"impossible d'écrire {out}", file=sys.stderr)
         return 1
     print(out)
-    del app
+    window.close()
     return 0
 
 

@@ -247,3 +247,37 @@ def test_export_error_shows_the_french_message(qtbot, window, tab, tmp_path, mon
     assert "Impossible d'écrire la carte" in tab.result_box.text()
     assert tab.last_export is None
     tab.result_box.close()
+
+
+def test_a_selected_marker_is_drawn_and_clickable_above_its_cluster(qtbot, window, tab):
+    show_tab(qtbot, window, tab)
+    genopole = next(i for i, name in window.catalogue.all_actor_names() if name == "Genopole")
+    lat, lon = tab.positions[genopole]
+    js(qtbot, tab, f"ecoMap.setView({lat}, {lon}, 11)")  # Évry's actors are one cluster here
+    wait_js(qtbot, tab, "document.querySelectorAll('.eco-cluster').length > 0")
+    window.select_actor(genopole)
+    wait_js(qtbot, tab, "document.querySelectorAll('.leaflet-ecoSelected-pane path').length === 1")
+    window.table.clearSelection()
+    wait_js(qtbot, tab, "document.querySelectorAll('.leaflet-ecoSelected-pane path').length === 0")
+    window.select_actor(genopole)
+    wait_js(qtbot, tab, "document.querySelectorAll('.leaflet-ecoSelected-pane path').length === 1")
+    x, y = js(qtbot, tab, f"ecoMap.markerPoint({genopole})")
+    with qtbot.waitSignal(tab.map.actorClicked, timeout=5000) as blocker:
+        QTest.mouseClick(tab.map.view.focusProxy(), Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.NoModifier, QPoint(round(x), round(y)))
+    assert blocker.args == [genopole]
+
+
+def test_the_legend_starts_folded_on_the_small_map_and_unfolds(qtbot, window, tab):
+    show_tab(qtbot, window, tab)
+    js(qtbot, tab, "localStorage.removeItem('eco-legend-folded')")
+    loaded_after(qtbot, tab, lambda: window.set_filter(window.filter.with_selection("departement", ["75"])))
+    assert js(qtbot, tab, "window.innerWidth < 900")  # the tab beside the facets and the record
+    assert js(qtbot, tab, "document.querySelector('.eco-legend').classList.contains('eco-folded')")
+    assert js(qtbot, tab, "document.querySelector('.eco-legend-row').offsetParent === null")  # hidden
+    js(qtbot, tab, "document.querySelector('.eco-legend-top').click()")
+    assert js(qtbot, tab, "document.querySelector('.eco-legend-row').offsetParent !== null")
+    # Remembered for the next page (the next filter).
+    loaded_after(qtbot, tab, lambda: window.set_filter(window.filter.with_selection("departement", ["91"])))
+    assert not js(qtbot, tab, "document.querySelector('.eco-legend').classList.contains('eco-folded')")
+    js(qtbot, tab, "localStorage.removeItem('eco-legend-folded')")
