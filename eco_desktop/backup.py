@@ -108,20 +108,7 @@ def open_for_reading(path: Path) -> sqlite3.Connection:
 
 
 def _copy(conn: sqlite3.Connection, destination: Path) -> Path:
-    """Online backup of ``conn`` into ``destination`` (written aside, then renamed)."""
-    tmp = destination.with_name(destination.name + ".tmp")
-    try:
-        with closing(sqlite3.connect(str(tmp))) as target:
-            conn.backup(target)
-            target.execute("PRAGMA journal_mode = DELETE")
-        os.replace(tmp, destination)
-    except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
-        raise db.translate_error(exc, destination) from exc
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"Impossible d'écrire la sauvegarde « {destination} » : {exc.strerror}.") from exc
-    return destination
+    return db.copy_database(conn, destination)
 
 
 def backup_now(source: CatalogueOrPath, destination: str | os.PathLike | None = None, *,

@@ -163,3 +163,25 @@ def migrate(conn: sqlite3.Connection, path: Path, *, target: int | None = None) 
             raise
         version = migration.version
     return version
+
+
+def copy_database(conn: sqlite3.Connection, destination: Path) -> Path:
+    """Copy a live database with SQLite's online backup API into ``destination``
+    (written aside, then renamed: never a half-written file under that name)."""
+    import os
+    from contextlib import closing
+
+    destination = Path(destination)
+    tmp = destination.with_name(destination.name + ".tmp")
+    try:
+        with closing(sqlite3.connect(str(tmp))) as target:
+            conn.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+        os.replace(tmp, destination)
+    except sqlite3.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise translate_error(exc, destination) from exc
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"Impossible d'écrire « {destination} » : {exc.strerror}.") from exc
+    return destination

@@ -228,21 +228,7 @@ class Catalogue(CallsMixin):
         destination = Path(destination)
         if destination.resolve() == self.path.resolve():
             raise UserError("Choisissez un autre fichier que le catalogue ouvert.")
-        tmp = destination.with_name(destination.name + ".tmp")
-        try:
-            target = sqlite3.connect(str(tmp))
-            try:
-                self.conn.backup(target)
-                target.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                target.close()
-            tmp.replace(destination)
-        except sqlite3.Error as exc:
-            tmp.unlink(missing_ok=True)
-            raise db.translate_error(exc, destination) from exc
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise UserError(f"Impossible d'écrire « {destination} » : {exc.strerror}.") from exc
+        db.copy_database(self.conn, destination)
         return destination
 
     def close(self) -> None:

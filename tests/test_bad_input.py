@@ -255,7 +255,7 @@ class _FullDisk:
 
 
 def test_disk_full_during_backup_leaves_no_partial_file(catalogue, monkeypatch):
-    monkeypatch.setattr(backup, "sqlite3", _FullDisk())
+    monkeypatch.setattr(db, "sqlite3", _FullDisk())  # the copy is written by db.copy_database
     with pytest.raises(UserError, match="disque est plein"):
         backup.backup_now(catalogue)
     folder = catalogue.path.parent / "backups"
