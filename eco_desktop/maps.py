@@ -490,11 +490,15 @@ def is_located(actor: Mapping[str, Any]) -> bool:
             and _coordinate(actor.get("lon"), 180.0) is not None)
 
 
+# The actor fields the page uses (see _actor_columns).
+MAP_FIELDS = ("name", "kind", "lat", "lon", "commune", "domains", "website")
+
+
 def map_content(catalogue, flt, *, today: _dt.date | None = None) -> MapContent:
     """The actors of ``flt`` in ``catalogue`` with their relations, vocabularies, title
     (the saved view's name when the filter is one, else DEFAULT_TITLE) and subtitle."""
     ids = catalogue.actor_ids(flt)
-    actors = catalogue.actors_by_ids(ids)
+    actors = catalogue.actor_fields(ids, MAP_FIELDS)
     view_name = saved_view_name(catalogue, flt)
     return MapContent(
         actors=actors,
