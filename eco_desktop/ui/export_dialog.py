@@ -514,9 +514,10 @@ class ExportDialog(QDialog):
             text = ("L'export a échoué à cause d'une erreur inattendue ; aucun fichier n'a été écrit. "
                     f"Le détail technique est dans le journal : {log_path()}")
         self.status_label.setText("L'export n'a pas abouti.")
+        text = text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")  # never break inside quotes
         box = QMessageBox(QMessageBox.Icon.Warning, "Export impossible", text, QMessageBox.StandardButton.Ok, self)
         box.button(QMessageBox.StandardButton.Ok).setText("OK")
-        box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 360px; }")
+        box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 420px; }")
         box.open()
         self.message_box = box
 
