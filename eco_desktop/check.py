@@ -150,6 +150,16 @@ def _check_search_index(conn: sqlite3.Connection, tables: set[str], problems: li
                          "n'est pas à jour.")
     _listed(problems, missing, "… et {n} autre(s) acteur(s) absent(s) de l'index de recherche.")
     _listed(problems, stale, "… et {n} autre(s) entrée(s) périmée(s) de l'index de recherche.")
+    if "actor_values" in tables:
+        from .store import facet_value_rows
+        stored: dict[int, set] = {}
+        for facet, value, actor_id in conn.execute("SELECT facet, value, actor_id FROM actor_values"):
+            stored.setdefault(actor_id, set()).add((facet, value, actor_id))
+        wrong = [f"Index des facettes : les domaines, activités ou étiquettes de l'acteur n° {row['id']} "
+                 f"« {row['name']} » ne sont pas à jour."
+                 for row in conn.execute("SELECT id, name, domains, activities, tags FROM actors")
+                 if stored.get(row["id"], set()) != set(facet_value_rows(row))]
+        _listed(problems, wrong, "… et {n} autre(s) acteur(s) aux facettes périmées.")
     ghosts = sorted(set(bodies) - actor_ids)
     if ghosts:
         shown = ", ".join(str(i) for i in ghosts[:MAX_LISTED]) + (" …" if len(ghosts) > MAX_LISTED else "")

@@ -110,6 +110,12 @@ def check_is_sqlite(path: Path) -> None:
         raise UserError(f"Le fichier « {path.name} » n'est pas un catalogue eco_desktop (ce n'est pas une base SQLite).")
 
 
+def register_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions the schema uses: eco_fold(text) is eco_desktop.text.fold."""
+    from .text import fold
+    conn.create_function("eco_fold", 1, fold, deterministic=True)
+
+
 def connect(path: Path, *, read_only: bool = False, immutable: bool = False) -> sqlite3.Connection:
     """Open a connection in autocommit mode (transactions are explicit), WAL, foreign keys on."""
     if read_only:
@@ -120,6 +126,7 @@ def connect(path: Path, *, read_only: bool = False, immutable: bool = False) -> 
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
                                timeout=BUSY_TIMEOUT_MS / 1000)
     conn.row_factory = sqlite3.Row
+    register_functions(conn)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     if not read_only:

@@ -9,6 +9,7 @@ write and rebuilds it when another program changed the file.
 """
 from __future__ import annotations
 
+import bisect
 import json
 from typing import Iterable, Mapping
 
@@ -21,7 +22,7 @@ from .text import fold
 MULTI = {"domain": "domains", "activity": "activities", "tag": "tags"}
 SINGLE = {"kind": "kind", "departement": "departement", "ept": "ept", "epci": "epci"}
 
-INDEX_COLUMNS = "id, name, kind, domains, activities, tags, departement, mgp, ept, epci, deleted_at"
+INDEX_COLUMNS = "id, name, sort_name, kind, domains, activities, tags, departement, mgp, ept, epci, deleted_at"
 
 
 def bits_from_positions(positions: Iterable[int] | np.ndarray, size: int) -> int:
@@ -52,6 +53,8 @@ class ActorIndex:
         self.ids: list[int] = []
         self.pos: dict[int, int] = {}
         self.names: list[str] = []
+        self.sort_names: list[str] = []    # folded names (actors.sort_name)
+        self._order: list[int] = []        # positions sorted by (sort_name, id)
         self.bits: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
         self.deleted = 0
         self.present = 0          # positions holding an actor (purged ones are cleared)
@@ -61,39 +64,41 @@ class ActorIndex:
     # -- building ------------------------------------------------------------
     @classmethod
     def load(cls, conn, usable_contact_sql: str) -> "ActorIndex":
-        """Build from the database; multi-valued facets are unnested by SQLite (json_each)."""
+        """Build from the database. SQLite groups the ids of each facet value
+        (GROUP BY, json_each for the lists) and numpy turns them into positions,
+        so no Python loop runs per actor."""
         index = cls()
-        rows = conn.execute("SELECT id, name, kind, departement, mgp, ept, epci, deleted_at "
-                            "FROM actors ORDER BY id").fetchall()
-        index.ids = [r[0] for r in rows]
-        index.pos = {actor_id: position for position, actor_id in enumerate(index.ids)}
-        index.names = [r[1] for r in rows]
+        rows = conn.execute("SELECT id, name, sort_name FROM actors ORDER BY sort_name, id").fetchall()
+        by_name = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        id_array = np.sort(by_name)
+        index.ids = id_array.tolist()
+        order = np.searchsorted(id_array, by_name)        # position of each row, by name
+        inverse = np.argsort(order).tolist()                # row (by name) of each position
+        index.names = [rows[i][1] for i in inverse]
+        index.sort_names = [rows[i][2] for i in inverse]
+        index.pos = dict(zip(index.ids, range(len(index.ids))))
+        index._order = order.tolist()
         size = len(rows)
-        pos = index.pos
-        for facet, column in (("kind", 2), ("departement", 3), ("ept", 5), ("epci", 6)):
-            groups: dict[str, list[int]] = {}
-            for position, row in enumerate(rows):
-                value = row[column]
-                if value:
-                    groups.setdefault(value, []).append(position)
-            index.bits[facet] = {v: bits_from_positions(np.asarray(p, dtype=np.int64), size)
-                                 for v, p in groups.items()}
-        mgp = np.fromiter((1 if r[4] else 0 for r in rows), dtype=np.int8, count=size)
-        index.bits["mgp"] = {value: bits for value, bits in (
-            ("1", bits_from_positions(np.flatnonzero(mgp == 1), size)),
-            ("0", bits_from_positions(np.flatnonzero(mgp == 0), size))) if bits}
-        for facet, column in MULTI.items():
-            groups = {}
-            for actor_id, value in conn.execute(
-                    f"SELECT a.id, j.value FROM actors a, json_each(a.{column}) j"):
-                groups.setdefault(value, []).append(pos[actor_id])
-            index.bits[facet] = {v: bits_from_positions(np.asarray(p, dtype=np.int64), size)
-                                 for v, p in groups.items()}
-        index.deleted = bits_from_positions(
-            np.asarray([p for p, r in enumerate(rows) if r[7]], dtype=np.int64), size)
+
+        def grouped(sql: str) -> dict[str, int]:
+            out = {}
+            for value, id_list in conn.execute(sql):
+                if value in (None, "") or not id_list:
+                    continue
+                ids = np.asarray(id_list.split(","), dtype=np.int64)
+                out[str(value)] = out.get(str(value), 0) | bits_from_positions(np.searchsorted(id_array, ids), size)
+            return out
+
+        for facet, column in SINGLE.items():
+            index.bits[facet] = grouped(f"SELECT {column}, group_concat(id) FROM actors GROUP BY {column}")
+        index.bits["mgp"] = grouped("SELECT mgp, group_concat(id) FROM actors GROUP BY mgp")
+        for facet in MULTI:
+            index.bits[facet] = grouped(f"SELECT value, group_concat(actor_id) FROM actor_values "
+                                        f"WHERE facet = '{facet}' GROUP BY value")
+        index.deleted = grouped("SELECT 'x', group_concat(id) FROM actors WHERE deleted_at IS NOT NULL").get("x", 0)
         index.present = (1 << size) - 1
-        index.contact_bits = index.bits_for_ids(
-            r[0] for r in conn.execute(f"SELECT DISTINCT actor_id FROM contacts WHERE {usable_contact_sql}"))
+        index.contact_bits = grouped(
+            f"SELECT 'x', group_concat(DISTINCT actor_id) FROM contacts WHERE {usable_contact_sql}").get("x", 0)
         return index
 
     @staticmethod
@@ -128,14 +133,20 @@ class ActorIndex:
         """Insert or refresh one actor (row with INDEX_COLUMNS) after a write."""
         actor_id = row["id"]
         position = self.pos.get(actor_id)
+        sort_name = row["sort_name"] if "sort_name" in row.keys() else fold(row["name"])
         if position is None:
             position = len(self.ids)
             self.ids.append(actor_id)
             self.pos[actor_id] = position
             self.names.append(row["name"])
+            self.sort_names.append(sort_name)
         else:
             self._clear(position)
+            self._unorder(position)
             self.names[position] = row["name"]
+            self.sort_names[position] = sort_name
+        if not self._ordered(position):
+            self._insort(position)
         bit = 1 << position
         self.present |= bit  # also when the id comes back after remove() (undo of a purge)
         for facet, values in self._values(row).items():
@@ -151,6 +162,7 @@ class ActorIndex:
         if position is None:
             return
         self._clear(position)
+        self._unorder(position)
         self.present &= ~(1 << position)
         self.contact_bits &= ~(1 << position)
         self._name_order = None
@@ -220,10 +232,29 @@ class ActorIndex:
                           if (c := (base & bits).bit_count())}
         return out
 
+    # -- order by name: a sorted list of positions kept up to date row by row --
+    def _key(self, position: int) -> tuple[str, int]:
+        return self.sort_names[position], self.ids[position]
+
+    def _find(self, position: int) -> int:
+        i = bisect.bisect_left(self._order, self._key(position), key=self._key)
+        return i if i < len(self._order) and self._order[i] == position else -1
+
+    def _ordered(self, position: int) -> bool:
+        return self._find(position) >= 0
+
+    def _unorder(self, position: int) -> None:
+        i = self._find(position)
+        if i >= 0:
+            del self._order[i]
+
+    def _insort(self, position: int) -> None:
+        bisect.insort(self._order, position, key=self._key)
+
     def name_order(self) -> np.ndarray:
+        """Positions by folded name (then id); purged positions are filtered by masks."""
         if self._name_order is None:
-            keys = [fold(name) for name in self.names]
-            self._name_order = np.asarray(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
+            self._name_order = np.asarray(self._order, dtype=np.int64)
         return self._name_order
 
     def ordered_ids(self, mask: int, ranked_ids: list[int] | None = None) -> list[int]:

@@ -49,6 +49,7 @@ ACTOR_COLUMN_DEFAULTS: dict[str, Any] = {
     "size": "", "founded": None, "status": "active", "street": "", "postcode": "", "commune": "",
     "insee_code": "", "departement": "", "mgp": 0, "ept": "", "epci": "", "outside_idf": 0, "lat": None,
     "lon": None, "geo_precision": "", "source": "", "created_at": "", "updated_at": "", "deleted_at": None,
+    "sort_name": "",
 }
 EDITABLE_ACTOR_FIELDS = tuple(f for f in ACTOR_FIELDS if f not in ("id", "created_at", "updated_at"))
 CONTACT_FIELDS = ("civility", "first_name", "last_name", "role", "email", "phone", "legal_basis",
@@ -84,6 +85,16 @@ def locked(method: Callable) -> Callable:
         with self._lock:
             return method(self, *args, **kwargs)
     return wrapper
+
+
+def facet_value_rows(row: Mapping) -> list[tuple[str, str, int]]:
+    """(facet, value, actor id) rows of actor_values for one actors row."""
+    out = []
+    for facet, column in (("domain", "domains"), ("activity", "activities"), ("tag", "tags")):
+        value = row[column]
+        for item in (value if isinstance(value, list) else json.loads(value or "[]")):
+            out.append((facet, item, row["id"]))
+    return out
 
 
 def actor_to_dict(row: Mapping) -> dict[str, Any]:
@@ -424,15 +435,20 @@ class Catalogue(CallsMixin):
         return self._index
 
     def _refresh_fts(self, actor_ids: Iterable[int]) -> None:
+        """Recompute what is derived from these actors' rows: their full-text row and
+        their multi-valued facet rows (actor_values)."""
         for actor_id in actor_ids:
             row = self.conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
             self.conn.execute("DELETE FROM actors_fts WHERE rowid = ?", (actor_id,))
+            self.conn.execute("DELETE FROM actor_values WHERE actor_id = ?", (actor_id,))
             if row is None:
                 continue
             names = [f"{c['first_name']} {c['last_name']}" for c in self.conn.execute(
                 "SELECT first_name, last_name FROM contacts WHERE actor_id = ?", (actor_id,))]
             self.conn.execute("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)",
                               (actor_id, actor_body(row, names)))
+            self.conn.executemany("INSERT OR IGNORE INTO actor_values (facet, value, actor_id) VALUES (?, ?, ?)",
+                                  facet_value_rows(row))
 
     def _apply_to_index(self, batch: _Batch) -> None:
         if self._index is None or not batch.actor_ids:
@@ -459,9 +475,10 @@ class Catalogue(CallsMixin):
 
     @locked
     def rebuild_search_index(self) -> None:
-        """Recompute the full-text index of every actor (after an import, a repair)."""
+        """Recompute the full-text index and facet rows of every actor (a repair)."""
         with self.transaction("Reconstruction de l'index de recherche") as batch:
             self.conn.execute("DELETE FROM actors_fts")
+            self.conn.execute("DELETE FROM actor_values")
             batch.actor_ids.update(r[0] for r in self.conn.execute("SELECT id FROM actors"))
 
     # ------------------------------------------------------------------ filtering
@@ -694,6 +711,7 @@ class Catalogue(CallsMixin):
         if not partial or "name" in out:
             if not out.get("name"):
                 raise UserError("Le nom de l'acteur est obligatoire.")
+            out["sort_name"] = fold(out["name"])
         if not partial or "kind" in out:
             kind = out.get("kind", "")
             if self._kind_slugs is None:
@@ -778,6 +796,9 @@ class Catalogue(CallsMixin):
                 self.conn.executemany(insert_actor, [[row[c] for c in columns] for row in chunk])
                 self.conn.executemany("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)",
                                       [(row["id"], actor_body(row)) for row in chunk])
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO actor_values (facet, value, actor_id) VALUES (?, ?, ?)",
+                    [value for row in chunk for value in facet_value_rows(row)])
                 if self._record_history:
                     self._ensure_batch_row(batch)
                     self.conn.executemany(

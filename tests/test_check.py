@@ -120,3 +120,15 @@ def test_check_command(catalogue_path, capsys):
 def _text(word):
     from eco_desktop.filter import Filter
     return Filter(text=word)
+
+
+def test_stale_facet_rows_are_found_and_repaired(catalogue_path):
+    import sqlite3 as _sqlite3
+    conn = _sqlite3.connect(catalogue_path)
+    conn.execute("DELETE FROM actor_values WHERE actor_id = (SELECT min(id) FROM actors WHERE domains <> '[]')")
+    conn.commit()
+    conn.close()
+    report = checking.check(catalogue_path)
+    assert not report.ok
+    assert any("Index des facettes" in line for line in report.lines())
+    assert checking.repair_search_index(catalogue_path).ok
