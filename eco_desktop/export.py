@@ -926,15 +926,14 @@ def export_from_catalogue(catalogue, path: str | os.PathLike, ids: Sequence[int]
     if contacts:
         contact_list = catalogue.contacts(actor_ids=found, usable_only=not all_contacts)
     check()
-    write_progress = None
-    if progress is not None:
-        def write_progress(done: int, total: int) -> None:
-            progress(len(actors) + done, len(actors) + total)
+    def write_progress(done: int, total: int) -> None:
+        progress(len(actors) + done, len(actors) + total)
     writer = export_xlsx if fmt == "xlsx" else export_csv
     written = writer(path, actors, columns=columns, contacts=contact_list,
                      all_contacts=all_contacts, labels=catalogue_labels(catalogue),
                      criteria=list(criteria), total=catalogue.total(),
                      catalogue=getattr(catalogue, "path", None),
-                     progress=write_progress, cancelled=cancelled)
+                     progress=write_progress if progress is not None else None,
+                     cancelled=cancelled)
     paths = written if isinstance(written, list) else [written]
     return ExportResult(paths, len(actors), None if contact_list is None else len(contact_list))

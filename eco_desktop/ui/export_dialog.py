@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QDial
                                QListWidgetItem, QMessageBox, QProgressDialog, QPushButton, QRadioButton,
                                QVBoxLayout, QWidget)
 
-from .. import APP_TITLE, export, paths
+from .. import export, paths
 from ..errors import UserError
 from ..filter import Filter
 from ..logs import log_path

@@ -5,7 +5,6 @@ import threading
 from datetime import date
 
 import openpyxl
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 
