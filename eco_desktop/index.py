@@ -25,6 +25,13 @@ SINGLE = {"kind": "kind", "departement": "departement", "ept": "ept", "epci": "e
 INDEX_COLUMNS = "id, name, sort_name, kind, domains, activities, tags, departement, mgp, ept, epci, deleted_at"
 
 
+def _int_array(id_list: str | None) -> np.ndarray:
+    """'3,1,2' (an SQLite group_concat) as an int64 array, parsed in C."""
+    if not id_list:
+        return np.empty(0, dtype=np.int64)
+    return np.fromstring(id_list, dtype=np.int64, sep=",")
+
+
 def bits_from_positions(positions: Iterable[int] | np.ndarray, size: int) -> int:
     arr = np.zeros(max(size, 1), dtype=bool)
     idx = np.fromiter(positions, dtype=np.int64) if not isinstance(positions, np.ndarray) else positions
@@ -52,8 +59,9 @@ class ActorIndex:
     def __init__(self) -> None:
         self.ids: list[int] = []
         self.pos: dict[int, int] = {}
-        self.names: list[str] = []
-        self.sort_names: list[str] = []    # folded names (actors.sort_name)
+        self._names: list[str] | None = []
+        self._sort_names: list[str] = []   # folded names (actors.sort_name)
+        self._fetch_names = None
         self._order: list[int] = []        # positions sorted by (sort_name, id)
         self.bits: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
         self.deleted = 0
@@ -68,25 +76,32 @@ class ActorIndex:
         (GROUP BY, json_each for the lists) and numpy turns them into positions,
         so no Python loop runs per actor."""
         index = cls()
-        rows = conn.execute("SELECT id, name, sort_name FROM actors ORDER BY sort_name, id").fetchall()
-        by_name = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        id_list = conn.execute(
+            "SELECT group_concat(id) FROM (SELECT id FROM actors ORDER BY sort_name, id)").fetchone()[0]
+        by_name = _int_array(id_list)
         id_array = np.sort(by_name)
+        size = len(id_array)
         index.ids = id_array.tolist()
-        order = np.searchsorted(id_array, by_name)        # position of each row, by name
-        inverse = np.argsort(order).tolist()                # row (by name) of each position
-        index.names = [rows[i][1] for i in inverse]
-        index.sort_names = [rows[i][2] for i in inverse]
-        index.pos = dict(zip(index.ids, range(len(index.ids))))
-        index._order = order.tolist()
-        size = len(rows)
+        index.pos = dict(zip(index.ids, range(size)))
+        dense = size > 0 and int(id_array[-1]) - int(id_array[0]) + 1 == size
+        first = int(id_array[0]) if size else 0
+
+        def positions(ids: np.ndarray) -> np.ndarray:
+            # ids 1..N without gaps (the usual case): a position is an offset
+            return ids - first if dense else np.searchsorted(id_array, ids)
+
+        index._order = positions(by_name).tolist()
+        # names are read on first use (pickers, incremental updates), not at open
+        index._names = None
+        index._fetch_names = lambda: conn.execute("SELECT id, name, sort_name FROM actors").fetchall()
 
         def grouped(sql: str) -> dict[str, int]:
             out = {}
             for value, id_list in conn.execute(sql):
                 if value in (None, "") or not id_list:
                     continue
-                ids = np.asarray(id_list.split(","), dtype=np.int64)
-                out[str(value)] = out.get(str(value), 0) | bits_from_positions(np.searchsorted(id_array, ids), size)
+                ids = _int_array(id_list)
+                out[str(value)] = out.get(str(value), 0) | bits_from_positions(positions(ids), size)
             return out
 
         for facet, column in SINGLE.items():
@@ -100,6 +115,27 @@ class ActorIndex:
         index.contact_bits = grouped(
             f"SELECT 'x', group_concat(DISTINCT actor_id) FROM contacts WHERE {usable_contact_sql}").get("x", 0)
         return index
+
+    def _ensure_names(self) -> None:
+        if self._names is None:
+            names: list[str] = [""] * len(self.ids)
+            sort_names: list[str] = [""] * len(self.ids)
+            pos = self.pos
+            for actor_id, name, sort_name in self._fetch_names():
+                p = pos.get(actor_id)
+                if p is not None:
+                    names[p], sort_names[p] = name, sort_name
+            self._names, self._sort_names = names, sort_names
+
+    @property
+    def names(self) -> list[str]:
+        self._ensure_names()
+        return self._names
+
+    @property
+    def sort_names(self) -> list[str]:
+        self._ensure_names()
+        return self._sort_names
 
     @staticmethod
     def _values(row: Mapping) -> dict[str, tuple[str, ...]]:
@@ -131,6 +167,7 @@ class ActorIndex:
     # -- incremental updates -------------------------------------------------
     def upsert(self, row: Mapping) -> None:
         """Insert or refresh one actor (row with INDEX_COLUMNS) after a write."""
+        self._ensure_names()  # before the lists grow
         actor_id = row["id"]
         position = self.pos.get(actor_id)
         sort_name = row["sort_name"] if "sort_name" in row.keys() else fold(row["name"])

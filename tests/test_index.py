@@ -334,3 +334,16 @@ def test_name_order_follows_renames(world_catalogue):
     assert world_catalogue.actor_ids()[0] == CELLECTIS
     world_catalogue.update_actor(CELLECTIS, {"name": "Zzz Cellectis"})
     assert world_catalogue.actor_ids()[-1] == CELLECTIS
+
+
+def test_index_loads_with_gaps_in_the_ids(catalogue):
+    """Positions are offsets when ids are 1..N; after a purge they are searched."""
+    victim = catalogue.actor_ids()[3]
+    catalogue.purge_actors([victim])
+    fresh = ActorIndex.load(catalogue.conn, USABLE_CONTACT_SQL)
+    assert victim not in fresh.ids
+    assert fresh.ordered_ids(fresh.base_mask(Filter())) == catalogue.actor_ids()
+    for facet, table in fresh.bits.items():
+        for value, bits in table.items():
+            members = {fresh.ids[p] for p in range(fresh.size) if bits >> p & 1}
+            assert victim not in members
