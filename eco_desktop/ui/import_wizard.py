@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 KEY_LAST_DIR = "import/last_dir"
 FILE_FILTER = "Tableaux (*.xlsx *.xlsm *.csv *.tsv *.txt);;Tous les fichiers (*)"
-STATUS_COLOURS = {"new": "#1b7f3b", "duplicate": "#8a5a00", "warning": "#b35900", "error": "#b00020"}
+STATUS_COLOURS = {"new": "#1b7f3b", "duplicate": "#1f4e79", "warning": "#b35900", "error": "#b00020"}
 StatusRole = Qt.ItemDataRole.UserRole + 1
 PAGE_FILE, PAGE_MAPPING, PAGE_PREVIEW, PAGE_CONFIRM, PAGE_SUMMARY = range(5)
 
@@ -155,8 +155,13 @@ class StatusFilter(QSortFilterProxyModel):
         self.status: str | None = None
 
     def set_status(self, status: str | None) -> None:
-        self.status = status
-        self.invalidateFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9 (invalidateFilter is deprecated)
+            self.beginFilterChange()
+            self.status = status
+            self.endFilterChange()
+        else:
+            self.status = status
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, row: int, parent) -> bool:  # noqa: N802
         if self.status is None:
@@ -207,6 +212,8 @@ class FilePage(QWizardPage):
         layout.addStretch(1)
         self._show_sheets([])
 
+    _loaded: tuple[str, str | None] | None = None
+
     def browse(self) -> None:
         folder = settings().value(KEY_LAST_DIR, "", type=str) or str(Path.home())
         path, _ = QFileDialog.getOpenFileName(self, "Importer un fichier", folder, FILE_FILTER)
@@ -226,6 +233,9 @@ class FilePage(QWizardPage):
     def load(self) -> None:
         text = self.path_edit.text().strip()
         sheet = self.sheet_combo.currentText() or None
+        if self.wiz.table is not None and (text, sheet) == self._loaded:
+            return  # editingFinished also fires when the field merely loses focus
+        self._loaded = (text, sheet)
         self.wiz.table = None
         self.info_label.clear()
         self.error_label.clear()
@@ -243,6 +253,7 @@ class FilePage(QWizardPage):
             return
         self.wiz.table = table
         self.wiz.path = Path(text)
+        self._loaded = (text, table.sheet)
         settings().setValue(KEY_LAST_DIR, str(Path(text).parent))
         if table.sheet_names and self.sheet_combo.count() != len(table.sheet_names):
             self.sheet_combo.blockSignals(True)
@@ -468,7 +479,7 @@ class PreviewPage(QWizardPage):
                 + ", ".join(f"{STATUS_LABELS[s].lower()} {counts[s]}" for s in STATUSES) + ".")
             view = self.view
             view.resizeColumnsToContents()
-            for column, most in ((1, 260), (2, 300), (3, 170)):
+            for column, most in ((1, 240), (2, 380), (3, 170)):
                 view.setColumnWidth(column, min(view.columnWidth(column), most))
         self.completeChanged.emit()
 
@@ -481,6 +492,7 @@ class ConfirmPage(QWizardPage):
         super().__init__()
         self.wiz = wizard
         self.setTitle("Confirmer l'import")
+        self.setSubTitle("Vérifiez ce qui va être écrit dans le catalogue.")
         self.setCommitPage(True)
         self.text = QLabel()
         self.text.setWordWrap(True)
@@ -515,6 +527,7 @@ class SummaryPage(QWizardPage):
         super().__init__()
         self.wiz = wizard
         self.setTitle("Import terminé")
+        self.setSubTitle("Le catalogue est à jour ; la liste des acteurs a été rafraîchie.")
         self.numbers: dict[str, QLabel] = {}
         grid = QGridLayout()
         for i, (key, label) in enumerate((("created", "Créés"), ("updated", "Mis à jour"),
@@ -541,6 +554,7 @@ class SummaryPage(QWizardPage):
         row.addWidget(self.report_label, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
+        layout.addSpacing(12)
         layout.addWidget(self.details, 1)
         layout.addLayout(row)
 
@@ -548,7 +562,7 @@ class SummaryPage(QWizardPage):
         summary = self.wiz.summary
         for key, value in summary.counts().items():
             self.numbers[key].setText(f"{value:,}".replace(",", "\u202f"))
-        self.details.setText("\n".join(summary.lines(max_problems=8)[2:]))
+        self.details.setText("\n".join(summary.lines(max_problems=8)[3:]))
         self.report_label.clear()
 
     def save_report(self, path: str | None = None) -> Path | None:
@@ -594,6 +608,7 @@ class ImportWizard(QWizard):
         self.setWindowTitle("Importer des acteurs ou des contacts")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         for button, text in ((QWizard.WizardButton.NextButton, "Suivant >"),
                              (QWizard.WizardButton.BackButton, "< Précédent"),
                              (QWizard.WizardButton.CommitButton, "Importer"),
