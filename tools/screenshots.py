@@ -24,6 +24,22 @@ def settle(app, seconds: float = 0.3) -> None:
         time.sleep(0.02)
 
 
+def add_sample_calls(catalogue) -> int:
+    """A few calls for projects, so the calls tab shows a real shortlist (made-up follow-up)."""
+    from eco_desktop.filter import Filter
+    ids = dict((name, i) for i, name in catalogue.all_actor_names())
+    call_id = catalogue.create_call(
+        "Thérapie génique 2026", funder="Région Île-de-France", opens="2026-01-15", closes="2026-03-31",
+        url="https://www.iledefrance.fr", eligibility=Filter(domains=("gene_therapy",)), state="open")
+    catalogue.create_call("Innov'up 2026 — biothérapies", funder="Région Île-de-France", opens="2026-02-01",
+                          closes="2026-04-15", eligibility=Filter(kinds=("biotech",)))
+    catalogue.create_call("PM'up Bioproduction", funder="Région Île-de-France",
+                          eligibility=Filter(kinds=("bioproduction",)), state="preparing")
+    catalogue.set_status(call_id, [ids["GenSight Biologics"], ids["Cellectis"]], "contacted")
+    catalogue.set_status(call_id, [ids["GenSight Biologics"]], "applied", note="Dossier déposé le 3 mars")
+    return call_id
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "docs" / "screenshots"))
@@ -44,6 +60,7 @@ def main() -> int:
 
     catalogue = Catalogue.create(tmp / "catalogue.sqlite")
     genopole = next(i for i, name in catalogue.all_actor_names() if name == "Genopole")
+    call_id = add_sample_calls(catalogue)
     window = MainWindow(catalogue)
     for width, height in ((1366, 768), (1920, 1080)):
         window.resize(width, height)
@@ -59,6 +76,8 @@ def main() -> int:
         if name is None:
             continue
         window.tabs.setCurrentIndex(index)
+        if name == "calls":
+            window.features["calls_panel"].reload(select=call_id)
         settle(app, 4.0 if name == "map" else 0.8)
         window.grab().save(str(out / f"{name}.png"))
         print(out / f"{name}.png")
