@@ -6,8 +6,10 @@ dialogs set their French texts explicitly instead of relying on one.
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from ..errors import UserError
@@ -69,6 +71,32 @@ def confirm(parent: QWidget | None, title: str, text: str, ok_text: str, *,
     box.setEscapeButton(cancel)
     box.exec()
     return box.clickedButton() is ok
+
+
+def show_file_written(parent: QWidget | None, path: Path, title: str, text: str, informative: str = "", *,
+                      rich: bool = False) -> QMessageBox:
+    """A file was written: ``text`` with "Ouvrir le fichier" / "Ouvrir le dossier" / "Fermer"
+    (not blocking; the box is returned open). ``rich``: the texts are HTML."""
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, MB.NoButton, parent)
+    if rich:
+        box.setTextFormat(Qt.TextFormat.RichText)
+    box.setInformativeText(informative)
+    box.setStyleSheet("QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 380px; }")
+    open_file = box.addButton("Ouvrir le fichier", QMessageBox.ButtonRole.ActionRole)
+    open_folder = box.addButton("Ouvrir le dossier", QMessageBox.ButtonRole.ActionRole)
+    close = box.addButton("Fermer", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(close)
+    box.setEscapeButton(close)
+
+    def clicked(button) -> None:
+        if button is open_file:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        elif button is open_folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+    box.buttonClicked.connect(clicked)
+    box.open()
+    return box
 
 
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "", ok_text: str = "OK") -> str | None:
