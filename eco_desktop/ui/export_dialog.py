@@ -9,16 +9,15 @@ is never remembered: usable contacts only is the safe default each time.
 from __future__ import annotations
 
 import logging
-import threading
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence  # noqa: F401 - tests patch QDesktopServices here
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QDialog, QFileDialog,
                                QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QProgressDialog, QPushButton, QRadioButton,
+                               QListWidgetItem, QMessageBox, QPushButton, QRadioButton,
                                QVBoxLayout, QWidget)
 
 from .. import export, paths
@@ -26,8 +25,9 @@ from ..errors import UserError
 from ..filter import Filter
 from ..logs import log_path
 from .app import settings
-from .dialog_common import confirm
+from .dialog_common import confirm, show_file_written
 from .theme import icon
+from .workers import Job, ProgressDialog
 
 log = logging.getLogger(__name__)
 
@@ -74,38 +74,6 @@ def export_folder() -> Path:
     return paths.default_export_dir()
 
 
-# --------------------------------------------------------------------------- worker
-
-class _Signals(QObject):
-    progress = Signal(int, int)
-    done = Signal(object)
-    failed = Signal(object)
-
-
-class ExportJob(QRunnable):
-    """Runs one export in the thread pool; ``cancel()`` may be called from the UI thread."""
-
-    def __init__(self, catalogue, path: Path, ids: list[int], **options: Any) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.catalogue, self.path, self.ids, self.options = catalogue, path, ids, options
-        self.signals = _Signals()
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def run(self) -> None:
-        try:
-            result = export.export_from_catalogue(
-                self.catalogue, self.path, self.ids, progress=self.signals.progress.emit,
-                cancelled=self._cancel.is_set, **self.options)
-        except Exception as exc:  # handed to the UI thread, which shows it
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.done.emit(result)
-
-
 # --------------------------------------------------------------------------- dialog
 
 class ExportDialog(QDialog):
@@ -126,8 +94,8 @@ class ExportDialog(QDialog):
         self.listed_ids: list[int] = list(window.model.ids)
         self.selected: list[int] = window.selected_ids()
         self.view_name = view_name_for(self.catalogue, self.filter)
-        self.job: ExportJob | None = None
-        self.progress: QProgressDialog | None = None
+        self.job: Job | None = None
+        self.progress: ProgressDialog | None = None
         self.result: export.ExportResult | None = None
         self.error: Exception | None = None
         self.was_cancelled = False
@@ -444,34 +412,26 @@ class ExportDialog(QDialog):
             return False
         ids = self.target_ids()
         self.result, self.error, self.was_cancelled = None, None, False
-        self.job = ExportJob(self.catalogue, path, ids, columns=self.columns(), contacts=contacts,
-                             all_contacts=contacts and self.radio_all.isChecked(), criteria=self.criteria())
-        self.job.signals.progress.connect(self._progressed)
-        self.job.signals.done.connect(self._finished)
-        self.job.signals.failed.connect(self._failed)
-
-        self.progress = QProgressDialog(f"Export de {_plural(len(ids), 'acteur')} vers « {path.name} »…",
-                                        "Annuler", 0, 0, self)
-        self.progress.setWindowTitle("Export en cours")
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(400)
-        self.progress.setAutoClose(False)
-        self.progress.setAutoReset(False)
+        options = dict(columns=self.columns(), contacts=contacts, criteria=self.criteria(),
+                       all_contacts=contacts and self.radio_all.isChecked())
+        catalogue = self.catalogue
+        self.job = Job(lambda progress, cancelled: export.export_from_catalogue(
+            catalogue, path, ids, progress=progress, cancelled=cancelled, **options))
+        self.job.finished.connect(self._finished)
+        self.job.failed.connect(self._failed)
+        self.progress = ProgressDialog(self, "Export en cours",
+                                       f"Export de {_plural(len(ids), 'acteur')} vers « {path.name} »…")
+        self.progress.follow(self.job)
         self.progress.canceled.connect(self.cancel_export)
         self.status_label.setText("Export en cours…")
         self._set_busy(True)
-        QThreadPool.globalInstance().start(self.job)
+        self.job.start()
         return True
 
     def cancel_export(self) -> None:
         if self.job is not None:
             self.job.cancel()
             self.status_label.setText("Annulation…")
-
-    def _progressed(self, done: int, total: int) -> None:
-        if self.progress is not None and not self.progress.wasCanceled():
-            self.progress.setMaximum(max(total, 1))
-            self.progress.setValue(min(done, total))
 
     def _set_busy(self, busy: bool) -> None:
         for widget in (self.button_export, self.button_browse, self.path_edit, self.columns_list,
@@ -486,8 +446,7 @@ class ExportDialog(QDialog):
     def _end_job(self) -> None:
         self.job = None
         if self.progress is not None:
-            self.progress.close()
-            self.progress.deleteLater()
+            self.progress.finish()
             self.progress = None
         self._set_busy(False)
 
@@ -530,27 +489,9 @@ class ExportDialog(QDialog):
 
 def show_result(parent: QWidget, result: export.ExportResult) -> QMessageBox:
     """"N acteurs … exportés" with "Ouvrir le fichier" / "Ouvrir le dossier" / "Fermer" (not blocking)."""
-    box = QMessageBox(QMessageBox.Icon.Information, "Export terminé", "", QMessageBox.StandardButton.NoButton, parent)
-    box.setTextFormat(Qt.TextFormat.RichText)
     what = result.message().split(" dans ", 1)[0]
-    box.setText(f"<b>{escape(what[0].upper() + what[1:])}.</b>")
-    box.setInformativeText("<br>".join(escape(str(p)) for p in result.paths))
-    box.setStyleSheet("QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 380px; }")
-    open_file = box.addButton("Ouvrir le fichier", QMessageBox.ButtonRole.ActionRole)
-    open_folder = box.addButton("Ouvrir le dossier", QMessageBox.ButtonRole.ActionRole)
-    close = box.addButton("Fermer", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(close)
-    box.setEscapeButton(close)
-
-    def clicked(button) -> None:
-        if button is open_file:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path)))
-        elif button is open_folder:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path.parent)))
-
-    box.buttonClicked.connect(clicked)
-    box.open()
-    return box
+    return show_file_written(parent, result.path, "Export terminé", f"<b>{escape(what[0].upper() + what[1:])}.</b>",
+                             "<br>".join(escape(str(p)) for p in result.paths), rich=True)
 
 
 # --------------------------------------------------------------------------- install
