@@ -14,19 +14,19 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import logging
-import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMessageBox, QProgressDialog, QSizePolicy, QToolBar,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QSizePolicy, QToolBar, QVBoxLayout, QWidget
 
 from .. import maps, paths
 from ..errors import UserError
 from .app import settings
+from .dialog_common import show_file_written
+from .workers import CatalogueRelay, Job, ProgressDialog
 
 log = logging.getLogger(__name__)
 
@@ -50,70 +50,22 @@ class BuiltMap:
     title: str
 
 
-class _Signals(QObject):
-    done = Signal(int, object)
-    failed = Signal(int, object)
+def build_map(catalogue, flt, view) -> BuiltMap:
+    """The page of a filter: catalogue reads and HTML (run off the UI thread)."""
+    content = maps.map_content(catalogue, flt)
+    html = maps.build_map_html(content.actors, view=view, **content.page_args())
+    positions = {a["id"]: (float(a["lat"]), float(a["lon"])) for a in content.actors if maps.is_located(a)}
+    return BuiltMap(html, len(content.actors), len(content.actors) - len(positions), positions, content.title)
 
 
-class BuildJob(QRunnable):
-    """The page of a filter: catalogue reads and HTML, off the UI thread."""
-
-    def __init__(self, generation: int, catalogue, flt, view) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.generation, self.catalogue, self.filter, self.view = generation, catalogue, flt, view
-        self.signals = _Signals()
-
-    def run(self) -> None:
-        try:
-            content = maps.map_content(self.catalogue, self.filter)
-            html = maps.build_map_html(content.actors, view=self.view, **content.page_args())
-            positions = {a["id"]: (float(a["lat"]), float(a["lon"]))
-                         for a in content.actors if maps.is_located(a)}
-            built = BuiltMap(html, len(content.actors), len(content.actors) - len(positions),
-                             positions, content.title)
-        except Exception as exc:  # handed to the UI thread
-            self.signals.failed.emit(self.generation, exc)
-        else:
-            self.signals.done.emit(self.generation, built)
-
-
-class ExportJob(QRunnable):
-    """The standalone file of a filter; ``cancel()`` before the write leaves no file."""
-
-    def __init__(self, catalogue, flt, path: Path) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.catalogue, self.filter, self.path = catalogue, flt, path
-        self.signals = _Signals()
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def run(self) -> None:
-        try:
-            content = maps.map_content(self.catalogue, self.filter)
-            if self._cancel.is_set():
-                self.signals.done.emit(0, None)
-                return
-            maps.write_standalone_map(self.path, content.actors, **content.page_args())
-        except Exception as exc:
-            self.signals.failed.emit(0, exc)
-        else:
-            self.signals.done.emit(0, (self.path, len(content.actors), content.unlocated_count()))
-
-
-class _Relay(QObject):
-    """Catalogue writes (any thread) to the UI thread."""
-
-    written = Signal(str, bool)
-
-    def listener(self, label: str, undoable: bool) -> None:
-        try:
-            self.written.emit(label, undoable)
-        except RuntimeError:  # the tab is gone
-            pass
+def write_map(catalogue, flt, path: Path, cancelled: Callable[[], bool]) -> tuple[Path, int, int] | None:
+    """The standalone file of a filter: (path, actors, not located); None when cancelled
+    before the write (no file then)."""
+    content = maps.map_content(catalogue, flt)
+    if cancelled():
+        return None
+    maps.write_standalone_map(path, content.actors, **content.page_args())
+    return path, len(content.actors), content.unlocated_count()
 
 
 # --------------------------------------------------------------------------- tab
@@ -130,23 +82,21 @@ class MapTab(QWidget):
         self.map = None  # MapView, created when first shown
         self.positions: dict[int, tuple[float, float]] = {}
         self.last_export: Path | None = None
-        self.export_job: ExportJob | None = None
-        self.progress: QProgressDialog | None = None
+        self.export_job: Job | None = None
+        self.progress: ProgressDialog | None = None
         self._stale = True
         self._selection_stale = True
         self._generation = 0
         self._building = False
         self._pending = False
-        self._jobs: dict[int, BuildJob] = {}
-        self._listened = None
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_DELAY_MS)
         self._timer.timeout.connect(self.refresh_now)
-        self._relay = _Relay(self)
-        self._relay.written.connect(lambda *_: self.mark_stale(), Qt.ConnectionType.QueuedConnection)
+        self._relay = CatalogueRelay(self)
+        self._relay.written.connect(lambda *_: self.mark_stale())
 
         self.toolbar = QToolBar("Carte")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -215,15 +165,7 @@ class MapTab(QWidget):
 
     def _catalogue_changed(self) -> None:
         catalogue = self.window.catalogue
-        if self._listened is not None and self._listened is not catalogue:
-            try:
-                self._listened.listeners.remove(self._relay.listener)
-            except ValueError:
-                pass
-            self._listened = None
-        if catalogue is not None and self._listened is None:
-            catalogue.listeners.append(self._relay.listener)
-            self._listened = catalogue
+        self._relay.attach(catalogue)
         self.act_export.setEnabled(catalogue is not None)
         self.mark_stale()
 
@@ -247,15 +189,20 @@ class MapTab(QWidget):
             return
         self._building = True
         self.status.setText("Chargement de la carte…")
-        job = BuildJob(self._generation, catalogue, self.window.filter, view)
-        job.signals.done.connect(self._built)
-        job.signals.failed.connect(self._build_failed)
-        self._jobs[self._generation] = job  # keeps its signals alive until they are delivered
-        self._pool.start(job)
+        generation, flt = self._generation, self.window.filter
+
+        def build(_progress, _cancelled) -> tuple[int, BuiltMap | Exception]:
+            try:
+                return generation, build_map(catalogue, flt, view)
+            except Exception as exc:  # shown by the UI thread if still current
+                return generation, exc
+
+        job = Job(build)
+        job.finished.connect(self._built)
+        job.start(self._pool)
 
     def _finish_job(self, generation: int) -> bool:
         """True if this result is to be shown (no newer request is waiting)."""
-        self._jobs.pop(generation, None)
         self._building = False
         if self._pending or generation != self._generation:
             self._pending = False
@@ -265,8 +212,12 @@ class MapTab(QWidget):
             return False
         return True
 
-    def _built(self, generation: int, built: BuiltMap) -> None:
+    def _built(self, outcome: tuple[int, BuiltMap | Exception]) -> None:
+        generation, built = outcome
         if not self._finish_job(generation):
+            return
+        if isinstance(built, Exception):
+            self._build_failed(built)
             return
         self.positions = built.positions
         text = _plural(built.count, "acteur", "acteurs")
@@ -276,9 +227,7 @@ class MapTab(QWidget):
         self.map.show_html(built.html)
         self.built.emit()
 
-    def _build_failed(self, generation: int, exc: Exception) -> None:
-        if not self._finish_job(generation):
-            return
+    def _build_failed(self, exc: Exception) -> None:
         if isinstance(exc, UserError):
             self.status.setText(str(exc))
         else:
@@ -373,28 +322,23 @@ class MapTab(QWidget):
         path = Path(path)
         if path.suffix.lower() not in (".html", ".htm"):
             path = path.with_name(path.name + ".html")
-        job = ExportJob(catalogue, self.window.filter, path)
-        job.signals.done.connect(self._export_done)
-        job.signals.failed.connect(self._export_failed)
+        flt = self.window.filter
+        job = Job(lambda _progress, cancelled: write_map(catalogue, flt, path, cancelled))
+        job.finished.connect(self._export_done)
+        job.failed.connect(self._export_failed)
         self.export_job = job
-        self.progress = QProgressDialog(f"Écriture de la carte « {path.name} »…", "Annuler", 0, 0, self.window)
-        self.progress.setWindowTitle("Exporter la carte")
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(400)
-        self.progress.setAutoClose(False)
-        self.progress.setAutoReset(False)
-        self.progress.canceled.connect(job.cancel)
-        QThreadPool.globalInstance().start(job)
+        self.progress = ProgressDialog(self.window, "Exporter la carte", f"Écriture de la carte « {path.name} »…")
+        self.progress.follow(job)
+        job.start()
         return True
 
     def _close_progress(self) -> None:
         self.export_job = None
         if self.progress is not None:
-            self.progress.close()
-            self.progress.deleteLater()
+            self.progress.finish()
             self.progress = None
 
-    def _export_done(self, _gen: int, result: Any) -> None:
+    def _export_done(self, result: tuple[Path, int, int] | None) -> None:
         self._close_progress()
         if result is None:  # cancelled
             self.window.statusBar().showMessage("Export de la carte annulé.", 5000)
@@ -404,7 +348,7 @@ class MapTab(QWidget):
         self.exported.emit(path)
         self.result_box = _show_result(self.window, path, count, unlocated)
 
-    def _export_failed(self, _gen: int, exc: Exception) -> None:
+    def _export_failed(self, exc: Exception) -> None:
         self._close_progress()
         if isinstance(exc, UserError):
             message = str(exc)
@@ -422,25 +366,9 @@ def _show_result(parent: QWidget, path: Path, count: int, unlocated: int) -> QMe
     text = f"Carte de {_plural(count, 'acteur', 'acteurs')} écrite"
     if unlocated:
         text += f" ({_plural(unlocated, 'non localisé', 'non localisés')})"
-    box = QMessageBox(QMessageBox.Icon.Information, "Carte exportée", text + ".",
-                      QMessageBox.StandardButton.NoButton, parent)
-    box.setInformativeText(f"{path}\n\nLe fichier s'ouvre sans réseau dans un navigateur "
-                           "(Firefox, Chrome, Edge…) et peut être envoyé tel quel.")
-    open_file = box.addButton("Ouvrir le fichier", QMessageBox.ButtonRole.ActionRole)
-    open_folder = box.addButton("Ouvrir le dossier", QMessageBox.ButtonRole.ActionRole)
-    close = box.addButton("Fermer", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(close)
-    box.setEscapeButton(close)
-
-    def clicked(button) -> None:
-        if button is open_file:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-        elif button is open_folder:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
-
-    box.buttonClicked.connect(clicked)
-    box.open()
-    return box
+    return show_file_written(parent, path, "Carte exportée", text + ".",
+                             f"{path}\n\nLe fichier s'ouvre sans réseau dans un navigateur "
+                             "(Firefox, Chrome, Edge…) et peut être envoyé tel quel.")
 
 
 def install(window) -> MapTab:
