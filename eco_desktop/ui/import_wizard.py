@@ -11,16 +11,14 @@ while the worker commits.
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from PySide6.QtCore import (QAbstractTableModel, QEventLoop, QModelIndex, QObject, QRunnable,
-                            QSortFilterProxyModel, Qt, QThreadPool, Signal, Slot)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QFileDialog, QFormLayout,
                                QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
-                               QProgressDialog, QPushButton, QRadioButton, QTableView,
+                               QPushButton, QRadioButton, QTableView,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWizard, QWizardPage)
 
 from .. import APP_TITLE
@@ -33,6 +31,7 @@ from ..logs import log_path
 from ..store import OperationCancelled
 from .app import settings
 from .theme import icon
+from .workers import Abandoned, Job, ProgressDialog, run_with_progress
 
 log = logging.getLogger(__name__)
 
@@ -53,50 +52,6 @@ def _error_text(exc: BaseException) -> str:
     log.error("unexpected error while importing", exc_info=exc)
     return ("L'import a échoué à cause d'une erreur inattendue ; rien n'a été modifié. "
             f"Le détail technique est dans le journal : {log_path()}")
-
-
-# --------------------------------------------------------------------------- worker
-
-class _Signals(QObject):
-    progress = Signal(int, int)
-    done = Signal(object)
-    failed = Signal(object)
-    committed = Signal(str, bool)
-
-
-class _Relay(QObject):
-    """Calls the catalogue's listeners on the UI thread (this object lives there)."""
-
-    def __init__(self, listeners: list[Callable[[str, bool], None]]) -> None:
-        super().__init__()
-        self.listeners = listeners
-
-    @Slot(str, bool)
-    def deliver(self, label: str, undoable: bool) -> None:
-        for listener in self.listeners:
-            listener(label, undoable)
-
-
-class Job(QRunnable):
-    """``fn(progress, cancelled)`` in the thread pool; ``cancel()`` from the UI thread."""
-
-    def __init__(self, fn: Callable[[Callable[[int, int], None], Callable[[], bool]], Any]) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.fn = fn
-        self.signals = _Signals()
-        self.cancel_event = threading.Event()
-
-    def cancel(self) -> None:
-        self.cancel_event.set()
-
-    def run(self) -> None:
-        try:
-            result = self.fn(self.signals.progress.emit, self.cancel_event.is_set)
-        except BaseException as exc:  # handed to the UI thread
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.done.emit(result)
 
 
 # --------------------------------------------------------------------------- preview model
@@ -602,9 +557,8 @@ class ImportWizard(QWizard):
         self.plan: ImportPlan | None = None
         self.summary: ImportSummary | None = None
         self.job: Job | None = None
-        self.progress: QProgressDialog | None = None
+        self.progress: ProgressDialog | None = None
         self.last_error: str | None = None
-        self._abandoned: list[Job] = []
         self.setWindowTitle("Importer des acteurs ou des contacts")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
@@ -631,62 +585,27 @@ class ImportWizard(QWizard):
 
     # -- background work ------------------------------------------------------------
     def _run(self, label: str, fn, *, relay: bool = False) -> tuple[Any, BaseException | None, bool]:
-        """Run ``fn(progress, cancelled)`` in a worker behind a progress dialog, waiting in a
-        local event loop. Returns (result, error, cancelled)."""
-        job = Job(fn)
-        self.job = job
-        outcome: dict[str, Any] = {}
-        loop = QEventLoop()
-        job.signals.done.connect(lambda r: (outcome.__setitem__("result", r), loop.quit()))
-        job.signals.failed.connect(lambda e: (outcome.__setitem__("error", e), loop.quit()))
-        catalogue = self.catalogue
-        saved = None
-        if relay:
-            # The worker commits: the window's listeners (undo stack…) must run here.
-            saved = list(catalogue.listeners)
-            self._relay = _Relay(saved)
-            job.signals.committed.connect(self._relay.deliver, Qt.ConnectionType.QueuedConnection)
-            catalogue.listeners[:] = [job.signals.committed.emit]
-        dialog = QProgressDialog(label, "Annuler", 0, 0, self)
-        dialog.setWindowTitle(APP_TITLE)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        self.progress = dialog
+        """Run ``fn(progress, cancelled)`` in a worker behind a progress dialog whose
+        "Annuler" cancels it, waiting in a local event loop. Returns (result, error, cancelled).
 
-        def progressed(done: int, total: int) -> None:
-            if not dialog.wasCanceled():
-                dialog.setMaximum(max(total, 1))
-                dialog.setValue(min(done, total))
-
-        def cancel() -> None:
-            job.cancel()
-            dialog.setLabelText("Annulation…")
-            if not relay:  # planning cannot be interrupted: stop waiting for it
-                outcome["cancelled"] = True
-                loop.quit()
-
-        job.signals.progress.connect(progressed)
-        dialog.canceled.connect(cancel)
+        ``relay``: the worker commits, so the window's listeners (undo stack…) are called
+        here meanwhile, and "Annuler" waits for the rollback; planning cannot be
+        interrupted, so "Annuler" stops waiting for it."""
+        result, error, cancelled = None, None, False
         try:
-            self.jobStarted.emit()
-            QThreadPool.globalInstance().start(job)
-            if "cancelled" not in outcome:
-                loop.exec()
-            if "cancelled" in outcome:
-                self._abandoned.append(job)  # still running: keep it alive until it ends
+            result = run_with_progress(self, APP_TITLE, label, fn, cancellable=True, wait_after_cancel=relay,
+                                       catalogue=self.catalogue if relay else None, started=self._job_started)
+        except (Abandoned, OperationCancelled):
+            cancelled = True
+        except Exception as exc:
+            error = exc
         finally:
-            if saved is not None:
-                catalogue.listeners[:] = saved
-            dialog.canceled.disconnect(cancel)  # closing a progress dialog emits canceled
-            dialog.close()
-            dialog.deleteLater()
-            self.progress = None
-            self.job = None
-        error = outcome.get("error")
-        cancelled = bool(outcome.get("cancelled")) or isinstance(error, OperationCancelled)
-        return outcome.get("result"), (None if cancelled else error), cancelled
+            self.job, self.progress = None, None
+        return result, error, cancelled
+
+    def _job_started(self, job: Job, dialog: ProgressDialog) -> None:
+        self.job, self.progress = job, dialog
+        self.jobStarted.emit()
 
     def run_plan(self, policy: str) -> None:
         path, table, mapping, catalogue = self.path, self.table, self.mapping, self.catalogue
