@@ -73,7 +73,12 @@ def run_app(db: str | None = None) -> int:
         if restored is not None:
             window.set_catalogue(restored)
     window.show()
-    return app.exec()
+    code = app.exec()
+    # Web pages must go before QtWebEngine's profile does, or Qt crashes on exit.
+    from PySide6.QtCore import QCoreApplication, QEvent
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return code
 
 
 def excepthook(exc_type, exc, tb) -> None:

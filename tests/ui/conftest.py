@@ -36,3 +36,20 @@ def window(qtbot, catalogue_path):
     yield win
     win.editor.revert() if win.editor.is_dirty() else None
     win.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _delete_widgets_before_qt_goes(qapp):
+    """Web pages must be deleted before QtWebEngine's profile, or the process crashes at
+    exit ("Release of profile requested but WebEnginePage still not deleted")."""
+    yield
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+    for widget in qapp.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        qapp.processEvents()
+        gc.collect()

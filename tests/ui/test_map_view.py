@@ -223,7 +223,8 @@ def test_the_page_does_not_navigate_away(qtbot, map_view, monkeypatch):
     js(qtbot, map_view, "window.location.href = 'https://www.example.org/'")
     js(qtbot, map_view, "window.location.href = 'file:///etc/passwd'")
     js(qtbot, map_view, "window.open('https://www.example.org/autre')")
-    qtbot.wait(300)
+    qtbot.waitUntil(lambda: opened == ["https://www.example.org/"], timeout=5000)
+    qtbot.wait(300)  # and nothing else follows
     assert map_view.page.url() == page_url
     assert js(qtbot, map_view, "ecoMap.markerCount()") == LOCATED
     assert opened == ["https://www.example.org/"]
