@@ -14,16 +14,17 @@ from html import escape
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog, QDialogButtonBox, QFileDialog,
-                               QHeaderView, QLabel, QMenu, QMessageBox, QPlainTextEdit, QProgressDialog,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QHeaderView, QLabel, QMenu, QMessageBox, QPlainTextEdit, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from .. import backup, paths, privacy, vocab
 from .. import check as checking
 from ..errors import UserError
 from ..store import Catalogue
+from . import workers
 
 log = logging.getLogger(__name__)
 
@@ -34,41 +35,17 @@ REVIEW_YEARS = 3
 
 # ---------------------------------------------------------------------------- helpers
 
-def run_with_progress(parent: QWidget | None, title: str, label: str, work: Callable[[], Any]) -> Any:
-    """Run ``work`` in a thread behind a busy dialog; return its result or raise its error."""
-    outcome: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            outcome["result"] = work()
-        except BaseException as exc:  # re-raised in the UI thread
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=target, name=f"eco-{title}", daemon=True)
-    dialog = QProgressDialog(label, "", 0, 0, parent)
-    dialog.setWindowTitle(title)
-    dialog.setCancelButton(None)
-    dialog.setMinimumDuration(300)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    loop = QEventLoop()
-    timer = QTimer()
-    timer.setInterval(20)
-    timer.timeout.connect(lambda: loop.quit() if not thread.is_alive() else None)
-    thread.start()
+def run_with_progress(parent: QWidget | None, title: str, label: str, work: Callable[[], Any], *,
+                      catalogue: Catalogue | None = None) -> Any:
+    """Run ``work`` in a worker behind a busy dialog (no "Annuler"), with the wait cursor;
+    return its result or raise its error. When ``work`` commits to ``catalogue``, its
+    listeners are called on the UI thread."""
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        timer.start()
-        if thread.is_alive():
-            loop.exec()
-        thread.join()
+        return workers.run_with_progress(parent, title, label, lambda _progress, _cancelled: work(),
+                                         catalogue=catalogue)
     finally:
-        timer.stop()
         QApplication.restoreOverrideCursor()
-        dialog.reset()
-        dialog.deleteLater()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("result")
 
 
 def _warn(parent: QWidget | None, title: str, error: Exception | str) -> None:
@@ -500,7 +477,7 @@ class Safety(QObject):
         dialog.close()
         try:
             run_with_progress(self.window, "Vérifier le catalogue", "Reconstruction de l'index de recherche…",
-                              catalogue.rebuild_search_index)
+                              catalogue.rebuild_search_index, catalogue=catalogue)
         except UserError as exc:
             _warn(self.window, "Vérifier le catalogue", exc)
             return
@@ -566,7 +543,7 @@ class Safety(QObject):
                 return False
         try:
             result = run_with_progress(w, "Effacer cette personne", "Effacement en cours…",
-                                       lambda: privacy.erase_person(catalogue, contact_id))
+                                       lambda: privacy.erase_person(catalogue, contact_id), catalogue=catalogue)
         except UserError as exc:
             _warn(w, "Effacer cette personne", exc)
             return False
