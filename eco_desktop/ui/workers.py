@@ -161,7 +161,8 @@ def run_with_progress(parent: QWidget | None, title: str, text: str, fn: Work, *
 class CatalogueRelay(QObject):
     """A catalogue's commit notifications ``(label, undoable)``, made on whatever thread
     committed, as ``written(label, undoable)`` on this object's thread, always after the
-    commit (queued). :meth:`attach` follows one catalogue at a time."""
+    commit (queued). :meth:`attach` follows one catalogue at a time; the relay stops
+    listening when its parent is destroyed."""
 
     written = Signal(str, bool)
     _committed = Signal(str, bool)
@@ -170,6 +171,8 @@ class CatalogueRelay(QObject):
         super().__init__(parent)
         self.catalogue = None
         self._committed.connect(self.written, Qt.ConnectionType.QueuedConnection)
+        if parent is not None:
+            parent.destroyed.connect(self.detach)
 
     def listener(self, label: str, undoable: bool) -> None:
         """The callable in ``catalogue.listeners``."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 import threading
 
 import pytest
+import shiboken6
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from eco_desktop.ui.dialog_common import show_file_written
 from eco_desktop.ui.workers import Abandoned, CatalogueRelay, Job, run_with_progress
@@ -99,6 +100,15 @@ def test_relay_follows_one_catalogue(qtbot):
     assert first.listeners == [] and second.listeners == [relay.listener]
     relay.detach()
     assert second.listeners == [] and relay.catalogue is None
+
+
+def test_relay_stops_listening_with_its_parent(qtbot):
+    catalogue = FakeCatalogue()
+    owner = QWidget()
+    CatalogueRelay(owner).attach(catalogue)
+    assert len(catalogue.listeners) == 1
+    shiboken6.delete(owner)
+    assert catalogue.listeners == []
 
 
 def test_show_file_written_opens_the_file_or_its_folder(qtbot, tmp_path, monkeypatch):
