@@ -14,13 +14,11 @@ from html import escape
 from pathlib import Path
 from typing import Any, Callable
 
-import shiboken6
-from PySide6.QtCore import (QAbstractTableModel, QDate, QLocale, QModelIndex, QObject, QRunnable,
-                            QSortFilterProxyModel, Qt, QThreadPool, QUrl, Signal)
+from PySide6.QtCore import QAbstractTableModel, QDate, QLocale, QModelIndex, QSortFilterProxyModel, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QColor, QDesktopServices, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog,
                                QFormLayout, QFrame, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
-                               QLineEdit, QMenu, QMessageBox, QPlainTextEdit, QProgressDialog, QPushButton,
+                               QLineEdit, QMenu, QMessageBox, QPlainTextEdit, QPushButton,
                                QSizePolicy, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
                                QToolButton, QVBoxLayout, QWidget)
 
@@ -32,6 +30,7 @@ from ..text import fold
 from .dialog_common import SB, button_box, confirm, plural, show_error
 from .facets import FacetPanel
 from .theme import chip_icon
+from .workers import CatalogueRelay, run_with_progress
 
 log = logging.getLogger(__name__)
 
@@ -81,28 +80,6 @@ def status_pill(status: str, count: int | None = None) -> QLabel:
 
 # --------------------------------------------------------------------------- background work
 
-class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(object)
-    committed = Signal(str, bool)
-
-
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any]) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.fn = fn
-        self.signals = _Signals()
-
-    def run(self) -> None:
-        try:
-            result = self.fn()
-        except Exception as exc:  # handed to the UI thread, which shows or logs it
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.done.emit(result)
-
-
 def run_in_background(parent: QWidget, label: str, fn: Callable[[], Any], *, size: int,
                       catalogue=None) -> Any:
     """Run ``fn`` in a worker thread behind a modal progress dialog when ``size`` (actors
@@ -115,32 +92,8 @@ def run_in_background(parent: QWidget, label: str, fn: Callable[[], Any], *, siz
     """
     if size <= BACKGROUND_THRESHOLD:
         return fn()
-    from PySide6.QtCore import QEventLoop
-    outcome: dict[str, Any] = {}
-    loop = QEventLoop()
-    job = _Job(fn)
-    job.signals.done.connect(lambda r: (outcome.__setitem__("result", r), loop.quit()))
-    job.signals.failed.connect(lambda e: (outcome.__setitem__("error", e), loop.quit()))
-    listeners = None
-    if catalogue is not None:
-        listeners = list(catalogue.listeners)
-        job.signals.committed.connect(lambda text, undoable: [f(text, undoable) for f in listeners])
-        catalogue.listeners[:] = [job.signals.committed.emit]
-    dialog = QProgressDialog(label, "", 0, 0, parent)
-    dialog.setWindowTitle(APP_TITLE)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setCancelButton(None)
-    dialog.setMinimumDuration(400)
-    try:
-        QThreadPool.globalInstance().start(job)
-        loop.exec()
-    finally:
-        dialog.close()
-        if listeners is not None:
-            catalogue.listeners[:] = listeners
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("result")
+    return run_with_progress(parent, APP_TITLE, label, lambda _progress, _cancelled: fn(), catalogue=catalogue,
+                             minimum_duration=400)
 
 
 # --------------------------------------------------------------------------- shortlist model
@@ -1022,12 +975,12 @@ class CallsOfActorWidget(QWidget):
 
     callActivated = Signal(int)  # noqa: N815
     changed = Signal()
-    _commitSeen = Signal()  # noqa: N815
 
     def __init__(self, catalogue=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.catalogue = None
-        self._commitSeen.connect(self.reload, Qt.ConnectionType.QueuedConnection)
+        self._relay = CatalogueRelay(self)
+        self._relay.written.connect(self._committed)
         self.actor_id: int | None = None
         self.rows: list[dict[str, Any]] = []
         self.table = QTableWidget(0, 4)
@@ -1057,21 +1010,14 @@ class CallsOfActorWidget(QWidget):
     def set_catalogue(self, catalogue) -> None:
         """Show nothing until :meth:`load`; follow the catalogue's commits (status changes
         made in the calls tab, undo) while this widget lives."""
-        if self.catalogue is not None:
-            try:
-                self.catalogue.listeners.remove(self._committed)
-            except ValueError:
-                pass
         self.catalogue = catalogue
         self.actor_id = None
-        if catalogue is not None:
-            catalogue.listeners.append(self._committed)
-            self.destroyed.connect(lambda *_a, c=catalogue, f=self._committed: _forget(c, f))
+        self._relay.attach(catalogue)
         self.reload()
 
     def _committed(self, _label: str, _undoable: bool) -> None:
-        if self.actor_id is not None and shiboken6.isValid(self):
-            self._commitSeen.emit()
+        if self.actor_id is not None:
+            self.reload()
 
     def load(self, actor_id: int | None, actor_name: str = "") -> None:
         self.actor_id = actor_id
@@ -1107,13 +1053,6 @@ class CallsOfActorWidget(QWidget):
     def _activated(self, index) -> None:
         if 0 <= index.row() < len(self.rows):
             self.callActivated.emit(self.rows[index.row()]["call_id"])
-
-
-def _forget(catalogue, listener) -> None:
-    try:
-        catalogue.listeners.remove(listener)
-    except ValueError:
-        pass
 
 
 # --------------------------------------------------------------------------- install
