@@ -85,11 +85,12 @@ def build_synthetic_catalogue(path: str | Path, n: int, *, seed: int = 42,
                         "basis_date": "2025-01-15", "opt_out": 1 if rng.random() < 0.05 else 0, "notes": "",
                         "created_at": stamp, "updated_at": stamp})
             catalogue.db["contacts"].insert_all(contacts, batch_size=5000)
-            relations = set()
+            # a dict, not a set: insertion order (hence relation ids) must not depend on hash seeds
+            relations: dict[tuple[int, str, int], None] = {}
             types = list(vocab.RELATION_TYPES)
             for _ in range(len(ids) // 3):
                 a, b = rng.sample(ids, 2)
-                relations.add((a, rng.choice(types), b))
+                relations[(a, rng.choice(types), b)] = None
             catalogue.db["relations"].insert_all(
                 ({"source_id": a, "type": t, "target_id": b, "note": "", "created_at": stamp}
                  for a, t, b in relations), batch_size=5000)
