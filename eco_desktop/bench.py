@@ -40,7 +40,7 @@ FIGURES: dict[str, tuple[float | None, str, bool, str]] = {
     "search_keystroke": (0.05, "s", False, "one more letter (g, ge, gen, geno) -> ids and first 100 rows"),
     "facet_counts": (0.1, "s", False, "counts of every facet under a filter (2 kinds, 2 départements)"),
     "window_ready": (2.0, "s", False, "open + MainWindow shown offscreen until the list holds every actor"),
-    "map_build": (1.0, "s", True, "maps.build_map_html with every actor and relation"),
+    "map_build": (1.0, "s", True, "maps.build_map_html of every actor and relation (as the map tab reads them)"),
     "map_ready": (3.0, "s", False, "page loaded in QWebEngineView (first load) until the JS reports its markers"),
     "export_xlsx_ratio": (1.3, "ratio", False, "export.export_xlsx / raw openpyxl write_only, same cells"),
     "import_csv": (15.0, "s", True, "CSV of N rows through the importer's public apply function"),
@@ -145,11 +145,11 @@ def bench_facets(catalogue, repeat: int) -> list[float]:
 
 
 def bench_map_build(catalogue, repeat: int) -> list[float]:
+    """The page of every actor from what the map tab reads (maps.map_content, not timed)."""
     from . import maps
-    actors = catalogue.actors(Filter())
-    relations = catalogue.relations()
-    kinds = catalogue.kinds()
-    return [_timed(lambda: maps.build_map_html(actors, relations=relations, kinds=kinds)) for _ in range(repeat)]
+    content = maps.map_content(catalogue, Filter())
+    args = content.page_args()
+    return [_timed(lambda: maps.build_map_html(content.actors, **args)) for _ in range(repeat)]
 
 
 def bench_export(catalogue, folder: Path, repeat: int) -> list[float]:
@@ -197,6 +197,23 @@ def write_import_csv(catalogue, path: Path, n: int) -> None:
                           actor["website"], actor["postcode"], actor["commune"], actor["description"]])
 
 
+def bench_import(apply: Callable, catalogue, folder: Path, n: int, repeat: int) -> list[float]:
+    """Import a CSV of N new actors into an empty catalogue, ``repeat`` times."""
+    from .store import Catalogue
+    csv_path = folder / "import.csv"
+    write_import_csv(catalogue, csv_path, n)
+    samples = []
+    for _ in range(repeat):
+        target = folder / "import-target.sqlite"
+        Catalogue.create(target, seed=False, overwrite=True).close()
+        into = Catalogue.open(target)
+        try:
+            samples.append(_timed(lambda: apply(into, csv_path)))
+        finally:
+            into.close()
+    return samples
+
+
 # --------------------------------------------------------------------------- GUI figures
 
 def probe_environment() -> dict[str, str]:
@@ -207,18 +224,22 @@ def probe_environment() -> dict[str, str]:
     return env
 
 
-def run_probe(path: Path, timeout: float = 600, attempts: int = 3) -> tuple[dict, int]:
+def run_probe(path: Path, timeout: float = 900, attempts: int = 6) -> tuple[dict, int]:
     """One fresh process: window, map, memory (see :mod:`eco_desktop.ui.bench_probe`).
 
     Returns the probe's figures and how many earlier attempts crashed (a process that
     dies is run again, up to ``attempts`` times; the crashes are reported)."""
     crashes = []
-    for _ in range(attempts):
-        done = subprocess.run([sys.executable, "-m", "eco_desktop.ui.bench_probe", str(path)],
+    for number in range(attempts):
+        # After two crashes, measure without the map page's console hook (see bench_probe).
+        extra = ["--no-console-hook"] if number >= 2 else []
+        done = subprocess.run([sys.executable, "-m", "eco_desktop.ui.bench_probe", str(path), *extra],
                               capture_output=True, text=True, timeout=timeout, env=probe_environment())
         for line in done.stdout.splitlines():
             if line.startswith("BENCH-PROBE "):
-                return json.loads(line[len("BENCH-PROBE "):]), len(crashes)
+                result = json.loads(line[len("BENCH-PROBE "):])
+                result["console_hook"] = not extra
+                return result, len(crashes)
         reason = next((l for l in done.stderr.splitlines() if l.startswith(("Fatal Python error", "RuntimeError",
                                                                              "TimeoutError"))), "")
         crashes.append(f"exit {done.returncode}: {reason or done.stderr.strip()[-300:]}")
@@ -239,6 +260,14 @@ def run_suite(n: int = DEFAULT_ACTORS, repeat: int = DEFAULT_REPEAT, *, folder: 
     results: dict[str, Result] = {}
     notes: list[str] = []
 
+    def attempt(name: str, measure: Callable[[], list[float]]) -> None:
+        """Measure one figure; a failure becomes a note and the others still run."""
+        try:
+            record(name, measure())
+        except Exception as exc:  # noqa: BLE001 - reported, the suite goes on
+            notes.append(f"{name} non mesuré : {type(exc).__name__}: {str(exc)[:300]}")
+            log(f"  {name}: ÉCHEC ({type(exc).__name__}: {str(exc)[:200]})")
+
     def record(name: str, samples: list[float]) -> None:
         results[name] = Result(name, samples, target_for(name, n), FIGURES[name][1])
         r = results[name]
@@ -254,36 +283,24 @@ def run_suite(n: int = DEFAULT_ACTORS, repeat: int = DEFAULT_REPEAT, *, folder: 
         log(f"Catalogue synthétique de {n} acteurs construit en {time.perf_counter() - start:.1f} s ({path})")
 
         if wanted("open_catalogue"):
-            record("open_catalogue", bench_open(path, repeat))
+            attempt("open_catalogue", lambda: bench_open(path, repeat))
         catalogue = Catalogue.open(path)
         try:
             if wanted("search_keystroke"):
-                record("search_keystroke", bench_search(catalogue, repeat))
+                attempt("search_keystroke", lambda: bench_search(catalogue, repeat))
             if wanted("facet_counts"):
-                record("facet_counts", bench_facets(catalogue, repeat))
+                attempt("facet_counts", lambda: bench_facets(catalogue, repeat))
             if wanted("map_build"):
-                try:
-                    record("map_build", bench_map_build(catalogue, repeat))
-                except ImportError as exc:
-                    notes.append(f"map_build non mesuré : {exc}")
+                attempt("map_build", lambda: bench_map_build(catalogue, repeat))
             if wanted("export_xlsx_ratio"):
-                record("export_xlsx_ratio", bench_export(catalogue, folder, repeat))
+                attempt("export_xlsx_ratio", lambda: bench_export(catalogue, folder, repeat))
             if wanted("import_csv"):
                 apply = import_function()
                 if apply is None:
-                    notes.append("import_csv non mesuré : l'importeur n'a pas encore de fonction publique "
+                    notes.append("import_csv non mesuré : l'importeur n'a pas de fonction publique "
                                   "d'application (eco_desktop.importer.apply_import).")
                 else:
-                    csv_path = folder / "import.csv"
-                    write_import_csv(catalogue, csv_path, n)
-                    samples = []
-                    for _ in range(repeat):
-                        target = folder / "import-target.sqlite"
-                        Catalogue.create(target, seed=False, overwrite=True).close()
-                        into = Catalogue.open(target)
-                        samples.append(_timed(lambda: apply(into, csv_path)))
-                        into.close()
-                    record("import_csv", samples)
+                    attempt("import_csv", lambda: bench_import(apply, catalogue, folder, n, repeat))
         finally:
             catalogue.close()
 
@@ -293,14 +310,23 @@ def run_suite(n: int = DEFAULT_ACTORS, repeat: int = DEFAULT_REPEAT, *, folder: 
             probes = []
             crashes = 0
             for i in range(repeat):
-                probe, crashed = run_probe(path)
+                try:
+                    probe, crashed = run_probe(path)
+                except Exception as exc:  # noqa: BLE001 - reported
+                    notes.append(f"Processus fenêtre + carte {i + 1} : {str(exc)[:400]}")
+                    log(f"  fenêtre {i + 1}/{repeat} : ÉCHEC {str(exc)[:200]}")
+                    continue
                 crashes += crashed
                 probes.append(probe)
                 log(f"  fenêtre {i + 1}/{repeat} : {probe}" + (f" (après {crashed} plantage(s))" if crashed else ""))
             if crashes:
                 notes.append(f"Processus fenêtre + carte : {crashes} plantage(s) pendant le chargement de la carte "
-                             f"sur {repeat + crashes} lancements (relancés ; voir docs/PERFORMANCE.md).")
-            qt = probes[0].get("qt")
+                             f"sur {len(probes) + crashes} lancements (relancés ; voir docs/PERFORMANCE.md).")
+            unhooked = sum(1 for p in probes if not p.get("console_hook", True))
+            if unhooked:
+                notes.append(f"{unhooked} mesure(s) fenêtre + carte sur {len(probes)} faites sans "
+                             "MapPage.javaScriptConsoleMessage (plantage PySide6 « none_dealloc » sinon).")
+            qt = probes[0].get("qt") if probes else None
             for name in gui:
                 samples = [p[name] for p in probes if name in p]
                 if samples:

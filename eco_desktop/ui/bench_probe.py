@@ -144,9 +144,16 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     with_map = "--no-map" not in args
     bare_map = "--bare-map" in args
+    if "--no-console-hook" in args:
+        # PySide6 6.12 aborts ("Fatal Python error: none_dealloc") while a page logs to the
+        # console through a Python override of QWebEnginePage.javaScriptConsoleMessage
+        # (always at 100k actors, about one run in two at 500): measure without it.
+        from .map_view import MapPage
+        if "javaScriptConsoleMessage" in MapPage.__dict__:
+            del MapPage.javaScriptConsoleMessage
     paths = [a for a in args if not a.startswith("--")]
     if len(paths) != 1:
-        print("usage: python -m eco_desktop.ui.bench_probe CATALOGUE [--no-map | --bare-map]", file=sys.stderr)
+        print("usage: python -m eco_desktop.ui.bench_probe CATALOGUE [--no-map | --bare-map] [--no-console-hook]", file=sys.stderr)
         return 2
     result = probe(paths[0], with_map=with_map, bare_map=bare_map)
     for folder in atexit_dirs:
