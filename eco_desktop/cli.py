@@ -33,7 +33,24 @@ _ARGPARSE_FR = [
 ]
 
 
+class FrenchHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # noqa: D102 - argparse API
+        return super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
+
+
 class FrenchArgumentParser(argparse.ArgumentParser):
+    """argparse speaking French: headings, -h, usage and error messages."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", FrenchHelpFormatter)
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "arguments"
+        self._optionals.title = "options"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                              help="afficher cette aide et quitter")
+
     def error(self, message: str) -> None:  # noqa: D401 - argparse API
         for pattern, replacement in _ARGPARSE_FR:
             message = re.sub(pattern, replacement, message)
@@ -115,7 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="eco-desktop",
         description="Catalogue de l'écosystème des biothérapies et de la bioproduction en Île-de-France. "
                     "Sans sous-commande : ouvre la fenêtre.")
-    parser.add_argument("--version", action="version", version=f"eco-desktop {__version__}")
+    parser.add_argument("--version", action="version", version=f"eco-desktop {__version__}",
+                        help="afficher la version et quitter")
     add_db_option(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchArgumentParser)
     parents = {"db": db_parent(), "filters": filter_parent()}
