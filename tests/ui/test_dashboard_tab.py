@@ -9,8 +9,12 @@ from eco_desktop.filter import Filter
 def open_dashboard(window, qtbot):
     dash = window.features["dashboard"]
     window.tabs.setCurrentIndex(dash.tab_index)
-    qtbot.waitUntil(lambda: dash.board is not None and not dash._dirty)
+    qtbot.waitUntil(lambda: dash.board is not None and not dash._dirty and not dash.busy)
     return dash
+
+
+def settled(dash) -> bool:
+    return not dash._dirty and not dash.busy
 
 
 def test_tab_shows_the_key_figures(window, qtbot):
@@ -38,7 +42,7 @@ def test_figures_follow_the_filter_lazily(window, qtbot):
     assert dash.board.total == window.catalogue.count(Filter(kinds=("biotech",)))
     assert "Entreprise de biothérapie" in dash.criteria.text()
     window.set_filter(Filter(departements=("91",)))
-    qtbot.waitUntil(lambda: not dash._dirty)
+    qtbot.waitUntil(lambda: settled(dash) and dash.board.total != 11)
     assert dash.board.total == window.catalogue.count(Filter(departements=("91",)))
     assert [b.value for b in dash.board.charts["departement"]] == ["91"]
 
@@ -48,7 +52,7 @@ def test_a_write_refreshes_the_figures(window, qtbot):
     actor_id = window.catalogue.actor_ids(Filter(departements=("75",)))[0]
     window.catalogue.delete_actors([actor_id])
     window.refresh()
-    qtbot.waitUntil(lambda: dash.board.total == 48)
+    qtbot.waitUntil(lambda: settled(dash) and dash.board.total == 48)
     assert dash.cards["total"].count_label.text() == "48"
 
 
@@ -112,3 +116,16 @@ def test_pdf_into_a_missing_folder_is_a_user_error(window, qtbot, tmp_path):
     dash = open_dashboard(window, qtbot)
     with pytest.raises(UserError):
         dash.export_pdf(tmp_path / "absent" / "x.pdf")
+
+
+def test_figures_are_computed_off_the_ui_thread(window, qtbot):
+    dash = open_dashboard(window, qtbot)
+    with qtbot.waitSignal(dash.updated):
+        window.set_filter(Filter(kinds=("pharma",)))
+        assert dash.busy or dash._dirty  # the UI thread does not wait for the figures
+    assert dash.board.total == window.catalogue.count(Filter(kinds=("pharma",)))
+    # a newer filter wins over a computation still running
+    window.set_filter(Filter(kinds=("biotech",)))
+    window.set_filter(Filter(kinds=("academic",)))
+    qtbot.waitUntil(lambda: settled(dash))
+    assert dash.board.total == window.catalogue.count(Filter(kinds=("academic",)))
