@@ -224,22 +224,18 @@ def probe_environment() -> dict[str, str]:
     return env
 
 
-def run_probe(path: Path, timeout: float = 900, attempts: int = 6) -> tuple[dict, int]:
+def run_probe(path: Path, timeout: float = 900, attempts: int = 3) -> tuple[dict, int]:
     """One fresh process: window, map, memory (see :mod:`eco_desktop.ui.bench_probe`).
 
     Returns the probe's figures and how many earlier attempts crashed (a process that
     dies is run again, up to ``attempts`` times; the crashes are reported)."""
     crashes = []
-    for number in range(attempts):
-        # After two crashes, measure without the map page's console hook (see bench_probe).
-        extra = ["--no-console-hook"] if number >= 2 else []
-        done = subprocess.run([sys.executable, "-m", "eco_desktop.ui.bench_probe", str(path), *extra],
+    for _ in range(attempts):
+        done = subprocess.run([sys.executable, "-m", "eco_desktop.ui.bench_probe", str(path)],
                               capture_output=True, text=True, timeout=timeout, env=probe_environment())
         for line in done.stdout.splitlines():
             if line.startswith("BENCH-PROBE "):
-                result = json.loads(line[len("BENCH-PROBE "):])
-                result["console_hook"] = not extra
-                return result, len(crashes)
+                return json.loads(line[len("BENCH-PROBE "):]), len(crashes)
         reason = next((l for l in done.stderr.splitlines() if l.startswith(("Fatal Python error", "RuntimeError",
                                                                              "TimeoutError"))), "")
         crashes.append(f"exit {done.returncode}: {reason or done.stderr.strip()[-300:]}")
@@ -321,11 +317,7 @@ def run_suite(n: int = DEFAULT_ACTORS, repeat: int = DEFAULT_REPEAT, *, folder: 
                 log(f"  fenêtre {i + 1}/{repeat} : {probe}" + (f" (après {crashed} plantage(s))" if crashed else ""))
             if crashes:
                 notes.append(f"Processus fenêtre + carte : {crashes} plantage(s) pendant le chargement de la carte "
-                             f"sur {len(probes) + crashes} lancements (relancés ; voir docs/PERFORMANCE.md).")
-            unhooked = sum(1 for p in probes if not p.get("console_hook", True))
-            if unhooked:
-                notes.append(f"{unhooked} mesure(s) fenêtre + carte sur {len(probes)} faites sans "
-                             "MapPage.javaScriptConsoleMessage (plantage PySide6 « none_dealloc » sinon).")
+                             f"sur {len(probes) + crashes} lancements (relancés).")
             qt = probes[0].get("qt") if probes else None
             for name in gui:
                 samples = [p[name] for p in probes if name in p]

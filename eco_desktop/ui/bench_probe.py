@@ -65,13 +65,29 @@ def webengine_peak_mb(pid: int | None = None) -> float:
     return total_kb / 1024
 
 
-def _wait(app, condition, timeout: float = TIMEOUT_S) -> None:
-    from PySide6.QtCore import QEventLoop
+def _wait(condition, timeout: float = TIMEOUT_S) -> None:
+    """Run the event loop until ``condition()``. Through a QEventLoop instance: in
+    PySide6 6.12, QCoreApplication.processEvents() and sendPostedEvents() drop a
+    reference to None at each call, and Python aborts ("none_dealloc") after a few
+    thousand calls."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    loop = QEventLoop()
+    tick = QTimer()  # wakes the loop up to look at the condition
+    tick.start(20)
+    flags = QEventLoop.ProcessEventsFlag.AllEvents | QEventLoop.ProcessEventsFlag.WaitForMoreEvents
     deadline = time.perf_counter() + timeout
-    while not condition():
-        if time.perf_counter() > deadline:
-            raise TimeoutError("délai dépassé")
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    try:
+        while not condition():
+            if time.perf_counter() > deadline:
+                raise TimeoutError("délai dépassé")
+            loop.processEvents(flags)
+    finally:
+        tick.stop()
+
+
+def _settle() -> None:
+    from PySide6.QtCore import QEventLoop
+    QEventLoop().processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
 
 def probe(path: str, *, with_map: bool = True, bare_map: bool = False) -> dict:
@@ -100,9 +116,9 @@ def probe(path: str, *, with_map: bool = True, bare_map: bool = False) -> dict:
     window = MainWindow(catalogue)
     window.resize(1366, 768)
     window.show()
-    _wait(app, lambda: window.isVisible() and len(window.model.ids) == total
+    _wait(lambda: window.isVisible() and len(window.model.ids) == total
           and window.model.rowCount() == total)
-    app.processEvents()
+    _settle()
     out["window_ready"] = time.perf_counter() - start
     out["actors"] = total
 
@@ -114,7 +130,7 @@ def probe(path: str, *, with_map: bool = True, bare_map: bool = False) -> dict:
             tab.built.connect(lambda: handed.append(time.perf_counter()))
             start = time.perf_counter()
             window.tabs.setCurrentIndex(tab.tab_index)
-            _wait(app, lambda: handed and tab.map is not None and tab.map.is_ready())
+            _wait(lambda: handed and tab.map is not None and tab.map.is_ready())
             done = time.perf_counter()
             out["map_ready"] = done - handed[-1]
             out["map_tab_total"] = done - start
@@ -130,10 +146,10 @@ def probe(path: str, *, with_map: bool = True, bare_map: bool = False) -> dict:
             del actors
             start = time.perf_counter()
             view.show_html(html)
-            _wait(app, view.is_ready)
+            _wait(view.is_ready)
             out["map_ready"] = time.perf_counter() - start
         out["markers"] = view.marker_count
-        app.processEvents()
+        _settle()
     out["peak_rss_gui"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out["peak_rss_webengine"] = webengine_peak_mb()
     window.close()
@@ -144,16 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     with_map = "--no-map" not in args
     bare_map = "--bare-map" in args
-    if "--no-console-hook" in args:
-        # PySide6 6.12 aborts ("Fatal Python error: none_dealloc") while a page logs to the
-        # console through a Python override of QWebEnginePage.javaScriptConsoleMessage
-        # (always at 100k actors, about one run in two at 500): measure without it.
-        from .map_view import MapPage
-        if "javaScriptConsoleMessage" in MapPage.__dict__:
-            del MapPage.javaScriptConsoleMessage
+
     paths = [a for a in args if not a.startswith("--")]
     if len(paths) != 1:
-        print("usage: python -m eco_desktop.ui.bench_probe CATALOGUE [--no-map | --bare-map] [--no-console-hook]", file=sys.stderr)
+        print("usage: python -m eco_desktop.ui.bench_probe CATALOGUE [--no-map | --bare-map]", file=sys.stderr)
         return 2
     result = probe(paths[0], with_map=with_map, bare_map=bare_map)
     for folder in atexit_dirs:
