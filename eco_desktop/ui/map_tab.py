@@ -22,11 +22,18 @@ from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QSizePolicy, QToolBar, QVBoxLayout, QWidget
 
-from .. import maps, paths
+from .. import paths
 from ..errors import UserError
 from .app import settings
 from .dialog_common import show_file_written
 from .workers import CatalogueRelay, Job, ProgressDialog
+
+
+def _maps():
+    """eco_desktop.maps imports folium: load it when the map is first needed, not when
+    the window opens (a good part of the window's start-up time otherwise)."""
+    from .. import maps
+    return maps
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +59,7 @@ class BuiltMap:
 
 def build_map(catalogue, flt, view) -> BuiltMap:
     """The page of a filter: catalogue reads and HTML (run off the UI thread)."""
+    maps = _maps()
     content = maps.map_content(catalogue, flt)
     html = maps.build_map_html(content.actors, view=view, **content.page_args())
     positions = {a["id"]: (float(a["lat"]), float(a["lon"])) for a in content.actors if maps.is_located(a)}
@@ -61,10 +69,10 @@ def build_map(catalogue, flt, view) -> BuiltMap:
 def write_map(catalogue, flt, path: Path, cancelled: Callable[[], bool]) -> tuple[Path, int, int] | None:
     """The standalone file of a filter: (path, actors, not located); None when cancelled
     before the write (no file then)."""
-    content = maps.map_content(catalogue, flt)
+    content = _maps().map_content(catalogue, flt)
     if cancelled():
         return None
-    maps.write_standalone_map(path, content.actors, **content.page_args())
+    _maps().write_standalone_map(path, content.actors, **content.page_args())
     return path, len(content.actors), content.unlocated_count()
 
 
@@ -183,7 +191,7 @@ class MapTab(QWidget):
         catalogue = self.window.catalogue
         view = self._ensure_map().current_view()
         if catalogue is None:
-            self.map.show_html(maps.build_map_html([], title="Aucun catalogue ouvert"))
+            self.map.show_html(_maps().build_map_html([], title="Aucun catalogue ouvert"))
             self.positions = {}
             self.status.setText("")
             return
@@ -303,9 +311,9 @@ class MapTab(QWidget):
     # ------------------------------------------------------------ export
 
     def default_export_path(self) -> Path:
-        name = maps.saved_view_name(self.window.catalogue, self.window.filter) \
+        name = _maps().saved_view_name(self.window.catalogue, self.window.filter) \
             if self.window.catalogue is not None else None
-        return paths.default_export_dir() / maps.export_filename(name, _dt.date.today())
+        return paths.default_export_dir() / _maps().export_filename(name, _dt.date.today())
 
     def export_map(self, path: str | Path | None = None) -> bool:
         """Ask where (unless ``path``), then write the standalone map in a worker thread."""
