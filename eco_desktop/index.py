@@ -25,7 +25,7 @@ SINGLE = {"kind": "kind", "departement": "departement", "ept": "ept", "epci": "e
 INDEX_COLUMNS = "id, name, sort_name, kind, domains, activities, tags, departement, mgp, ept, epci, deleted_at"
 
 
-def _int_array(id_list: str | None) -> np.ndarray:
+def int_array(id_list: str | None) -> np.ndarray:
     """'3,1,2' (an SQLite group_concat) as an int64 array, parsed in C."""
     if not id_list:
         return np.empty(0, dtype=np.int64)
@@ -62,6 +62,7 @@ class ActorIndex:
         self._names: list[str] | None = []
         self._sort_names: list[str] = []   # folded names (actors.sort_name)
         self._fetch_names = None
+        self._dense_start: int | None = None  # ids are _dense_start + position
         self._order: list[int] = []        # positions sorted by (sort_name, id)
         self.bits: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
         self.deleted = 0
@@ -78,7 +79,7 @@ class ActorIndex:
         index = cls()
         id_list = conn.execute(
             "SELECT group_concat(id) FROM (SELECT id FROM actors ORDER BY sort_name, id)").fetchone()[0]
-        by_name = _int_array(id_list)
+        by_name = int_array(id_list)
         id_array = np.sort(by_name)
         size = len(id_array)
         index.ids = id_array.tolist()
@@ -91,6 +92,7 @@ class ActorIndex:
             return ids - first if dense else np.searchsorted(id_array, ids)
 
         index._order = positions(by_name).tolist()
+        index._dense_start = first if dense else None
         # names are read on first use (pickers, incremental updates), not at open
         index._names = None
         index._fetch_names = lambda: conn.execute("SELECT id, name, sort_name FROM actors").fetchall()
@@ -100,7 +102,7 @@ class ActorIndex:
             for value, id_list in conn.execute(sql):
                 if value in (None, "") or not id_list:
                     continue
-                ids = _int_array(id_list)
+                ids = int_array(id_list)
                 out[str(value)] = out.get(str(value), 0) | bits_from_positions(positions(ids), size)
             return out
 
@@ -159,10 +161,17 @@ class ActorIndex:
     def size(self) -> int:
         return len(self.ids)
 
-    def bits_for_ids(self, ids: Iterable[int]) -> int:
+    def positions_of(self, ids: Iterable[int] | np.ndarray) -> np.ndarray:
+        """Positions of the ids known to the index (vectorised when ids are dense)."""
+        arr = ids if isinstance(ids, np.ndarray) else np.fromiter(ids, dtype=np.int64)
+        if self._dense_start is not None:
+            p = arr - self._dense_start
+            return p[(p >= 0) & (p < self.size)]
         pos = self.pos
-        positions = [pos[i] for i in ids if i in pos]
-        return bits_from_positions(np.asarray(positions, dtype=np.int64), self.size)
+        return np.fromiter((pos[i] for i in arr.tolist() if i in pos), dtype=np.int64)
+
+    def bits_for_ids(self, ids: Iterable[int] | np.ndarray) -> int:
+        return bits_from_positions(self.positions_of(ids), self.size)
 
     # -- incremental updates -------------------------------------------------
     def upsert(self, row: Mapping) -> None:
@@ -173,6 +182,8 @@ class ActorIndex:
         sort_name = row["sort_name"] if "sort_name" in row.keys() else fold(row["name"])
         if position is None:
             position = len(self.ids)
+            if self._dense_start is not None and actor_id != self._dense_start + position:
+                self._dense_start = None
             self.ids.append(actor_id)
             self.pos[actor_id] = position
             self.names.append(row["name"])

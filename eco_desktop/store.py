@@ -28,7 +28,7 @@ from . import db, vocab
 from .calls import CallsMixin
 from .errors import ReadOnlyCatalogue, UserError
 from .filter import FACETS, Filter
-from .index import INDEX_COLUMNS, ActorIndex, mask_array
+from .index import INDEX_COLUMNS, ActorIndex, int_array, mask_array
 from .search import actor_body, fts_query
 from .text import fold
 
@@ -482,15 +482,16 @@ class Catalogue(CallsMixin):
             batch.actor_ids.update(r[0] for r in self.conn.execute("SELECT id FROM actors"))
 
     # ------------------------------------------------------------------ filtering
-    def _text_matches(self, text: str) -> tuple[list[int], bool] | None:
+    def _text_matches(self, text: str) -> tuple[Sequence[int], bool] | None:
         """Ids matching the text, and whether they are in relevance order (ranking
         thousands of matches of a one-letter prefix would cost more than it tells)."""
         query = fts_query(text)
         if query is None:
             return None
         try:
-            ids = [r[0] for r in self.conn.execute(
-                "SELECT rowid FROM actors_fts WHERE actors_fts MATCH ?", (query,))]
+            # one string of ids parsed by numpy: no Python object per match
+            ids = int_array(self.conn.execute(
+                "SELECT group_concat(rowid) FROM actors_fts WHERE actors_fts MATCH ?", (query,)).fetchone()[0])
             if len(ids) > RANK_LIMIT:
                 return ids, False
             return [r[0] for r in self.conn.execute(
