@@ -12,29 +12,17 @@ from PySide6.QtWidgets import (
 
 from .. import vocab
 from ..errors import UserError
+from ..export import ACTOR_COLUMNS
 from ..store import Catalogue
 from . import dialog_common as common
 
 # Scalar fields offered for a choice, in the order of the record, with their French names.
 # "position" stands for lat, lon and geo_precision taken together.
+_MERGE_ORDER = ("name", "kind", "status", "description", "website", "email", "phone", "siren", "siret",
+                "naf", "size", "founded", "street", "postcode", "commune", "position", "source")
 MERGE_FIELDS: dict[str, str] = {
-    "name": "Nom",
-    "kind": "Type d'acteur",
-    "status": "Statut",
-    "description": "Description",
-    "website": "Site web",
-    "email": "E-mail",
-    "phone": "Téléphone",
-    "siren": "SIREN",
-    "siret": "SIRET",
-    "naf": "Code NAF",
-    "size": "Taille",
-    "founded": "Année de création",
-    "street": "Adresse",
-    "postcode": "Code postal",
-    "commune": "Commune",
-    "position": "Position",
-    "source": "Source",
+    key: {"kind": "Type d'acteur", "position": "Position"}.get(key) or ACTOR_COLUMNS[key]
+    for key in _MERGE_ORDER
 }
 POSITION_KEYS = ("lat", "lon", "geo_precision")
 VALUE_WIDTH = 300   # pixels of a value before it is elided (full text in the tooltip)
