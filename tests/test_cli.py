@@ -4,10 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,19 +14,12 @@ import sqlite_utils
 from eco_desktop.filter import Filter
 from eco_desktop.store import ACTOR_FIELDS, Catalogue
 
+from cli_helpers import cli_env, run_cli
+
 REPO = Path(__file__).resolve().parents[1]
 CELLECTIS, GENOPOLE = 15, 20
 LIST_KEYS = set(ACTOR_FIELDS)
 assert len(ACTOR_FIELDS) == 32
-
-
-def _env(home: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "ECO_DESKTOP_DB" and not k.startswith("XDG_")}
-    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_STATE_HOME=str(home / "state"),
-               XDG_CACHE_HOME=str(home / "cache"), XDG_CONFIG_HOME=str(home / "config"),
-               QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
-    env.update(extra)
-    return env
 
 
 @pytest.fixture(scope="module")
@@ -38,13 +29,7 @@ def home(tmp_path_factory) -> Path:
 
 def run(home: Path, *args: str, expect: int = 0, env: dict | None = None,
         cwd: Path | None = None) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "eco_desktop", *map(str, args)], capture_output=True,
-                          text=True, encoding="utf-8", env=env or _env(home), cwd=cwd or home, timeout=120)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    assert proc.returncode == expect, (args, proc.returncode, proc.stdout, proc.stderr)
-    if expect:
-        assert proc.stderr.strip(), "an error needs a message"
-    return proc
+    return run_cli(args, home=home, cwd=cwd, env=env, expect=expect)
 
 
 def run_json(home: Path, *args: str):
@@ -345,12 +330,12 @@ def test_default_catalogue_created_on_first_use(tmp_path):
 
 
 def test_environment_variable(db, tmp_path, home):
-    env = _env(tmp_path, ECO_DESKTOP_DB=str(db))
+    env = cli_env(tmp_path, ECO_DESKTOP_DB=str(db))
     proc = run(home, "stats", "--format", "json", env=env)
     assert json.loads(proc.stdout)["total"] == 48
     assert not (tmp_path / "data").exists()            # the default catalogue was not created
     missing = tmp_path / "absent.sqlite"
-    proc = run(home, "list", env=_env(tmp_path, ECO_DESKTOP_DB=str(missing)), expect=1)
+    proc = run(home, "list", env=cli_env(tmp_path, ECO_DESKTOP_DB=str(missing)), expect=1)
     assert not missing.exists()
     # --db wins over the environment
     other = tmp_path / "other.sqlite"

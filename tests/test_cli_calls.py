@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -13,15 +12,9 @@ from openpyxl import load_workbook
 
 from eco_desktop.store import Catalogue
 
+from cli_helpers import cli_env, run_cli
+
 GENSIGHT, ART_TG, SANOFI = 17, 27, 1
-
-
-def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "ECO_DESKTOP_DB" and not k.startswith("XDG_")}
-    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_STATE_HOME=str(home / "state"),
-               XDG_CACHE_HOME=str(home / "cache"), XDG_CONFIG_HOME=str(home / "config"),
-               QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
-    return env
 
 
 @pytest.fixture
@@ -38,14 +31,7 @@ def db(tmp_path, catalogue_path) -> Path:
 
 
 def run(db: Path, *args: str, expect: int = 0) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "eco_desktop", "calls", *map(str, args), "--db", str(db)],
-                          capture_output=True, text=True, encoding="utf-8", env=_env(db.parent), cwd=db.parent,
-                          timeout=120)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    assert proc.returncode == expect, (args, proc.returncode, proc.stdout, proc.stderr)
-    if expect:
-        assert proc.stderr.strip(), "an error needs a message"
-    return proc
+    return run_cli(["calls", *args, "--db", db], home=db.parent, expect=expect)
 
 
 def test_calls_round_trip(db, tmp_path):
@@ -80,7 +66,7 @@ def test_calls_round_trip(db, tmp_path):
 
     record = json.loads(subprocess.run(
         [sys.executable, "-m", "eco_desktop", "show", str(GENSIGHT), "--format", "json", "--db", str(db)],
-        capture_output=True, text=True, encoding="utf-8", env=_env(db.parent), timeout=120).stdout)
+        capture_output=True, text=True, encoding="utf-8", env=cli_env(db.parent), timeout=120).stdout)
     assert record["calls"] == [{"call": "Thérapie génique 2025", "status": "applied"}]
 
     target = tmp_path / "envoi.xlsx"

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,15 +14,9 @@ from eco_desktop.export import ACTOR_COLUMNS, DEFAULT_COLUMNS
 from eco_desktop.filter import Filter
 from eco_desktop.store import Catalogue
 
+from cli_helpers import run_cli
+
 GENSIGHT, ART_TG, SANOFI = 17, 27, 1
-
-
-def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "ECO_DESKTOP_DB" and not k.startswith("XDG_")}
-    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_STATE_HOME=str(home / "state"),
-               XDG_CACHE_HOME=str(home / "cache"), XDG_CONFIG_HOME=str(home / "config"),
-               QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
-    return env
 
 
 @pytest.fixture
@@ -43,14 +35,7 @@ def db(tmp_path, catalogue_path) -> Path:
 
 
 def run(db: Path, *args: str, expect: int = 0) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "eco_desktop", "export", "--db", str(db), *map(str, args)],
-                          capture_output=True, text=True, encoding="utf-8", env=_env(db.parent),
-                          cwd=db.parent, timeout=120)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    assert proc.returncode == expect, (args, proc.returncode, proc.stdout, proc.stderr)
-    if expect:
-        assert proc.stderr.strip(), "an error needs a message"
-    return proc
+    return run_cli(["export", "--db", db, *args], home=db.parent, expect=expect)
 
 
 def expected_names(db: Path, flt: Filter) -> list[str]:

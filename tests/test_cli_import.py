@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,20 +10,13 @@ from openpyxl import load_workbook
 
 from eco_desktop.store import Catalogue
 
+from cli_helpers import run_cli
+
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
 
-def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "ECO_DESKTOP_DB" and not k.startswith("XDG_")}
-    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_STATE_HOME=str(home / "state"),
-               XDG_CACHE_HOME=str(home / "cache"), XDG_CONFIG_HOME=str(home / "config"),
-               PYTHONIOENCODING="utf-8")
-    return env
-
-
 def run(tmp_path: Path, db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "eco_desktop", "import", "--db", str(db), *map(str, args)],
-                          capture_output=True, text=True, encoding="utf-8", env=_env(tmp_path), timeout=120)
+    return run_cli(["import", "--db", db, *args], home=tmp_path, cwd=Path.cwd(), expect=None)
 
 
 def dump(path: Path) -> dict:

@@ -1,9 +1,7 @@
 """eco-desktop map: a separate process writes the standalone map of the filtered actors."""
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,26 +10,13 @@ from eco_desktop import maps
 from eco_desktop.filter import Filter
 from eco_desktop.store import Catalogue
 
+from cli_helpers import run_cli
+
 from test_maps import external_references, payload
 
 
-def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "ECO_DESKTOP_DB" and not k.startswith("XDG_")}
-    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_STATE_HOME=str(home / "state"),
-               XDG_CACHE_HOME=str(home / "cache"), XDG_CONFIG_HOME=str(home / "config"),
-               PYTHONIOENCODING="utf-8")
-    return env
-
-
 def run(db: Path, *args: str, expect: int = 0) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "eco_desktop", "map", "--db", str(db), *map(str, args)],
-                          capture_output=True, text=True, encoding="utf-8", env=_env(db.parent),
-                          cwd=db.parent, timeout=120)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    assert proc.returncode == expect, (args, proc.returncode, proc.stdout, proc.stderr)
-    if expect:
-        assert proc.stderr.strip(), "an error needs a message"
-    return proc
+    return run_cli(["map", "--db", db, *args], home=db.parent, expect=expect)
 
 
 def expected(db: Path, flt: Filter) -> tuple[list[int], int]:
