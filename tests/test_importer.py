@@ -596,6 +596,46 @@ def test_big_blocks_are_cut(monkeypatch):
     assert found[0].actor_id == 7 and found[1].actor_id == 8
 
 
+
+def test_in_file_fuzzy_matches_equal_a_pairwise_reference(monkeypatch):
+    # Two big blocks holding the same rows (postcode and INSEE code), cut into chunks of
+    # a few rows: each row must still get the best close name among the rows above it.
+    import random
+
+    from rapidfuzz import fuzz
+
+    from eco_desktop.importer import duplicates
+    monkeypatch.setattr(duplicates, "_TRIANGLE_ROWS", 7)
+    monkeypatch.setattr(duplicates, "_PARALLEL_CELLS", 50)
+    rng = random.Random(3)
+    words = ["bio", "cell", "gene", "thera", "vax", "pharma", "lab", "onco", "immuno"]
+    names = []
+    for i in range(400):
+        if names and rng.random() < 0.3:  # a near copy of an earlier name
+            base = rng.choice(names)
+            names.append(base + rng.choice(["", "s", "x"]))
+        else:
+            names.append(" ".join(rng.choice(words) + str(rng.randrange(50)) for _ in range(3)))
+    rows = [row(n, postcode="75013", insee="75113") for n in names]
+    found = find_duplicates(rows, [])
+    keys = [duplicates.name_key(n) for n in names]
+    first: list[int] = []
+    for i, key in enumerate(keys):
+        exact = next((first[j] for j in range(i) if keys[j] == key), None)
+        best, at = 0.0, None
+        for j in range(i):
+            score = fuzz.ratio(key, keys[j])
+            if score >= duplicates.NAME_THRESHOLD and score > best:
+                best, at = score, j
+        expected = exact if exact is not None else (first[at] if at is not None else None)
+        got = found[i]
+        first.append(i if got is None else got.first_index)
+        if expected is None:
+            assert got is None, (i, names[i])
+        else:
+            assert got is not None and got.first_index == expected, (i, names[i])
+
+
 # -- merge ----------------------------------------------------------------------------------
 
 from eco_desktop.importer import merge_fill, merge_overwrite  # noqa: E402

@@ -28,6 +28,8 @@ from ._gc import gc_paused
 NAME_THRESHOLD = 92
 BIG_BLOCK = 5000             # a block bigger than this is cut by the names' first letters
 _CELLS_PER_CHUNK = 2_000_000  # scores computed at once (8 MB of float32)
+_PARALLEL_CELLS = 200_000     # from this many scores, cdist uses every core
+_TRIANGLE_ROWS = 256          # rows compared at once with the rows above them
 LEGAL_FORMS = frozenset({"sa", "sas", "sasu", "sarl", "se", "sca", "gie", "gmbh", "ltd",
                          "inc", "eurl", "snc", "scop", "llc", "plc"})
 
@@ -181,6 +183,15 @@ class _Identifiers:
         return None
 
 
+def _scores(queries: list[str], choices: list[str], threshold: float) -> np.ndarray:
+    """Name similarity of every query with every choice (0 under ``threshold``); big
+    matrices are computed on all cores."""
+    cells = len(queries) * len(choices)
+    return process.cdist(queries, choices, scorer=fuzz.ratio, processor=None,
+                         score_cutoff=threshold, dtype=np.float32,
+                         workers=-1 if cells >= _PARALLEL_CELLS else 1)
+
+
 def _best_matches(queries: list[str], choices: list[str], threshold: float
                   ) -> list[tuple[float, int]]:
     """For each query, (best score >= threshold, index in choices) or (0.0, -1)."""
@@ -189,12 +200,29 @@ def _best_matches(queries: list[str], choices: list[str], threshold: float
     for start in range(0, len(queries), rows):
         chunk = queries[start:start + rows]
         # Keys hold sorted tokens, so ratio() here is token_sort_ratio of the names.
-        matrix = process.cdist(chunk, choices, scorer=fuzz.ratio, processor=None,
-                               score_cutoff=threshold, dtype=np.float32)
+        matrix = _scores(chunk, choices, threshold)
         best = matrix.argmax(axis=1)
         scores = matrix[np.arange(len(chunk)), best]
         out.extend((float(sc), int(b)) if sc >= threshold else (0.0, -1)
                    for sc, b in zip(scores, best))
+    return out
+
+
+def _distinct_blocks(asking: dict[str, list[int]], members: Mapping[str, list]
+                     ) -> list[tuple[str, list[int]]]:
+    """(block, rows asking) without the comparisons another block already makes: the
+    postcode and the INSEE code of one commune often hold the same actors, and comparing
+    the same rows with the same names twice finds nothing new."""
+    done: dict[tuple, set[int]] = {}
+    out = []
+    for block, rows in asking.items():
+        key = tuple(members[block])
+        seen = done.get(key)
+        if seen is not None and seen.issuperset(rows):
+            continue
+        if seen is None:
+            done[key] = set(rows)
+        out.append((block, rows))
     return out
 
 
@@ -273,7 +301,7 @@ def _find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
                 if block in block_keys:
                     pending.setdefault(block, []).append(i)
     fuzzy: dict[int, tuple[float, Any]] = {}
-    for block, indexes in pending.items():
+    for block, indexes in _distinct_blocks(pending, block_ids):
         results = _best_matches([row_recs[i].key for i in indexes], block_keys[block],
                                 threshold)
         for i, (score, at) in zip(indexes, results):
@@ -293,26 +321,34 @@ def _find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
                 for block in _query_blocks(rec.blocks):
                     queries.setdefault(block, []).append(i)
     earlier: dict[int, tuple[float, int]] = {}
-    for block, asking in queries.items():
+    for block, asking in _distinct_blocks(queries, members):
         choices = members[block]
         if len(choices) < 2:
             continue
         asking = [i for i in asking if i > choices[0]]
         choice_keys = [row_recs[j].key for j in choices]
-        rows_per_chunk = max(1, _CELLS_PER_CHUNK // len(choices))
-        for start in range(0, len(asking), rows_per_chunk):
-            chunk = asking[start:start + rows_per_chunk]
-            matrix = process.cdist([row_recs[i].key for i in chunk], choice_keys,
-                                   scorer=fuzz.ratio, processor=None,
-                                   score_cutoff=threshold, dtype=np.float32)
-            for i, scores in zip(chunk, matrix):
-                above = scores[:bisect_left(choices, i)]  # rows before this one
-                if not len(above):
-                    continue
-                at = int(above.argmax())
-                score = float(above[at])
-                if score >= threshold and score > earlier.get(i, (0.0,))[0]:
-                    earlier[i] = (score, choices[at])
+        choices_array = np.asarray(choices)
+        # Each row is compared with the rows above it only: a chunk of rows goes against
+        # the choices before its last row (a lower triangle, not the whole square).
+        start = 0
+        while start < len(asking):
+            first_limit = bisect_left(choices, asking[start])
+            size = max(1, min(_TRIANGLE_ROWS, _CELLS_PER_CHUNK // max(1, first_limit)))
+            chunk = asking[start:start + size]
+            start += len(chunk)
+            limit = bisect_left(choices, chunk[-1])
+            if not limit:
+                continue
+            matrix = _scores([row_recs[i].key for i in chunk], choice_keys[:limit], threshold)
+            # Only the rows before each row count.
+            before = np.searchsorted(choices_array, chunk)
+            matrix[np.arange(limit)[None, :] >= before[:, None]] = 0
+            best = matrix.argmax(axis=1)
+            scores = matrix[np.arange(len(chunk)), best]
+            for r in np.flatnonzero(scores >= threshold).tolist():
+                i, score = chunk[r], float(scores[r])
+                if score > earlier.get(i, (0.0,))[0]:
+                    earlier[i] = (score, choices[int(best[r])])
 
     seen = _Identifiers()
     refs: list[Any] = [None] * len(rows)
