@@ -2,9 +2,11 @@
 
 fold("Courtabœuf — Thérapie GÉNIQUE") == "courtaboeuf therapie genique"
 
-Folding runs on every searchable text and every sort key, so the common case (Latin
-letters) goes through one precomputed ``str.translate`` table; only text that is
-still not ASCII afterwards pays for Unicode decomposition.
+Folding runs on every searchable text and every sort key, so the common cases are fast
+paths: ASCII text goes through one byte table; accented Latin letters are decomposed
+(NFKD) and their combining marks dropped. Anything else (ligatures such as œ, dashes,
+other scripts) goes through a precomputed ``str.translate`` table, then per-character
+Unicode decomposition. All paths give the same result.
 """
 from __future__ import annotations
 
@@ -29,11 +31,30 @@ _TABLE.update({ord(k): v for k, v in _LIGATURES.items()})
 _TABLE.update({cp: " " for cp in range(0x2000, 0x2070)})  # typographic spaces, dashes, quotes
 
 
+# Combining diacritical marks (U+034F, the grapheme joiner, is not one: it has no
+# combining class and folds to a space).
+_DIACRITICS = re.compile("[\u0300-\u034e\u0350-\u036f]+")
+# ASCII bytes -> folded: digits and lower case kept, upper case lowered, the rest a space.
+_ASCII_TABLE = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else c + 32 if 65 <= c <= 90 else 32
+                     for c in range(256))
+
+
+def _fold_ascii(text: str) -> str:
+    return b" ".join(text.encode("ascii").translate(_ASCII_TABLE).split()).decode("ascii")
+
+
 def fold(text: str | None) -> str:
     """Lower case, ligatures expanded, accents removed, punctuation to single spaces."""
     if not text:
         return ""
-    text = str(text).translate(_TABLE)
+    text = str(text)
+    if text.isascii():
+        return _fold_ascii(text)
+    # Accented Latin letters decompose to ASCII + combining marks (most French text).
+    quick = _DIACRITICS.sub("", unicodedata.normalize("NFKD", text))
+    if quick.isascii():
+        return _fold_ascii(quick)
+    text = text.translate(_TABLE)
     if not text.isascii():
         text = "".join(_slow_fold_char(ch) if ord(ch) > 127 else ch for ch in text)
     return _NON_WORD.sub(" ", text.lower()).strip()

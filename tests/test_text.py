@@ -1,0 +1,43 @@
+"""Folding: examples, and its fast paths agree with the table + decomposition path."""
+import re
+
+import pytest
+
+from eco_desktop import text
+from eco_desktop.text import fold, words
+
+
+def reference_fold(value: str) -> str:
+    """The general path alone: translate table, then per-character decomposition."""
+    if not value:
+        return ""
+    value = value.translate(text._TABLE)
+    value = "".join(text._slow_fold_char(ch) if ord(ch) > 127 else ch for ch in value)
+    return re.sub(r"[^0-9a-z]+", " ", value.lower()).strip()
+
+
+@pytest.mark.parametrize("value, folded", [
+    ("Courtabœuf — Thérapie GÉNIQUE", "courtaboeuf therapie genique"),
+    ("CELLECTIS S.A.", "cellectis s a"),
+    ("  l'été  à  Évry-Courcouronnes ", "l ete a evry courcouronnes"),
+    ("Straße Øresund Łódź", "strasse oresund lodz"),
+    ("ﬁlière ½", "filiere 1 2"),
+    ("Paris–Saclay", "paris saclay"),
+    ("e\u0301tude", "etude"),            # already decomposed
+    ("α-thérapie", "therapie"),           # other scripts: a separator
+    ("", ""),
+    (None, ""),
+])
+def test_examples(value, folded):
+    assert fold(value) == folded
+
+
+def test_fast_paths_agree_with_the_general_path_for_every_character():
+    for cp in range(0x80, 0x3000):
+        ch = chr(cp)
+        for value in (ch, f"Ab{ch}cD", f"é{ch}", f"{ch}\u0301x"):
+            assert fold(value) == reference_fold(value), (hex(cp), value)
+
+
+def test_words():
+    assert words("Thérapie génique, ARNm") == ["therapie", "genique", "arnm"]
