@@ -16,7 +16,7 @@ def actor_body(actor: Mapping, contact_names: Iterable[str] = ()) -> str:
     def as_list(value) -> list[str]:
         if isinstance(value, (list, tuple)):
             return list(value)
-        return json.loads(value or "[]")
+        return json.loads(value) if value and value != "[]" else []
 
     parts = [actor["name"], *as_list(actor["aliases"]), actor["description"], actor["commune"],
              *as_list(actor["tags"]), actor["siren"], actor["siret"], actor["postcode"], *contact_names]

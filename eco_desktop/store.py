@@ -15,6 +15,7 @@ import functools
 import getpass
 import json
 import logging
+import re
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -85,6 +86,55 @@ def locked(method: Callable) -> Callable:
         with self._lock:
             return method(self, *args, **kwargs)
     return wrapper
+
+
+# How _clean_actor treats each key it accepts.
+_CLEANING: dict[str, str] = {
+    **{key: "text" for key in ACTOR_FIELDS},
+    **{key: "list" for key in LIST_FIELDS},
+    **{key: "bool" for key in BOOL_FIELDS},
+    "lat": "float", "lon": "float", "founded": "int",
+    "id": "skip", "created_at": "skip", "updated_at": "skip", "deleted_at": "skip",
+}
+_JSON_UNSAFE = re.compile(r'[\x00-\x1f"\\]')
+
+
+def json_list(items: list[str]) -> str:
+    """json.dumps(items, ensure_ascii=False), without the encoder for plain strings."""
+    if not items:
+        return "[]"
+    joined = '", "'.join(items)
+    if _JSON_UNSAFE.search(joined):
+        return json.dumps(items, ensure_ascii=False)
+    return f'["{joined}"]'
+
+
+# Rows per executemany of a bulk insert, and the page cache meanwhile (KiB, negative).
+BULK_CHUNK = 1000
+BULK_CACHE_SIZE = -131072
+# actor_values rows of the actors whose ids are in a JSON array (?, three times): the
+# same rows facet_value_rows() gives, made by SQLite rather than by Python.
+_FACET_ROWS_OF_ACTORS = " UNION ALL ".join(
+    f"SELECT '{facet}', j.value, a.id FROM actors a, json_each(a.{column}) j "
+    "WHERE a.id IN (SELECT value FROM json_each(?))"
+    for facet, column in (("domain", "domains"), ("activity", "activities"), ("tag", "tags")))
+_FACET_ROWS_OF_ACTORS = f"INSERT OR IGNORE INTO actor_values (facet, value, actor_id) {_FACET_ROWS_OF_ACTORS}"
+
+
+def _json_real(column: str) -> str:
+    # SQLite writes 15 significant digits; a float that needs more keeps all 17.
+    short, full = f"printf('%!.15g', {column})", f"printf('%!.17g', {column})"
+    return (f"CASE WHEN {column} IS NULL THEN NULL WHEN CAST({short} AS REAL) = {column} "
+            f"THEN json({short}) ELSE json({full}) END")
+
+
+# The history image (after) of new actors whose ids are in a JSON array: the JSON of the
+# whole row, as _row() + json.dumps() would give it.
+_HISTORY_OF_NEW_ACTORS = (
+    "INSERT INTO history_changes (batch_id, tbl, row_id, action, before, after, actor_id) "
+    "SELECT ?, 'actors', id, 'insert', NULL, json_object("
+    + ", ".join(f"'{c}', {_json_real(c) if c in ('lat', 'lon') else c}" for c in ACTOR_COLUMN_DEFAULTS)
+    + "), id FROM actors WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id")
 
 
 def facet_value_rows(row: Mapping) -> list[tuple[str, str, int]]:
@@ -684,30 +734,30 @@ class Catalogue(CallsMixin):
 
     # ------------------------------------------------------------------ actors: writing
     def _clean_actor(self, data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
-        unknown = set(data) - set(EDITABLE_ACTOR_FIELDS) - {"id", "deleted_at", "created_at", "updated_at"}
-        if unknown:
-            raise UserError(f"Champ inconnu : « {sorted(unknown)[0]} ».")
         out: dict[str, Any] = {}
         for key, value in data.items():
-            if key in ("id", "created_at", "updated_at", "deleted_at"):
-                continue
-            if key in LIST_FIELDS:
+            how = _CLEANING.get(key)
+            if how is None:
+                raise UserError(f"Champ inconnu : « {key} ».")
+            if how == "text":
+                value = "" if value is None else (value.strip() if type(value) is str else str(value).strip())
+            elif how == "list":
                 if isinstance(value, str):
                     value = [v.strip() for v in value.split(";")]
                 seen: list[str] = []
-                for item in value or []:
-                    item = str(item).strip()
+                for item in value or ():
+                    item = (item if type(item) is str else str(item)).strip()
                     if item and item not in seen:
                         seen.append(item)
-                value = json.dumps(seen, ensure_ascii=False)
-            elif key in BOOL_FIELDS:
+                value = json_list(seen)
+            elif how == "skip":
+                continue
+            elif how == "bool":
                 value = 1 if value else 0
-            elif key in ("lat", "lon"):
-                value = None if value in (None, "") else float(value)
-            elif key == "founded":
-                value = None if value in (None, "") else int(value)
-            else:
-                value = "" if value is None else str(value).strip()
+            elif how == "float":
+                value = None if value is None or value == "" else float(value)
+            else:  # "int"
+                value = None if value is None or value == "" else int(value)
             out[key] = value
         if not partial or "name" in out:
             if not out.get("name"):
@@ -777,53 +827,62 @@ class Catalogue(CallsMixin):
                            cancelled: Callable[[], bool] | None = None) -> list[int]:
         """Create many actors in ONE transaction and ONE undo step (imports).
 
-        Rows are written in chunks with executemany (actors, their history images and
-        their full-text rows), which is what makes 100k rows take seconds, not minutes.
-        ``progress(n)`` is called every chunk; when ``cancelled()`` turns true the
-        whole transaction is rolled back and :class:`OperationCancelled` raised.
+        Rows are cleaned like :meth:`create_actor` and written in chunks: the actors and
+        their full-text rows with executemany, then their facet rows and history images
+        derived in SQL from the rows just written. ``progress(n)`` is called every chunk;
+        when ``cancelled()`` turns true the whole transaction is rolled back and
+        :class:`OperationCancelled` raised.
         """
         stamp = now_iso()
         ids: list[int] = []
         columns = list(ACTOR_COLUMN_DEFAULTS)
         insert_actor = (f"INSERT INTO actors ({', '.join(columns)}) "
                         f"VALUES ({', '.join('?' * len(columns))})")
-        with self.transaction(label) as batch:
-            next_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM actors").fetchone()[0]
-            chunk: list[dict[str, Any]] = []
+        cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        # Indexes of a big table stay in memory while it grows (restored below).
+        self.conn.execute(f"PRAGMA cache_size = {BULK_CACHE_SIZE}")
+        try:
+            with self.transaction(label) as batch:
+                next_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM actors").fetchone()[0]
+                chunk: list[list[Any]] = []
+                bodies: list[tuple[int, str]] = []
+                chunk_ids: list[int] = []
 
-            def flush() -> None:
-                if not chunk:
-                    return
-                self.conn.executemany(insert_actor, [[row[c] for c in columns] for row in chunk])
-                self.conn.executemany("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)",
-                                      [(row["id"], actor_body(row)) for row in chunk])
-                self.conn.executemany(
-                    "INSERT OR IGNORE INTO actor_values (facet, value, actor_id) VALUES (?, ?, ?)",
-                    [value for row in chunk for value in facet_value_rows(row)])
-                if self._record_history:
-                    self._ensure_batch_row(batch)
-                    self.conn.executemany(
-                        "INSERT INTO history_changes (batch_id, tbl, row_id, action, before, after, actor_id) "
-                        "VALUES (?, 'actors', ?, 'insert', NULL, ?, ?)",
-                        [(batch.id, row["id"], json.dumps(row, ensure_ascii=False), row["id"]) for row in chunk])
-                batch.changes += len(chunk)
-                batch.bulk_ids.update(row["id"] for row in chunk)
-                chunk.clear()
+                def flush() -> None:
+                    if not chunk:
+                        return
+                    written = json.dumps(chunk_ids)
+                    self.conn.executemany(insert_actor, chunk)
+                    self.conn.executemany("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)", bodies)
+                    self.conn.execute(_FACET_ROWS_OF_ACTORS, (written,) * 3)
+                    if self._record_history:
+                        self._ensure_batch_row(batch)
+                        self.conn.execute(_HISTORY_OF_NEW_ACTORS, (batch.id, written))
+                    batch.changes += len(chunk)
+                    batch.bulk_ids.update(chunk_ids)
+                    chunk.clear()
+                    bodies.clear()
+                    chunk_ids.clear()
 
-            for n, data in enumerate(rows, 1):
-                values = {**ACTOR_COLUMN_DEFAULTS, **self._new_actor_values(data, stamp)}
-                if values.get("id") is None:
-                    values["id"] = next_id
-                next_id = max(next_id, values["id"]) + 1
-                ids.append(values["id"])
-                chunk.append(values)
-                if len(chunk) >= 500:
-                    flush()
-                    if progress is not None:
-                        progress(n)
-                    if cancelled is not None and cancelled():
-                        raise OperationCancelled("Opération annulée : rien n'a été modifié.")
-            flush()
+                for n, data in enumerate(rows, 1):
+                    values = {**ACTOR_COLUMN_DEFAULTS, **self._new_actor_values(data, stamp)}
+                    actor_id = values["id"]
+                    if actor_id is None:
+                        values["id"] = actor_id = next_id
+                    next_id = max(next_id, actor_id) + 1
+                    ids.append(actor_id)
+                    chunk_ids.append(actor_id)
+                    chunk.append([values[c] for c in columns])
+                    bodies.append((actor_id, actor_body(values)))
+                    if len(chunk) >= BULK_CHUNK:
+                        flush()
+                        if progress is not None:
+                            progress(n)
+                        if cancelled is not None and cancelled():
+                            raise OperationCancelled("Opération annulée : rien n'a été modifié.")
+                flush()
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {cache}")
         return ids
 
     @locked

@@ -283,6 +283,41 @@ def test_bulk_update_is_one_undo_step(catalogue):
     assert catalogue.undo() is None            # the dataset load is not undoable
 
 
+
+def test_bulk_create_writes_what_create_actor_writes(catalogue, monkeypatch):
+    from eco_desktop import store
+    monkeypatch.setattr(store, "BULK_CHUNK", 2)  # several chunks
+    rows = [
+        {"name": "Alpha Bio", "kind": "biotech", "domains": ["gene_therapy", "cell_therapy"],
+         "tags": ["AAP 2025", 'guillemet "x"'], "aliases": ["Alpha"], "commune": "Évry-Courcouronnes"},
+        {"name": "Bêta Thérapies", "kind": "biotech", "activities": ["research"],
+         "lat": 48.12345678901234, "lon": 2.3333333333333335, "geo_precision": "address",
+         "description": "ligne 1\nligne 2 \\ fin", "founded": 2012, "mgp": True},
+        {"name": "Gamma", "kind": "pharma", "postcode": "75013"},
+    ]
+    before = _snapshot(catalogue)
+    ids = catalogue.bulk_create_actors(rows, label="Import de test")
+    after = _snapshot(catalogue)
+    history = {c["row_id"]: json.loads(c["after"]) for c in catalogue.conn.execute(
+        "SELECT row_id, after FROM history_changes WHERE row_id IN (?, ?, ?) AND tbl = 'actors'", ids)}
+    for actor_id in ids:
+        row = dict(catalogue.conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone())
+        assert history[actor_id] == row          # the whole row, floats exact
+        facet_rows = sorted(tuple(r) for r in catalogue.conn.execute(
+            "SELECT facet, value, actor_id FROM actor_values WHERE actor_id = ?", (actor_id,)))
+        assert facet_rows == sorted(store.facet_value_rows(row))
+    alpha = catalogue.get_actor(ids[0])
+    assert alpha["tags"] == ["AAP 2025", 'guillemet "x"'] and alpha["departement"] == "91"
+    assert catalogue.get_actor(ids[1])["lat"] == 48.12345678901234
+    assert catalogue.actor_ids(Filter(text="beta therapies")) == [ids[1]]
+    assert catalogue.actor_ids(Filter(tags=("AAP 2025",))) == [ids[0]]
+    assert catalogue.undo() == "Import de test"
+    assert _snapshot(catalogue) == before
+    assert catalogue.redo() == "Import de test"
+    assert _snapshot(catalogue) == after
+    assert catalogue.actor_ids(Filter(text="beta therapies")) == [ids[1]]
+
+
 def test_new_action_clears_redo(catalogue):
     catalogue.update_actor(CELLECTIS, {"description": "un"})
     catalogue.undo()
@@ -449,3 +484,12 @@ def test_actor_fields_returns_only_the_fields_asked_in_the_order_of_the_ids(cata
     assert catalogue.actor_fields([999999, ids[0]], ["name"]) == [{"id": ids[0], "name": full[0]["name"]}]
     with pytest.raises(UserError):
         catalogue.actor_fields(ids, ["password"])
+
+
+@pytest.mark.parametrize("items", [
+    [], ["a"], ["thérapie génique", "ARNm"], ['gui"llemet'], ["anti\\slash"], ["tab\there"],
+    ["\u2028ligne", "\x7f", "😀"], ["", " "],
+])
+def test_json_list_is_json_dumps(items):
+    from eco_desktop.store import json_list
+    assert json_list(items) == json.dumps(items, ensure_ascii=False)
