@@ -33,6 +33,12 @@ _SPACES = re.compile(r"[\s\u00a0\u202f.\-]+")
 _NAF = re.compile(r"^(\d{2})\.?(\d{1,2})?([A-Z])?$")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _HOST_PORT = re.compile(r"^[^:/\s]+\.[^:/\s]+:\d+")
+_ANY_SPACE = re.compile(r"\s")
+# http(s)://host[:port][/path?query#fragment] in plain ASCII with a valid host name: what
+# urlsplit + IDNA + _HOSTNAME accept, without them (most addresses).
+_PLAIN_URL = re.compile(r"https?://(?=[a-z0-9.\-]{1,253}(?:[:/?#]|$))"
+                        r"(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?"
+                        r"(?::\d{1,5})?(?:[/?#][!-~]*)?$", re.IGNORECASE)
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$|^localhost$")
 _INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
@@ -222,8 +228,10 @@ def _check_website(value: Any) -> list[Issue]:
     bad = Issue("website", "error",
                 f"L'adresse du site « {text} » n'est pas valide (attendu : une adresse "
                 "http:// ou https://).")
-    if any(ch.isspace() for ch in url):
+    if _ANY_SPACE.search(url):
         return [bad]
+    if _PLAIN_URL.match(url):
+        return []
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
@@ -386,23 +394,44 @@ def _parse_iso_date(text: str) -> _dt.date:
 
 # -- records -------------------------------------------------------------------------
 
-def validate_actor(data: dict) -> list[Issue]:
-    """Every problem found in an actor's fields (keys of GUIDE.md §8)."""
+def validate_actor(data: dict, fields: Iterable[str] | None = None) -> list[Issue]:
+    """Every problem found in an actor's fields (keys of GUIDE.md §8).
+
+    ``fields``: check only these (the name is always checked; "postcode", "commune" or
+    "insee_code" check the address, "lat" or "lon" the position).
+    """
+    wanted = None if fields is None else set(fields)
+
+    def asked(*names: str) -> bool:
+        return wanted is None or not wanted.isdisjoint(names)
+
     issues: list[Issue] = []
     if not _text(data.get("name")):
         issues.append(Issue("name", "error", "Le nom est obligatoire."))
-    issues += _check_siren(data.get("siren"))
-    issues += _check_siret(data.get("siret"), data.get("siren"))
-    issues += _check_naf(data.get("naf"))
-    issues += _check_email(data.get("email"))
-    issues += _check_phone(data.get("phone"))
-    issues += _check_website(data.get("website"))
-    issues += _check_address(data)
-    issues += _check_position(data.get("lat"), data.get("lon"))
-    issues += _check_founded(data.get("founded"))
-    issues += _check_choice(data, "status", vocab.STATUSES, "Statut")
-    issues += _check_choice(data, "size", vocab.SIZES, "Taille")
-    issues += _check_choice(data, "geo_precision", vocab.GEO_PRECISIONS, "Précision de position")
+    if asked("siren"):
+        issues += _check_siren(data.get("siren"))
+    if asked("siret", "siren"):
+        issues += _check_siret(data.get("siret"), data.get("siren"))
+    if asked("naf"):
+        issues += _check_naf(data.get("naf"))
+    if asked("email"):
+        issues += _check_email(data.get("email"))
+    if asked("phone"):
+        issues += _check_phone(data.get("phone"))
+    if asked("website"):
+        issues += _check_website(data.get("website"))
+    if asked("postcode", "commune", "insee_code"):
+        issues += _check_address(data)
+    if asked("lat", "lon"):
+        issues += _check_position(data.get("lat"), data.get("lon"))
+    if asked("founded"):
+        issues += _check_founded(data.get("founded"))
+    if asked("status"):
+        issues += _check_choice(data, "status", vocab.STATUSES, "Statut")
+    if asked("size"):
+        issues += _check_choice(data, "size", vocab.SIZES, "Taille")
+    if asked("geo_precision"):
+        issues += _check_choice(data, "geo_precision", vocab.GEO_PRECISIONS, "Précision de position")
     return issues
 
 

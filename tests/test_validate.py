@@ -280,3 +280,37 @@ def test_errors_and_warnings_helpers():
     issues = [Issue("a", "error", "x"), Issue("b", "warning", "y"), Issue("c", "error", "z")]
     assert [i.field for i in errors(issues)] == ["a", "c"]
     assert [i.field for i in warnings(issues)] == ["b"]
+
+
+URLS = [
+    "https://www.cellectis.com", "http://exemple.fr/", "https://a.b.c.fr./chemin?x=1#haut",
+    "HTTPS://WWW.EXEMPLE.FR", "https://exemple.fr:8080/a", "https://exemple.fr:80abc",
+    "https://user:pw@exemple.fr", "https://exa_mple.fr", "https://-exemple.fr",
+    "https://exemple-.fr", "https://exemple", "https://exemple.f", "https://exemple.123",
+    "https://" + "a" * 64 + ".fr", "https://" + ("a" * 60 + ".") * 5 + "fr",
+    "https://xn--bcher-kva.example", "https://bücher.example", "https://exemple.fr/é",
+    "https://exemple.fr/a b", "https://exemple..fr", "https://[::1]/", "ftp://exemple.fr",
+    "javascript:alert(1)", "www.exemple.fr", "//exemple.fr", "exemple.fr:8080",
+    "https://exemple.fr/\u00a0", "https://localhost", "https://exemple.fr?q", "https://.fr",
+]
+
+
+def test_plain_url_fast_path_agrees_with_the_full_check(monkeypatch):
+    import re
+
+    from eco_desktop import validate
+    fast = [validate._check_website(url) for url in URLS]
+    monkeypatch.setattr(validate, "_PLAIN_URL", re.compile(r"(?!)"))  # never matches
+    full = [validate._check_website(url) for url in URLS]
+    assert fast == full
+    assert fast[0] == [] and fast[7] != []  # both outcomes are exercised
+
+
+def test_validate_actor_checks_only_the_fields_asked():
+    data = {"name": "", "siret": "123", "website": "pas une adresse", "postcode": "7501",
+            "lat": 200, "lon": 2, "founded": 1200, "size": "énorme"}
+    everything = {i.field for i in validate_actor(data)}
+    assert {"name", "siret", "website", "postcode", "lat", "founded", "size"} <= everything
+    assert {i.field for i in validate_actor(data, ["website"])} == {"name", "website"}
+    assert {i.field for i in validate_actor(data, ["commune"])} == {"name", "postcode"}
+    assert {i.field for i in validate_actor(data, [])} == {"name"}

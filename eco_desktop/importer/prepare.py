@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,9 @@ CONTACT_KEYS = ("civility", "first_name", "last_name", "role", "email", "phone",
                 "legal_basis", "basis_date", "opt_out", "notes")
 LINK_KEYS = ("organisation", "organisation_siret", "organisation_siren", "actor_id")
 
+# What the validator checks in a row besides its place (checked once per distinct place).
+_CHECKED = ("name", "siren", "siret", "naf", "email", "phone", "website", "lat", "lon",
+            "founded", "status", "size", "geo_precision")
 # Derived from the place: recomputed from the gazetteer, never taken from the file.
 _DERIVED = ("mgp", "ept", "epci", "outside_idf")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -270,6 +274,10 @@ class _Builder:
                     return text
         return ""
 
+    def cells(self, row: list[str]) -> defaultdict[str, str]:
+        """Every mapped field's text; an unmapped field reads as ""."""
+        return defaultdict(str, {name: self.cell(row, name) for name in self.by_field})
+
     def dropped(self, candidate: Candidate, name: str, message: str) -> None:
         """A value that cannot be kept: a warning (the field is left empty), or an error."""
         if self.strict:
@@ -298,7 +306,7 @@ class _ActorBuilder(_Builder):
         data: dict[str, Any] = {key: ([] if key in LIST_KEYS else "") for key in ACTOR_KEYS}
         data.update(mgp=False, outside_idf=False, lat=None, lon=None, founded=None)
         candidate = Candidate(number, data)
-        get = lambda name: self.cell(row, name)  # noqa: E731
+        get = self.cells(row).__getitem__
 
         data["name"] = _one_line(get("name"))
         data["aliases"] = [_one_line(a) for a in split_values(get("aliases"))]
@@ -369,10 +377,13 @@ class _ActorBuilder(_Builder):
 
     def _identifiers(self, candidate: Candidate, get) -> None:
         data = candidate.data
-        siret = _digits_only(validate.normalize_siret(get("siret")))
-        siren = _digits_only(validate.normalize_siren(get("siren")))
-        data["siret"] = _restore_zero(siret, 14, siret_module.is_valid)
-        data["siren"] = _restore_zero(siren, 9, siren_module.is_valid)
+        siret, siren = get("siret"), get("siren")
+        if siret:
+            siret = _digits_only(validate.normalize_siret(siret))
+            data["siret"] = _restore_zero(siret, 14, siret_module.is_valid)
+        if siren:
+            siren = _digits_only(validate.normalize_siren(siren))
+            data["siren"] = _restore_zero(siren, 9, siren_module.is_valid)
         naf = get("naf")
         data["naf"] = (validate.normalize_naf(naf) or naf) if naf else ""
 
@@ -506,7 +517,8 @@ class _ActorBuilder(_Builder):
             place_issues = validate.validate_actor(place)
             if len(self._place_issues) < 200_000:
                 self._place_issues[key] = place_issues
-        for issue in validate.validate_actor(rest) + place_issues + prechecked:
+        filled = [name for name in _CHECKED if rest[name] not in ("", None)]
+        for issue in validate.validate_actor(rest, filled) + place_issues + prechecked:
             if issue.field == "name" or (issue.field == "kind" and issue.level == "error"):
                 candidate.errors.append(issue)
             elif issue.level == "warning":
@@ -600,7 +612,7 @@ def _departement(column: str, postcode: str, insee: str) -> str:
 
 class _ContactBuilder(_Builder):
     def build(self, number: int, row: list[str]) -> Candidate:
-        get = lambda name: self.cell(row, name)  # noqa: E731
+        get = self.cells(row).__getitem__
         data: dict[str, Any] = {key: "" for key in CONTACT_KEYS}
         data["opt_out"] = False
         candidate = Candidate(number, data)
