@@ -6,8 +6,10 @@ standalone file), and the basemap is drawn from the bundled outlines
 (``resources/basemap``) instead of tiles. OpenStreetMap tiles are an opt-in overlay.
 
 The actors travel as one JSON payload and their markers are built in JavaScript
-(``static/ecomap.js``), so 100,000 actors cost a fraction of a second here. Record text
-only ever reaches the page inside that payload and is inserted as text there.
+(``static/ecomap.js``), so 100,000 actors cost a fraction of a second here.
+``map_content`` reads them from SQLite straight into typed columns (``MapActors``:
+numpy arrays for numbers, kinds/communes/domains coded). Record text only ever
+reaches the page inside that payload and is inserted as text there.
 
 Note on folium: a ``MacroElement``'s output is compiled again as a Jinja template by
 branca, so no record text, payload or library code goes through folium's templates —
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 import folium
+import numpy as np
 from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
 from folium.template import Template
@@ -83,14 +86,17 @@ _BASEMAP_FILES = (("region", "region.geojson"), ("departements", "departements.g
 
 # ---------------------------------------------------------------- escaping
 
+_JSON = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=False,
+                         check_circular=False).encode
+
+
 def script_json(value: Any) -> str:
     """JSON that is safe inside a ``<script>`` element.
 
     ``<``, ``>`` and ``&`` become ``\\u003c``… (so no ``</script>`` or ``<!--`` can
     appear), and U+2028/U+2029 are escaped as well; JSON.parse gives back the same text.
     """
-    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
-    return _escape_json_text(text)
+    return _escape_json_text(_JSON(value))
 
 
 def _escape_json_text(text: str) -> str:
@@ -173,8 +179,9 @@ def _read_basemap(path: str, _mtime: int, _size: int) -> str:
 # ---------------------------------------------------------------- payload
 
 # Positions travel as integers in 1e-5 degrees (about a metre): encoding floats is what
-# costs most in the JSON of 100,000 actors.
+# costs most in the JSON of 100,000 actors. NO_POSITION (in MapActors): not located.
 POSITION_SCALE = 100_000
+NO_POSITION = -(2 ** 31)
 
 
 def _coordinate(value: Any, limit: float) -> int | None:
@@ -189,25 +196,27 @@ def _coordinate(value: Any, limit: float) -> int | None:
     return round(number * POSITION_SCALE)
 
 
-def _positions(values: list, limit: float) -> list:
-    return [round(v * POSITION_SCALE) if v.__class__ is float and -limit <= v <= limit
-            else _coordinate(v, limit) for v in values]
+def _positions(values: list, limit: float) -> np.ndarray:
+    scaled = [round(v * POSITION_SCALE) if v.__class__ is float and -limit <= v <= limit
+              else _coordinate(v, limit) for v in values]
+    return np.array([NO_POSITION if v is None else v for v in scaled], dtype=np.int32)
 
 
-def _texts(values: list) -> list:
-    if all(v.__class__ is str for v in values):
-        return values
+def _texts(values: list) -> list[str]:
     return [v if v.__class__ is str else "" if v is None else str(v) for v in values]
 
 
-def _lists(values: list) -> list:
-    def clean(value):
-        if not value:
-            return []
-        if isinstance(value, str):
-            return [value]
-        return [str(v) for v in value]
-    return [v if v.__class__ is list else clean(v) for v in values]
+def _slug_list(value: Any) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def _stored_slug_list(text: str | None) -> list[str]:
+    value = json.loads(text) if text else []
+    return _slug_list(value) if isinstance(value, list) else []
 
 
 _HTTP_URL = re.compile(r"https?://[^\s/?#]+", re.IGNORECASE)
@@ -225,44 +234,165 @@ def _website(value: Any) -> str | None:
     return value
 
 
-def _actor_columns(actors: Iterable[Mapping[str, Any]]) -> dict[str, list]:
-    """The page's actor data, one list per field (layout read by static/ecomap.js)."""
-    actors = actors if isinstance(actors, list) else list(actors)
-
-    def column(key: str) -> list:
-        try:
-            return list(map(itemgetter(key), actors))  # C speed when every dict has the key
-        except KeyError:
-            if key == "id":
-                raise
-            return [a.get(key) for a in actors]
-
-    ids = column("id")
-    if not all(i.__class__ is int for i in ids):
-        ids = [int(i) for i in ids]
-    return {
-        "id": ids,
-        "name": _texts(column("name")),
-        "kind": _texts(column("kind")),
-        "lat": _positions(column("lat"), 90.0),
-        "lon": _positions(column("lon"), 180.0),
-        "commune": _texts(column("commune")),
-        "domains": _lists(column("domains")),
-        "website": [w if w.__class__ is str and w.startswith(("https://", "http://"))
-                    else _website(w) for w in column("website")],
-    }
+def _websites(values: Iterable[Any]) -> list[str]:
+    """Each value as an http(s) URL to link to, or '' for none."""
+    return [w if w.__class__ is str and w.startswith(("https://", "http://"))
+            else _website(w) or "" for w in values]
 
 
-def _payload(actors: Iterable[Mapping[str, Any]], relations: Iterable[Mapping[str, Any]],
-             kinds: Mapping[str, Sequence[str]] | None, domains: Mapping[str, str] | None,
-             title: str, subtitle: str, app: bool,
-             view: Sequence[float] | None) -> dict:
+@dataclass(eq=False)
+class Coded:
+    """A column whose values repeat (kinds, communes, sets of domains): row ``i``'s
+    value is ``values[codes[i]]``, each distinct value stored once."""
+
+    values: list
+    codes: np.ndarray  # int32
+
+    @classmethod
+    def of(cls, column: list) -> "Coded":
+        """``column`` coded (values: the distinct ones, hashable, in order of appearance)."""
+        values = list(dict.fromkeys(column))
+        if len(values) <= 1:
+            return cls(values, np.zeros(len(column), dtype=np.int32))
+        index = {value: i for i, value in enumerate(values)}
+        return cls(values, np.fromiter(map(index.__getitem__, column), dtype=np.int32,
+                                       count=len(column)))
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def decoded(self) -> list:
+        values = self.values
+        return [values[c] for c in self.codes.tolist()]
+
+
+# The columns of MapActors, in its order, as read from the actors table (the schema
+# keeps positions in range: SQLite scales and rounds them).
+_MAP_COLUMNS = (f"id, name, kind, ifnull(CAST(round(lat * {POSITION_SCALE}) AS INTEGER), {NO_POSITION}), "
+                f"ifnull(CAST(round(lon * {POSITION_SCALE}) AS INTEGER), {NO_POSITION}), "
+                "commune, domains, website")
+_SCAN_FROM = 5000  # actors from which reading the whole table beats looking each one up
+
+
+@dataclass(eq=False)
+class MapActors:
+    """The actors of a page as typed columns, every one in display order: what
+    ``build_map_html`` puts in the payload, already checked.
+
+    ``lat``/``lon``: integers in 1/POSITION_SCALE degrees, NO_POSITION when not located;
+    ``website``: an http(s) URL or ''; ``kind`` (slugs), ``commune`` and ``domains``
+    (lists of slugs) are ``Coded``. Made by ``from_catalogue`` (straight from SQLite:
+    the map tab's and the CLI's path) or ``from_dicts``.
+    """
+
+    id: np.ndarray  # int64
+    name: list[str]
+    kind: Coded
+    lat: np.ndarray  # int32
+    lon: np.ndarray  # int32
+    commune: Coded
+    domains: Coded
+    website: list[str]
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    @classmethod
+    def from_dicts(cls, actors: Iterable[Mapping[str, Any]]) -> "MapActors":
+        """From actor dicts (``id``, ``name``, ``kind``, ``lat``, ``lon``, ``commune``,
+        ``domains``, ``website``; other keys ignored, missing ones empty)."""
+        actors = actors if isinstance(actors, list) else list(actors)
+
+        def column(key: str) -> list:
+            try:
+                return list(map(itemgetter(key), actors))  # C speed when every dict has the key
+            except KeyError:
+                if key == "id":
+                    raise
+                return [a.get(key) for a in actors]
+
+        domains = Coded.of([tuple(_slug_list(v)) for v in column("domains")])
+        domains.values = [list(v) for v in domains.values]
+        return cls(
+            id=np.array(column("id"), dtype=np.int64),
+            name=_texts(column("name")),
+            kind=Coded.of(_texts(column("kind"))),
+            lat=_positions(column("lat"), 90.0),
+            lon=_positions(column("lon"), 180.0),
+            commune=Coded.of(_texts(column("commune"))),
+            domains=domains,
+            website=_websites(column("website")),
+        )
+
+    @classmethod
+    def from_catalogue(cls, catalogue, ids: Sequence[int]) -> "MapActors":
+        """The actors ``ids`` of ``catalogue`` (missing ids skipped), read in one query
+        into columns: no per-actor dict, each distinct domains text decoded once."""
+        wanted = list(ids)
+        rows: dict[int, tuple] = {}
+        with catalogue._lock:  # the connection is shared with the window's thread
+            cursor = catalogue.conn.cursor()
+            cursor.row_factory = None  # plain tuples
+            if len(wanted) > _SCAN_FROM:  # one pass over the table
+                rows = {row[0]: row for row in cursor.execute(f"SELECT {_MAP_COLUMNS} FROM actors")}
+            else:
+                for start in range(0, len(wanted), 900):
+                    chunk = wanted[start:start + 900]
+                    marks = ",".join("?" * len(chunk))
+                    rows.update((row[0], row) for row in cursor.execute(
+                        f"SELECT {_MAP_COLUMNS} FROM actors WHERE id IN ({marks})", chunk))
+        ordered = [rows[i] for i in wanted if i in rows]
+        del rows
+        columns = [list(c) for c in zip(*ordered)] if ordered else [[] for _ in range(8)]
+        del ordered
+        ids_, names, kinds, lats, lons, communes, domains, websites = columns
+        domains = Coded.of(domains)  # the stored JSON texts
+        domains.values = [_stored_slug_list(text) for text in domains.values]
+        return cls(id=np.array(ids_, dtype=np.int64), name=_texts(names), kind=Coded.of(kinds),
+                   lat=np.array(lats, dtype=np.int32), lon=np.array(lons, dtype=np.int32),
+                   commune=Coded.of(communes), domains=domains, website=_websites(websites))
+
+    def located(self) -> np.ndarray:
+        return (self.lat != NO_POSITION) & (self.lon != NO_POSITION)
+
+    def unlocated_count(self) -> int:
+        return len(self) - int(np.count_nonzero(self.located()))
+
+    def positions(self) -> dict[int, tuple[float, float]]:
+        """Actor id -> (lat, lon) in degrees, for the located actors."""
+        mask = self.located()
+        return dict(zip(self.id[mask].tolist(),
+                        zip((self.lat[mask] / POSITION_SCALE).tolist(),
+                            (self.lon[mask] / POSITION_SCALE).tolist())))
+
+
+def _actors_json(actors: MapActors) -> str:
+    """The payload's ``actors``: one list per field (layout read by static/ecomap.js)."""
+    def positions(values: np.ndarray) -> list[int | None]:
+        return [None if v == NO_POSITION else v for v in values.tolist()]
+
+    return script_json({
+        "id": actors.id.tolist(),
+        "name": actors.name,
+        "kind": actors.kind.decoded(),
+        "lat": positions(actors.lat),
+        "lon": positions(actors.lon),
+        "commune": actors.commune.decoded(),
+        "domains": actors.domains.decoded(),
+        "website": [w or None for w in actors.website],
+    })
+
+
+def _payload_json(actors: MapActors, relations: Iterable[Mapping[str, Any]],
+                  kinds: Mapping[str, Sequence[str]] | None, domains: Mapping[str, str] | None,
+                  title: str, subtitle: str, app: bool,
+                  view: Sequence[float] | None) -> str:
+    """The page's one data payload, as JSON safe inside a script element."""
     relation_types = {
         slug: [labels[0], labels[1], *RELATION_STYLES.get(slug, ("#475569", None))]
         for slug, labels in vocab.RELATION_TYPES.items()
     }
-    rels = [[int(r["source_id"]), str(r["type"]), int(r["target_id"])] for r in relations]
-    return {
+    rest = script_json({
         "title": str(title or ""),
         "subtitle": str(subtitle or ""),
         "app": app,
@@ -270,10 +400,10 @@ def _payload(actors: Iterable[Mapping[str, Any]], relations: Iterable[Mapping[st
         "domains": {slug: str(label) for slug, label in (domains or vocab.DOMAINS).items()},
         "relationTypes": relation_types,
         "positionScale": POSITION_SCALE,
-        "actors": _actor_columns(actors),
-        "relations": rels,
+        "relations": [[int(r["source_id"]), str(r["type"]), int(r["target_id"])] for r in relations],
         "view": [float(view[0]), float(view[1]), int(view[2])] if view else None,
-    }
+    })
+    return rest[:-1] + ',"actors":' + _actors_json(actors) + "}"
 
 
 # ---------------------------------------------------------------- page
@@ -371,7 +501,7 @@ def _fill(template: str, tokens: dict[str, str], values: dict[str, str]) -> str:
 
 
 def build_map_html(
-    actors: Iterable[Mapping[str, Any]],
+    actors: MapActors | Iterable[Mapping[str, Any]],
     *,
     relations: Iterable[Mapping[str, Any]] = (),
     kinds: Mapping[str, Sequence[str]] | None = None,
@@ -381,8 +511,9 @@ def build_map_html(
     standalone: bool = False,
     view: Sequence[float] | None = None,
 ) -> str:
-    """The map page of ``actors`` (dicts with ``id``, ``name``, ``kind``, ``domains``,
-    ``commune``, ``website``, ``lat``, ``lon``; other keys ignored).
+    """The map page of ``actors``: a ``MapActors`` (what ``map_content`` reads from the
+    catalogue), or dicts with ``id``, ``name``, ``kind``, ``domains``, ``commune``,
+    ``website``, ``lat``, ``lon`` (other keys ignored; see ``MapActors.from_dicts``).
 
     ``relations``: dicts ``{"source_id", "type", "target_id"}``, drawn when the user
     ticks "Relations entre acteurs" (only between actors of the page). ``kinds``:
@@ -391,12 +522,13 @@ def build_map_html(
     page refers to the libraries by ``file:`` URL and talks to the application through
     QWebChannel. ``view``: ``(lat, lon, zoom)`` to open at, else the actors' extent.
     """
+    if not isinstance(actors, MapActors):
+        actors = MapActors.from_dicts(actors)
     template, tokens = _skeleton()
-    payload = _payload(actors, relations, kinds, domains, title, subtitle,
-                       app=not standalone, view=view)
     values = {
         "head": _library_tags(standalone),
-        "data": script_json(payload),
+        "data": _payload_json(actors, relations, kinds, domains, title, subtitle,
+                              app=not standalone, view=view),
         "title": escape(str(title or "Carte des acteurs")),
     }
     for key, name in _BASEMAP_FILES:
@@ -425,7 +557,7 @@ def french_date(day: _dt.date) -> str:
 
 def write_standalone_map(
     path: str | os.PathLike,
-    actors: Iterable[Mapping[str, Any]],
+    actors: MapActors | Iterable[Mapping[str, Any]],
     relations: Iterable[Mapping[str, Any]] = (),
     *,
     kinds: Mapping[str, Sequence[str]] | None = None,
@@ -468,7 +600,7 @@ DEFAULT_TITLE = "Acteurs de l'écosystème"
 class MapContent:
     """What the map of a filter shows: the arguments of ``build_map_html``."""
 
-    actors: list[dict[str, Any]]
+    actors: MapActors
     relations: list[dict[str, Any]]
     kinds: dict[str, Sequence[str]]
     domains: dict[str, str]
@@ -481,24 +613,14 @@ class MapContent:
                 "title": self.title, "subtitle": self.subtitle}
 
     def unlocated_count(self) -> int:
-        return sum(1 for a in self.actors if not is_located(a))
-
-
-def is_located(actor: Mapping[str, Any]) -> bool:
-    """Whether the page can put this actor on the map."""
-    return (_coordinate(actor.get("lat"), 90.0) is not None
-            and _coordinate(actor.get("lon"), 180.0) is not None)
-
-
-# The actor fields the page uses (see _actor_columns).
-MAP_FIELDS = ("name", "kind", "lat", "lon", "commune", "domains", "website")
+        return self.actors.unlocated_count()
 
 
 def map_content(catalogue, flt, *, today: _dt.date | None = None) -> MapContent:
     """The actors of ``flt`` in ``catalogue`` with their relations, vocabularies, title
     (the saved view's name when the filter is one, else DEFAULT_TITLE) and subtitle."""
     ids = catalogue.actor_ids(flt)
-    actors = catalogue.actor_fields(ids, MAP_FIELDS)
+    actors = MapActors.from_catalogue(catalogue, ids)
     view_name = saved_view_name(catalogue, flt)
     return MapContent(
         actors=actors,

@@ -247,3 +247,32 @@ def test_french_date_and_subtitle():
     assert maps.french_date(dt.date(2025, 3, 1)) == "1er mars 2025"
     assert maps.default_subtitle("Domaine : Thérapie génique", 42, dt.date(2025, 8, 14)) == \
         "Domaine : Thérapie génique — 42 acteurs — 14 août 2025"
+
+
+def test_map_actors_positions_and_unlocated_count():
+    table = maps.MapActors.from_dicts(ACTORS)
+    assert len(table) == 4 and table.unlocated_count() == 1
+    positions = table.positions()
+    assert set(positions) == {1, 2, 3}
+    assert positions[2] == pytest.approx((48.8285, 2.3624), abs=1e-5)
+
+
+@pytest.mark.parametrize("scan_from", [0, 5000])  # whole-table pass, lookups by id
+def test_map_content_reads_the_catalogue_as_the_dicts_would_give_it(catalogue, monkeypatch, scan_from):
+    from eco_desktop.filter import Filter
+    monkeypatch.setattr(maps, "_SCAN_FROM", scan_from)
+    ids = catalogue.actor_ids(Filter())
+    # A shuffled order with a missing id: the page follows the list it is given.
+    wanted = ids[1::2] + [999_999] + ids[::2]
+    read = maps.MapActors.from_catalogue(catalogue, wanted)
+    expected = maps.MapActors.from_dicts(catalogue.actors_by_ids(wanted))
+    assert read.id.tolist() == expected.id.tolist() == [i for i in wanted if i != 999_999]
+    assert read.name == expected.name and read.website == expected.website
+    for key in ("kind", "commune", "domains"):
+        assert getattr(read, key).decoded() == getattr(expected, key).decoded(), key
+    for key in ("lat", "lon"):  # SQLite rounds halves away from zero, Python to even
+        assert abs(getattr(read, key).astype("i8") - getattr(expected, key)).max() <= 1, key
+    assert read.unlocated_count() == expected.unlocated_count() > 0
+
+    content = maps.map_content(catalogue, Filter(departements=("91",)))
+    assert content.actors.id.tolist() == catalogue.actor_ids(Filter(departements=("91",)))

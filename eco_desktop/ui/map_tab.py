@@ -62,7 +62,7 @@ def build_map(catalogue, flt, view) -> BuiltMap:
     maps = _maps()
     content = maps.map_content(catalogue, flt)
     html = maps.build_map_html(content.actors, view=view, **content.page_args())
-    positions = {a["id"]: (float(a["lat"]), float(a["lon"])) for a in content.actors if maps.is_located(a)}
+    positions = content.actors.positions()
     return BuiltMap(html, len(content.actors), len(content.actors) - len(positions), positions, content.title)
 
 
