@@ -6,10 +6,11 @@ standalone file), and the basemap is drawn from the bundled outlines
 (``resources/basemap``) instead of tiles. OpenStreetMap tiles are an opt-in overlay.
 
 The actors travel as one JSON payload and their markers are built in JavaScript
-(``static/ecomap.js``), so 100,000 actors cost a fraction of a second here.
-``map_content`` reads them from SQLite straight into typed columns (``MapActors``:
-numpy arrays for numbers, kinds/communes/domains coded). Record text only ever
-reaches the page inside that payload and is inserted as text there.
+(``static/ecomap.js``). ``map_content`` reads them from SQLite straight into typed
+columns (``MapActors``: numpy arrays for numbers, kinds/communes/domains coded), and the
+payload carries those columns compactly (see "payload" below): the page of 100,000
+actors builds in a fraction of a second. Record text only ever reaches the page
+inside that payload and is inserted as text there.
 
 Note on folium: a ``MacroElement``'s output is compiled again as a Jinja template by
 branca, so no record text, payload or library code goes through folium's templates —
@@ -177,11 +178,22 @@ def _read_basemap(path: str, _mtime: int, _size: int) -> str:
 
 
 # ---------------------------------------------------------------- payload
+#
+# The payload's actors are columns (static/ecomap.js reads this layout):
+#   - numbers (ids, positions, codes) as {"int32": base64} — little-endian 32-bit
+#     integers — or {"float64": base64} for ids out of that range: encoding 100,000
+#     integers as JSON text costs tens of milliseconds a column, base64 next to nothing;
+#   - texts (names, websites) as one string, the values separated by TEXT_SEPARATOR
+#     (one JSON string instead of 100,000), or as a list when a value holds the
+#     separator itself;
+#   - values that repeat (kind, commune, domains) as {"values": distinct values,
+#     "codes": numbers}: row i's value is values[codes[i]].
+# The relations ({"source", "type", "target"}) are columns of the same kinds.
 
-# Positions travel as integers in 1e-5 degrees (about a metre): encoding floats is what
-# costs most in the JSON of 100,000 actors. NO_POSITION (in MapActors): not located.
+# Positions travel as integers in 1e-5 degrees (about a metre); NO_POSITION: not located.
 POSITION_SCALE = 100_000
 NO_POSITION = -(2 ** 31)
+TEXT_SEPARATOR = "\x1f"  # ASCII unit separator
 
 
 def _coordinate(value: Any, limit: float) -> int | None:
@@ -366,28 +378,60 @@ class MapActors:
                             (self.lon[mask] / POSITION_SCALE).tolist())))
 
 
-def _actors_json(actors: MapActors) -> str:
-    """The payload's ``actors``: one list per field (layout read by static/ecomap.js)."""
-    def positions(values: np.ndarray) -> list[int | None]:
-        return [None if v == NO_POSITION else v for v in values.tolist()]
+def _numbers_json(values: np.ndarray) -> str:
+    """Integers as {"int32": base64} (little-endian), or {"float64": base64} beyond."""
+    if not len(values) or (values.min() >= -2 ** 31 and values.max() < 2 ** 31):
+        kind, data = "int32", values.astype("<i4", copy=False)
+    else:
+        kind, data = "float64", values.astype("<f8")
+    return f'{{"{kind}":"{base64.b64encode(data.tobytes()).decode("ascii")}"}}'
 
-    return script_json({
-        "id": actors.id.tolist(),
-        "name": actors.name,
-        "kind": actors.kind.decoded(),
-        "lat": positions(actors.lat),
-        "lon": positions(actors.lon),
-        "commune": actors.commune.decoded(),
-        "domains": actors.domains.decoded(),
-        "website": [w or None for w in actors.website],
-    })
+
+def _texts_json(values: list[str]) -> str:
+    """Texts as one string joined by TEXT_SEPARATOR, or a list if one holds it."""
+    if values:
+        joined = TEXT_SEPARATOR.join(values)
+        if joined.count(TEXT_SEPARATOR) == len(values) - 1:
+            return script_json(joined)
+    return script_json(values)
+
+
+def _coded_json(coded: Coded) -> str:
+    return f'{{"values":{script_json(coded.values)},"codes":{_numbers_json(coded.codes)}}}'
+
+
+def _actors_json(actors: MapActors) -> str:
+    """The payload's ``actors`` (layout above)."""
+    return ("{" + f'"count":{len(actors)},'
+            f'"id":{_numbers_json(actors.id)},'
+            f'"name":{_texts_json(actors.name)},'
+            f'"lat":{_numbers_json(actors.lat)},'
+            f'"lon":{_numbers_json(actors.lon)},'
+            f'"website":{_texts_json(actors.website)},'
+            f'"kind":{_coded_json(actors.kind)},'
+            f'"commune":{_coded_json(actors.commune)},'
+            f'"domains":{_coded_json(actors.domains)}' + "}")
+
+
+def _relations_json(relations: Iterable[Mapping[str, Any]]) -> str:
+    """The payload's ``relations``: {"count", "source", "type", "target"}, columns like
+    the actors' (``type`` coded)."""
+    relations = relations if isinstance(relations, list) else list(relations)
+
+    def ids(key: str) -> np.ndarray:
+        return np.array(list(map(itemgetter(key), relations)), dtype=np.int64)
+
+    types = Coded.of(_texts(list(map(itemgetter("type"), relations))))
+    return (f'{{"count":{len(relations)},"source":{_numbers_json(ids("source_id"))},'
+            f'"type":{_coded_json(types)},"target":{_numbers_json(ids("target_id"))}}}')
 
 
 def _payload_json(actors: MapActors, relations: Iterable[Mapping[str, Any]],
                   kinds: Mapping[str, Sequence[str]] | None, domains: Mapping[str, str] | None,
                   title: str, subtitle: str, app: bool,
                   view: Sequence[float] | None) -> str:
-    """The page's one data payload, as JSON safe inside a script element."""
+    """The page's one data payload, as JSON safe inside a script element: the columns
+    are encoded one by one and spliced in (no intermediate dict of 100k-long lists)."""
     relation_types = {
         slug: [labels[0], labels[1], *RELATION_STYLES.get(slug, ("#475569", None))]
         for slug, labels in vocab.RELATION_TYPES.items()
@@ -400,10 +444,12 @@ def _payload_json(actors: MapActors, relations: Iterable[Mapping[str, Any]],
         "domains": {slug: str(label) for slug, label in (domains or vocab.DOMAINS).items()},
         "relationTypes": relation_types,
         "positionScale": POSITION_SCALE,
-        "relations": [[int(r["source_id"]), str(r["type"]), int(r["target_id"])] for r in relations],
+        "noPosition": NO_POSITION,
+        "textSeparator": TEXT_SEPARATOR,
         "view": [float(view[0]), float(view[1]), int(view[2])] if view else None,
     })
-    return rest[:-1] + ',"actors":' + _actors_json(actors) + "}"
+    return (rest[:-1] + ',"actors":' + _actors_json(actors)
+            + ',"relations":' + _relations_json(relations) + "}")
 
 
 # ---------------------------------------------------------------- page

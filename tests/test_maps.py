@@ -1,8 +1,10 @@
 """The map page (eco_desktop.maps): payload, offline assets, escaping, standalone file."""
 from __future__ import annotations
 
+import base64
 import json
 import re
+import struct
 from html.parser import HTMLParser
 
 import pytest
@@ -58,6 +60,47 @@ def payload(html: str) -> dict:
     return json.loads(match.group(1))
 
 
+def numbers(column: dict) -> list[int]:
+    """{"int32" or "float64": base64 of little-endian numbers} -> the integers."""
+    (kind, text), = column.items()
+    raw = base64.b64decode(text, validate=True)
+    code = {"int32": "i", "float64": "d"}[kind]
+    return [int(v) for v in struct.unpack(f"<{len(raw) // struct.calcsize(code)}{code}", raw)]
+
+
+def texts(column, separator: str) -> list[str]:
+    return column.split(separator) if isinstance(column, str) else column
+
+
+def coded(column: dict) -> list:
+    return [column["values"][code] for code in numbers(column["codes"])]
+
+
+def actor_columns(data: dict) -> dict[str, list]:
+    """The payload's actors as one plain list per field (positions in 1/positionScale
+    degrees or None, website None when there is none), read as static/ecomap.js does."""
+    cols, separator, none = data["actors"], data["textSeparator"], data["noPosition"]
+    out = {
+        "id": numbers(cols["id"]),
+        "name": texts(cols["name"], separator),
+        "kind": coded(cols["kind"]),
+        "lat": [None if v == none else v for v in numbers(cols["lat"])],
+        "lon": [None if v == none else v for v in numbers(cols["lon"])],
+        "commune": coded(cols["commune"]),
+        "domains": coded(cols["domains"]),
+        "website": [w or None for w in texts(cols["website"], separator)],
+    }
+    assert all(len(v) == cols["count"] for v in out.values())
+    return out
+
+
+def relation_rows(data: dict) -> list[list]:
+    rels = data["relations"]
+    rows = [list(r) for r in zip(numbers(rels["source"]), coded(rels["type"]), numbers(rels["target"]))]
+    assert len(rows) == rels["count"]
+    return rows
+
+
 def external_references(html: str) -> list[str]:
     """src/href of scripts, stylesheets, images and frames that point outside the page."""
     found = []
@@ -73,7 +116,7 @@ def external_references(html: str) -> list[str]:
 def test_payload_holds_exactly_the_given_actors():
     html = maps.build_map_html(ACTORS, relations=RELATIONS, title="Carte", subtitle="Filtre")
     data = payload(html)
-    cols = data["actors"]
+    cols = actor_columns(data)
     assert cols["id"] == [1, 2, 3, 4]
     assert cols["name"] == ["Genethon", "Cellectis", "Institut Gustave Roussy", "Sans adresse"]
     assert cols["kind"] == ["biotech", "biotech", "hospital", "academic"]
@@ -82,7 +125,7 @@ def test_payload_holds_exactly_the_given_actors():
     assert cols["lat"][1] / scale == pytest.approx(48.8285, abs=1e-5)
     assert cols["lon"][1] / scale == pytest.approx(2.3624, abs=1e-5)
     assert cols["lat"][3] is None and cols["lon"][3] is None
-    assert data["relations"] == [[2, "partner_of", 3], [1, "hosted_by", 3]]
+    assert relation_rows(data) == [[2, "partner_of", 3], [1, "hosted_by", 3]]
     assert data["title"] == "Carte" and data["subtitle"] == "Filtre"
 
 
@@ -147,7 +190,7 @@ def test_standalone_replaces_an_existing_file(tmp_path):
     target = tmp_path / "carte.html"
     target.write_text("ancienne carte")
     maps.write_standalone_map(target, ACTORS[:1])
-    assert payload(target.read_text("utf-8"))["actors"]["id"] == [1]
+    assert actor_columns(payload(target.read_text("utf-8")))["id"] == [1]
 
 
 @pytest.mark.parametrize("standalone", [False, True])
@@ -167,8 +210,9 @@ def test_hostile_text_stays_data(standalone):
     assert html.count("</script>") == len([t for t, _ in tags(html) if t == "script"])
     assert "\u2028" not in html and "\u2029" not in html
     data = payload(html)
-    assert data["actors"]["name"] == [a["name"] for a in hostile]
-    assert data["actors"]["commune"][1] == HOSTILE_NAME
+    assert actor_columns(data)["name"] == [a["name"] for a in hostile]
+    assert actor_columns(data)["commune"][1] == HOSTILE_NAME
+    assert actor_columns(data)["kind"][1] == HOSTILE_SCRIPT
     assert data["title"] == HOSTILE_SCRIPT and data["subtitle"] == HOSTILE_NAME
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     assert "<" not in title and "&lt;/script&gt;" in title
@@ -194,7 +238,7 @@ def test_script_json_escapes_what_could_end_a_script():
 ])
 def test_only_http_websites_become_links(given, expected):
     data = payload(maps.build_map_html([actor(1, "A", website=given)]))
-    assert data["actors"]["website"] == [expected]
+    assert actor_columns(data)["website"] == [expected]
 
 
 def test_bad_positions_mean_not_located():
@@ -205,13 +249,13 @@ def test_bad_positions_mean_not_located():
         actor(4, "Hors limites", lat=123.0, lon=2.3),
         actor(5, "Booléen", lat=True, lon=2.3),
     ]
-    cols = payload(maps.build_map_html(odd))["actors"]
+    cols = actor_columns(payload(maps.build_map_html(odd)))
     assert cols["lat"] == [None, 4_880_000, 4_880_000, None, None]
     assert cols["lon"][:3] == [230_000, None, 235_000]
 
 
 def test_missing_optional_keys_are_tolerated():
-    cols = payload(maps.build_map_html([{"id": "7", "name": None, "lat": 48.8, "lon": 2.3}]))["actors"]
+    cols = actor_columns(payload(maps.build_map_html([{"id": "7", "name": None, "lat": 48.8, "lon": 2.3}])))
     assert cols["id"] == [7] and cols["name"] == [""] and cols["domains"] == [[]]
     assert cols["website"] == [None] and cols["commune"] == [""]
 
@@ -247,6 +291,36 @@ def test_french_date_and_subtitle():
     assert maps.french_date(dt.date(2025, 3, 1)) == "1er mars 2025"
     assert maps.default_subtitle("Domaine : Thérapie génique", 42, dt.date(2025, 8, 14)) == \
         "Domaine : Thérapie génique — 42 acteurs — 14 août 2025"
+
+
+def test_payload_columns_are_compact():
+    data = payload(maps.build_map_html(ACTORS, relations=RELATIONS))
+    cols = data["actors"]
+    assert cols["count"] == 4
+    for key in ("id", "lat", "lon"):
+        assert set(cols[key]) == {"int32"}
+    assert cols["name"] == "\x1f".join(a["name"] for a in ACTORS)  # one string, not 4
+    assert cols["kind"]["values"] == ["biotech", "hospital", "academic"]  # each kind once
+    assert numbers(cols["kind"]["codes"]) == [0, 0, 1, 2]
+    assert cols["domains"]["values"] == [["gene_therapy"], ["cell_therapy", "immunotherapy"]]
+    assert data["relations"]["type"]["values"] == ["partner_of", "hosted_by"]
+
+
+def test_a_text_holding_the_separator_travels_as_a_list():
+    odd = [actor(1, "A\x1fB", website="https://a.fr/\x1f"), actor(2, "C")]
+    data = payload(maps.build_map_html(odd))
+    assert data["actors"]["name"] == ["A\x1fB", "C"]
+    assert actor_columns(data)["name"] == ["A\x1fB", "C"]
+    assert actor_columns(data)["website"] == ["https://a.fr/\x1f", None]
+
+
+def test_ids_beyond_32_bits_travel_as_doubles():
+    big = 2 ** 40 + 3
+    data = payload(maps.build_map_html([actor(big, "Grand"), actor(1, "Petit")],
+                                       relations=[{"source_id": big, "type": "partner_of", "target_id": 1}]))
+    assert set(data["actors"]["id"]) == {"float64"}
+    assert actor_columns(data)["id"] == [big, 1]
+    assert relation_rows(data) == [[big, "partner_of", 1]]
 
 
 def test_map_actors_positions_and_unlocated_count():

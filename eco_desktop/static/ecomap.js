@@ -2,7 +2,7 @@
  * window.ecoMap API used by the desktop application (eco_desktop/ui/map_view.py).
  *
  * Record text is always inserted as text (textContent / text nodes), never as HTML.
- * Data arrive as one JSON payload (see eco_desktop/maps.py, _payload()).
+ * Data arrive as one JSON payload of columns (layout: eco_desktop/maps.py, "payload").
  */
 (function () {
   "use strict";
@@ -82,17 +82,52 @@
     });
   }
 
-  // The payload's columns to one array per actor (ID, NAME, … layout above).
-  function actorRows(cols, scale) {
-    var n = cols.id.length, rows = new Array(n);
+  // Numbers of the payload: {"int32": base64} or {"float64": base64}, little-endian.
+  function numbers(col) {
+    var wide = col.int32 === undefined, text = atob(wide ? col.float64 : col.int32);
+    var bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    var view = new DataView(bytes.buffer), size = wide ? 8 : 4, out = new Array(bytes.length / size);
+    for (i = 0; i < out.length; i++) out[i] = wide ? view.getFloat64(i * size, true) : view.getInt32(i * size, true);
+    return out;
+  }
+
+  // Texts of the payload: one string (values separated by `separator`) or a list.
+  function texts(col, separator) {
+    return typeof col === "string" ? col.split(separator) : col;
+  }
+
+  // {values, codes}: row i's value is values[codes[i]] (rows with the same domains
+  // share one array: it is only read).
+  function coded(col) {
+    var values = col.values;
+    return numbers(col.codes).map(function (code) { return values[code]; });
+  }
+
+  // The payload's columns (see maps.py, "payload") to one array per actor (ID, NAME, …
+  // layout above).
+  function actorRows(cols, data) {
+    var n = cols.count, scale = data.positionScale, none = data.noPosition;
+    var ids = numbers(cols.id), names = texts(cols.name, data.textSeparator);
+    var lats = numbers(cols.lat), lons = numbers(cols.lon);
+    var sites = texts(cols.website, data.textSeparator);
+    var kinds = coded(cols.kind), communes = coded(cols.commune), doms = coded(cols.domains);
+    var rows = new Array(n);
     for (var i = 0; i < n; i++) {
-      var lat = cols.lat[i], lon = cols.lon[i], located = lat !== null && lon !== null;
-      rows[i] = [cols.id[i], cols.name[i], cols.kind[i],
+      var lat = lats[i], lon = lons[i], located = lat !== none && lon !== none;
+      rows[i] = [ids[i], names[i], kinds[i],
                  located ? lat / scale : null, located ? lon / scale : null,
-                 cols.commune[i], cols.domains[i], cols.website[i],
+                 communes[i], doms[i], sites[i] || null,
                  located ? lat * 40000000 + lon : null];
     }
     return rows;
+  }
+
+  // The payload's relations to [source id, type, target id] arrays.
+  function relationRows(cols) {
+    if (!cols || !cols.count) return [];
+    var sources = numbers(cols.source), types = coded(cols.type), targets = numbers(cols.target);
+    return sources.map(function (source, i) { return [source, types[i], targets[i]]; });
   }
 
   function create(opts) {
@@ -103,7 +138,7 @@
     var data = readJson(opts.dataId);
     mark("parsed");
     var kinds = data.kinds, domains = data.domains, relTypes = data.relationTypes;
-    var rows = actorRows(data.actors, data.positionScale);
+    var rows = actorRows(data.actors, data);
     var app = !!data.app;
 
     // ---- bridge to the application (QWebChannel), app pages only ----
@@ -467,7 +502,7 @@
       if (relationsDrawn) return;
       relationsDrawn = true;
       var present = {};
-      (data.relations || []).forEach(function (rel) {
+      relationRows(data.relations).forEach(function (rel) {
         var source = rowById[rel[0]], target = rowById[rel[2]], type = relTypes[rel[1]];
         if (!source || !target || !type || !markerById[rel[0]] || !markerById[rel[2]]) return;
         var line = L.polyline([[source[LAT], source[LON]], [target[LAT], target[LON]]], {

@@ -234,6 +234,21 @@ def test_the_page_does_not_navigate_away(qtbot, map_view, monkeypatch):
     assert opened == ["https://www.example.org/", "mailto:contact@exemple.fr"]
 
 
+def test_texts_holding_the_payload_separator_and_large_ids(qtbot, map_view):
+    # Such a name makes the names travel as a list rather than one joined string, and
+    # an id beyond 32 bits makes the ids travel as doubles (see maps.py, "payload").
+    big = 2 ** 40 + 3
+    odd = [actor(big, "Un\x1fDeux", website="https://exemple.fr/"), actor(2, "Trois", lat=48.8, lon=2.3)]
+    show(qtbot, map_view, actors=odd, relations=[{"source_id": big, "type": "partner_of", "target_id": 2}])
+    assert js(qtbot, map_view, "ecoMap.markerCount()") == 2
+    js(qtbot, map_view, f"ecoMap.openActor({big})")
+    wait_js(qtbot, map_view, "!!document.querySelector('.eco-card-name')")
+    assert js(qtbot, map_view, "document.querySelector('.eco-card-name').textContent") == "Un\x1fDeux"
+    assert js(qtbot, map_view, "document.querySelector('.eco-card-site').href") == "https://exemple.fr/"
+    js(qtbot, map_view, "ecoMap.setRelationsVisible(true)")
+    assert js(qtbot, map_view, "ecoMap.relationLineCount()") == 1
+
+
 def test_zoom_and_position_are_kept_across_filter_changes(qtbot, map_view):
     show(qtbot, map_view)
     js(qtbot, map_view, "ecoMap.setView(48.75, 2.35, 12)")
