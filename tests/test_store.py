@@ -493,3 +493,45 @@ def test_actor_fields_returns_only_the_fields_asked_in_the_order_of_the_ids(cata
 def test_json_list_is_json_dumps(items):
     from eco_desktop.store import json_list
     assert json_list(items) == json.dumps(items, ensure_ascii=False)
+
+
+def _indexes(cat: Catalogue) -> list[tuple[str, str]]:
+    return sorted(tuple(r) for r in cat.conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
+
+
+def test_bulk_create_into_an_empty_catalogue_builds_the_indexes_again(empty_catalogue, monkeypatch):
+    from eco_desktop import store
+    monkeypatch.setattr(store, "BULK_CHUNK", 3)
+    monkeypatch.setattr(store, "BULK_REINDEX_ROWS", 5)
+    cat = empty_catalogue
+    indexes = _indexes(cat)
+    rows = [{"name": f"Acteur {i}", "kind": "biotech", "postcode": "91000", "siret": ""} for i in range(10)]
+    ids = cat.bulk_create_actors(rows, label="Import")
+    assert _indexes(cat) == indexes
+    assert cat.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    plan = " ".join(r[-1] for r in cat.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM actors WHERE postcode = '91000'"))
+    assert "actors_postcode" in plan
+    assert cat.actor_ids(Filter(text="acteur 7")) == [ids[7]]
+
+
+def test_bulk_create_failure_or_cancel_writes_nothing(empty_catalogue, monkeypatch):
+    from eco_desktop import store
+    from eco_desktop.store import OperationCancelled
+    monkeypatch.setattr(store, "BULK_CHUNK", 2)
+    monkeypatch.setattr(store, "BULK_REINDEX_ROWS", 2)
+    cat = empty_catalogue
+    before, indexes = _snapshot(cat), _indexes(cat)
+    rows = [{"name": f"Acteur {i}", "kind": "biotech"} for i in range(8)]
+    # The writer thread fails on the second chunk (an id already taken).
+    clash = rows[:3] + [{"id": 1, "name": "Doublon", "kind": "biotech"}] + rows[3:]
+    with pytest.raises(UserError):
+        cat.bulk_create_actors(clash, label="Import")
+    assert _snapshot(cat) == before and _indexes(cat) == indexes
+    seen = []
+    with pytest.raises(OperationCancelled):
+        cat.bulk_create_actors(rows, label="Import", progress=seen.append,
+                               cancelled=lambda: len(seen) >= 2)
+    assert _snapshot(cat) == before and _indexes(cat) == indexes
+    assert cat.undo_label() is None
