@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -394,44 +394,43 @@ def _parse_iso_date(text: str) -> _dt.date:
 
 # -- records -------------------------------------------------------------------------
 
+# The checks of an actor, in order, with the fields each one looks at.
+_ACTOR_CHECKS: tuple[tuple[frozenset[str], Callable[[dict], list[Issue]]], ...] = tuple(
+    (frozenset(names), check) for names, check in (
+        (("siren",), lambda d: _check_siren(d.get("siren"))),
+        (("siret", "siren"), lambda d: _check_siret(d.get("siret"), d.get("siren"))),
+        (("naf",), lambda d: _check_naf(d.get("naf"))),
+        (("email",), lambda d: _check_email(d.get("email"))),
+        (("phone",), lambda d: _check_phone(d.get("phone"))),
+        (("website",), lambda d: _check_website(d.get("website"))),
+        (("postcode", "commune", "insee_code"), _check_address),
+        (("lat", "lon"), lambda d: _check_position(d.get("lat"), d.get("lon"))),
+        (("founded",), lambda d: _check_founded(d.get("founded"))),
+        (("status",), lambda d: _check_choice(d, "status", vocab.STATUSES, "Statut")),
+        (("size",), lambda d: _check_choice(d, "size", vocab.SIZES, "Taille")),
+        (("geo_precision",), lambda d: _check_choice(d, "geo_precision", vocab.GEO_PRECISIONS,
+                                                      "Précision de position")),
+    ))
+
+
 def validate_actor(data: dict, fields: Iterable[str] | None = None) -> list[Issue]:
     """Every problem found in an actor's fields (keys of GUIDE.md §8).
 
     ``fields``: check only these (the name is always checked; "postcode", "commune" or
     "insee_code" check the address, "lat" or "lon" the position).
     """
-    wanted = None if fields is None else set(fields)
-
-    def asked(*names: str) -> bool:
-        return wanted is None or not wanted.isdisjoint(names)
-
     issues: list[Issue] = []
     if not _text(data.get("name")):
         issues.append(Issue("name", "error", "Le nom est obligatoire."))
-    if asked("siren"):
-        issues += _check_siren(data.get("siren"))
-    if asked("siret", "siren"):
-        issues += _check_siret(data.get("siret"), data.get("siren"))
-    if asked("naf"):
-        issues += _check_naf(data.get("naf"))
-    if asked("email"):
-        issues += _check_email(data.get("email"))
-    if asked("phone"):
-        issues += _check_phone(data.get("phone"))
-    if asked("website"):
-        issues += _check_website(data.get("website"))
-    if asked("postcode", "commune", "insee_code"):
-        issues += _check_address(data)
-    if asked("lat", "lon"):
-        issues += _check_position(data.get("lat"), data.get("lon"))
-    if asked("founded"):
-        issues += _check_founded(data.get("founded"))
-    if asked("status"):
-        issues += _check_choice(data, "status", vocab.STATUSES, "Statut")
-    if asked("size"):
-        issues += _check_choice(data, "size", vocab.SIZES, "Taille")
-    if asked("geo_precision"):
-        issues += _check_choice(data, "geo_precision", vocab.GEO_PRECISIONS, "Précision de position")
+    if fields is None:
+        for _names, check in _ACTOR_CHECKS:
+            issues += check(data)
+        return issues
+    wanted = frozenset(fields)
+    if wanted:
+        for names, check in _ACTOR_CHECKS:
+            if not names.isdisjoint(wanted):
+                issues += check(data)
     return issues
 
 

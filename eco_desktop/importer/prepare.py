@@ -44,6 +44,9 @@ CONTACT_KEYS = ("civility", "first_name", "last_name", "role", "email", "phone",
                 "legal_basis", "basis_date", "opt_out", "notes")
 LINK_KEYS = ("organisation", "organisation_siret", "organisation_siren", "actor_id")
 
+# A row before its cells are read (the lists are replaced by new ones for each row).
+_EMPTY_ACTOR: dict[str, Any] = {key: "" for key in ACTOR_KEYS}
+_EMPTY_ACTOR.update(mgp=False, outside_idf=False, lat=None, lon=None, founded=None)
 # What the validator checks in a row besides its place (checked once per distinct place).
 _CHECKED = ("name", "siren", "siret", "naf", "email", "phone", "website", "lat", "lon",
             "founded", "status", "size", "geo_precision")
@@ -51,7 +54,6 @@ _CHECKED = ("name", "siren", "siret", "naf", "email", "phone", "website", "lat",
 _DERIVED = ("mgp", "ept", "epci", "outside_idf")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _JOIN = {"street": " ", "description": "\n"}
-_SPACES = re.compile(r"\s+")
 
 # INSEE's abbreviations of street types (SIRENE typeVoieEtablissement).
 STREET_TYPES = {
@@ -164,7 +166,8 @@ def clean_text(value: str | None) -> str:
 
 
 def _one_line(value: str) -> str:
-    return _SPACES.sub(" ", value).strip()
+    """Runs of white space (line breaks included) to one space, trimmed."""
+    return " ".join(value.split()) if value else ""
 
 
 def _digits_only(value: str) -> str:
@@ -258,6 +261,10 @@ class _Builder:
         self.header_keys = [header_key(h) for h in headers]
         self.by_field = by_field
         self.strict = strict
+        # Fields read from one column as they are, and fields that need cell().
+        self._single = [(name, indexes[0]) for name, indexes in by_field.items()
+                        if len(indexes) == 1 and name not in JOINED_FIELDS and name not in _JOIN]
+        self._several = [name for name in by_field if name not in dict(self._single)]
 
     def cell(self, row: list[str], name: str) -> str:
         """The field's text: joined over its columns, or the first non-empty one."""
@@ -275,8 +282,23 @@ class _Builder:
         return ""
 
     def cells(self, row: list[str]) -> defaultdict[str, str]:
-        """Every mapped field's text; an unmapped field reads as ""."""
-        return defaultdict(str, {name: self.cell(row, name) for name in self.by_field})
+        """Every mapped field's text; an unmapped or empty field reads as ""."""
+        out: defaultdict[str, str] = defaultdict(str)
+        width = len(row)
+        for name, i in self._single:
+            if i < width:
+                text = row[i]
+                if text:
+                    text = text.strip()
+                    if text[:1] == "'":
+                        text = clean_text(text)
+                    if text:
+                        out[name] = text
+        for name in self._several:
+            text = self.cell(row, name)
+            if text:
+                out[name] = text
+        return out
 
     def dropped(self, candidate: Candidate, name: str, message: str) -> None:
         """A value that cannot be kept: a warning (the field is left empty), or an error."""
@@ -301,10 +323,11 @@ class _ActorBuilder(_Builder):
         }
         self._places: dict[tuple[str, str, str], Any] = {}
         self._place_issues: dict[tuple[str, str, str], list[Issue]] = {}
+        self._place_rows: dict[tuple[str, ...], tuple[dict, list[Issue]]] = {}
 
     def build(self, number: int, row: list[str]) -> Candidate:
-        data: dict[str, Any] = {key: ([] if key in LIST_KEYS else "") for key in ACTOR_KEYS}
-        data.update(mgp=False, outside_idf=False, lat=None, lon=None, founded=None)
+        data: dict[str, Any] = dict(_EMPTY_ACTOR)
+        data.update(aliases=[], domains=[], activities=[], tags=[])
         candidate = Candidate(number, data)
         get = self.cells(row).__getitem__
 
@@ -432,6 +455,25 @@ class _ActorBuilder(_Builder):
         return " ".join(parts)
 
     def _place(self, candidate: Candidate, get) -> None:
+        """Postcode, commune, INSEE code, département and position; a place given without
+        coordinates is worked out once per distinct set of cells (files repeat them)."""
+        if get("lat") or get("lon") or get("geo_precision"):
+            self._locate_row(candidate, get)
+            return
+        key = (get("postcode"), get("commune"), get("insee_code"), get("departement"))
+        known = self._place_rows.get(key)
+        if known is None:
+            probe = Candidate(0, {"lat": None, "lon": None, "geo_precision": ""})
+            self._locate_row(probe, get)
+            known = (probe.data, probe.warnings)
+            if len(self._place_rows) < 200_000:
+                self._place_rows[key] = known
+        fields, warnings = known
+        candidate.data.update(fields)
+        candidate.warnings.extend(
+            Issue(w.field, w.level, w.message) for w in warnings)
+
+    def _locate_row(self, candidate: Candidate, get) -> None:
         data = candidate.data
         postcode = _digits_only(get("postcode"))
         if postcode.isdigit() and len(postcode) == 4:

@@ -306,7 +306,7 @@ def _read_text(path: Path) -> Table:
         try:
             for record in reader:
                 start, previous = previous + 1, reader.line_num
-                yield start, [cell.strip() for cell in record]
+                yield start, list(map(str.strip, record))
         except csv.Error as exc:
             raise UserError(f"« {name} » n'est pas un fichier CSV lisible (ligne "
                             f"{reader.line_num} : {exc}).") from None
