@@ -50,8 +50,13 @@ def fold(text: str | None) -> str:
     text = str(text)
     if text.isascii():
         return _fold_ascii(text)
-    # Accented Latin letters decompose to ASCII + combining marks (most French text).
-    quick = _DIACRITICS.sub("", unicodedata.normalize("NFKD", text))
+    # Accented Latin letters decompose to ASCII + combining marks (most French text);
+    # ligatures and typographic apostrophes do not, and are spelt out first.
+    quick = text
+    for char, spelt in _LIGATURES.items():
+        if char in quick:
+            quick = quick.replace(char, spelt)
+    quick = _DIACRITICS.sub("", unicodedata.normalize("NFKD", quick))
     if quick.isascii():
         return _fold_ascii(quick)
     text = text.translate(_TABLE)
