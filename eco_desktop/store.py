@@ -15,7 +15,6 @@ import functools
 import getpass
 import json
 import logging
-import queue
 import re
 import sqlite3
 import threading
@@ -89,6 +88,10 @@ def locked(method: Callable) -> Callable:
     return wrapper
 
 
+# What _derive_geography reads of a new actor (and may change).
+_ABSENT = object()
+_PLACE_KEYS = ("insee_code", "commune", "postcode", "departement", "geo_precision", "lat", "lon",
+               "mgp", "ept", "epci", "outside_idf")
 # How _clean_actor treats each key it accepts.
 _CLEANING: dict[str, str] = {
     **{key: "text" for key in ACTOR_FIELDS},
@@ -117,8 +120,7 @@ BULK_REINDEX_ROWS = 5000
 # actor_values rows of the actors whose ids are in a JSON array (?, three times): the
 # same rows facet_value_rows() gives, made by SQLite rather than by Python.
 _FACET_ROWS_OF_ACTORS = " UNION ALL ".join(
-    f"SELECT '{facet}', j.value, a.id FROM actors a, json_each(a.{column}) j "
-    "WHERE a.id IN (SELECT value FROM json_each(?))"
+    f"SELECT '{facet}', j.value, a.id FROM actors a, json_each(a.{column}) j WHERE a.{{where}}"
     for facet, column in (("domain", "domains"), ("activity", "activities"), ("tag", "tags")))
 _FACET_ROWS_OF_ACTORS = f"INSERT OR IGNORE INTO actor_values (facet, value, actor_id) {_FACET_ROWS_OF_ACTORS}"
 
@@ -136,56 +138,12 @@ _HISTORY_OF_NEW_ACTORS = (
     "INSERT INTO history_changes (batch_id, tbl, row_id, action, before, after, actor_id) "
     "SELECT ?, 'actors', id, 'insert', NULL, json_object("
     + ", ".join(f"'{c}', {_json_real(c) if c in ('lat', 'lon') else c}" for c in ACTOR_COLUMN_DEFAULTS)
-    + "), id FROM actors WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id")
+    + "), id FROM actors WHERE {where} ORDER BY id")
 
 
 def _index_name(sql: str) -> str:
     """The name in 'CREATE INDEX name ON …' (as sqlite_master keeps it)."""
     return sql.split(None, 3)[2] if not sql.upper().startswith("CREATE UNIQUE") else sql.split(None, 4)[3]
-
-
-class _Writer:
-    """Runs ``write(*chunk)`` for each chunk put, in one thread, in order.
-
-    The caller prepares the next chunk meanwhile. Leaving the ``with`` block waits for
-    every chunk to be written; an error in the thread is raised in the caller (at the
-    next ``put`` or on leaving), and an error in the caller stops the thread before the
-    caller rolls back.
-    """
-
-    def __init__(self, write: Callable[..., None]) -> None:
-        self._write = write
-        self._queue: queue.Queue = queue.Queue(maxsize=2)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="eco-bulk-writer", daemon=True)
-
-    def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            if self._error is None:
-                try:
-                    self._write(*item)
-                except BaseException as exc:  # raised again in the caller
-                    self._error = exc
-
-    def put(self, *chunk: Any) -> None:
-        if self._error is not None:
-            raise self._error
-        self._queue.put(chunk)
-
-    def __enter__(self) -> "_Writer":
-        self._thread.start()
-        return self
-
-    def __exit__(self, kind, exc, tb) -> None:
-        if kind is not None:
-            self._error = self._error or exc  # the rest of the queue is skipped
-        self._queue.put(None)
-        self._thread.join()
-        if kind is None and self._error is not None:
-            raise self._error
 
 
 def facet_value_rows(row: Mapping) -> list[tuple[str, str, int]]:
@@ -862,9 +820,22 @@ class Catalogue(CallsMixin):
         with self.transaction(label or f"Créer « {values['name']} »"):
             return self._insert("actors", values)
 
-    def _new_actor_values(self, data: Mapping[str, Any], stamp: str) -> dict[str, Any]:
+    def _new_actor_values(self, data: Mapping[str, Any], stamp: str,
+                          places: dict[tuple, dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The row of a new actor. ``places``: derived geography by place, kept by the
+        caller across many rows (files repeat their communes)."""
         values = self._clean_actor(data, partial=False)
-        self._derive_geography(values, None)
+        if places is None:
+            self._derive_geography(values, None)
+        else:
+            key = tuple(values.get(k, _ABSENT) for k in _PLACE_KEYS)
+            derived = places.get(key)
+            if derived is None:
+                derived = {k: values[k] for k in _PLACE_KEYS if k in values}
+                self._derive_geography(derived, None)
+                if len(places) < 100_000:
+                    places[key] = derived
+            values.update(derived)
         values.setdefault("status", "active")
         values["created_at"] = data.get("created_at") or stamp
         values["updated_at"] = data.get("updated_at") or stamp
@@ -878,11 +849,9 @@ class Catalogue(CallsMixin):
                            cancelled: Callable[[], bool] | None = None) -> list[int]:
         """Create many actors in ONE transaction and ONE undo step (imports).
 
-        Rows are cleaned like :meth:`create_actor`, in chunks, while a writer thread
-        writes the previous chunk: the actors and their full-text rows, then their facet
-        rows and history images derived in SQL from the rows just written (SQLite works
-        without the GIL, so both cores are busy). When more rows come than the catalogue
-        holds, the actors' secondary indexes are dropped and built again at the end, in
+        Rows are cleaned like :meth:`create_actor` and written in chunks (the actors and
+        their full-text rows); their facet rows and history images are then derived in
+        SQL from the rows just written. When more rows come than the catalogue holds, the actors' secondary indexes are dropped and built again at the end, in
         the same transaction (one sort instead of a random insertion per row and index).
         ``progress(n)`` is called every chunk; when ``cancelled()`` turns true the whole
         transaction is rolled back and :class:`OperationCancelled` raised.
@@ -912,37 +881,40 @@ class Catalogue(CallsMixin):
                         for sql in rebuilt:
                             conn.execute("DROP INDEX " + _index_name(sql))
 
-                def write(chunk: list[list[Any]], bodies: list[tuple[int, str]], chunk_ids: list[int]) -> None:
-                    written = json.dumps(chunk_ids)
+                def write(chunk: list[list[Any]], bodies: list[tuple[int, str]]) -> None:
                     conn.executemany(insert_actor, chunk)
                     conn.executemany("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)", bodies)
-                    conn.execute(_FACET_ROWS_OF_ACTORS, (written,) * 3)
-                    if history:
-                        conn.execute(_HISTORY_OF_NEW_ACTORS, (batch.id, written))
 
-                with _Writer(write) as writer:
-                    chunk: list[list[Any]] = []
-                    bodies: list[tuple[int, str]] = []
-                    chunk_ids: list[int] = []
-                    for n, data in enumerate(rows, 1):
-                        values = {**ACTOR_COLUMN_DEFAULTS, **self._new_actor_values(data, stamp)}
-                        actor_id = values["id"]
-                        if actor_id is None:
-                            values["id"] = actor_id = next_id
-                        next_id = max(next_id, actor_id) + 1
-                        ids.append(actor_id)
-                        chunk_ids.append(actor_id)
-                        chunk.append([values[c] for c in columns])
-                        bodies.append((actor_id, actor_body(values)))
-                        if len(chunk) >= BULK_CHUNK:
-                            writer.put(chunk, bodies, chunk_ids)
-                            chunk, bodies, chunk_ids = [], [], []
-                            if progress is not None:
-                                progress(n)
-                            if cancelled is not None and cancelled():
-                                raise OperationCancelled("Opération annulée : rien n'a été modifié.")
-                    if chunk:
-                        writer.put(chunk, bodies, chunk_ids)
+                first_id = next_id
+                chunk: list[list[Any]] = []
+                bodies: list[tuple[int, str]] = []
+                places: dict[tuple, dict[str, Any]] = {}
+                for n, data in enumerate(rows, 1):
+                    values = {**ACTOR_COLUMN_DEFAULTS, **self._new_actor_values(data, stamp, places)}
+                    actor_id = values["id"]
+                    if actor_id is None:
+                        values["id"] = actor_id = next_id
+                    next_id = max(next_id, actor_id) + 1
+                    ids.append(actor_id)
+                    chunk.append([values[c] for c in columns])
+                    bodies.append((actor_id, actor_body(values)))
+                    if len(chunk) >= BULK_CHUNK:
+                        write(chunk, bodies)
+                        chunk, bodies = [], []
+                        if progress is not None:
+                            progress(n)
+                        if cancelled is not None and cancelled():
+                            raise OperationCancelled("Opération annulée : rien n'a été modifié.")
+                if chunk:
+                    write(chunk, bodies)
+                # Facet rows and history images, made by SQLite from the rows just written.
+                if ids and min(ids) >= first_id:
+                    where, args = "id >= ?", (first_id,)
+                else:
+                    where, args = "id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
+                conn.execute(_FACET_ROWS_OF_ACTORS.format(where=where), args * 3)
+                if history:
+                    conn.execute(_HISTORY_OF_NEW_ACTORS.format(where=where), (batch.id, *args))
                 for sql in rebuilt:
                     conn.execute(sql)
                 batch.changes += len(ids)

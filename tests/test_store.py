@@ -524,7 +524,7 @@ def test_bulk_create_failure_or_cancel_writes_nothing(empty_catalogue, monkeypat
     cat = empty_catalogue
     before, indexes = _snapshot(cat), _indexes(cat)
     rows = [{"name": f"Acteur {i}", "kind": "biotech"} for i in range(8)]
-    # The writer thread fails on the second chunk (an id already taken).
+    # The second chunk fails (an id already taken).
     clash = rows[:3] + [{"id": 1, "name": "Doublon", "kind": "biotech"}] + rows[3:]
     with pytest.raises(UserError):
         cat.bulk_create_actors(clash, label="Import")
@@ -535,3 +535,31 @@ def test_bulk_create_failure_or_cancel_writes_nothing(empty_catalogue, monkeypat
                                cancelled=lambda: len(seen) >= 2)
     assert _snapshot(cat) == before and _indexes(cat) == indexes
     assert cat.undo_label() is None
+
+
+
+def test_bulk_create_gives_the_rows_create_actor_gives(empty_catalogue, tmp_path, monkeypatch):
+    from eco_desktop import store
+    monkeypatch.setattr(store, "BULK_CHUNK", 2)
+    rows = [
+        {"name": "A", "kind": "biotech", "commune": "Évry-Courcouronnes"},
+        {"name": "B", "kind": "biotech", "commune": "Évry-Courcouronnes", "geo_precision": "address"},
+        {"name": "C", "kind": "biotech", "commune": "Évry-Courcouronnes", "lat": None},
+        {"name": "D", "kind": "biotech", "commune": "Évry-Courcouronnes", "lat": 48.6, "lon": 2.44,
+         "geo_precision": "address"},
+        {"name": "E", "kind": "biotech", "postcode": "75013"},
+        {"name": "F", "kind": "biotech", "postcode": "75013", "commune": "Paris"},
+        {"name": "G", "kind": "biotech", "departement": "69"},
+        {"name": "H", "kind": "biotech", "insee_code": "91228"},
+        {"name": "I", "kind": "biotech", "commune": "Évry-Courcouronnes"},
+    ]
+    one_by_one = Catalogue.create(tmp_path / "un-par-un.sqlite", seed=False)
+    try:
+        for data in rows:
+            one_by_one.create_actor(data)
+        expected = [{k: v for k, v in r.items() if not k.endswith("_at")} for r in _snapshot(one_by_one)["actors"]]
+    finally:
+        one_by_one.close()
+    empty_catalogue.bulk_create_actors(rows, label="Import")
+    got = [{k: v for k, v in r.items() if not k.endswith("_at")} for r in _snapshot(empty_catalogue)["actors"]]
+    assert got == expected
