@@ -115,6 +115,9 @@ def json_list(items: list[str]) -> str:
 # Rows per executemany of a bulk insert, and the page cache meanwhile (KiB, negative).
 BULK_CHUNK = 1000
 BULK_CACHE_SIZE = -131072
+# FTS5's in-memory term table (bytes): its default, and while a bulk insert runs.
+FTS_HASHSIZE = 1024 * 1024
+BULK_FTS_HASHSIZE = 16 * 1024 * 1024
 # From this many new rows, more than the catalogue holds, indexes are built again at the end.
 BULK_REINDEX_ROWS = 5000
 # actor_values rows of the actors whose ids are in a JSON array (?, three times): the
@@ -132,13 +135,22 @@ def _json_real(column: str) -> str:
             f"THEN json({short}) ELSE json({full}) END")
 
 
-# The history image (after) of new actors whose ids are in a JSON array: the JSON of the
-# whole row, as _row() + json.dumps() would give it.
+_ACTOR_JSON = ("json_object("
+               + ", ".join(f"'{c}', {_json_real(c) if c in ('lat', 'lon') else c}" for c in ACTOR_COLUMN_DEFAULTS)
+               + ")")
+# History rows of the actors a bulk insert created. Their image ("after") is left empty:
+# it is taken when the batch is undone (_FILL_INSERT_IMAGES), when the rows are still
+# exactly as the insert left them (later batches are undone first). A 100k-row import
+# thus writes no second copy of its rows.
 _HISTORY_OF_NEW_ACTORS = (
     "INSERT INTO history_changes (batch_id, tbl, row_id, action, before, after, actor_id) "
-    "SELECT ?, 'actors', id, 'insert', NULL, json_object("
-    + ", ".join(f"'{c}', {_json_real(c) if c in ('lat', 'lon') else c}" for c in ACTOR_COLUMN_DEFAULTS)
-    + "), id FROM actors WHERE {where} ORDER BY id")
+    "SELECT ?, 'actors', id, 'insert', NULL, NULL, id FROM actors WHERE {where} ORDER BY id")
+# The missing images of a batch's inserted actors: the JSON of each whole row, as _row()
+# + json.dumps() would give it.
+_FILL_INSERT_IMAGES = (
+    f"UPDATE history_changes SET after = (SELECT {_ACTOR_JSON} FROM actors "
+    "WHERE actors.id = history_changes.row_id) "
+    "WHERE batch_id = ? AND tbl = 'actors' AND action = 'insert' AND after IS NULL")
 
 
 def _index_name(sql: str) -> str:
@@ -886,6 +898,9 @@ class Catalogue(CallsMixin):
                     conn.executemany("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)", bodies)
 
                 first_id = next_id
+                # The full-text index gathers more terms in memory before writing a segment.
+                conn.execute("INSERT INTO actors_fts (actors_fts, rank) VALUES ('hashsize', ?)",
+                             (BULK_FTS_HASHSIZE,))
                 chunk: list[list[Any]] = []
                 bodies: list[tuple[int, str]] = []
                 places: dict[tuple, dict[str, Any]] = {}
@@ -907,6 +922,8 @@ class Catalogue(CallsMixin):
                             raise OperationCancelled("Opération annulée : rien n'a été modifié.")
                 if chunk:
                     write(chunk, bodies)
+                conn.execute("INSERT INTO actors_fts (actors_fts, rank) VALUES ('hashsize', ?)",
+                             (FTS_HASHSIZE,))
                 # Facet rows and history images, made by SQLite from the rows just written.
                 if ids and min(ids) >= first_id:
                     where, args = "id >= ?", (first_id,)
@@ -1374,6 +1391,8 @@ class Catalogue(CallsMixin):
         with self._without_history(), self.transaction(("Annuler " if backwards else "Rétablir ") + label) as batch:
             # Deferring foreign keys lets rows come back in any order within the batch.
             self.conn.execute("PRAGMA defer_foreign_keys = ON")
+            if backwards:
+                self.conn.execute(_FILL_INSERT_IMAGES, (batch_id,))
             for change in changes:
                 before = json.loads(change["before"]) if change["before"] else None
                 after = json.loads(change["after"]) if change["after"] else None
@@ -1381,6 +1400,8 @@ class Catalogue(CallsMixin):
                 tbl, row_id = change["tbl"], change["row_id"]
                 if tbl not in HISTORY_TABLES:
                     continue
+                if target is None and not backwards and change["action"] == "insert":
+                    continue  # an image never taken: the row was gone when undone
                 if target is None:
                     self._delete(tbl, row_id)
                 elif self._row(tbl, row_id) is None:

@@ -298,11 +298,15 @@ def test_bulk_create_writes_what_create_actor_writes(catalogue, monkeypatch):
     before = _snapshot(catalogue)
     ids = catalogue.bulk_create_actors(rows, label="Import de test")
     after = _snapshot(catalogue)
-    history = {c["row_id"]: json.loads(c["after"]) for c in catalogue.conn.execute(
-        "SELECT row_id, after FROM history_changes WHERE row_id IN (?, ?, ?) AND tbl = 'actors'", ids)}
+
+    def images():
+        return {c["row_id"]: c["after"] and json.loads(c["after"]) for c in catalogue.conn.execute(
+            "SELECT row_id, after FROM history_changes WHERE row_id IN (?, ?, ?) AND tbl = 'actors' "
+            "AND action = 'insert'", ids)}
+
+    assert images() == dict.fromkeys(ids)  # taken when undone
     for actor_id in ids:
         row = dict(catalogue.conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone())
-        assert history[actor_id] == row          # the whole row, floats exact
         facet_rows = sorted(tuple(r) for r in catalogue.conn.execute(
             "SELECT facet, value, actor_id FROM actor_values WHERE actor_id = ?", (actor_id,)))
         assert facet_rows == sorted(store.facet_value_rows(row))
@@ -313,9 +317,11 @@ def test_bulk_create_writes_what_create_actor_writes(catalogue, monkeypatch):
     assert catalogue.actor_ids(Filter(tags=("AAP 2025",))) == [ids[0]]
     assert catalogue.undo() == "Import de test"
     assert _snapshot(catalogue) == before
+    assert images() == {row["id"]: row for row in after["actors"] if row["id"] in ids}  # floats exact
     assert catalogue.redo() == "Import de test"
     assert _snapshot(catalogue) == after
     assert catalogue.actor_ids(Filter(text="beta therapies")) == [ids[1]]
+    assert catalogue.undo() == "Import de test" and _snapshot(catalogue) == before
 
 
 def test_new_action_clears_redo(catalogue):
@@ -563,3 +569,17 @@ def test_bulk_create_gives_the_rows_create_actor_gives(empty_catalogue, tmp_path
     empty_catalogue.bulk_create_actors(rows, label="Import")
     got = [{k: v for k, v in r.items() if not k.endswith("_at")} for r in _snapshot(empty_catalogue)["actors"]]
     assert got == expected
+
+
+def test_bulk_insert_images_follow_later_edits_undone_first(empty_catalogue):
+    cat = empty_catalogue
+    ids = cat.bulk_create_actors([{"name": "Alpha", "kind": "biotech"}, {"name": "Beta", "kind": "biotech"}],
+                                 label="Import")
+    imported = _snapshot(cat)
+    cat.update_actor(ids[0], {"description": "modifiée ensuite"})
+    edited = _snapshot(cat)
+    assert [h["action"] for h in cat.history(actor_id=ids[0])] == ["update", "insert"]
+    assert cat.undo() and cat.undo() == "Import"
+    assert cat.actor_ids() == []
+    assert cat.redo() == "Import" and _snapshot(cat) == imported
+    assert cat.redo() and _snapshot(cat) == edited
