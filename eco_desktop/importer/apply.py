@@ -423,7 +423,6 @@ def _plan_actors(catalogue, plan: ImportPlan) -> None:
         if not candidate.ok:
             row.status, row.action = "error", NOTHING
             continue
-        incoming = {k: v for k, v in data.items() if k not in candidate.defaults}
         if dup is None or policy == "create":
             if dup is not None:
                 _describe_duplicate(row, dup, names, plan.rows)
@@ -439,6 +438,7 @@ def _plan_actors(catalogue, plan: ImportPlan) -> None:
         if policy == "skip":
             row.action = SKIP
             continue
+        incoming = {k: v for k, v in data.items() if k not in candidate.defaults}
         if dup.actor_id is not None:
             actor_id = dup.actor_id
             before = current[actor_id]
