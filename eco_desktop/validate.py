@@ -413,6 +413,13 @@ _ACTOR_CHECKS: tuple[tuple[frozenset[str], Callable[[dict], list[Issue]]], ...] 
     ))
 
 
+# Field -> positions in _ACTOR_CHECKS of the checks that look at it.
+_CHECKS_OF: dict[str, tuple[int, ...]] = {}
+for _at, (_names, _check) in enumerate(_ACTOR_CHECKS):
+    for _name in _names:
+        _CHECKS_OF[_name] = _CHECKS_OF.get(_name, ()) + (_at,)
+
+
 def validate_actor(data: dict, fields: Iterable[str] | None = None) -> list[Issue]:
     """Every problem found in an actor's fields (keys of GUIDE.md §8).
 
@@ -426,11 +433,8 @@ def validate_actor(data: dict, fields: Iterable[str] | None = None) -> list[Issu
         for _names, check in _ACTOR_CHECKS:
             issues += check(data)
         return issues
-    wanted = frozenset(fields)
-    if wanted:
-        for names, check in _ACTOR_CHECKS:
-            if not names.isdisjoint(wanted):
-                issues += check(data)
+    for position in sorted({at for name in fields for at in _CHECKS_OF.get(name, ())}):
+        issues += _ACTOR_CHECKS[position][1](data)
     return issues
 
 

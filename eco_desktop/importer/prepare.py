@@ -263,7 +263,7 @@ class _Builder:
         self.strict = strict
         # Fields read from one column as they are, and fields that need cell().
         self._single = [(name, indexes[0]) for name, indexes in by_field.items()
-                        if len(indexes) == 1 and name not in JOINED_FIELDS and name not in _JOIN]
+                        if len(indexes) == 1]
         self._several = [name for name in by_field if name not in dict(self._single)]
 
     def cell(self, row: list[str], name: str) -> str:
@@ -550,8 +550,9 @@ class _ActorBuilder(_Builder):
         place = {"name": "-", "postcode": data["postcode"], "commune": data["commune"],
                  "insee_code": data["insee_code"]}
         rest = dict(data, postcode="", commune="", insee_code="")
-        if data["geo_precision"] == "commune":
+        if data["geo_precision"] == "commune":  # the commune's own position: a valid one
             rest["lat"] = rest["lon"] = None
+            rest["geo_precision"] = ""
         prechecked = _precheck(data, rest)
         key = (data["postcode"], data["commune"], data["insee_code"])
         place_issues = self._place_issues.get(key)
@@ -628,7 +629,7 @@ def _precheck(data: dict, rest: dict, validator=validate.validate_actor) -> list
 def _without_empty(data: dict) -> dict:
     """Empty values ("", [], None) left out: they say nothing, and a merge must not take
     them for values; booleans stay."""
-    return {k: v for k, v in data.items() if v is not None and v != "" and v != []}
+    return {k: v for k, v in data.items() if v or v == 0}  # 0, 0.0 and False are values
 
 
 def _clear(data: dict, name: str) -> None:
