@@ -153,6 +153,20 @@ _FILL_INSERT_IMAGES = (
     "WHERE batch_id = ? AND tbl = 'actors' AND action = 'insert' AND after IS NULL")
 
 
+def _checkpoint(path: Path) -> None:
+    """Copy the WAL into the database file, on a connection of its own (a background
+    thread's work: readers and writers go on meanwhile, and a failure only leaves the
+    copy to the next checkpoint)."""
+    try:
+        conn = sqlite3.connect(str(path), timeout=db.BUSY_TIMEOUT_MS / 1000)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        log.info("background checkpoint of %s: %s", path, exc)
+
+
 def _index_name(sql: str) -> str:
     """The name in 'CREATE INDEX name ON …' (as sqlite_master keeps it)."""
     return sql.split(None, 3)[2] if not sql.upper().startswith("CREATE UNIQUE") else sql.split(None, 4)[3]
@@ -313,7 +327,34 @@ class Catalogue(CallsMixin):
         db.copy_database(self.conn, destination)
         return destination
 
+    def _commit(self, *, big: bool) -> None:
+        """COMMIT. After a big write the WAL is copied into the database file by a
+        checkpoint in a background thread (SQLite's advice for applications that care
+        about latency) instead of inside COMMIT: the data is committed either way."""
+        if not big or self._journal_mode() != "wal":
+            self.conn.execute("COMMIT")
+            return
+        every = self.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        self.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        try:
+            self.conn.execute("COMMIT")
+        finally:
+            self.conn.execute(f"PRAGMA wal_autocheckpoint = {every}")
+        self._join_checkpoint()
+        self._checkpoint = threading.Thread(target=_checkpoint, args=(self.path,),
+                                            name="eco-checkpoint", daemon=True)
+        self._checkpoint.start()
+
+    def _journal_mode(self) -> str:
+        return str(self.conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+
+    def _join_checkpoint(self) -> None:
+        thread, self._checkpoint = getattr(self, "_checkpoint", None), None
+        if thread is not None:
+            thread.join()
+
     def close(self) -> None:
+        self._join_checkpoint()
         with self._lock:
             try:
                 if not self.read_only:
@@ -373,7 +414,7 @@ class Catalogue(CallsMixin):
                 if batch.id is not None and self._record_history:
                     # A new action makes the undone batches unreachable: forget them.
                     self.conn.execute("DELETE FROM history_batches WHERE undone = 1 AND id <> ?", (batch.id,))
-                self.conn.execute("COMMIT")
+                self._commit(big=len(batch.bulk_ids) >= BULK_REINDEX_ROWS)
             except BaseException as exc:
                 self._batch = None
                 if self.conn.in_transaction:

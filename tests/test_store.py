@@ -583,3 +583,27 @@ def test_bulk_insert_images_follow_later_edits_undone_first(empty_catalogue):
     assert cat.actor_ids() == []
     assert cat.redo() == "Import" and _snapshot(cat) == imported
     assert cat.redo() and _snapshot(cat) == edited
+
+
+def test_a_big_bulk_insert_is_checkpointed_in_the_background(empty_catalogue, monkeypatch):
+    import sqlite3
+
+    from eco_desktop import store
+    monkeypatch.setattr(store, "BULK_REINDEX_ROWS", 5)
+    cat = empty_catalogue
+    started = []
+    real = store._checkpoint
+    monkeypatch.setattr(store, "_checkpoint", lambda path: (started.append(path), real(path)))
+    cat.bulk_create_actors([{"name": f"Acteur {i}", "kind": "biotech"} for i in range(20)], label="Import")
+    assert started == [cat.path]
+    assert cat.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000  # restored
+    cat._join_checkpoint()
+    other = sqlite3.connect(cat.path)
+    try:
+        assert other.execute("SELECT count(*) FROM actors").fetchone()[0] == 20
+        busy, frames, copied = other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert busy == 0 and frames == copied
+    finally:
+        other.close()
+    cat.create_actor({"name": "Un seul", "kind": "biotech"})  # a small write: no thread
+    assert started == [cat.path]
