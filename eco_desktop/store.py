@@ -357,7 +357,9 @@ class Catalogue(CallsMixin):
         self._join_checkpoint()
         with self._lock:
             try:
-                if not self.read_only:
+                # Statistics go stale through writes only. (With a stat1 row missing,
+                # e.g. for an empty partial index, optimize runs ANALYZE every time.)
+                if not self.read_only and self.conn.total_changes:
                     self.conn.execute("PRAGMA optimize")
             except sqlite3.Error:
                 pass
@@ -407,6 +409,8 @@ class Catalogue(CallsMixin):
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
                 raise db.translate_error(exc, self.path) from exc
+            if self._read_data_version() != self._data_version:
+                self._index = None  # another program wrote since we last looked: its changes too
             self._batch = batch
             try:
                 yield batch

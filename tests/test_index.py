@@ -347,3 +347,39 @@ def test_index_loads_with_gaps_in_the_ids(catalogue):
         for value, bits in table.items():
             members = {fresh.ids[p] for p in range(fresh.size) if bits >> p & 1}
             assert victim not in members
+
+
+# ---------------------------------------------------------------- other programs
+def test_a_write_after_another_programs_write_sees_both(catalogue_path):
+    ours, theirs = Catalogue.open(catalogue_path), Catalogue.open(catalogue_path)
+    try:
+        before = ours.actor_ids()
+        added = theirs.create_actor({"name": "Ajouté ailleurs", "kind": "biotech", "commune": "Paris"})
+        theirs.update_actor(before[0], {"kind": "academic"})
+        ours.update_actor(before[1], {"description": "modifié ici"})
+        assert added in ours.actor_ids()
+        world = World(ours)
+        assert sorted(ours.actor_ids()) == world.ids(Filter())
+        assert index_counts(ours, Filter()) == world.counts(Filter())
+    finally:
+        ours.close()
+        theirs.close()
+
+
+def test_closing_after_reading_leaves_the_file_alone(catalogue_path):
+    """PRAGMA optimize runs after writes only: closing a catalogue that was only read
+    changes nothing another window would take for a change (and costs no ANALYZE)."""
+    watcher = Catalogue.open(catalogue_path)
+    try:
+        watcher.actor_ids()
+        reader = Catalogue.open(catalogue_path)
+        reader.actor_ids(Filter(only_deleted=True))  # a query on actors that asks for statistics
+        reader.facet_counts(Filter(kinds=("biotech",)))
+        reader.close()
+        assert not watcher.changed_elsewhere()
+        writer = Catalogue.open(catalogue_path)
+        writer.update_actor(CELLECTIS, {"description": "modifié"})
+        writer.close()
+        assert watcher.changed_elsewhere()
+    finally:
+        watcher.close()
