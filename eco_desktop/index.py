@@ -6,12 +6,16 @@ bitset (a Python int) per facet value — so that filtering and facet counts at
 SQLite stays the store of record; full-text search is SQLite FTS5, whose matches
 enter here as one more bitset. The store updates the index row by row after each
 write and rebuilds it when another program changed the file.
+
+Loading reads only what the list needs (the ids in name order and the trash); each
+facet's bitsets and the contact bits are read on first use, so that the first page
+of a big catalogue does not wait for the facet queries.
 """
 from __future__ import annotations
 
 import bisect
 import json
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 
@@ -53,29 +57,60 @@ def mask_array(bits: int, size: int) -> np.ndarray:
     return np.unpackbits(np.frombuffer(raw, dtype=np.uint8), bitorder="little")[:size].astype(bool)
 
 
+class FacetBits(Mapping):
+    """facet -> {value: bitset}. A facet's table is built by ``load(facet)`` the first
+    time it is asked for (every facet when iterated); :meth:`loaded` gives the tables
+    built so far, the only ones the incremental updates need to patch: the others
+    will be read from the database, which already holds the writes."""
+
+    def __init__(self, load: Callable[[str], dict[str, int]] | None = None) -> None:
+        self._load = load
+        self._tables: dict[str, dict[str, int]] = {}
+
+    def __getitem__(self, facet: str) -> dict[str, int]:
+        table = self._tables.get(facet)
+        if table is None:
+            if facet not in FACETS:
+                raise KeyError(facet)
+            table = self._tables[facet] = self._load(facet) if self._load is not None else {}
+        return table
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(FACETS)
+
+    def __len__(self) -> int:
+        return len(FACETS)
+
+    def loaded(self) -> dict[str, dict[str, int]]:
+        return self._tables
+
+
 class ActorIndex:
     """Bitsets per facet value over dense positions (position = order of loading)."""
 
     def __init__(self) -> None:
         self.ids: list[int] = []
-        self.pos: dict[int, int] = {}
+        self._pos: dict[int, int] | None = {}   # id -> position (None: not built yet)
+        self._id_array: np.ndarray | None = None  # self.ids as an array (None: to make)
         self._names: list[str] | None = []
         self._sort_names: list[str] = []   # folded names (actors.sort_name)
         self._fetch_names = None
         self._dense_start: int | None = None  # ids are _dense_start + position
-        self._order: list[int] = []        # positions sorted by (sort_name, id)
-        self.bits: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+        self._order_list: list[int] | None = []  # positions sorted by (sort_name, id)
+        self.bits = FacetBits()
         self.deleted = 0
         self.present = 0          # positions holding an actor (purged ones are cleared)
-        self.contact_bits = 0     # actors with at least one usable contact
-        self._name_order: np.ndarray | None = None
+        self._contact_bits: int | None = 0  # actors with a usable contact (None: not read yet)
+        self._fetch_contacts: Callable[[], int] | None = None
+        self._name_order: np.ndarray | None = None  # the same as an array; one of them is set
 
     # -- building ------------------------------------------------------------
     @classmethod
     def load(cls, conn, usable_contact_sql: str) -> "ActorIndex":
-        """Build from the database. SQLite groups the ids of each facet value
-        (GROUP BY, json_each for the lists) and numpy turns them into positions,
-        so no Python loop runs per actor."""
+        """Build from the database: the ids in name order and the trash now, each
+        facet and the contacts on first use (:meth:`_read_facet`). SQLite groups the
+        ids (covering indexes, GROUP BY) into one string per value and numpy parses
+        it, so no Python loop runs per actor."""
         index = cls()
         id_list = conn.execute(
             "SELECT group_concat(id) FROM (SELECT id FROM actors ORDER BY sort_name, id)").fetchone()[0]
@@ -83,40 +118,70 @@ class ActorIndex:
         id_array = np.sort(by_name)
         size = len(id_array)
         index.ids = id_array.tolist()
-        index.pos = dict(zip(index.ids, range(size)))
+        index._id_array = id_array
+        index._pos = None  # built on first use (writes, relevance order)
         dense = size > 0 and int(id_array[-1]) - int(id_array[0]) + 1 == size
         first = int(id_array[0]) if size else 0
-
-        def positions(ids: np.ndarray) -> np.ndarray:
-            # ids 1..N without gaps (the usual case): a position is an offset
-            return ids - first if dense else np.searchsorted(id_array, ids)
-
-        index._order = positions(by_name).tolist()
+        index._name_order = by_name - first if dense else np.searchsorted(id_array, by_name)
+        index._order_list = None  # made from _name_order when a write moves an actor
         index._dense_start = first if dense else None
+        index.present = (1 << size) - 1
+        index.deleted = index._grouped(
+            conn, "SELECT 'x', group_concat(id) FROM actors WHERE deleted_at IS NOT NULL").get("x", 0)
         # names are read on first use (pickers, incremental updates), not at open
         index._names = None
         index._fetch_names = lambda: conn.execute("SELECT id, name, sort_name FROM actors").fetchall()
-
-        def grouped(sql: str) -> dict[str, int]:
-            out = {}
-            for value, id_list in conn.execute(sql):
-                if value in (None, "") or not id_list:
-                    continue
-                ids = int_array(id_list)
-                out[str(value)] = out.get(str(value), 0) | bits_from_positions(positions(ids), size)
-            return out
-
-        for facet, column in SINGLE.items():
-            index.bits[facet] = grouped(f"SELECT {column}, group_concat(id) FROM actors GROUP BY {column}")
-        index.bits["mgp"] = grouped("SELECT mgp, group_concat(id) FROM actors GROUP BY mgp")
-        for facet in MULTI:
-            index.bits[facet] = grouped(f"SELECT value, group_concat(actor_id) FROM actor_values "
-                                        f"WHERE facet = '{facet}' GROUP BY value")
-        index.deleted = grouped("SELECT 'x', group_concat(id) FROM actors WHERE deleted_at IS NOT NULL").get("x", 0)
-        index.present = (1 << size) - 1
-        index.contact_bits = grouped(
-            f"SELECT 'x', group_concat(DISTINCT actor_id) FROM contacts WHERE {usable_contact_sql}").get("x", 0)
+        index.bits = FacetBits(lambda facet: index._read_facet(conn, facet))
+        index._contact_bits = None
+        index._fetch_contacts = lambda: index._grouped(
+            conn, f"SELECT 'x', group_concat(DISTINCT actor_id) FROM contacts WHERE {usable_contact_sql}").get("x", 0)
         return index
+
+    def _grouped(self, conn, sql: str) -> dict[str, int]:
+        """{value: bitset} from rows (value, group_concat of ids); ids the index does
+        not hold are left out."""
+        out: dict[str, int] = {}
+        locate = self._locator()
+        for value, id_list in conn.execute(sql):
+            if value in (None, "") or not id_list:
+                continue
+            bits = bits_from_positions(locate(int_array(id_list)), self.size)
+            out[str(value)] = out.get(str(value), 0) | bits
+        return out
+
+    def _read_facet(self, conn, facet: str) -> dict[str, int]:
+        if facet in MULTI:
+            return self._grouped(conn, "SELECT value, group_concat(actor_id) FROM actor_values "
+                                       f"WHERE facet = '{facet}' GROUP BY value")
+        column = SINGLE.get(facet, facet)  # mgp: its own column
+        return self._grouped(conn, f"SELECT {column}, group_concat(id) FROM actors GROUP BY {column}")
+
+    @property
+    def pos(self) -> dict[int, int]:
+        if self._pos is None:
+            self._pos = dict(zip(self.ids, range(len(self.ids))))
+        return self._pos
+
+    def _ids_array(self) -> np.ndarray:
+        if self._id_array is None:
+            self._id_array = np.asarray(self.ids, dtype=np.int64)
+        return self._id_array
+
+    @property
+    def _order(self) -> list[int]:
+        if self._order_list is None:
+            self._order_list = self._name_order.tolist()
+        return self._order_list
+
+    @property
+    def contact_bits(self) -> int:
+        if self._contact_bits is None:
+            self._contact_bits = self._fetch_contacts()
+        return self._contact_bits
+
+    @contact_bits.setter
+    def contact_bits(self, bits: int) -> None:
+        self._contact_bits = bits
 
     def _ensure_names(self) -> None:
         if self._names is None:
@@ -162,13 +227,30 @@ class ActorIndex:
         return len(self.ids)
 
     def positions_of(self, ids: Iterable[int] | np.ndarray) -> np.ndarray:
-        """Positions of the ids known to the index (vectorised when ids are dense)."""
+        """Positions of the ids known to the index, in the order given."""
         arr = ids if isinstance(ids, np.ndarray) else np.fromiter(ids, dtype=np.int64)
-        if self._dense_start is not None:
-            p = arr - self._dense_start
-            return p[(p >= 0) & (p < self.size)]
-        pos = self.pos
-        return np.fromiter((pos[i] for i in arr.tolist() if i in pos), dtype=np.int64)
+        return self._locator()(arr)
+
+    def _locator(self) -> Callable[[np.ndarray], np.ndarray]:
+        """ids -> positions of those known (an offset when the ids are dense, else a
+        binary search in the ids sorted once for the locator's lifetime)."""
+        size, start = self.size, self._dense_start
+        if start is not None:
+            def offsets(arr: np.ndarray) -> np.ndarray:
+                p = arr - start
+                return p[(p >= 0) & (p < size)]
+            return offsets
+        known = self._ids_array()
+        by_id = np.argsort(known, kind="stable")
+        sorted_ids = known[by_id]
+
+        def search(arr: np.ndarray) -> np.ndarray:
+            if not size:
+                return np.empty(0, dtype=np.int64)
+            i = np.searchsorted(sorted_ids, arr)
+            i[i == size] = 0
+            return by_id[i[sorted_ids[i] == arr]]
+        return search
 
     def bits_for_ids(self, ids: Iterable[int] | np.ndarray) -> int:
         return bits_from_positions(self.positions_of(ids), self.size)
@@ -184,8 +266,9 @@ class ActorIndex:
             position = len(self.ids)
             if self._dense_start is not None and actor_id != self._dense_start + position:
                 self._dense_start = None
-            self.ids.append(actor_id)
             self.pos[actor_id] = position
+            self.ids.append(actor_id)
+            self._id_array = None
             self.names.append(row["name"])
             self.sort_names.append(sort_name)
         else:
@@ -197,8 +280,11 @@ class ActorIndex:
             self._insort(position)
         bit = 1 << position
         self.present |= bit  # also when the id comes back after remove() (undo of a purge)
+        tables = self.bits.loaded()
         for facet, values in self._values(row).items():
-            table = self.bits[facet]
+            table = tables.get(facet)
+            if table is None:
+                continue  # not read yet: will be read with this write in it
             for value in values:
                 table[value] = table.get(value, 0) | bit
         if row["deleted_at"]:
@@ -212,22 +298,23 @@ class ActorIndex:
         self._clear(position)
         self._unorder(position)
         self.present &= ~(1 << position)
-        self.contact_bits &= ~(1 << position)
+        if self._contact_bits is not None:
+            self._contact_bits &= ~(1 << position)
         self._name_order = None
 
     def set_has_contact(self, actor_id: int, value: bool) -> None:
         position = self.pos.get(actor_id)
-        if position is None:
-            return
+        if position is None or self._contact_bits is None:
+            return  # not read yet: will be read with this write in it
         if value:
-            self.contact_bits |= 1 << position
+            self._contact_bits |= 1 << position
         else:
-            self.contact_bits &= ~(1 << position)
+            self._contact_bits &= ~(1 << position)
 
     def _clear(self, position: int) -> None:
         bit = 1 << position
         mask = ~bit
-        for table in self.bits.values():
+        for table in self.bits.loaded().values():
             for value in [v for v, bits in table.items() if bits & bit]:
                 remaining = table[value] & mask
                 if remaining:
@@ -312,6 +399,5 @@ class ActorIndex:
             pos = self.pos
             return [i for i in ranked_ids if (p := pos.get(i)) is not None and selected[p]]
         order = self.name_order()
-        ids = np.asarray(self.ids, dtype=np.int64)
-        return ids[order[selected[order]]].tolist()
+        return self._ids_array()[order[selected[order]]].tolist()
 

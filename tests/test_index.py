@@ -347,6 +347,56 @@ def test_index_loads_with_gaps_in_the_ids(catalogue):
         for value, bits in table.items():
             members = {fresh.ids[p] for p in range(fresh.size) if bits >> p & 1}
             assert victim not in members
+    kept = fresh.ids[5]
+    assert [fresh.ids[p] for p in fresh.positions_of([kept, victim, 99999, fresh.ids[0]])] == [kept, fresh.ids[0]]
+    world = World(catalogue)
+    for flt in (Filter(text="gen"), Filter(kinds=("biotech",), tags=("genopole",)), Filter(ids=(kept, victim))):
+        assert sorted(catalogue.actor_ids(flt)) == world.ids(flt), flt
+    assert index_counts(catalogue, Filter()) == world.counts(Filter())
+
+
+# ---------------------------------------------------------------- what is read, and when
+def _statements(cat: Catalogue, action) -> list[str]:
+    seen: list[str] = []
+    cat.conn.set_trace_callback(seen.append)
+    try:
+        action()
+    finally:
+        cat.conn.set_trace_callback(None)
+    return seen
+
+
+def test_first_page_reads_no_facet(catalogue_path):
+    """Listing by name needs the name order and the trash: the facets and the contacts
+    are read when first used, and then agree with a plain evaluation."""
+    cat = Catalogue.open(catalogue_path)
+    try:
+        read = _statements(cat, lambda: cat.actors_by_ids(cat.actor_ids(Filter())[:100]))
+        assert not [sql for sql in read if "GROUP BY" in sql or "contacts" in sql or "actor_values" in sql], read
+        assert cat.index().bits.loaded() == {} and cat.index()._contact_bits is None
+        read = _statements(cat, lambda: cat.actor_ids(Filter(kinds=("biotech",))))
+        assert [sql for sql in read if "GROUP BY" in sql] == ["SELECT kind, group_concat(id) FROM actors GROUP BY kind"]
+        assert set(cat.index().bits.loaded()) == {"kind"}
+        world = World(cat)
+        assert index_counts(cat, Filter()) == world.counts(Filter())
+        assert sorted(cat.actor_ids(Filter(has_contact=True))) == world.ids(Filter(has_contact=True))
+    finally:
+        cat.close()
+
+
+def test_writes_before_the_facets_are_read(world_catalogue):
+    """Each write applied while no facet has been read yet (they are then read from
+    the file, which holds it) leaves the index as a fresh one."""
+    cat = world_catalogue
+    for number, step in enumerate(STEPS):
+        cat._index = None
+        assert cat.index().bits.loaded() == {}  # names, order and trash only
+        step(cat)
+        assert cat._index is not None
+        assert _index_sets(cat.index()) == _index_sets(_fresh_index(cat)), number
+        world = World(cat)
+        assert index_counts(cat, Filter()) == world.counts(Filter()), number
+        assert sorted(cat.actor_ids(Filter(has_contact=True))) == world.ids(Filter(has_contact=True)), number
 
 
 # ---------------------------------------------------------------- other programs
