@@ -30,7 +30,7 @@ from .calls import CallsMixin
 from .errors import ReadOnlyCatalogue, UserError
 from .filter import FACETS, Filter
 from .index import INDEX_COLUMNS, ActorIndex, int_array, mask_array
-from .search import actor_body, fts_query
+from .search import BODY_FIELDS, actor_body, body_text, fts_query
 from .text import fold
 
 log = logging.getLogger(__name__)
@@ -93,12 +93,13 @@ _ABSENT = object()
 _PLACE_KEYS = ("insee_code", "commune", "postcode", "departement", "geo_precision", "lat", "lon",
                "mgp", "ept", "epci", "outside_idf")
 # How _clean_actor treats each key it accepts.
+_TEXT, _LIST, _BOOL, _FLOAT, _INT, _SKIP = "text", "list", "bool", "float", "int", "skip"
 _CLEANING: dict[str, str] = {
-    **{key: "text" for key in ACTOR_FIELDS},
-    **{key: "list" for key in LIST_FIELDS},
-    **{key: "bool" for key in BOOL_FIELDS},
-    "lat": "float", "lon": "float", "founded": "int",
-    "id": "skip", "created_at": "skip", "updated_at": "skip", "deleted_at": "skip",
+    **{key: _TEXT for key in ACTOR_FIELDS},
+    **{key: _LIST for key in LIST_FIELDS},
+    **{key: _BOOL for key in BOOL_FIELDS},
+    "lat": _FLOAT, "lon": _FLOAT, "founded": _INT,
+    "id": _SKIP, "created_at": _SKIP, "updated_at": _SKIP, "deleted_at": _SKIP,
 }
 _JSON_UNSAFE = re.compile(r'[\x00-\x1f"\\]')
 
@@ -165,6 +166,33 @@ def _checkpoint(path: Path) -> None:
             conn.close()
     except sqlite3.Error as exc:
         log.info("background checkpoint of %s: %s", path, exc)
+
+
+class _Background:
+    """Runs SQL statements on ``conn`` in a thread for the duration of a ``with`` block
+    (the caller does Python work meanwhile and leaves the connection alone); leaving the
+    block waits for them and raises their error, if any."""
+
+    def __init__(self, conn: sqlite3.Connection, statements: list[tuple[str, tuple]]) -> None:
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                for sql, args in statements:
+                    conn.execute(sql, args)
+            except BaseException as exc:  # raised again by __exit__
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="eco-bulk-sql", daemon=True)
+
+    def __enter__(self) -> "_Background":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 def _index_name(sql: str) -> str:
@@ -801,30 +829,31 @@ class Catalogue(CallsMixin):
     # ------------------------------------------------------------------ actors: writing
     def _clean_actor(self, data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        cleaning = _CLEANING
         for key, value in data.items():
-            how = _CLEANING.get(key)
-            if how is None:
-                raise UserError(f"Champ inconnu : « {key} ».")
-            if how == "text":
-                value = "" if value is None else (value.strip() if type(value) is str else str(value).strip())
-            elif how == "list":
+            how = cleaning.get(key)
+            if how is _TEXT:
+                if type(value) is str:
+                    out[key] = value.strip()
+                else:
+                    out[key] = "" if value is None else str(value).strip()
+            elif how is _LIST:
                 if isinstance(value, str):
-                    value = [v.strip() for v in value.split(";")]
-                seen: list[str] = []
-                for item in value or ():
-                    item = (item if type(item) is str else str(item)).strip()
-                    if item and item not in seen:
-                        seen.append(item)
-                value = json_list(seen)
-            elif how == "skip":
+                    value = value.split(";")
+                # Stripped, without empty items and repeats, in their first order.
+                items = [item if type(item) is str else str(item) for item in value or ()]
+                items = [item.strip() for item in items]
+                out[key] = json_list([item for item in dict.fromkeys(items) if item])
+            elif how is _SKIP:
                 continue
-            elif how == "bool":
-                value = 1 if value else 0
-            elif how == "float":
-                value = None if value is None or value == "" else float(value)
-            else:  # "int"
-                value = None if value is None or value == "" else int(value)
-            out[key] = value
+            elif how is _BOOL:
+                out[key] = 1 if value else 0
+            elif how is _FLOAT:
+                out[key] = None if value is None or value == "" else float(value)
+            elif how is _INT:
+                out[key] = None if value is None or value == "" else int(value)
+            else:
+                raise UserError(f"Champ inconnu : « {key} ».")
         if not partial or "name" in out:
             if not out.get("name"):
                 raise UserError("Le nom de l'acteur est obligatoire.")
@@ -938,16 +967,9 @@ class Catalogue(CallsMixin):
                         for sql in rebuilt:
                             conn.execute("DROP INDEX " + _index_name(sql))
 
-                def write(chunk: list[list[Any]], bodies: list[tuple[int, str]]) -> None:
-                    conn.executemany(insert_actor, chunk)
-                    conn.executemany("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)", bodies)
-
                 first_id = next_id
-                # The full-text index gathers more terms in memory before writing a segment.
-                conn.execute("INSERT INTO actors_fts (actors_fts, rank) VALUES ('hashsize', ?)",
-                             (BULK_FTS_HASHSIZE,))
                 chunk: list[list[Any]] = []
-                bodies: list[tuple[int, str]] = []
+                searchable: list[tuple] = []   # what each actor's full-text row is made of
                 places: dict[tuple, dict[str, Any]] = {}
                 for n, data in enumerate(rows, 1):
                     values = {**ACTOR_COLUMN_DEFAULTS, **self._new_actor_values(data, stamp, places)}
@@ -957,28 +979,38 @@ class Catalogue(CallsMixin):
                     next_id = max(next_id, actor_id) + 1
                     ids.append(actor_id)
                     chunk.append([values[c] for c in columns])
-                    bodies.append((actor_id, actor_body(values)))
+                    searchable.append((actor_id, *(values[k] for k in BODY_FIELDS)))
                     if len(chunk) >= BULK_CHUNK:
-                        write(chunk, bodies)
-                        chunk, bodies = [], []
+                        conn.executemany(insert_actor, chunk)
+                        chunk = []
                         if progress is not None:
                             progress(n)
                         if cancelled is not None and cancelled():
                             raise OperationCancelled("Opération annulée : rien n'a été modifié.")
                 if chunk:
-                    write(chunk, bodies)
-                conn.execute("INSERT INTO actors_fts (actors_fts, rank) VALUES ('hashsize', ?)",
-                             (FTS_HASHSIZE,))
-                # Facet rows and history images, made by SQLite from the rows just written.
+                    conn.executemany(insert_actor, chunk)
+                # Facet rows, history rows and indexes are made by SQLite from the rows just
+                # written, in a thread (SQLite runs without the GIL), while the full-text
+                # rows are folded here; the connection is used by one thread at a time.
                 if ids and min(ids) >= first_id:
                     where, args = "id >= ?", (first_id,)
                 else:
                     where, args = "id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
-                conn.execute(_FACET_ROWS_OF_ACTORS.format(where=where), args * 3)
+                statements = [(_FACET_ROWS_OF_ACTORS.format(where=where), args * 3)]
                 if history:
-                    conn.execute(_HISTORY_OF_NEW_ACTORS.format(where=where), (batch.id, *args))
-                for sql in rebuilt:
-                    conn.execute(sql)
+                    statements.append((_HISTORY_OF_NEW_ACTORS.format(where=where), (batch.id, *args)))
+                statements += [(sql, ()) for sql in rebuilt]
+                with _Background(conn, statements):
+                    bodies = [(row[0], body_text(*row[1:])) for row in searchable]
+                del searchable
+                if cancelled is not None and cancelled():
+                    raise OperationCancelled("Opération annulée : rien n'a été modifié.")
+                # The full-text index gathers more terms in memory before writing a segment.
+                conn.execute("INSERT INTO actors_fts (actors_fts, rank) VALUES ('hashsize', ?)",
+                             (BULK_FTS_HASHSIZE,))
+                conn.executemany("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)", bodies)
+                conn.execute("INSERT INTO actors_fts (actors_fts, rank) VALUES ('hashsize', ?)",
+                             (FTS_HASHSIZE,))
                 batch.changes += len(ids)
                 batch.bulk_ids.update(ids)
         finally:
