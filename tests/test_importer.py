@@ -492,6 +492,54 @@ def test_prepare_contacts_bad_values(tmp_path):
 
 # -- duplicates ---------------------------------------------------------------------------------
 
+
+def _mixed_table():
+    """Rows of every fixture with a name, repeated: places, identifiers, warnings, errors."""
+    from eco_desktop.importer.reading import Table
+    sirene = read_table(fixture("sirene_extract.csv"))
+    nameless = list(sirene.rows[0])
+    for index, name in Mapping.auto(sirene.headers, "actors").columns.items():
+        if name == "name":
+            nameless[index] = ""
+    bad_siret = list(sirene.rows[0])
+    bad_siret[sirene.headers.index("siret")] = "123"
+    rows = [list(r) for r in sirene.rows] * 6 + [nameless, bad_siret]
+    return Table(list(sirene.headers), rows, list(range(2, len(rows) + 2)))
+
+
+def test_two_processes_prepare_what_one_does(monkeypatch):
+    from importlib import import_module
+    prep = import_module("eco_desktop.importer.prepare")
+    table = _mixed_table()
+    mapping = Mapping.auto(table.headers, "actors")
+    monkeypatch.setenv("ECO_DESKTOP_ONE_PROCESS", "1")
+    one = prepare(table, mapping, default_kind="biotech")
+    monkeypatch.delenv("ECO_DESKTOP_ONE_PROCESS")
+    monkeypatch.setattr(prep, "PARALLEL_ROWS", 5)
+    monkeypatch.setattr(prep, "_idle_core", lambda: True)
+    started = []
+    real = prep.subprocess.Popen
+    monkeypatch.setattr(prep.subprocess, "Popen", lambda *a, **k: started.append(a) or real(*a, **k))
+    two = prepare(table, mapping, default_kind="biotech")
+    assert started and two == one
+    assert any(c.warnings for c in one) and any(not c.ok for c in one)
+
+
+def test_a_failing_second_process_leaves_its_rows_to_the_first(monkeypatch, caplog):
+    from importlib import import_module
+    prep = import_module("eco_desktop.importer.prepare")
+    table = _mixed_table()
+    mapping = Mapping.auto(table.headers, "actors")
+    monkeypatch.setenv("ECO_DESKTOP_ONE_PROCESS", "1")
+    one = prepare(table, mapping, default_kind="biotech")
+    monkeypatch.delenv("ECO_DESKTOP_ONE_PROCESS")
+    monkeypatch.setattr(prep, "PARALLEL_ROWS", 5)
+    monkeypatch.setattr(prep, "_idle_core", lambda: True)
+    monkeypatch.setattr(prep.sys, "executable", "/bin/false")
+    assert prepare(table, mapping, default_kind="biotech") == one
+    assert "second import process failed" in caplog.text
+
+
 from eco_desktop.importer import find_duplicates, name_key  # noqa: E402
 
 

@@ -15,10 +15,17 @@ of the row is imported); ``strict=True`` turns those warnings into errors. Rows 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
+import pickle
 import re
+import subprocess
+import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import phonenumbers
@@ -43,6 +50,14 @@ LIST_KEYS = ("aliases", "domains", "activities", "tags")
 CONTACT_KEYS = ("civility", "first_name", "last_name", "role", "email", "phone",
                 "legal_basis", "basis_date", "opt_out", "notes")
 LINK_KEYS = ("organisation", "organisation_siret", "organisation_siren", "actor_id")
+
+log = logging.getLogger(__name__)
+
+# From this many actor rows a second process prepares the last part of them (starting
+# it costs ~0.7 s: Python and these modules), about this share, as it starts later.
+# ECO_DESKTOP_ONE_PROCESS=1 turns it off.
+PARALLEL_ROWS = 20_000
+_SECOND_PROCESS_SHARE = 0.42
 
 # A row before its cells are read (the lists are replaced by new ones for each row).
 _EMPTY_ACTOR: dict[str, Any] = {key: "" for key in ACTOR_KEYS}
@@ -138,21 +153,87 @@ def prepare(table: Table, mapping: Mapping | MappingABC[int, str],
         kind = kind or "actors"
         columns = dict(mapping)
         Mapping(list(table.headers), kind, columns).require_name()
-    if gazetteer is None:
-        from ..geo import gazetteer as shared
-        gazetteer = shared()
+    shared_gazetteer = gazetteer is None
     vocabularies = vocabularies or default_vocabularies()
     by_field: dict[str, list[int]] = {}
     for index, name in sorted(columns.items()):
         by_field.setdefault(name, []).append(index)
+    numbered = list(zip(table.row_numbers, table.rows))
+    if kind == "actors" and shared_gazetteer and len(numbered) >= PARALLEL_ROWS \
+            and _idle_core() and not os.environ.get("ECO_DESKTOP_ONE_PROCESS"):
+        return _prepare_in_two_processes(list(table.headers), by_field, dict(vocabularies),
+                                         strict, default_kind, source, numbered)
+    return _prepare_rows(kind, list(table.headers), by_field, vocabularies, gazetteer, strict,
+                         default_kind, source, numbered)
+
+
+def _idle_core() -> bool:
+    """Whether a second process would find a core to itself (by the load average)."""
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on every system
+        load = 0.0
+    return cores > 1 and load < cores - 0.5
+
+
+def _prepare_rows(kind, headers, by_field, vocabularies, gazetteer, strict, default_kind,
+                  source, numbered: list[tuple[int, list[str]]]) -> list[Candidate]:
+    if gazetteer is None:
+        from ..geo import gazetteer as shared
+        gazetteer = shared()
     if kind == "actors":
-        builder = _ActorBuilder(table.headers, by_field, vocabularies, gazetteer, strict,
+        builder = _ActorBuilder(headers, by_field, vocabularies, gazetteer, strict,
                                 default_kind, source)
     else:
-        builder = _ContactBuilder(table.headers, by_field, strict)
+        builder = _ContactBuilder(headers, by_field, strict)
     with gc_paused():
-        return [builder.build(number, row)
-                for number, row in zip(table.row_numbers, table.rows)]
+        return [builder.build(number, row) for number, row in numbered]
+
+
+def _prepare_in_two_processes(headers, by_field, vocabularies, strict, default_kind, source,
+                              numbered: list[tuple[int, list[str]]]) -> list[Candidate]:
+    """The last rows prepared by a second Python process while this one prepares the
+    first rows: the same candidates as one process gives. The process is a plain
+    ``python -m eco_desktop.importer.worker`` (not multiprocessing, which would import
+    the caller's main module again); should it fail, its rows are prepared here."""
+    split = len(numbered) - int(len(numbered) * _SECOND_PROCESS_SHARE)
+    args = ("actors", headers, by_field, vocabularies, None, strict, default_kind, source)
+    with tempfile.TemporaryDirectory(prefix="eco-import-") as folder:
+        task, result = Path(folder, "task.pickle"), Path(folder, "result.pickle")
+        child = None
+        try:
+            task.write_bytes(pickle.dumps((*args, numbered[split:]), pickle.HIGHEST_PROTOCOL))
+            package_root = str(Path(__file__).resolve().parents[2])
+            env = dict(os.environ)
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+            child = subprocess.Popen(
+                [sys.executable, "-m", "eco_desktop.importer.worker", str(task), str(result)],
+                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE)
+        except (OSError, pickle.PicklingError) as exc:
+            log.warning("import preparation in one process only (%s)", exc)
+        try:
+            first = _prepare_rows(*args, numbered[:split])
+            second = None
+            if child is not None:
+                _out, err = child.communicate()
+                if child.returncode == 0:
+                    try:
+                        with gc_paused():
+                            second = pickle.loads(result.read_bytes())
+                    except (OSError, pickle.UnpicklingError, EOFError) as exc:
+                        log.warning("second import process gave no result (%s)", exc)
+                else:
+                    log.warning("second import process failed (%s): %s", child.returncode,
+                                err.decode("utf-8", "replace")[-2000:])
+            if second is None:
+                second = _prepare_rows(*args, numbered[split:])
+        finally:
+            if child is not None and child.poll() is None:
+                child.kill()
+                child.wait()
+    return first + second
 
 
 # -- shared helpers ----------------------------------------------------------------------------
