@@ -684,6 +684,142 @@ def test_in_file_fuzzy_matches_equal_a_pairwise_reference(monkeypatch):
             assert got is not None and got.first_index == expected, (i, names[i])
 
 
+
+def test_name_key_fast_path_equals_folding_the_text():
+    from eco_desktop.importer.duplicates import LEGAL_FORMS
+    from eco_desktop.text import fold
+
+    def reference(name):  # fold, join runs of one-letter tokens, drop legal forms, sort
+        tokens, merged, run = fold(name).split(), [], []
+        for token in tokens + [""]:
+            if len(token) == 1:
+                run.append(token)
+                continue
+            merged.extend(["".join(run)] if len(run) > 1 else run)
+            run = []
+            if token:
+                merged.append(token)
+        kept = [t for t in merged if t not in LEGAL_FORMS]
+        return " ".join(sorted(kept or merged))
+
+    names = ["Cellectis S.A.", "S.A.S.", "A B C Conseil", "L'Oréal", "SA", "Groupe 3 i", "  ",
+             "x", "Œuvre SAS", "ÉCOLE-PRATIQUE des Hautes", "a.b.c", "SARL GMBH", "Ltd. Inc.",
+             "Laboratoire\nBio\tTech", "über S A", "Thermo Fisher Scientific", "été 2 A B",
+             "B2B-Lab (SAS)", "sas sarl x", "ÆON", "ß", "1 2 3", "", 12, 1.0, 0, None]
+    for name in names:
+        assert name_key(name) == reference(name), name
+
+
+def _near_names(rng, count):
+    """Names of 3 to 40 letters, a third of them close to an earlier one."""
+    words = ["bio", "cell", "gene", "thera", "vax", "pharma", "lab", "onco", "immuno", "x"]
+    names: list[str] = []
+    for _ in range(count):
+        if names and rng.random() < 0.3:
+            names.append(rng.choice(names) + rng.choice(["", "s", "x", "ab", " sa"]))
+        else:
+            names.append(" ".join(rng.choice(words) + str(rng.randrange(30))
+                                  for _ in range(rng.randint(1, 4))))
+    return names
+
+
+PLACES = [("91000", "91228"), ("91000", "91174"), ("91080", "91228"), ("75013", "75113")]
+
+
+def _share_a_block(a, b):
+    return a[0] == b[0] or a[1] == b[1]
+
+
+def _compare_in_chunks_by_lengths_on_all_cores(monkeypatch):
+    from eco_desktop.importer import duplicates
+    for name, value in (("_BAND_CELLS", 0), ("_CALL_CELLS", 5), ("_TRIANGLE_ROWS", 4),
+                        ("_SHARED_CELLS", 0)):
+        monkeypatch.setattr(duplicates, name, value)
+
+
+@pytest.mark.parametrize("threshold", [92, 75])
+def test_close_names_in_overlapping_blocks_equal_a_pairwise_reference(monkeypatch, threshold):
+    # Places sharing a postcode or an INSEE code, names of many lengths compared by bands of
+    # lengths, in chunks of a few rows, on every core: each row gets the best score among
+    # the rows above it in one of its blocks (a tie may go to any of them).
+    import random
+
+    from rapidfuzz import fuzz
+    _compare_in_chunks_by_lengths_on_all_cores(monkeypatch)
+    rng = random.Random(5)
+    names = _near_names(rng, 400)
+    cells = [rng.choice(PLACES) for _ in names]
+    found = find_duplicates([row(n, postcode=p, insee=c) for n, (p, c) in zip(names, cells)],
+                            [], threshold=threshold)
+    keys = [name_key(n) for n in names]
+    first: list[int] = []
+    for i, key in enumerate(keys):
+        above = [j for j in range(i) if _share_a_block(cells[i], cells[j])]
+        scores = {j: 100.0 if keys[j] == key else fuzz.ratio(key, keys[j]) for j in above}
+        best = max([s for s in scores.values() if s >= threshold], default=None)
+        got = found[i]
+        first.append(i if got is None else got.first_index)
+        if best is None:
+            assert got is None, (i, names[i])
+            continue
+        assert got is not None and got.score == pytest.approx(best, abs=1e-4), (i, names[i])
+        assert got.first_index in {first[j] for j in above if scores[j] == best}, (i, names[i])
+
+
+def test_close_names_in_the_catalogue_equal_a_pairwise_reference(monkeypatch):
+    import random
+
+    from rapidfuzz import fuzz
+    _compare_in_chunks_by_lengths_on_all_cores(monkeypatch)
+    rng = random.Random(8)
+    names = _near_names(rng, 600)
+    cells = [rng.choice(PLACES) for _ in names]
+    existing = [actor(k + 1, n, postcode=p, insee=c)
+                for k, (n, (p, c)) in enumerate(zip(names[:300], cells[:300]))]
+    rows = [row(n, postcode=p, insee=c) for n, (p, c) in zip(names[300:], cells[300:])]
+    found = find_duplicates(rows, existing)
+    for i, got in enumerate(found):
+        key, place = name_key(rows[i]["name"]), (rows[i]["postcode"], rows[i]["insee_code"])
+        near = [a for a in existing
+                if _share_a_block(place, (a["postcode"], a["insee_code"]))]
+        scores = {a["id"]: 100.0 if name_key(a["name"]) == key
+                  else fuzz.ratio(key, name_key(a["name"])) for a in near}
+        best = max([s for s in scores.values() if s >= 92], default=None)
+        if best is None:
+            assert got is None or got.in_file, i
+        else:
+            assert got.actor_id in {a for a, s in scores.items() if s == best}, i
+            assert got.score == pytest.approx(best, abs=1e-4), i
+
+
+def test_a_row_matched_by_its_siret_is_still_a_name_for_the_rows_below():
+    rows = [row("Alpha Bio", siret="42885905200037", postcode="75013"),
+            row("Beta Labs", siret="42885905200037", postcode="75013"),
+            row("Beta Labss", postcode="75013")]
+    found = find_duplicates(rows, [])
+    assert (found[1].rule, found[1].first_index) == ("siret", 0)
+    assert (found[2].rule, found[2].first_index) == ("name", 0)  # row 1, itself row 0
+
+
+def test_names_and_places_given_as_numbers_are_their_text():
+    existing = [actor(1, "Cellectis", postcode="75013"), actor(2, 1.0, postcode="75013"),
+                actor(3, "1", postcode="75013")]
+    rows = [row("Cellectis", postcode=75013), row("Cellectis", postcode=75013.0),
+            row(1, postcode="75013")]
+    found = find_duplicates(rows, existing)
+    assert found[0].actor_id == 1 and found[1] is None  # "75013.0" is another postcode
+    assert found[2].actor_id == 3  # 1.0 is "1 0"
+
+
+def test_duplicates_made_without_the_dataclass_init_equal_the_dataclass():
+    from dataclasses import fields
+
+    from eco_desktop.importer.duplicates import Duplicate, _duplicate
+    made = _duplicate(3, 5, "name", 93.5, None, 1, 3)
+    assert made == Duplicate(3, 5, "name", 93.5, first_index=1, first_row=3)
+    assert list(vars(made)) == [f.name for f in fields(Duplicate)]
+    assert made.in_file and hash(made) == hash(Duplicate(3, 5, "name", 93.5, None, 1, 3))
+
 # -- merge ----------------------------------------------------------------------------------
 
 from eco_desktop.importer import merge_fill, merge_overwrite  # noqa: E402

@@ -8,15 +8,20 @@ names folded (accents, case, punctuation) and stripped of legal forms ("CELLECTI
 that actor when the names are close too.
 
 Names are compared within blocks (postcode, INSEE code, commune) only, so 100,000 rows
-against 100,000 actors take seconds, not hours.
+against 100,000 actors take seconds, not hours. Within a block only names whose lengths
+can reach the threshold are compared, a row only with the rows above it, never twice with
+the same names (a postcode and the INSEE code of its commune), and rows already matched
+by an identifier or by their exact name not at all; the comparisons run on every core.
 """
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+import math
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -29,42 +34,55 @@ NAME_THRESHOLD = 92
 BIG_BLOCK = 5000             # a block bigger than this is cut by the names' first letters
 _CELLS_PER_CHUNK = 2_000_000  # scores computed at once (8 MB of float32)
 _PARALLEL_CELLS = 200_000     # from this many scores, cdist uses every core
+_SHARED_CELLS = 2_000_000     # from this many scores in all, blocks are shared by the cores
 _TRIANGLE_ROWS = 256          # rows compared at once with the rows above them
+_BAND_CELLS = 20_000          # from this many scores, a block is compared by name lengths
+_CALL_CELLS = 3_000           # one more cdist call costs about as much as this many scores
 LEGAL_FORMS = frozenset({"sa", "sas", "sasu", "sarl", "se", "sca", "gie", "gmbh", "ltd",
                          "inc", "eurl", "snc", "scop", "llc", "plc"})
+_LEGAL_BYTES = frozenset(form.encode("ascii") for form in LEGAL_FORMS)
+# ASCII bytes -> folded: digits and lower case kept, upper case lowered, the rest a space
+# (what text.fold() does to ASCII text).
+_ASCII_FOLD = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else c + 32 if 65 <= c <= 90 else 32
+                    for c in range(256))
 
 
-_NON_WORD = re.compile(r"[^0-9a-z]+")
-
-
-def _fold(text: str | None) -> str:
-    """text.fold() with a fast path for ASCII text (most names): same result."""
-    if not text:
-        return ""
-    text = str(text)
-    if text.isascii():
-        return _NON_WORD.sub(" ", text.lower()).strip()
-    return fold(text)
+def _merge_letters(tokens: list, empty: Any) -> list:
+    """"s a s" (from "S.A.S.") -> "sas": runs of one-letter tokens joined."""
+    merged: list = []
+    run: list = []
+    for token in tokens + [empty]:
+        if len(token) == 1:
+            run.append(token)
+            continue
+        if len(run) > 1:
+            merged.append(empty.join(run))
+        else:
+            merged.extend(run)
+        run = []
+        if token:
+            merged.append(token)
+    return merged
 
 
 def name_key(name: str | None) -> str:
     """Folded name without legal forms, tokens sorted: 'Cellectis S.A.' -> 'cellectis'."""
-    tokens = _fold(name).split()
+    if not name:
+        return ""
+    text = name if type(name) is str else str(name)
+    if text.isascii():  # most names: folded and sorted as bytes, same result
+        tokens = text.encode("ascii").translate(_ASCII_FOLD).split()
+        if not tokens:
+            return ""
+        if min(map(len, tokens)) == 1:
+            tokens = _merge_letters(tokens, b"")
+        if not _LEGAL_BYTES.isdisjoint(tokens):
+            tokens = [t for t in tokens if t not in _LEGAL_BYTES] or tokens
+        tokens.sort()
+        return b" ".join(tokens).decode("ascii")
+    tokens = fold(text).split()
     if any(len(t) == 1 for t in tokens):
-        merged: list[str] = []
-        run: list[str] = []
-        for token in tokens + [""]:  # "s a s" (from "S.A.S.") -> "sas"
-            if len(token) == 1:
-                run.append(token)
-                continue
-            if len(run) > 1:
-                merged.append("".join(run))
-            else:
-                merged.extend(run)
-            run = []
-            if token:
-                merged.append(token)
-        tokens = merged
+        tokens = _merge_letters(tokens, "")
     kept = [t for t in tokens if t not in LEGAL_FORMS]
     return " ".join(sorted(kept or tokens))
 
@@ -90,15 +108,6 @@ class Duplicate:
         return self.actor_id is None
 
 
-def _fields(record: Any) -> tuple[dict, int | None, int | None]:
-    """(data, id given in the file, row number) of a Candidate or a plain dict."""
-    data = getattr(record, "data", None)
-    if data is None:
-        return record, record.get("id"), None
-    link = getattr(record, "link", {}) or {}
-    return data, link.get("id"), getattr(record, "row_number", None)
-
-
 @lru_cache(maxsize=65536)
 def _commune_key(commune: str) -> str:
     return fold(commune)
@@ -110,20 +119,19 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else str(value).strip()
 
 
-def _blocks(data: Mapping) -> list[str]:
+def _blocks(postcode: Any, insee: Any, commune: Any) -> tuple[str, ...]:
     keys = []
-    postcode = _text(data.get("postcode"))
+    postcode = _text(postcode)
     if postcode:
         keys.append("p" + postcode)
-    insee = _text(data.get("insee_code"))
+    insee = _text(insee)
     if insee:
         keys.append("i" + insee)
-    commune = data.get("commune")
     if commune:
         commune = _commune_key(_text(commune))
         if commune:
             keys.append("c" + commune)
-    return keys
+    return tuple(keys)
 
 
 def _query_blocks(blocks: list[str]) -> list[str]:
@@ -134,73 +142,172 @@ def _query_blocks(blocks: list[str]) -> list[str]:
     return blocks
 
 
-class _Record:
-    """What the rules look at, computed once per row or actor."""
-
-    __slots__ = ("siret", "siren", "key", "blocks")
-
-    def __init__(self, data: Mapping):
-        self.siret = siret = _text(data.get("siret"))
-        self.siren = _text(data.get("siren")) or (siret[:9] if len(siret) == 14 else "")
-        self.key = name_key(data.get("name"))
-        self.blocks = _blocks(data)
-
-
-class _Identifiers:
-    """SIRET, SIREN and name-in-block lookups, first registration wins."""
+class _Places:
+    """The distinct places (sets of blocks) of the rows and actors, each worked out once:
+    a file of 100,000 rows has a few thousand communes."""
 
     def __init__(self) -> None:
-        self.by_siret: dict[str, Any] = {}
-        self.by_siren: dict[str, list[tuple[Any, str]]] = {}
-        self.exact: dict[tuple[str, str], Any] = {}
+        self.blocks: list[tuple[str, ...]] = []   # place -> its blocks
+        self.asked: list[tuple[str, ...]] = []    # place -> the blocks it is compared in
+        self._ids: dict[tuple[str, ...], int] = {}
+        self._cut: dict[tuple[int, str], int] = {}
 
-    def add(self, rec: _Record, ref: Any) -> None:
-        if rec.siret:
-            self.by_siret.setdefault(rec.siret, ref)
-        if rec.siren:
-            self.by_siren.setdefault(rec.siren, []).append((ref, rec.siret))
-        if rec.key:
-            exact, key = self.exact, rec.key
-            for block in rec.blocks:
-                exact.setdefault((block, key), ref)
+    def _place(self, blocks: tuple[str, ...]) -> int:
+        place = self._ids.get(blocks)
+        if place is None:
+            place = self._ids[blocks] = len(self.blocks)
+            self.blocks.append(blocks)
+            self.asked.append(tuple(_query_blocks(list(blocks))))
+        return place
 
-    def find(self, rec: _Record) -> tuple[Any, str, float] | None:
-        siret = rec.siret
-        if siret:
-            ref = self.by_siret.get(siret)
-            if ref is not None:
-                return ref, "siret", 100.0
-        if rec.siren:
-            for ref, other_siret in self.by_siren.get(rec.siren, ()):
-                if not (siret and other_siret and siret != other_siret):
-                    return ref, "siren", 100.0
-        if rec.key:
-            exact, key = self.exact, rec.key
-            for block in rec.blocks:
-                ref = exact.get((block, key))
-                if ref is not None:
-                    return ref, "name", 100.0
-        return None
+    def of(self, postcodes: Sequence[Any], insees: Sequence[Any], communes: Sequence[Any]
+           ) -> list[int]:
+        """The place of each (postcode, INSEE code, commune)."""
+        try:
+            distinct: dict[tuple, Any] | None = dict.fromkeys(zip(postcodes, insees, communes))
+        except TypeError:  # unhashable cells
+            distinct = None
+        # Only text cells are grouped by value: 1 == 1.0 == True, their texts differ.
+        if distinct is None or not all(c is None or type(c) is str
+                                       for cell in distinct for c in cell):
+            return [self._place(_blocks(*cell)) for cell in zip(postcodes, insees, communes)]
+        for cell in distinct:
+            distinct[cell] = self._place(_blocks(*cell))
+        return list(map(distinct.__getitem__, zip(postcodes, insees, communes)))
+
+    def cut(self, place: int, prefix: str, sizes: Mapping[str, int]) -> int:
+        """The place with its big blocks cut by ``prefix`` (the name key's first letters)."""
+        cut = self._cut.get((place, prefix))
+        if cut is None:
+            cut = self._cut[(place, prefix)] = self._place(tuple(
+                b + "/" + prefix if sizes.get(b, 0) > BIG_BLOCK else b
+                for b in self.blocks[place]))
+        return cut
 
 
-def _scores(queries: list[str], choices: list[str], threshold: float) -> np.ndarray:
+class _Side:
+    """What the rules look at in every row (or actor), worked out once."""
+
+    def __init__(self, columns: Sequence[Sequence[Any]], places: _Places,
+                 known: Mapping[str, str] | None = None):
+        """``columns``: names, SIRETs, SIRENs, postcodes, INSEE codes and communes;
+        ``known``: name -> key already worked out."""
+        self.names, sirets, sirens, postcodes, insees, communes = columns[:6]
+        n = len(self.names)
+        self.keys = _name_keys(self.names, known)
+        self.lengths = np.fromiter(map(len, self.keys), dtype=np.int64, count=n)
+        self.sirets = [""] * n
+        self.sirens = [""] * n
+        # Records with a SIRET or a SIREN (most have neither).
+        self.with_ids = []
+        for i, (siret, siren) in enumerate(zip(sirets, sirens)):
+            if siret is not None and siret != "" or siren is not None and siren != "":
+                siret, siren = _text(siret), _text(siren)
+                siren = siren or (siret[:9] if len(siret) == 14 else "")
+                if siret or siren:
+                    self.sirets[i], self.sirens[i] = siret, siren
+                    self.with_ids.append(i)
+        self.set_places(places.of(postcodes, insees, communes))
+
+    def set_places(self, places: list[int]) -> None:
+        self.place = places
+        self.places = np.asarray(places, dtype=np.int64)
+
+    def by_place(self, indexes: np.ndarray) -> dict[int, np.ndarray]:
+        """place -> the given records in it, in order."""
+        if not len(indexes):
+            return {}
+        places = self.places[indexes]
+        order = np.argsort(places, kind="stable")
+        places, indexes = places[order], indexes[order]
+        starts = np.flatnonzero(np.diff(places)) + 1
+        return dict(zip(places[np.r_[0, starts]].tolist(), np.split(indexes, starts)))
+
+
+def _name_keys(names: Sequence[Any], known: Mapping[str, str] | None = None) -> list[str]:
+    """name_key() of each name; ``known``: name -> key already worked out (the rows'
+    names, for the actors of a file imported again)."""
+    if not known:
+        return list(map(name_key, names))
+    try:
+        keys = list(map(known.get, names))
+    except TypeError:  # an unhashable name
+        return list(map(name_key, names))
+    for i, (name, key) in enumerate(zip(names, keys)):
+        # Only a text name is known by value: 1 == 1.0 == True, their keys differ.
+        if key is None or type(name) is not str:
+            keys[i] = name_key(name)
+    return keys
+
+
+def _block_places(by_place: Mapping[int, np.ndarray], blocks_of: list[tuple[str, ...]],
+                  order: Iterable[int] | None = None) -> dict[str, list[int]]:
+    """block -> the places of ``by_place`` in it. Blocks come in the order of ``order``
+    (places), by default of the places' first records: the order the blocks are first met
+    in, record by record."""
+    out: dict[str, list[int]] = {}
+    if order is None:
+        order = sorted(by_place, key=lambda place: by_place[place][0])
+    for place in order:
+        for block in blocks_of[place]:
+            in_block = out.get(block)
+            if in_block is None:
+                in_block = out[block] = []
+            if place in by_place:
+                in_block.append(place)
+    return {block: in_block for block, in_block in out.items() if in_block}
+
+
+def _joined(by_place: Mapping[int, np.ndarray], in_block: list[int]) -> np.ndarray:
+    """The records of the places of a block, in order."""
+    if len(in_block) == 1:
+        return by_place[in_block[0]]
+    return np.sort(np.concatenate([by_place[place] for place in in_block]))
+
+
+def _among(values: np.ndarray, wanted: list[int], size: int) -> np.ndarray:
+    """np.isin() for small integers (< size)."""
+    table = np.zeros(size, dtype=bool)
+    table[wanted] = True
+    return table[values]
+
+
+def _compared_before(block: str, asking_places: list[int], asked: list[tuple[str, ...]],
+                     rank: Mapping[str, int], members: Mapping[str, frozenset[int]]
+                     ) -> list[int]:
+    """The asking places whose rows met all the names of ``block`` in a block compared
+    before (ranks: the order blocks are compared in; members: their places). Comparing
+    them again can only find scores that are already there: a better score would have to
+    come from a name not met yet, and a tie counts for the block compared first."""
+    out = []
+    for place in asking_places:
+        for other in asked[place]:
+            if rank.get(other, len(rank)) < rank[block] and \
+                    members[block] <= members[other]:
+                out.append(place)
+                break
+    return out
+
+
+def _scores(queries: list[str], choices: list[str], threshold: float,
+            shared: bool = False) -> np.ndarray:
     """Name similarity of every query with every choice (0 under ``threshold``); big
-    matrices are computed on all cores."""
+    matrices are computed on all cores, unless the blocks are ``shared`` already."""
     cells = len(queries) * len(choices)
     return process.cdist(queries, choices, scorer=fuzz.ratio, processor=None,
                          score_cutoff=threshold, dtype=np.float32,
-                         workers=-1 if cells >= _PARALLEL_CELLS else 1)
+                         workers=-1 if cells >= _PARALLEL_CELLS and not shared else 1)
 
 
-def _best_matches(queries: list[str], choices: list[str], threshold: float
-                  ) -> list[tuple[float, int]]:
+def _best_matches(queries: list[str], choices: list[str], threshold: float,
+                  shared: bool = False) -> list[tuple[float, int]]:
     """For each query, (best score >= threshold, index in choices) or (0.0, -1)."""
     out: list[tuple[float, int]] = []
     rows = max(1, _CELLS_PER_CHUNK // max(1, len(choices)))
     for start in range(0, len(queries), rows):
         chunk = queries[start:start + rows]
         # Keys hold sorted tokens, so ratio() here is token_sort_ratio of the names.
-        matrix = _scores(chunk, choices, threshold)
+        matrix = _scores(chunk, choices, threshold, shared)
         best = matrix.argmax(axis=1)
         scores = matrix[np.arange(len(chunk)), best]
         out.extend((float(sc), int(b)) if sc >= threshold else (0.0, -1)
@@ -208,32 +315,109 @@ def _best_matches(queries: list[str], choices: list[str], threshold: float
     return out
 
 
-def _distinct_blocks(asking: dict[str, list[int]], members: Mapping[str, list]
-                     ) -> list[tuple[str, list[int]]]:
+def _in_order(work: Callable[..., list], tasks: list[tuple], cells: list[float]
+              ) -> Iterable[list]:
+    """work(*task, shared) of each task, in order. With enough comparisons, the tasks
+    are shared by the cores (cdist lets go of the GIL): consecutive tasks in batches of
+    about the same number of comparisons."""
+    workers = min(4, os.cpu_count() or 1)
+    total = sum(cells)
+    if workers < 2 or total < _SHARED_CELLS or len(tasks) < 2:
+        return (work(*task, False) for task in tasks)
+    batches: list[list[tuple]] = [[]]
+    size, done = total / (workers * 8), 0.0
+    for task, task_cells in zip(tasks, cells):
+        if done >= size * len(batches) and batches[-1]:
+            batches.append([])
+        batches[-1].append(task)
+        done += task_cells
+
+    def run(batch: list[tuple]) -> list[list]:
+        return [work(*task, True) for task in batch]
+
+    with ThreadPoolExecutor(workers) as pool:
+        return [result for results in pool.map(run, batches) for result in results]
+
+
+def _distinct_blocks(asking: dict[str, Any], members: Mapping[str, Any], key: Any = tuple
+                     ) -> list[tuple[str, Any]]:
     """(block, rows asking) without the comparisons another block already makes: the
     postcode and the INSEE code of one commune often hold the same actors, and comparing
     the same rows with the same names twice finds nothing new."""
-    done: dict[tuple, set[int]] = {}
+    done: dict[Any, set[int]] = {}
     out = []
     for block, rows in asking.items():
-        key = tuple(members[block])
-        seen = done.get(key)
-        if seen is not None and seen.issuperset(rows):
+        members_key = key(members[block])
+        seen = done.get(members_key)
+        listed = rows.tolist() if isinstance(rows, np.ndarray) else rows
+        if seen is not None and seen.issuperset(listed):
             continue
         if seen is None:
-            done[key] = set(rows)
+            done[members_key] = set(listed)
         out.append((block, rows))
     return out
 
 
-def _split_big_blocks(records: list[_Record], sizes: dict[str, int]) -> None:
-    """Blocks too big to compare pairwise (a postcode of central Paris in a national file)
-    are cut by the first two letters of the name key."""
-    for rec in records:
-        if any(sizes.get(b, 0) > BIG_BLOCK for b in rec.blocks):
-            prefix = rec.key[:2]
-            rec.blocks = [b + "/" + prefix if sizes.get(b, 0) > BIG_BLOCK else b
-                          for b in rec.blocks]
+class _Lengths:
+    """Which name lengths can reach the threshold: ratio() is 100 * (1 - d / (a + b)) with
+    an edit distance d >= |a - b|, so names of 20 letters only match names of 17 to 23
+    letters at 92. Comparing a block by bands of lengths skips the rest."""
+
+    def __init__(self, longest: int, threshold: float):
+        self.on = 1 <= threshold <= 100
+        lengths = np.arange(longest + 1, dtype=np.float64)
+        t = threshold - 0.01  # a margin: a pair left out scores under threshold - 0.01
+        if self.on:
+            self.low = np.ceil(t * lengths / (200 - t)).astype(np.int64).tolist()
+            self.high = np.minimum(np.floor(lengths * (200 - t) / t),
+                                   longest).astype(np.int64).tolist()
+
+    def bands(self, asking: np.ndarray, asking_lengths: np.ndarray, choices: np.ndarray,
+              choice_lengths: np.ndarray, triangle: bool
+              ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """[(rows asking, choices)] covering every pair that can reach the threshold: the
+        asking rows are split by lengths where the comparisons saved pay for more calls."""
+        if not len(asking) or not len(choices):
+            return []
+        if not self.on or len(asking) * len(choices) < _BAND_CELLS:
+            return [(asking, choices)]
+        size = len(self.low)
+        asked = np.bincount(asking_lengths, minlength=size)
+        asked_cum = np.concatenate(([0], np.cumsum(asked))).tolist()
+        choice_cum = np.concatenate(
+            ([0], np.cumsum(np.bincount(choice_lengths, minlength=size)))).tolist()
+        low, high = self.low, self.high
+        factor = 0.5 if triangle else 1.0
+
+        def cost(first: int, last: int) -> float:
+            rows = asked_cum[last + 1] - asked_cum[first]
+            cols = choice_cum[high[last] + 1] - choice_cum[low[first]]
+            cells = rows * cols * factor
+            # Rows compared in chunks with the rows above them waste about
+            # sqrt(2 * cells * _CALL_CELLS) comparisons and calls (see _earlier_matches).
+            return cells + _CALL_CELLS + (math.sqrt(2 * cells * _CALL_CELLS) if triangle
+                                          else _CALL_CELLS * (cells // _CELLS_PER_CHUNK))
+
+        spans = []
+        lengths = np.flatnonzero(asked).tolist()
+        first = last = lengths[0]
+        current = cost(first, last)
+        for length in lengths[1:]:
+            merged, alone = cost(first, length), cost(length, length)
+            if merged <= current + alone:
+                last, current = length, merged
+            else:
+                spans.append((first, last))
+                first = last = length
+                current = alone
+        spans.append((first, last))
+        out = []
+        for first, last in spans:
+            rows = asking[(asking_lengths >= first) & (asking_lengths <= last)]
+            cols = choices[(choice_lengths >= low[first]) & (choice_lengths <= high[last])]
+            if len(cols):
+                out.append((rows, cols))
+        return out
 
 
 def find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
@@ -252,122 +436,368 @@ def find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
 
 def _find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
                      threshold: float) -> list[Duplicate | None]:
-    rows = [_fields(c) for c in candidates]
-    row_recs = [_Record(data) for data, _id, _n in rows]
-    actors = list(existing)
-    actor_recs = [_Record(a) for a in actors]
+    # Each record's fields are read in one go (100,000 dicts: one visit each).
+    fields: list[tuple] = []
+    numbers: list[int | None] = []
+    given: list[tuple[int, Any]] = []   # (row, catalogue id given in the file)
+    for candidate in candidates:
+        data = getattr(candidate, "data", None)
+        if data is None:  # an actor dict
+            data, given_id, number = candidate, candidate.get("id"), None
+        else:
+            link = getattr(candidate, "link", {}) or {}
+            given_id, number = link.get("id"), getattr(candidate, "row_number", None)
+        if given_id is not None:
+            given.append((len(numbers), given_id))
+        numbers.append(number)
+        fields.append((data.get("name"), data.get("siret"), data.get("siren"),
+                       data.get("postcode"), data.get("insee_code"), data.get("commune")))
+    actor_fields = [(a.get("name"), a.get("siret"), a.get("siren"), a.get("postcode"),
+                     a.get("insee_code"), a.get("commune"), a.get("id")) for a in existing]
+    places = _Places()
+    rows = _Side(list(zip(*fields)) or [()] * 6, places)
+    actor_columns = list(zip(*actor_fields)) or [()] * 7
+    known = None
+    if actor_fields:  # a file imported again: its names are the catalogue's
+        try:
+            known = dict(zip(rows.names, rows.keys))
+        except TypeError:  # an unhashable name
+            pass
+    cat = _Side(actor_columns, places, known)
+    actor_ids = actor_columns[6]
+    _cut_big_blocks(rows, cat, places)
+    lengths = _Lengths(int(max(rows.lengths.max(initial=0), cat.lengths.max(initial=0))),
+                       threshold)
 
+    found = _same_in_catalogue(rows, cat, actor_ids, places) if actor_ids else {}
+    _given_ids(found, given, rows.keys, actor_ids, cat.keys, threshold)
+    named = np.flatnonzero(rows.lengths)   # rows with a name
+    unsettled = np.ones(len(numbers), dtype=bool)
+    unsettled[list(found)] = False
+    if actor_ids and unsettled[named].any():
+        found.update(_close_in_catalogue(rows, named[unsettled[named]], cat, actor_ids,
+                                         places, lengths, threshold))
+    unsettled[list(found)] = False
+    unmatched = named[unsettled[named]]   # rows with a name matching no actor
+    same = _same_in_file(rows, places)
+    unsettled[list(same)] = False
+    earlier = _close_in_file(rows, named, unmatched, named[unsettled[named]], places,
+                             lengths, threshold)
+
+    out: list[Duplicate | None] = [None] * len(numbers)
+    for i, (actor_id, rule, score) in found.items():
+        out[i] = _duplicate(i, numbers[i], rule, score, actor_id, None, None)
+    refs: dict[int, tuple] = {}   # row -> what it duplicates, for the rows in file order
+    for i in sorted({*same, *earlier}.difference(found)):
+        if i in same:
+            at, rule = same[i]
+            score = 100.0
+        else:
+            (score, at), rule = earlier[i], "name"
+        if at in found:
+            ref: tuple = ("actor", found[at][0])
+        else:
+            ref = refs.get(at) or ("row", at, numbers[at])
+        refs[i] = ref
+        if ref[0] == "actor":
+            out[i] = _duplicate(i, numbers[i], rule, score, ref[1], None, None)
+        else:
+            out[i] = _duplicate(i, numbers[i], rule, score, None, ref[1], ref[2])
+    return out
+
+
+def _cut_big_blocks(rows: _Side, cat: _Side, places: _Places) -> None:
+    """Blocks too big to compare pairwise (a postcode of central Paris in a national file)
+    are cut by the first two letters of the name key."""
+    counts = Counter(rows.place)
+    counts.update(cat.place)
     sizes: dict[str, int] = {}
-    for rec in (*row_recs, *actor_recs):
-        for block in rec.blocks:
-            sizes[block] = sizes.get(block, 0) + 1
+    for place, count in counts.items():
+        for block in places.blocks[place]:
+            sizes[block] = sizes.get(block, 0) + count
     if any(size > BIG_BLOCK for size in sizes.values()):
-        _split_big_blocks(row_recs, sizes)
-        _split_big_blocks(actor_recs, sizes)
+        big = {place for place in counts
+               if any(sizes[b] > BIG_BLOCK for b in places.blocks[place])}
+        for side in (rows, cat):
+            side.set_places([places.cut(place, side.keys[i][:2], sizes) if place in big
+                             else place for i, place in enumerate(side.place)])
 
-    # -- against the catalogue ----------------------------------------------------------
-    catalogue = _Identifiers()
-    by_id: dict[int, str] = {}
-    block_keys: dict[str, list[str]] = {}
-    block_ids: dict[str, list[Any]] = {}
-    for actor, rec in zip(actors, actor_recs):
-        actor_id = actor.get("id")
-        catalogue.add(rec, actor_id)
-        if actor_id is not None:
-            by_id.setdefault(int(actor_id), rec.key)
-        if rec.key:
-            for block in rec.blocks:
-                if block in block_keys:
-                    block_keys[block].append(rec.key)
-                    block_ids[block].append(actor_id)
-                else:
-                    block_keys[block] = [rec.key]
-                    block_ids[block] = [actor_id]
 
-    found: list[tuple[Any, str, float] | None] = [None] * len(rows)
-    pending: dict[str, list[int]] = {}
-    for i, (data, given_id, _number) in enumerate(rows):
-        rec = row_recs[i]
-        key, blocks = rec.key, rec.blocks
-        match = catalogue.find(rec)
-        if match is None and given_id is not None and key and int(given_id) in by_id:
+def _same_in_catalogue(rows: _Side, cat: _Side, actor_ids: Sequence[Any], places: _Places
+                       ) -> dict[int, tuple[Any, str, float]]:
+    """row -> (actor id, rule, 100) for the same SIRET, SIREN or name in a block."""
+    found: dict[int, tuple[Any, str, float]] = {}
+    by_siret: dict[str, Any] = {}
+    by_siren: dict[str, list[tuple[Any, str]]] = {}
+    for j in cat.with_ids:
+        siret, siren = cat.sirets[j], cat.sirens[j]
+        if siret:
+            by_siret.setdefault(siret, actor_ids[j])
+        if siren:
+            by_siren.setdefault(siren, []).append((actor_ids[j], siret))
+    for i in rows.with_ids:
+        siret, siren = rows.sirets[i], rows.sirens[i]
+        if siret:
+            ref = by_siret.get(siret)
+            if ref is not None:
+                found[i] = (ref, "siret", 100.0)
+                continue
+        if siren:
+            for ref, other_siret in by_siren.get(siren, ()):
+                if not (siret and other_siret and siret != other_siret):
+                    found[i] = (ref, "siren", 100.0)
+                    break
+
+    # The same name in a block: the first actor with that name in that block.
+    keys, blocks_of = rows.keys, places.blocks
+    first = dict(zip(reversed(cat.keys), range(len(actor_ids) - 1, -1, -1)))
+    first.pop("", None)
+    more = _repeated(cat.keys, first)
+    named_by = np.array([-1 if at is None else at for at in map(first.get, keys)],
+                        dtype=np.int64)
+    rows_named = np.flatnonzero(named_by >= 0)
+    # Most often: the one actor with that name, with an id, in the row's place.
+    at = named_by[rows_named]
+    with_id = np.array([actor_id is not None for actor_id in actor_ids], dtype=bool)
+    has_blocks = np.array([bool(blocks) for blocks in blocks_of], dtype=bool)
+    same_place = (cat.places[at] == rows.places[rows_named]) & with_id[at] & \
+        has_blocks[rows.places[rows_named]]
+    if more:
+        same_place &= np.array([keys[i] not in more for i in rows_named.tolist()],
+                               dtype=bool)
+    settled = set(found)
+    for i, j in zip(rows_named[same_place].tolist(), at[same_place].tolist()):
+        if i not in settled:
+            found[i] = (actor_ids[j], "name", 100.0)
+    for i in rows_named[~same_place].tolist():
+        if i in found:
+            continue
+        key, row_blocks = keys[i], blocks_of[rows.place[i]]
+        if key not in more:  # the one actor with that name: in a block of the row?
+            j = first[key]
+            if actor_ids[j] is not None and \
+                    not set(blocks_of[cat.place[j]]).isdisjoint(row_blocks):
+                found[i] = (actor_ids[j], "name", 100.0)
+            continue
+        for block in row_blocks:
+            j = next((j for j in more[key] if block in blocks_of[cat.place[j]]), None)
+            if j is not None and actor_ids[j] is not None:
+                found[i] = (actor_ids[j], "name", 100.0)
+                break
+    return found
+
+
+def _given_ids(found: dict[int, tuple[Any, str, float]], given: list[tuple[int, Any]],
+               keys: list[str], actor_ids: Sequence[Any], actor_keys: list[str],
+               threshold: float) -> None:
+    """Rows carrying the id of an actor with a close name, not matched yet: found."""
+    by_id: dict[int, str] = {}   # actor id -> name key
+    if None not in actor_ids:
+        by_id = dict(zip(map(int, actor_ids), actor_keys))
+    if len(by_id) < len(actor_ids):  # ids missing or repeated: the first one counts
+        by_id = {}
+        for actor_id, key in zip(actor_ids, actor_keys):
+            if actor_id is not None:
+                by_id.setdefault(int(actor_id), key)
+    for i, given_id in given:
+        key = keys[i]
+        if i not in found and key and int(given_id) in by_id:
             score = fuzz.ratio(key, by_id[int(given_id)])
             if score >= threshold:
-                match = (int(given_id), "id", float(score))
-        if match is not None:
-            found[i] = (("actor", match[0]), match[1], match[2])
-        elif key:
-            for block in _query_blocks(blocks):
-                if block in block_keys:
-                    pending.setdefault(block, []).append(i)
-    fuzzy: dict[int, tuple[float, Any]] = {}
-    for block, indexes in _distinct_blocks(pending, block_ids):
-        results = _best_matches([row_recs[i].key for i in indexes], block_keys[block],
-                                threshold)
-        for i, (score, at) in zip(indexes, results):
-            if at >= 0 and score > fuzzy.get(i, (0.0,))[0]:
-                fuzzy[i] = (score, block_ids[block][at])
-    for i, (score, actor_id) in fuzzy.items():
-        found[i] = (("actor", actor_id), "name", score)
+                found[i] = (int(given_id), "id", float(score))
 
-    # -- within the file: each row against the rows above it ----------------------------
-    members: dict[str, list[int]] = {}   # rows in a block, in file order
-    queries: dict[str, list[int]] = {}   # rows compared in that block
-    for i, rec in enumerate(row_recs):
-        if rec.key:
-            for block in rec.blocks:
-                members.setdefault(block, []).append(i)
-            if found[i] is None:  # a row matching the catalogue is settled
-                for block in _query_blocks(rec.blocks):
-                    queries.setdefault(block, []).append(i)
-    earlier: dict[int, tuple[float, int]] = {}
-    for block, asking in _distinct_blocks(queries, members):
+
+def _close_in_catalogue(rows: _Side, asking: np.ndarray, cat: _Side,
+                        actor_ids: Sequence[Any], places: _Places, lengths: _Lengths,
+                        threshold: float) -> dict[int, tuple[Any, str, float]]:
+    """row -> (actor id, "name", score) for the asking rows with a close name among the
+    actors of their blocks."""
+    actors_by_place = cat.by_place(np.flatnonzero(cat.lengths))
+    actor_places = _block_places(actors_by_place, places.blocks)
+    asking_by_place = rows.by_place(asking)
+    pending_places = {block: in_block for block, in_block in
+                      _block_places(asking_by_place, places.asked).items()
+                      if block in actor_places}
+    pending = {block: _joined(asking_by_place, in_block)
+               for block, in_block in pending_places.items()}
+    block_actors = {block: _joined(actors_by_place, actor_places[block])
+                    for block in pending}
+    block_ids = {block: [actor_ids[j] for j in block_actors[block].tolist()]
+                 for block in pending}
+    rank = {block: k for k, block in enumerate(pending)}
+    member_places = {block: frozenset(actor_places[block]) for block in pending}
+    tasks: list[tuple] = []
+    for block, indexes in _distinct_blocks(pending, block_ids):
+        done = _compared_before(block, pending_places[block], places.asked, rank,
+                                member_places)
+        if done:
+            indexes = indexes[~_among(rows.places[indexes], done, len(places.blocks))]
+        members = block_actors[block]
+        for asking_rows, at in lengths.bands(indexes, rows.lengths[indexes],
+                                             np.arange(len(members)),
+                                             cat.lengths[members], False):
+            tasks.append((asking_rows.tolist(), members[at], block_ids[block], at))
+    row_keys = np.array(rows.keys, dtype=object)
+    actor_keys = np.array(cat.keys, dtype=object)
+
+    def closest_actors(asking_rows: list[int], choices: np.ndarray, ids: list[Any],
+                       at: np.ndarray, shared: bool) -> list[tuple[int, float, Any]]:
+        results = _best_matches(row_keys[asking_rows].tolist(),
+                                actor_keys[choices].tolist(), threshold, shared)
+        return [(i, score, ids[at[best]]) for i, (score, best)
+                in zip(asking_rows, results) if best >= 0]
+
+    fuzzy: dict[int, tuple[float, Any]] = {}
+    for results in _in_order(closest_actors, tasks,
+                             [len(task[0]) * len(task[1]) for task in tasks]):
+        for i, score, actor_id in results:
+            if score > fuzzy.get(i, (0.0,))[0]:
+                fuzzy[i] = (score, actor_id)
+    return {i: (actor_id, "name", score) for i, (score, actor_id) in fuzzy.items()}
+
+
+def _same_in_file(rows: _Side, places: _Places) -> dict[int, tuple[int, str]]:
+    """row -> (first row, rule) for the same SIRET, SIREN or name in a block as a row
+    above it (first registration wins)."""
+    same: dict[int, tuple[int, str]] = {}
+    first_siret: dict[str, int] = {}
+    first_siren: dict[str, list[tuple[int, str]]] = {}
+    for i in rows.with_ids:
+        siret, siren = rows.sirets[i], rows.sirens[i]
+        if siret:
+            at = first_siret.setdefault(siret, i)
+            if at != i:
+                same[i] = (at, "siret")
+        if siren:
+            sirens = first_siren.get(siren)
+            if sirens is None:
+                first_siren[siren] = [(i, siret)]
+                continue
+            if i not in same:
+                for at, other_siret in sirens:
+                    if not (siret and other_siret and siret != other_siret):
+                        same[i] = (at, "siren")
+                        break
+            sirens.append((i, siret))
+    keys = rows.keys
+    first_row = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))
+    first_row.pop("", None)
+    for group in _repeated(keys, first_row).values():
+        in_block: dict[str, int] = {}
+        for i in group:
+            blocks = places.blocks[rows.place[i]]
+            if i not in same:
+                for block in blocks:
+                    at = in_block.get(block)
+                    if at is not None:
+                        same[i] = (at, "name")
+                        break
+            for block in blocks:
+                in_block.setdefault(block, i)
+    return same
+
+
+def _close_in_file(rows: _Side, named: np.ndarray, unmatched: np.ndarray,
+                   asking: np.ndarray, places: _Places, lengths: _Lengths,
+                   threshold: float) -> dict[int, tuple[float, int]]:
+    """row -> (score, row above) for the asking rows with a close name among the rows
+    above them in their blocks. ``named``: the rows with a name; ``unmatched``: those
+    matching no actor, whose order of blocks counts (the first block to find a tie wins,
+    as when every one of them asked); ``asking``: those matching nothing else."""
+    first_places, first_rows = np.unique(rows.places[unmatched], return_index=True)
+    asking_by_place = rows.by_place(asking)
+    query_places = _block_places(asking_by_place, places.asked,
+                                 order=first_places[np.argsort(first_rows)].tolist())
+    queries = {block: _joined(asking_by_place, in_block)
+               for block, in_block in query_places.items()}
+    if not queries:
+        return {}
+    named_by_place = rows.by_place(named)
+    row_places = _block_places(named_by_place, places.blocks)
+    members = {block: _joined(named_by_place, row_places[block]) for block in queries}
+    rank = {block: k for k, block in enumerate(queries)}
+    member_places = {block: frozenset(row_places[block]) for block in queries}
+    tasks = []
+    for block, asking_rows in _distinct_blocks(queries, members,
+                                               key=lambda rows: rows.tobytes()):
         choices = members[block]
         if len(choices) < 2:
             continue
-        asking = [i for i in asking if i > choices[0]]
-        choice_keys = [row_recs[j].key for j in choices]
-        choices_array = np.asarray(choices)
-        # Each row is compared with the rows above it only: a chunk of rows goes against
-        # the choices before its last row (a lower triangle, not the whole square).
-        start = 0
-        while start < len(asking):
-            first_limit = bisect_left(choices, asking[start])
-            size = max(1, min(_TRIANGLE_ROWS, _CELLS_PER_CHUNK // max(1, first_limit)))
-            chunk = asking[start:start + size]
-            start += len(chunk)
-            limit = bisect_left(choices, chunk[-1])
-            if not limit:
-                continue
-            matrix = _scores([row_recs[i].key for i in chunk], choice_keys[:limit], threshold)
-            # Only the rows before each row count.
-            before = np.searchsorted(choices_array, chunk)
-            matrix[np.arange(limit)[None, :] >= before[:, None]] = 0
-            best = matrix.argmax(axis=1)
-            scores = matrix[np.arange(len(chunk)), best]
-            for r in np.flatnonzero(scores >= threshold).tolist():
-                i, score = chunk[r], float(scores[r])
-                if score > earlier.get(i, (0.0,))[0]:
-                    earlier[i] = (score, choices[int(best[r])])
+        done = _compared_before(block, query_places[block], places.asked, rank,
+                                member_places)
+        if done:
+            asking_rows = asking_rows[~_among(rows.places[asking_rows], done,
+                                              len(places.blocks))]
+        asking_rows = asking_rows[asking_rows > choices[0]]
+        tasks.extend(lengths.bands(asking_rows, rows.lengths[asking_rows], choices,
+                                   rows.lengths[choices], True))
+    earlier: dict[int, tuple[float, int]] = {}
+    keys = np.array(rows.keys, dtype=object)
+    for results in _in_order(partial(_earlier_matches, keys=keys, threshold=threshold),
+                             tasks, [len(task[0]) * len(task[1]) / 2 for task in tasks]):
+        for i, score, at in results:
+            if score > earlier.get(i, (0.0,))[0]:
+                earlier[i] = (score, at)
+    return earlier
 
-    seen = _Identifiers()
-    refs: list[Any] = [None] * len(rows)
-    out: list[Duplicate | None] = []
-    for i, (data, _given_id, number) in enumerate(rows):
-        match = found[i] or seen.find(row_recs[i])
-        if match is None and i in earlier:
-            score, j = earlier[i]
-            match = (refs[j], "name", score)
-        if match is None:
-            refs[i] = ("row", i, number)
-            out.append(None)
-        else:
-            ref, rule, score = match
-            refs[i] = ref
-            if ref[0] == "actor":
-                out.append(Duplicate(i, number, rule, score, actor_id=ref[1]))
-            else:
-                out.append(Duplicate(i, number, rule, score, first_index=ref[1],
-                                     first_row=ref[2]))
-        seen.add(row_recs[i], refs[i])
+
+def _repeated(keys: list[str], first: dict[str, int]) -> dict[str, list[int]]:
+    """name key -> the records with it, for the keys of more than one record (``first``:
+    key -> first record with it)."""
+    if len(first) + (1 if "" in keys else 0) == len(keys):
+        return {}
+    out: dict[str, list[int]] = {}
+    for key, count in Counter(keys).items():
+        if count > 1 and key:
+            out[key] = []
+    for i, key in enumerate(keys):
+        if key in out:
+            out[key].append(i)
+    return out
+
+
+_new_object, _set_attribute = object.__new__, object.__setattr__
+
+
+def _duplicate(index: int, row_number: int | None, rule: str, score: float,
+               actor_id: Any, first_index: int | None, first_row: int | None) -> Duplicate:
+    """Duplicate(...) without the frozen dataclass' __init__, which sets the 7 fields one
+    by one through object.__setattr__: a file imported again makes 100,000 of them."""
+    dup = _new_object(Duplicate)
+    _set_attribute(dup, "__dict__", {
+        "index": index, "row_number": row_number, "rule": rule, "score": score,
+        "actor_id": actor_id, "first_index": first_index, "first_row": first_row})
+    return dup
+
+
+def _earlier_matches(asking: np.ndarray, choices: np.ndarray, shared: bool, *,
+                     keys: np.ndarray, threshold: float) -> list[tuple[int, float, int]]:
+    """(row, score, row matched) for the asking rows with a close name among the choices
+    above them (rows in file order), the best one."""
+    out = []
+    choice_keys = keys[choices].tolist()
+    above = np.searchsorted(choices, asking)   # choices above each asking row
+    # Each row is compared with the rows above it only: a chunk of rows goes against the
+    # choices before its last row (a lower triangle, not the whole square). Smaller chunks
+    # waste fewer comparisons, at the cost of more calls.
+    rows = min(_TRIANGLE_ROWS, max(8, int(math.sqrt(
+        2 * len(asking) * _CALL_CELLS / max(1, len(choices))))))
+    start = 0
+    while start < len(asking):
+        size = max(1, min(rows, _CELLS_PER_CHUNK // max(1, int(above[start]))))
+        chunk, before = asking[start:start + size], above[start:start + size]
+        start += len(chunk)
+        limit = int(before[-1])
+        if not limit:
+            continue
+        matrix = _scores(keys[chunk].tolist(), choice_keys[:limit], threshold, shared)
+        # A row is among the choices, right after the rows above it: not its own match.
+        own = np.flatnonzero(before < limit)
+        matrix[own, before[own]] = 0
+        for r in np.flatnonzero(matrix.max(axis=1) >= threshold).tolist():
+            scores = matrix[r, :before[r]]   # a row below may match too: not counted
+            if len(scores):
+                at = int(scores.argmax())
+                if scores[at] >= threshold:
+                    out.append((int(chunk[r]), float(scores[at]), int(choices[at])))
     return out
