@@ -25,6 +25,7 @@ from typing import Any
 
 from ..errors import UserError
 from ..text import fold
+from ._gc import gc_paused
 from .duplicates import Duplicate, find_duplicates, name_key
 from .mapping import FIELD_LABELS, Mapping, auto_map
 from .merge import changed_fields, is_empty, merge_fill, merge_overwrite
@@ -371,10 +372,11 @@ def plan_import(catalogue, path: str | os.PathLike, *, sheet: str | None = None,
     kind = mapping.kind
     mapping.require_name()
     plan = ImportPlan(path, table, mapping, kind, on_duplicate, strict, [], [])
-    if kind == "actors":
-        _plan_actors(catalogue, plan)
-    else:
-        _plan_contacts(catalogue, plan)
+    with gc_paused():  # 100,000s of rows: no cycles, and collections would rescan them all
+        if kind == "actors":
+            _plan_actors(catalogue, plan)
+        else:
+            _plan_contacts(catalogue, plan)
     return plan
 
 
@@ -698,7 +700,7 @@ def apply_import(catalogue, plan: ImportPlan | str | os.PathLike, *,
     if not total:
         return summary
     try:
-        with catalogue.transaction(plan.label):
+        with gc_paused(), catalogue.transaction(plan.label):
             if plan.kind == "actors":
                 _apply_actors(catalogue, plan, summary, tick, progress, cancelled, total)
             else:
