@@ -343,6 +343,8 @@ class Catalogue(CallsMixin):
             raise
         for suffix in ("-wal", "-shm"):
             Path(str(tmp) + suffix).unlink(missing_ok=True)
+            # A replaced catalogue's log would be replayed into the new file.
+            Path(str(path) + suffix).unlink(missing_ok=True)
         tmp.replace(path)
         return cls.open(path)
 

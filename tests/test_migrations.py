@@ -156,3 +156,26 @@ def test_create_refuses_to_overwrite(catalogue_path):
     assert catalogue_path.read_bytes() == content
     with pytest.raises(UserError, match="n'existe pas"):
         Catalogue.create(catalogue_path.parent / "nope" / "c.sqlite")
+
+
+def test_overwriting_a_catalogue_leaves_none_of_its_log(tmp_path):
+    # A catalogue left with committed pages in its WAL (a process that ended without
+    # closing it), then replaced: its log must not be replayed into the new file.
+    import shutil
+    path = tmp_path / "c.sqlite"
+    Catalogue.create(path, seed=False).close()
+    writer = Catalogue.open(path)
+    writer.conn.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.create_actor({"name": "Ancien", "kind": "biotech"})
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    for suffix in ("", "-wal", "-shm"):  # the files as a killed process leaves them
+        shutil.copy(str(path) + suffix, kept / ("c.sqlite" + suffix))
+    writer.close()
+    for suffix in ("", "-wal", "-shm"):
+        shutil.copy(kept / ("c.sqlite" + suffix), str(path) + suffix)
+    fresh = Catalogue.create(path, seed=False, overwrite=True)
+    try:
+        assert fresh.actor_ids() == []
+    finally:
+        fresh.close()
