@@ -169,9 +169,9 @@ def _checkpoint(path: Path) -> None:
 
 
 class _Background:
-    """Runs SQL statements on ``conn`` in a thread for the duration of a ``with`` block
-    (the caller does Python work meanwhile and leaves the connection alone); leaving the
-    block waits for them and raises their error, if any."""
+    """Runs SQL statements on ``conn`` in a thread, started at once. The caller does
+    Python work meanwhile and leaves the connection alone until ``finish()`` (wait, and
+    raise the statements' error if any) or ``join()`` (wait only)."""
 
     def __init__(self, conn: sqlite3.Connection, statements: list[tuple[str, tuple]]) -> None:
         self._error: BaseException | None = None
@@ -180,16 +180,16 @@ class _Background:
             try:
                 for sql, args in statements:
                     conn.execute(sql, args)
-            except BaseException as exc:  # raised again by __exit__
+            except BaseException as exc:  # raised again by finish()
                 self._error = exc
 
         self._thread = threading.Thread(target=run, name="eco-bulk-sql", daemon=True)
-
-    def __enter__(self) -> "_Background":
         self._thread.start()
-        return self
 
-    def __exit__(self, *exc) -> None:
+    def join(self) -> None:
+        self._thread.join()
+
+    def finish(self) -> None:
         self._thread.join()
         if self._error is not None:
             raise self._error
@@ -938,9 +938,11 @@ class Catalogue(CallsMixin):
         """Create many actors in ONE transaction and ONE undo step (imports).
 
         Rows are cleaned like :meth:`create_actor` and written in chunks (the actors and
-        their full-text rows); their facet rows and history images are then derived in
-        SQL from the rows just written. When more rows come than the catalogue holds, the actors' secondary indexes are dropped and built again at the end, in
-        the same transaction (one sort instead of a random insertion per row and index).
+        their full-text rows); each chunk's facet rows and history rows are derived in SQL
+        from the rows just written, in a thread, while the next chunk is cleaned. When
+        more rows come than the catalogue holds, the actors' secondary indexes are dropped
+        and built again at the end, in the same transaction (one sort instead of a random
+        insertion per row and index).
         ``progress(n)`` is called every chunk; when ``cancelled()`` turns true the whole
         transaction is rolled back and :class:`OperationCancelled` raised.
         """
@@ -959,6 +961,7 @@ class Catalogue(CallsMixin):
                     self._ensure_batch_row(batch)
                 history = self._record_history
                 next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM actors").fetchone()[0]
+                total = len(rows) if isinstance(rows, Sequence) else -1
                 rebuilt: list[str] = []
                 if isinstance(rows, Sequence) and len(rows) >= BULK_REINDEX_ROWS:
                     held = conn.execute("SELECT count(*) FROM actors").fetchone()[0]
@@ -969,48 +972,65 @@ class Catalogue(CallsMixin):
                         for sql in rebuilt:
                             conn.execute("DROP INDEX " + _index_name(sql))
 
-                first_id = next_id
+                def derived(chunk_ids: list[int]) -> list[tuple[str, tuple]]:
+                    """Statements making the facet rows and history rows of a chunk."""
+                    if chunk_ids[-1] - chunk_ids[0] + 1 == len(chunk_ids):
+                        where, args = "id BETWEEN ? AND ?", (chunk_ids[0], chunk_ids[-1])
+                    else:
+                        where, args = "id IN (SELECT value FROM json_each(?))", (json.dumps(chunk_ids),)
+                    statements = [(_FACET_ROWS_OF_ACTORS.format(where=where), args * 3)]
+                    if history:
+                        statements.append((_HISTORY_OF_NEW_ACTORS.format(where=where), (batch.id, *args)))
+                    return statements
+
+                # Each chunk: its actors and full-text rows written here, then its facet rows
+                # and history rows made by SQLite from them in a thread (without the GIL)
+                # while the next chunk is cleaned here. The connection is used by one
+                # thread at a time: a chunk waits for the previous one's statements.
+                pending: _Background | None = None
                 chunk: list[list[Any]] = []
-                searchable: list[tuple] = []   # what each actor's full-text row is made of
+                bodies: list[tuple[int, str]] = []
+                chunk_ids: list[int] = []
                 places: dict[tuple, dict[str, Any]] = {}
-                for n, data in enumerate(rows, 1):
-                    values = {**ACTOR_COLUMN_DEFAULTS, **self._new_actor_values(data, stamp, places)}
-                    actor_id = values["id"]
-                    if actor_id is None:
-                        values["id"] = actor_id = next_id
-                    next_id = max(next_id, actor_id) + 1
-                    ids.append(actor_id)
-                    chunk.append([values[c] for c in columns])
-                    searchable.append((actor_id, *(values[k] for k in BODY_FIELDS)))
-                    if len(chunk) >= BULK_CHUNK:
-                        conn.executemany(insert_actor, chunk)
-                        chunk = []
-                        if progress is not None:
-                            progress(n)
-                        if cancelled is not None and cancelled():
-                            raise OperationCancelled("Opération annulée : rien n'a été modifié.")
-                if chunk:
-                    conn.executemany(insert_actor, chunk)
-                # Facet rows, history rows and indexes are made by SQLite from the rows just
-                # written, in a thread (SQLite runs without the GIL), while the full-text
-                # rows are folded here; the connection is used by one thread at a time.
-                if ids and min(ids) >= first_id:
-                    where, args = "id >= ?", (first_id,)
-                else:
-                    where, args = "id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
-                statements = [(_FACET_ROWS_OF_ACTORS.format(where=where), args * 3)]
-                if history:
-                    statements.append((_HISTORY_OF_NEW_ACTORS.format(where=where), (batch.id, *args)))
-                statements += [(sql, ()) for sql in rebuilt]
-                with _Background(conn, statements):
-                    bodies = [(row[0], body_text(*row[1:])) for row in searchable]
-                del searchable
-                if cancelled is not None and cancelled():
-                    raise OperationCancelled("Opération annulée : rien n'a été modifié.")
                 # The full-text index gathers more terms in memory before writing a segment.
                 conn.execute("INSERT INTO actors_fts (actors_fts, rank) VALUES ('hashsize', ?)",
                              (BULK_FTS_HASHSIZE,))
-                conn.executemany("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)", bodies)
+                try:
+                    for n, data in enumerate(rows, 1):
+                        values = {**ACTOR_COLUMN_DEFAULTS, **self._new_actor_values(data, stamp, places)}
+                        actor_id = values["id"]
+                        if actor_id is None:
+                            values["id"] = actor_id = next_id
+                        next_id = max(next_id, actor_id) + 1
+                        ids.append(actor_id)
+                        chunk_ids.append(actor_id)
+                        chunk.append([values[c] for c in columns])
+                        bodies.append((actor_id, body_text(*(values[k] for k in BODY_FIELDS))))
+                        if len(chunk) >= BULK_CHUNK or n == total:
+                            if pending is not None:
+                                pending.finish()
+                                pending = None
+                            conn.executemany(insert_actor, chunk)
+                            conn.executemany("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)", bodies)
+                            pending = _Background(conn, derived(chunk_ids))
+                            chunk, bodies, chunk_ids = [], [], []
+                            if progress is not None:
+                                progress(n)
+                            if cancelled is not None and cancelled():
+                                raise OperationCancelled("Opération annulée : rien n'a été modifié.")
+                    if chunk:  # rows given as an iterator: their number was not known
+                        if pending is not None:
+                            pending.finish()
+                        conn.executemany(insert_actor, chunk)
+                        conn.executemany("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)", bodies)
+                        pending = _Background(conn, derived(chunk_ids))
+                    if pending is not None:
+                        pending.finish()
+                finally:
+                    if pending is not None:
+                        pending.join()  # before any rollback
+                for sql in rebuilt:
+                    conn.execute(sql)
                 conn.execute("INSERT INTO actors_fts (actors_fts, rank) VALUES ('hashsize', ?)",
                              (FTS_HASHSIZE,))
                 batch.changes += len(ids)
