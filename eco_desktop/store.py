@@ -15,6 +15,7 @@ import functools
 import getpass
 import json
 import logging
+import operator
 import re
 import sqlite3
 import threading
@@ -92,6 +93,7 @@ def locked(method: Callable) -> Callable:
 _ABSENT = object()
 _PLACE_KEYS = ("insee_code", "commune", "postcode", "departement", "geo_precision", "lat", "lon",
                "mgp", "ept", "epci", "outside_idf")
+_ABSENTS = (_ABSENT,) * len(_PLACE_KEYS)
 # How _clean_actor treats each key it accepts.
 _TEXT, _LIST, _BOOL, _FLOAT, _INT, _SKIP = "text", "list", "bool", "float", "int", "skip"
 _CLEANING: dict[str, str] = {
@@ -916,7 +918,7 @@ class Catalogue(CallsMixin):
         if places is None:
             self._derive_geography(values, None)
         else:
-            key = tuple(values.get(k, _ABSENT) for k in _PLACE_KEYS)
+            key = tuple(map(values.get, _PLACE_KEYS, _ABSENTS))
             derived = places.get(key)
             if derived is None:
                 derived = {k: values[k] for k in _PLACE_KEYS if k in values}
@@ -992,6 +994,8 @@ class Catalogue(CallsMixin):
                 bodies: list[tuple[int, str]] = []
                 chunk_ids: list[int] = []
                 places: dict[tuple, dict[str, Any]] = {}
+                row_of = operator.itemgetter(*columns)
+                body_fields = operator.itemgetter(*BODY_FIELDS)
                 # The full-text index gathers more terms in memory before writing a segment.
                 conn.execute("INSERT INTO actors_fts (actors_fts, rank) VALUES ('hashsize', ?)",
                              (BULK_FTS_HASHSIZE,))
@@ -1004,8 +1008,8 @@ class Catalogue(CallsMixin):
                         next_id = max(next_id, actor_id) + 1
                         ids.append(actor_id)
                         chunk_ids.append(actor_id)
-                        chunk.append([values[c] for c in columns])
-                        bodies.append((actor_id, body_text(*(values[k] for k in BODY_FIELDS))))
+                        chunk.append(row_of(values))
+                        bodies.append((actor_id, body_text(*body_fields(values))))
                         if len(chunk) >= BULK_CHUNK or n == total:
                             if pending is not None:
                                 pending.finish()

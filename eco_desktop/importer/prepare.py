@@ -57,7 +57,7 @@ log = logging.getLogger(__name__)
 # it costs ~0.7 s: Python and these modules), about this share, as it starts later.
 # ECO_DESKTOP_ONE_PROCESS=1 turns it off.
 PARALLEL_ROWS = 20_000
-_SECOND_PROCESS_SHARE = 0.42
+_SECOND_PROCESS_SHARE = 0.36
 
 # A row before its cells are read (the lists are replaced by new ones for each row).
 _EMPTY_ACTOR: dict[str, Any] = {key: "" for key in ACTOR_KEYS}
