@@ -507,7 +507,8 @@ def _mixed_table():
     return Table(list(sirene.headers), rows, list(range(2, len(rows) + 2)))
 
 
-def test_two_processes_prepare_what_one_does(monkeypatch):
+def _one_process_then_two(monkeypatch):
+    """(module, table, mapping, candidates from one process), with two processes next."""
     from importlib import import_module
     prep = import_module("eco_desktop.importer.prepare")
     table = _mixed_table()
@@ -517,6 +518,11 @@ def test_two_processes_prepare_what_one_does(monkeypatch):
     monkeypatch.delenv("ECO_DESKTOP_ONE_PROCESS")
     monkeypatch.setattr(prep, "PARALLEL_ROWS", 5)
     monkeypatch.setattr(prep, "_idle_core", lambda: True)
+    return prep, table, mapping, one
+
+
+def test_two_processes_prepare_what_one_does(monkeypatch):
+    prep, table, mapping, one = _one_process_then_two(monkeypatch)
     started = []
     real = prep.subprocess.Popen
     monkeypatch.setattr(prep.subprocess, "Popen", lambda *a, **k: started.append(a) or real(*a, **k))
@@ -526,15 +532,7 @@ def test_two_processes_prepare_what_one_does(monkeypatch):
 
 
 def test_a_failing_second_process_leaves_its_rows_to_the_first(monkeypatch, caplog):
-    from importlib import import_module
-    prep = import_module("eco_desktop.importer.prepare")
-    table = _mixed_table()
-    mapping = Mapping.auto(table.headers, "actors")
-    monkeypatch.setenv("ECO_DESKTOP_ONE_PROCESS", "1")
-    one = prepare(table, mapping, default_kind="biotech")
-    monkeypatch.delenv("ECO_DESKTOP_ONE_PROCESS")
-    monkeypatch.setattr(prep, "PARALLEL_ROWS", 5)
-    monkeypatch.setattr(prep, "_idle_core", lambda: True)
+    prep, table, mapping, one = _one_process_then_two(monkeypatch)
     monkeypatch.setattr(prep.sys, "executable", "/bin/false")
     assert prepare(table, mapping, default_kind="biotech") == one
     assert "second import process failed" in caplog.text
