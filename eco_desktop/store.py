@@ -1496,6 +1496,7 @@ class Catalogue(CallsMixin):
             self.conn.execute("PRAGMA defer_foreign_keys = ON")
             if backwards:
                 self.conn.execute(_FILL_INSERT_IMAGES, (batch_id,))
+                changes = self._undo_bulk_inserts(changes, batch)
             for change in changes:
                 before = json.loads(change["before"]) if change["before"] else None
                 after = json.loads(change["after"]) if change["after"] else None
@@ -1515,6 +1516,26 @@ class Catalogue(CallsMixin):
                     batch.purged_ids.add(row_id)
                     self.conn.execute("DELETE FROM actors_fts WHERE rowid = ?", (row_id,))
             self.conn.execute("UPDATE history_batches SET undone = ? WHERE id = ?", (1 if backwards else 0, batch_id))
+
+    def _undo_bulk_inserts(self, changes: list, batch: _Batch) -> list:
+        """Undo of a big import: the actors it only created are deleted by two statements
+        (their facet rows follow by cascade), not one by one. Returns the other changes."""
+        seen: dict[int, int] = {}
+        for change in changes:
+            if change["tbl"] == "actors":
+                seen[change["row_id"]] = seen.get(change["row_id"], 0) + 1
+        created = [c["row_id"] for c in changes if c["tbl"] == "actors" and c["action"] == "insert"
+                   and not c["before"] and seen[c["row_id"]] == 1]
+        if len(created) < BULK_REINDEX_ROWS:
+            return changes
+        written = json.dumps(created)
+        self.conn.execute("DELETE FROM actors_fts WHERE rowid IN (SELECT value FROM json_each(?))", (written,))
+        self.conn.execute("DELETE FROM actors WHERE id IN (SELECT value FROM json_each(?))", (written,))
+        batch.changes += len(created)
+        batch.actor_ids.update(created)
+        batch.purged_ids.update(created)
+        gone = set(created)
+        return [c for c in changes if not (c["tbl"] == "actors" and c["row_id"] in gone)]
 
     @locked
     def history(self, *, actor_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:

@@ -607,3 +607,29 @@ def test_a_big_bulk_insert_is_checkpointed_in_the_background(empty_catalogue, mo
         other.close()
     cat.create_actor({"name": "Un seul", "kind": "biotech"})  # a small write: no thread
     assert started == [cat.path]
+
+
+def test_undo_of_a_big_import_deletes_its_actors_at_once(catalogue, monkeypatch):
+    from eco_desktop import store
+    monkeypatch.setattr(store, "BULK_REINDEX_ROWS", 5)
+    before = _snapshot(catalogue)
+    facet_rows = catalogue.conn.execute("SELECT count(*) FROM actor_values").fetchone()[0]
+    fts_rows = catalogue.conn.execute("SELECT count(*) FROM actors_fts").fetchone()[0]
+    rows = [{"name": f"Importé {i}", "kind": "biotech", "domains": ["gene_therapy"], "tags": ["lot"]}
+            for i in range(12)]
+    ids = catalogue.bulk_create_actors(rows, label="Import")
+    after = _snapshot(catalogue)
+    statements = []
+    catalogue.conn.set_trace_callback(statements.append)
+    try:
+        assert catalogue.undo() == "Import"
+    finally:
+        catalogue.conn.set_trace_callback(None)
+    assert any(s.startswith("DELETE FROM actors WHERE id IN (SELECT") for s in statements)
+    assert not any(s.startswith("DELETE FROM actors WHERE id = ") for s in statements)  # not row by row
+    assert _snapshot(catalogue) == before
+    assert catalogue.conn.execute("SELECT count(*) FROM actor_values").fetchone()[0] == facet_rows
+    assert catalogue.conn.execute("SELECT count(*) FROM actors_fts").fetchone()[0] == fts_rows
+    assert catalogue.actor_ids(Filter(tags=("lot",))) == []
+    assert catalogue.redo() == "Import" and _snapshot(catalogue) == after
+    assert set(catalogue.actor_ids(Filter(tags=("lot",)))) == set(ids)
