@@ -407,13 +407,15 @@ class _CallsTable(QTableWidget):
 class CallsPanel(QWidget):
     """The "Appels à projets" tab."""
 
-    _commitSeen = Signal()  # noqa: N815 - emitted from any thread, handled on the UI thread
+    _commitSeen = Signal()  # noqa: N815 - queued: commits seen meanwhile make one reload
 
     def __init__(self, window, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._commitSeen.connect(self._deferred_reload, Qt.ConnectionType.QueuedConnection)
         self.window = window
         self.catalogue = None
+        self._relay = CatalogueRelay(self)
+        self._relay.written.connect(self._committed)
         self._calls: list[dict[str, Any]] = []
         self._reload_pending = False
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
@@ -577,14 +579,8 @@ class CallsPanel(QWidget):
 
     # ------------------------------------------------------------------ catalogue
     def set_catalogue(self, catalogue) -> None:
-        if self.catalogue is not None:
-            try:
-                self.catalogue.listeners.remove(self._committed)
-            except ValueError:
-                pass
         self.catalogue = catalogue
-        if catalogue is not None:
-            catalogue.listeners.append(self._committed)
+        self._relay.attach(catalogue)
         self.reload()
 
     def _committed(self, _label: str, _undoable: bool) -> None:
