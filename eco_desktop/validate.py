@@ -414,10 +414,11 @@ _ACTOR_CHECKS: tuple[tuple[frozenset[str], Callable[[dict], list[Issue]]], ...] 
 
 
 # Field -> positions in _ACTOR_CHECKS of the checks that look at it.
-_CHECKS_OF: dict[str, tuple[int, ...]] = {}
-for _at, (_names, _check) in enumerate(_ACTOR_CHECKS):
-    for _name in _names:
-        _CHECKS_OF[_name] = _CHECKS_OF.get(_name, ()) + (_at,)
+_CHECKS_OF: dict[str, tuple[int, ...]] = {
+    name: tuple(at for at, (names, _check) in enumerate(_ACTOR_CHECKS) if name in names)
+    for names, _check in _ACTOR_CHECKS for name in names}
+# The fields validate_actor(data, fields) can be asked to check (the name is always checked).
+ACTOR_CHECKED_FIELDS = tuple(_CHECKS_OF)
 
 
 def validate_actor(data: dict, fields: Iterable[str] | None = None) -> list[Issue]:

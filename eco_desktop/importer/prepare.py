@@ -63,8 +63,8 @@ _SECOND_PROCESS_SHARE = 0.36
 _EMPTY_ACTOR: dict[str, Any] = {key: "" for key in ACTOR_KEYS}
 _EMPTY_ACTOR.update(mgp=False, outside_idf=False, lat=None, lon=None, founded=None)
 # What the validator checks in a row besides its place (checked once per distinct place).
-_CHECKED = ("name", "siren", "siret", "naf", "email", "phone", "website", "lat", "lon",
-            "founded", "status", "size", "geo_precision")
+_CHECKED = tuple(f for f in validate.ACTOR_CHECKED_FIELDS
+                 if f not in ("postcode", "commune", "insee_code"))
 # Derived from the place: recomputed from the gazetteer, never taken from the file.
 _DERIVED = ("mgp", "ept", "epci", "outside_idf")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
