@@ -121,8 +121,9 @@ BULK_CACHE_SIZE = -131072
 # FTS5's in-memory term table (bytes): its default, and while a bulk insert runs.
 FTS_HASHSIZE = 1024 * 1024
 BULK_FTS_HASHSIZE = 16 * 1024 * 1024
-# From this many new rows, more than the catalogue holds, indexes are built again at the end.
-BULK_REINDEX_ROWS = 5000
+# A write of this many new actors is handled in bulk: indexes built once at the end (when
+# they outnumber the catalogue), WAL checkpointed in the background, undone by two statements.
+BULK_ROWS = 5000
 # actor_values rows of the actors whose ids are in a JSON array (?, three times): the
 # same rows facet_value_rows() gives, made by SQLite rather than by Python.
 _FACET_ROWS_OF_ACTORS = " UNION ALL ".join(
@@ -450,7 +451,7 @@ class Catalogue(CallsMixin):
                 if batch.id is not None and self._record_history:
                     # A new action makes the undone batches unreachable: forget them.
                     self.conn.execute("DELETE FROM history_batches WHERE undone = 1 AND id <> ?", (batch.id,))
-                self._commit(big=len(batch.bulk_ids) >= BULK_REINDEX_ROWS)
+                self._commit(big=len(batch.bulk_ids) >= BULK_ROWS)
             except BaseException as exc:
                 self._batch = None
                 if self.conn.in_transaction:
@@ -965,7 +966,7 @@ class Catalogue(CallsMixin):
                 next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM actors").fetchone()[0]
                 total = len(rows) if isinstance(rows, Sequence) else -1
                 rebuilt: list[str] = []
-                if isinstance(rows, Sequence) and len(rows) >= BULK_REINDEX_ROWS:
+                if isinstance(rows, Sequence) and len(rows) >= BULK_ROWS:
                     held = conn.execute("SELECT count(*) FROM actors").fetchone()[0]
                     if len(rows) > held:
                         rebuilt = [sql for name, sql in conn.execute(
@@ -1526,7 +1527,7 @@ class Catalogue(CallsMixin):
                 seen[change["row_id"]] = seen.get(change["row_id"], 0) + 1
         created = [c["row_id"] for c in changes if c["tbl"] == "actors" and c["action"] == "insert"
                    and not c["before"] and seen[c["row_id"]] == 1]
-        if len(created) < BULK_REINDEX_ROWS:
+        if len(created) < BULK_ROWS:
             return changes
         written = json.dumps(created)
         self.conn.execute("DELETE FROM actors_fts WHERE rowid IN (SELECT value FROM json_each(?))", (written,))

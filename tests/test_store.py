@@ -509,7 +509,7 @@ def _indexes(cat: Catalogue) -> list[tuple[str, str]]:
 def test_bulk_create_into_an_empty_catalogue_builds_the_indexes_again(empty_catalogue, monkeypatch):
     from eco_desktop import store
     monkeypatch.setattr(store, "BULK_CHUNK", 3)
-    monkeypatch.setattr(store, "BULK_REINDEX_ROWS", 5)
+    monkeypatch.setattr(store, "BULK_ROWS", 5)
     cat = empty_catalogue
     indexes = _indexes(cat)
     rows = [{"name": f"Acteur {i}", "kind": "biotech", "postcode": "91000", "siret": ""} for i in range(10)]
@@ -526,7 +526,7 @@ def test_bulk_create_failure_or_cancel_writes_nothing(empty_catalogue, monkeypat
     from eco_desktop import store
     from eco_desktop.store import OperationCancelled
     monkeypatch.setattr(store, "BULK_CHUNK", 2)
-    monkeypatch.setattr(store, "BULK_REINDEX_ROWS", 2)
+    monkeypatch.setattr(store, "BULK_ROWS", 2)
     cat = empty_catalogue
     before, indexes = _snapshot(cat), _indexes(cat)
     rows = [{"name": f"Acteur {i}", "kind": "biotech"} for i in range(8)]
@@ -589,7 +589,7 @@ def test_a_big_bulk_insert_is_checkpointed_in_the_background(empty_catalogue, mo
     import sqlite3
 
     from eco_desktop import store
-    monkeypatch.setattr(store, "BULK_REINDEX_ROWS", 5)
+    monkeypatch.setattr(store, "BULK_ROWS", 5)
     cat = empty_catalogue
     started = []
     real = store._checkpoint
@@ -611,7 +611,7 @@ def test_a_big_bulk_insert_is_checkpointed_in_the_background(empty_catalogue, mo
 
 def test_undo_of_a_big_import_deletes_its_actors_at_once(catalogue, monkeypatch):
     from eco_desktop import store
-    monkeypatch.setattr(store, "BULK_REINDEX_ROWS", 5)
+    monkeypatch.setattr(store, "BULK_ROWS", 5)
     before = _snapshot(catalogue)
     facet_rows = catalogue.conn.execute("SELECT count(*) FROM actor_values").fetchone()[0]
     fts_rows = catalogue.conn.execute("SELECT count(*) FROM actors_fts").fetchone()[0]
