@@ -35,12 +35,12 @@ _TABLE.update({cp: " " for cp in range(0x2000, 0x2070)})  # typographic spaces, 
 # combining class and folds to a space).
 _DIACRITICS = re.compile("[\u0300-\u034e\u0350-\u036f]+")
 # ASCII bytes -> folded: digits and lower case kept, upper case lowered, the rest a space.
-_ASCII_TABLE = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else c + 32 if 65 <= c <= 90 else 32
+ASCII_FOLD_TABLE = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else c + 32 if 65 <= c <= 90 else 32
                      for c in range(256))
 
 
 def _fold_ascii(text: str) -> str:
-    return b" ".join(text.encode("ascii").translate(_ASCII_TABLE).split()).decode("ascii")
+    return b" ".join(text.encode("ascii").translate(ASCII_FOLD_TABLE).split()).decode("ascii")
 
 
 def fold(text: str | None) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ..text import fold
+from ..text import ASCII_FOLD_TABLE, fold
 from ._gc import gc_paused
 
 NAME_THRESHOLD = 92
@@ -41,10 +41,6 @@ _CALL_CELLS = 3_000           # one more cdist call costs about as much as this 
 LEGAL_FORMS = frozenset({"sa", "sas", "sasu", "sarl", "se", "sca", "gie", "gmbh", "ltd",
                          "inc", "eurl", "snc", "scop", "llc", "plc"})
 _LEGAL_BYTES = frozenset(form.encode("ascii") for form in LEGAL_FORMS)
-# ASCII bytes -> folded: digits and lower case kept, upper case lowered, the rest a space
-# (what text.fold() does to ASCII text).
-_ASCII_FOLD = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else c + 32 if 65 <= c <= 90 else 32
-                    for c in range(256))
 
 
 def _merge_letters(tokens: list, empty: Any) -> list:
@@ -71,7 +67,7 @@ def name_key(name: str | None) -> str:
         return ""
     text = name if type(name) is str else str(name)
     if text.isascii():  # most names: folded and sorted as bytes, same result
-        tokens = text.encode("ascii").translate(_ASCII_FOLD).split()
+        tokens = text.encode("ascii").translate(ASCII_FOLD_TABLE).split()
         if not tokens:
             return ""
         if min(map(len, tokens)) == 1:
