@@ -104,6 +104,35 @@ _CLEANING: dict[str, str] = {
     "id": _SKIP, "created_at": _SKIP, "updated_at": _SKIP, "deleted_at": _SKIP,
 }
 _JSON_UNSAFE = re.compile(r'[\x00-\x1f"\\]')
+# A new actor's row as bulk inserts write it: every column, in this order.
+_ROW_COLUMNS = tuple(ACTOR_COLUMN_DEFAULTS)
+_ROW_DEFAULTS = tuple(ACTOR_COLUMN_DEFAULTS.values())
+_ROW_POSITION = {column: i for i, column in enumerate(_ROW_COLUMNS)}
+_ROW_ID, _ROW_NAME, _ROW_KIND, _ROW_SORT_NAME, _ROW_CREATED_AT, _ROW_UPDATED_AT = map(
+    _ROW_POSITION.__getitem__, ("id", "name", "kind", "sort_name", "created_at", "updated_at"))
+_PLACE_SET = frozenset(_PLACE_KEYS)
+
+
+def _clean_value(how: str | None, key: str, value: Any) -> Any:
+    """One value of an actor as the actors table stores it (``how``: from _CLEANING)."""
+    if how is _TEXT:
+        if type(value) is str:
+            return value.strip()
+        return "" if value is None else str(value).strip()
+    if how is _LIST:
+        if isinstance(value, str):
+            value = value.split(";")
+        # Stripped, without empty items and repeats, in their first order.
+        items = [item if type(item) is str else str(item) for item in value or ()]
+        items = [item.strip() for item in items]
+        return json_list([item for item in dict.fromkeys(items) if item])
+    if how is _BOOL:
+        return 1 if value else 0
+    if how is _FLOAT:
+        return None if value is None or value == "" else float(value)
+    if how is _INT:
+        return None if value is None or value == "" else int(value)
+    raise UserError(f"Champ inconnu : « {key} ».")
 
 
 def json_list(items: list[str]) -> str:
@@ -837,39 +866,21 @@ class Catalogue(CallsMixin):
         cleaning = _CLEANING
         for key, value in data.items():
             how = cleaning.get(key)
-            if how is _TEXT:
-                if type(value) is str:
-                    out[key] = value.strip()
-                else:
-                    out[key] = "" if value is None else str(value).strip()
-            elif how is _LIST:
-                if isinstance(value, str):
-                    value = value.split(";")
-                # Stripped, without empty items and repeats, in their first order.
-                items = [item if type(item) is str else str(item) for item in value or ()]
-                items = [item.strip() for item in items]
-                out[key] = json_list([item for item in dict.fromkeys(items) if item])
-            elif how is _SKIP:
-                continue
-            elif how is _BOOL:
-                out[key] = 1 if value else 0
-            elif how is _FLOAT:
-                out[key] = None if value is None or value == "" else float(value)
-            elif how is _INT:
-                out[key] = None if value is None or value == "" else int(value)
-            else:
-                raise UserError(f"Champ inconnu : « {key} ».")
+            if how is not _SKIP:
+                out[key] = _clean_value(how, key, value)
         if not partial or "name" in out:
             if not out.get("name"):
                 raise UserError("Le nom de l'acteur est obligatoire.")
             out["sort_name"] = fold(out["name"])
         if not partial or "kind" in out:
-            kind = out.get("kind", "")
-            if self._kind_slugs is None:
-                self._kind_slugs = set(self.vocabulary("kind", include_hidden=True))
-            if kind not in self._kind_slugs:
-                raise UserError(f"Type d'acteur inconnu : « {kind} ».")
+            self._check_kind(out.get("kind", ""))
         return out
+
+    def _check_kind(self, kind: str) -> None:
+        if self._kind_slugs is None:
+            self._kind_slugs = set(self.vocabulary("kind", include_hidden=True))
+        if kind not in self._kind_slugs:
+            raise UserError(f"Type d'acteur inconnu : « {kind} ».")
 
     def _derive_geography(self, values: dict[str, Any], previous: Mapping[str, Any] | None) -> None:
         """Fill INSEE code, département, MGP, EPT/EPCI, IDF flag and a commune-precision
@@ -911,28 +922,56 @@ class Catalogue(CallsMixin):
         with self.transaction(label or f"Créer « {values['name']} »"):
             return self._insert("actors", values)
 
-    def _new_actor_values(self, data: Mapping[str, Any], stamp: str,
-                          places: dict[tuple, dict[str, Any]] | None = None) -> dict[str, Any]:
-        """The row of a new actor. ``places``: derived geography by place, kept by the
-        caller across many rows (files repeat their communes)."""
+    def _new_actor_values(self, data: Mapping[str, Any], stamp: str) -> dict[str, Any]:
+        """The values of a new actor: ``data`` cleaned, its geography derived, stamped."""
         values = self._clean_actor(data, partial=False)
-        if places is None:
-            self._derive_geography(values, None)
-        else:
-            key = tuple(map(values.get, _PLACE_KEYS, _ABSENTS))
-            derived = places.get(key)
-            if derived is None:
-                derived = {k: values[k] for k in _PLACE_KEYS if k in values}
-                self._derive_geography(derived, None)
-                if len(places) < 100_000:
-                    places[key] = derived
-            values.update(derived)
+        self._derive_geography(values, None)
         values.setdefault("status", "active")
         values["created_at"] = data.get("created_at") or stamp
         values["updated_at"] = data.get("updated_at") or stamp
         if data.get("id") is not None:
             values["id"] = int(data["id"])
         return values
+
+    def _new_actor_row(self, data: Mapping[str, Any], stamp: str,
+                       places: dict[tuple, tuple[tuple[int, Any], ...]]) -> list[Any]:
+        """Every column of a new actor (in _ROW_COLUMNS order, id None unless given): the
+        values of :meth:`_new_actor_values` over the column defaults, without the
+        intermediate dicts (bulk inserts make 100k of them). ``places``: the derived
+        geography by place, kept by the caller across rows (files repeat their communes)."""
+        row = list(_ROW_DEFAULTS)
+        place: dict[str, Any] = {}
+        cleaning, position, place_keys = _CLEANING, _ROW_POSITION, _PLACE_SET
+        for key, value in data.items():
+            how = cleaning.get(key)
+            if how is _TEXT and type(value) is str:
+                value = value.strip()
+            elif how is _SKIP:
+                continue
+            else:
+                value = _clean_value(how, key, value)
+            row[position[key]] = value
+            if key in place_keys:
+                place[key] = value
+        name = row[_ROW_NAME]
+        if not name:
+            raise UserError("Le nom de l'acteur est obligatoire.")
+        row[_ROW_SORT_NAME] = fold(name)
+        self._check_kind(row[_ROW_KIND])
+        key = tuple(map(place.get, _PLACE_KEYS, _ABSENTS))
+        derived = places.get(key)
+        if derived is None:
+            self._derive_geography(place, None)
+            derived = tuple((position[k], v) for k, v in place.items())
+            if len(places) < 100_000:
+                places[key] = derived
+        for at, value in derived:
+            row[at] = value
+        row[_ROW_CREATED_AT] = data.get("created_at") or stamp
+        row[_ROW_UPDATED_AT] = data.get("updated_at") or stamp
+        if data.get("id") is not None:
+            row[_ROW_ID] = int(data["id"])
+        return row
 
     @locked
     def bulk_create_actors(self, rows: Iterable[Mapping[str, Any]], *, label: str,
@@ -951,9 +990,8 @@ class Catalogue(CallsMixin):
         """
         stamp = now_iso()
         ids: list[int] = []
-        columns = list(ACTOR_COLUMN_DEFAULTS)
-        insert_actor = (f"INSERT INTO actors ({', '.join(columns)}) "
-                        f"VALUES ({', '.join('?' * len(columns))})")
+        insert_actor = (f"INSERT INTO actors ({', '.join(_ROW_COLUMNS)}) "
+                        f"VALUES ({', '.join('?' * len(_ROW_COLUMNS))})")
         conn = self.conn
         cache = conn.execute("PRAGMA cache_size").fetchone()[0]
         # Indexes of a big table stay in memory while it grows (restored below).
@@ -994,23 +1032,23 @@ class Catalogue(CallsMixin):
                 chunk: list[list[Any]] = []
                 bodies: list[tuple[int, str]] = []
                 chunk_ids: list[int] = []
-                places: dict[tuple, dict[str, Any]] = {}
-                row_of = operator.itemgetter(*columns)
-                body_fields = operator.itemgetter(*BODY_FIELDS)
+                places: dict[tuple, tuple[tuple[int, Any], ...]] = {}
+                new_row = self._new_actor_row
+                body_fields = operator.itemgetter(*(_ROW_POSITION[k] for k in BODY_FIELDS))
                 # The full-text index gathers more terms in memory before writing a segment.
                 conn.execute("INSERT INTO actors_fts (actors_fts, rank) VALUES ('hashsize', ?)",
                              (BULK_FTS_HASHSIZE,))
                 try:
                     for n, data in enumerate(rows, 1):
-                        values = {**ACTOR_COLUMN_DEFAULTS, **self._new_actor_values(data, stamp, places)}
-                        actor_id = values["id"]
+                        row = new_row(data, stamp, places)
+                        actor_id = row[_ROW_ID]
                         if actor_id is None:
-                            values["id"] = actor_id = next_id
+                            row[_ROW_ID] = actor_id = next_id
                         next_id = max(next_id, actor_id) + 1
                         ids.append(actor_id)
                         chunk_ids.append(actor_id)
-                        chunk.append(row_of(values))
-                        bodies.append((actor_id, body_text(*body_fields(values))))
+                        chunk.append(row)
+                        bodies.append((actor_id, body_text(*body_fields(row))))
                         if len(chunk) >= BULK_CHUNK or n == total:
                             if pending is not None:
                                 pending.finish()

@@ -558,6 +558,12 @@ def test_bulk_create_gives_the_rows_create_actor_gives(empty_catalogue, tmp_path
         {"name": "G", "kind": "biotech", "departement": "69"},
         {"name": "H", "kind": "biotech", "insee_code": "91228"},
         {"name": "I", "kind": "biotech", "commune": "Évry-Courcouronnes"},
+        {"name": " J ", "kind": "biotech", "departement": "69", "outside_idf": 0, "status": "closed"},
+        {"name": "K", "kind": "biotech", "departement": "75", "tags": "a; b;a ;", "founded": "",
+         "website": None, "mgp": "", "aliases": ("K1", " K1", 7), "lat": "", "siren": 552100554},
+        {"name": "L", "kind": "biotech", "postcode": "91000", "commune": "EVRY", "outside_idf": 1,
+         "insee_code": "", "geo_precision": ""},
+        {"name": "M", "kind": "biotech", "commune": "Lyon", "postcode": "69001", "id": None},
     ]
     one_by_one = Catalogue.create(tmp_path / "un-par-un.sqlite", seed=False)
     try:
@@ -569,6 +575,22 @@ def test_bulk_create_gives_the_rows_create_actor_gives(empty_catalogue, tmp_path
     empty_catalogue.bulk_create_actors(rows, label="Import")
     got = [{k: v for k, v in r.items() if not k.endswith("_at")} for r in _snapshot(empty_catalogue)["actors"]]
     assert got == expected
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"kind": "biotech"}, "Le nom de l'acteur est obligatoire."),
+    ({"name": "  ", "kind": "biotech"}, "Le nom de l'acteur est obligatoire."),
+    ({"name": "X"}, "Type d'acteur inconnu : «  »."),
+    ({"name": "X", "kind": "licorne"}, "Type d'acteur inconnu : « licorne »."),
+    ({"name": "X", "kind": "biotech", "couleur": "bleu"}, "Champ inconnu : « couleur »."),
+])
+def test_bulk_create_refuses_what_create_actor_refuses(empty_catalogue, bad, message):
+    with pytest.raises(UserError) as single:
+        empty_catalogue.create_actor(bad)
+    with pytest.raises(UserError) as bulk:
+        empty_catalogue.bulk_create_actors([{"name": "Bon", "kind": "biotech"}, bad], label="Import")
+    assert str(single.value) == str(bulk.value) == message
+    assert _snapshot(empty_catalogue)["actors"] == []
 
 
 def test_bulk_insert_images_follow_later_edits_undone_first(empty_catalogue):
