@@ -3,8 +3,10 @@
 fold("Courtabœuf — Thérapie GÉNIQUE") == "courtaboeuf therapie genique"
 
 Folding runs on every searchable text and every sort key, so the common cases are fast
-paths: ASCII text goes through one byte table; accented Latin letters are decomposed
-(NFKD) and their combining marks dropped. Anything else (ligatures such as œ, dashes,
+paths: ASCII text goes through one byte table, and so does text Windows-1252 can encode
+(French: accents, typographic quotes and dashes) when each of its characters folds to one
+character; other accented Latin letters are decomposed (NFKD) and their combining marks
+dropped. Anything else (ligatures such as œ, dashes,
 other scripts) goes through a precomputed ``str.translate`` table, then per-character
 Unicode decomposition. All paths give the same result.
 """
@@ -43,6 +45,23 @@ def _fold_ascii(text: str) -> str:
     return b" ".join(text.encode("ascii").translate(ASCII_FOLD_TABLE).split()).decode("ascii")
 
 
+def _one_folded_byte(byte: int) -> int:
+    """The ASCII byte a Windows-1252 character folds to; _SPELT_OUT when it folds to
+    something else than one character (œ -> "oe", ½ -> "1 2") or is not a character."""
+    try:
+        ch = bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return _SPELT_OUT
+    folded = "".join(_slow_fold_char(c) if ord(c) > 127 else c for c in ch.translate(_TABLE))
+    folded = _NON_WORD.sub(" ", folded.lower())
+    return ord(folded) if len(folded) == 1 else _SPELT_OUT
+
+
+# Windows-1252 bytes -> folded ASCII (most French text: accents, ’, –, «»), one byte each.
+_SPELT_OUT = 0x80
+CP1252_FOLD_TABLE = bytes(_one_folded_byte(b) for b in range(256))
+
+
 def fold(text: str | None) -> str:
     """Lower case, ligatures expanded, accents removed, punctuation to single spaces."""
     if not text:
@@ -50,6 +69,13 @@ def fold(text: str | None) -> str:
     text = str(text)
     if text.isascii():
         return _fold_ascii(text)
+    try:
+        folded = text.encode("cp1252").translate(CP1252_FOLD_TABLE)
+    except UnicodeEncodeError:
+        pass
+    else:
+        if _SPELT_OUT not in folded:
+            return b" ".join(folded.split()).decode("ascii")
     # Accented Latin letters decompose to ASCII + combining marks (most French text);
     # ligatures and typographic apostrophes do not, and are spelt out first.
     quick = text

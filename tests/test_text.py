@@ -41,3 +41,15 @@ def test_fast_paths_agree_with_the_general_path_for_every_character():
 
 def test_words():
     assert words("Thérapie génique, ARNm") == ["therapie", "genique", "arnm"]
+
+
+def test_windows_1252_text_folds_as_the_general_path_does():
+    import random
+    alphabet = bytes(range(32, 256)).decode("cp1252", errors="ignore") + "  \t\n"
+    rnd = random.Random(1252)
+    for _ in range(3000):
+        value = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 40)))
+        assert fold(value) == reference_fold(value), value
+    french = "L’œuvre « Thérapie génique » — 2ᵉ édition… Ça coûte 3 € ; naïf ½ ÉVRY-COURCOURONNES"
+    assert fold(french) == reference_fold(french) == \
+        "l oeuvre therapie genique 2e edition ca coute 3 naif 1 2 evry courcouronnes"
