@@ -265,7 +265,8 @@ class ImportPlan:
                 summary.warnings += 1
             if row.outside_idf and row.action in (CREATE, UPDATE, UNCHANGED):
                 summary.outside_idf += 1
-            summary.problems.extend(_problems(row))
+            if row.errors or row.warnings or row.status == "duplicate":
+                summary.problems.extend(_problems(row))
         return summary
 
 
@@ -678,10 +679,18 @@ def apply_import(catalogue, plan: ImportPlan | str | os.PathLike, *,
     :class:`~eco_desktop.store.OperationCancelled`. Updates are recomputed against the
     catalogue as it is now (it may have changed since the plan was made).
     """
+    # The collector stays paused from the plan to the end: a collection in between would
+    # scan the plan's millions of young objects (a second at 100k rows), and a plan made
+    # here is freed by reference counting when this returns.
+    with gc_paused():
+        if not isinstance(plan, ImportPlan):
+            plan = plan_import(catalogue, plan, **options)
+        return _apply_plan(catalogue, plan, progress, cancelled)
+
+
+def _apply_plan(catalogue, plan: ImportPlan, progress, cancelled) -> ImportSummary:
     from ..store import OperationCancelled
 
-    if not isinstance(plan, ImportPlan):
-        plan = plan_import(catalogue, plan, **options)
     summary = plan.summary()
     summary.dry_run = False
     total = len(plan.creates) + len(plan.updates)
@@ -700,7 +709,7 @@ def apply_import(catalogue, plan: ImportPlan | str | os.PathLike, *,
     if not total:
         return summary
     try:
-        with gc_paused(), catalogue.transaction(plan.label):
+        with catalogue.transaction(plan.label):
             if plan.kind == "actors":
                 _apply_actors(catalogue, plan, summary, tick, progress, cancelled, total)
             else:
