@@ -538,6 +538,57 @@ def test_a_failing_second_process_leaves_its_rows_to_the_first(monkeypatch, capl
     assert "second import process failed" in caplog.text
 
 
+def test_a_second_process_given_no_task_ends_by_itself(monkeypatch):
+    prep, *_ = _one_process_then_two(monkeypatch)
+    helper = prep.SecondProcess.start()
+    assert helper is not None
+    child = helper._child
+    helper.close()                      # the file was small after all
+    assert child.wait(timeout=60) == 0
+
+
+def test_a_big_file_is_read_while_the_second_process_starts(monkeypatch, tmp_path, catalogue,
+                                                            caplog):
+    from eco_desktop.importer import plan_import
+    prep, table, mapping, one = _one_process_then_two(monkeypatch)
+    path = tmp_path / "gros.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        import csv
+        csv.writer(handle, delimiter=";").writerows([table.headers, *table.rows])
+    monkeypatch.setenv("ECO_DESKTOP_ONE_PROCESS", "1")
+    alone = plan_import(catalogue, path, on_duplicate="merge")
+    monkeypatch.delenv("ECO_DESKTOP_ONE_PROCESS")
+    monkeypatch.setattr(prep, "PARALLEL_BYTES", 1)
+    monkeypatch.setattr("eco_desktop.importer.apply.PARALLEL_BYTES", 1)
+    started, closed = [], []
+    real_start, real_close = prep.SecondProcess.start, prep.SecondProcess.close
+    monkeypatch.setattr(prep.SecondProcess, "start",
+                        classmethod(lambda cls: started.append(real_start()) or started[-1]))
+    monkeypatch.setattr(prep.SecondProcess, "close",
+                        lambda self: closed.append(self) or real_close(self))
+    both = plan_import(catalogue, path, on_duplicate="merge")
+    assert len(started) == 1 and started[0] is not None and started[0] in closed
+    assert started[0]._child.poll() == 0 and started[0]._task is not None \
+        and not started[0]._task.exists()   # its task file is gone
+    assert both.candidates == alone.candidates and both.creates == alone.creates
+    assert "second import process" not in caplog.text   # its rows came from it
+    assert [(r.status, r.action, r.first_row) for r in both.rows] == \
+        [(r.status, r.action, r.first_row) for r in alone.rows]
+
+
+def test_a_big_contacts_file_closes_the_second_process(monkeypatch, tmp_path, catalogue):
+    from eco_desktop.importer import plan_import
+    prep, *_ = _one_process_then_two(monkeypatch)
+    monkeypatch.setattr("eco_desktop.importer.apply.PARALLEL_BYTES", 1)
+    started = []
+    real_start = prep.SecondProcess.start
+    monkeypatch.setattr(prep.SecondProcess, "start",
+                        classmethod(lambda cls: started.append(real_start()) or started[-1]))
+    plan_import(catalogue, fixture("contacts.csv"))
+    assert len(started) == 1 and started[0]._child.wait(timeout=60) == 0
+    assert started[0]._child.stdin.closed
+
+
 from eco_desktop.importer import find_duplicates, name_key  # noqa: E402
 
 

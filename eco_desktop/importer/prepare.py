@@ -53,11 +53,13 @@ LINK_KEYS = ("organisation", "organisation_siret", "organisation_siren", "actor_
 
 log = logging.getLogger(__name__)
 
-# From this many actor rows a second process prepares the last part of them (starting
-# it costs ~0.7 s: Python and these modules), about this share, as it starts later.
-# ECO_DESKTOP_ONE_PROCESS=1 turns it off.
+# From this many actor rows a second process prepares the last part of them, about this
+# share (it has its task to read and its candidates to send back). It is started before
+# the file is read when the file is this big: Python and these modules take ~0.5 s to
+# start. ECO_DESKTOP_ONE_PROCESS=1 turns it off.
 PARALLEL_ROWS = 20_000
-_SECOND_PROCESS_SHARE = 0.36
+PARALLEL_BYTES = 2_000_000
+_SECOND_PROCESS_SHARE = 0.38
 
 # A row before its cells are read (the lists are replaced by new ones for each row).
 _EMPTY_ACTOR: dict[str, Any] = {key: "" for key in ACTOR_KEYS}
@@ -135,7 +137,8 @@ class Candidate:
 def prepare(table: Table, mapping: Mapping | MappingABC[int, str],
             vocabularies: MappingABC[str, MappingABC[str, str]] | None = None,
             gazetteer=None, *, kind: str | None = None, strict: bool = False,
-            default_kind: str | None = None, source: str | None = None) -> list[Candidate]:
+            default_kind: str | None = None, source: str | None = None,
+            helper: SecondProcess | None = None) -> list[Candidate]:
     """One :class:`Candidate` per row of ``table``.
 
     ``mapping``: a :class:`Mapping` or a dict column index -> field. ``vocabularies``:
@@ -144,6 +147,8 @@ def prepare(table: Table, mapping: Mapping | MappingABC[int, str],
     default). ``default_kind``: the kind given to rows whose kind is missing or not
     recognised (without it such a row is an error, as an actor needs a kind).
     ``source``: the ``source`` of rows that have none.
+    ``helper``: the second process of a big file, already started
+    (:meth:`SecondProcess.start`); it is used or closed here.
     """
     if isinstance(mapping, Mapping):
         kind = kind or mapping.kind
@@ -159,10 +164,14 @@ def prepare(table: Table, mapping: Mapping | MappingABC[int, str],
     for index, name in sorted(columns.items()):
         by_field.setdefault(name, []).append(index)
     numbered = list(zip(table.row_numbers, table.rows))
-    if kind == "actors" and shared_gazetteer and len(numbered) >= PARALLEL_ROWS \
-            and _idle_core() and not os.environ.get("ECO_DESKTOP_ONE_PROCESS"):
-        return _prepare_in_two_processes(list(table.headers), by_field, dict(vocabularies),
-                                         strict, default_kind, source, numbered)
+    if kind == "actors" and shared_gazetteer and len(numbered) >= PARALLEL_ROWS:
+        helper = helper or SecondProcess.start()
+        if helper is not None:
+            return _prepare_in_two_processes(helper, list(table.headers), by_field,
+                                             dict(vocabularies), strict, default_kind, source,
+                                             numbered)
+    if helper is not None:
+        helper.close()
     return _prepare_rows(kind, list(table.headers), by_field, vocabularies, gazetteer, strict,
                          default_kind, source, numbered)
 
@@ -191,48 +200,103 @@ def _prepare_rows(kind, headers, by_field, vocabularies, gazetteer, strict, defa
         return [builder.build(number, row) for number, row in numbered]
 
 
-def _prepare_in_two_processes(headers, by_field, vocabularies, strict, default_kind, source,
+class SecondProcess:
+    """A second Python process preparing the last rows of a big file while this one
+    prepares the first: ``python -m eco_desktop.importer.worker``, a plain process (not
+    multiprocessing, which would import the caller's main module again). It is told on
+    its stdin where its pickled task is; the candidates come back pickled on its stdout.
+    Started early, it loads its modules while this process reads the file."""
+
+    def __init__(self, child: subprocess.Popen, errors) -> None:
+        self._child = child
+        self._errors = errors   # its stderr, a temporary file (a pipe could fill up)
+        self._sent = False
+        self._task: Path | None = None
+
+    @classmethod
+    def start(cls) -> SecondProcess | None:
+        """The process, or None when a second core is busy, turned off, or it cannot start."""
+        if os.environ.get("ECO_DESKTOP_ONE_PROCESS") or not _idle_core():
+            return None
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+        errors = tempfile.TemporaryFile()
+        try:
+            child = subprocess.Popen([sys.executable, "-m", "eco_desktop.importer.worker"],
+                                     env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=errors)
+        except OSError as exc:
+            errors.close()
+            log.warning("import preparation in one process only (%s)", exc)
+            return None
+        return cls(child, errors)
+
+    def send(self, task: tuple) -> bool:
+        """Give the process its task: pickled into a temporary file whose name goes to its
+        stdin (a pipe would take 10 MB piece by piece, each piece waiting for this busy
+        process's GIL). False when it cannot be given."""
+        try:
+            with tempfile.NamedTemporaryFile(prefix="eco-import-", suffix=".pickle",
+                                             delete=False) as handle:
+                self._task = Path(handle.name)
+                pickle.dump(task, handle, pickle.HIGHEST_PROTOCOL)
+            self._child.stdin.write(os.fsencode(self._task) + b"\n")
+            self._child.stdin.close()
+        except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
+            log.warning("import preparation in one process only (%s)", exc)
+            return False
+        self._sent = True
+        return True
+
+    def result(self) -> list[Candidate] | None:
+        """The candidates it made (waits for it), or None when it failed."""
+        out = self._child.stdout.read()
+        self._child.wait()
+        if self._child.returncode != 0:
+            self._errors.seek(0)
+            log.warning("second import process failed (%s): %s", self._child.returncode,
+                        self._errors.read().decode("utf-8", "replace")[-2000:])
+            return None
+        try:
+            with gc_paused():
+                return pickle.loads(out)
+        except (pickle.UnpicklingError, EOFError, AttributeError, ValueError) as exc:
+            log.warning("second import process gave no result (%s)", exc)
+            return None
+
+    def close(self) -> None:
+        """Ends it: given no task, it exits by itself once its stdin is closed; one still
+        at work is stopped."""
+        child = self._child
+        if self._sent and child.poll() is None:
+            child.kill()
+            child.wait()
+        if self._task is not None:
+            self._task.unlink(missing_ok=True)
+        for stream in (child.stdin, child.stdout, self._errors):
+            if stream is not None and not stream.closed:
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+
+
+def _prepare_in_two_processes(helper: SecondProcess, headers, by_field, vocabularies, strict,
+                              default_kind, source,
                               numbered: list[tuple[int, list[str]]]) -> list[Candidate]:
-    """The last rows prepared by a second Python process while this one prepares the
-    first rows: the same candidates as one process gives. The process is a plain
-    ``python -m eco_desktop.importer.worker`` (not multiprocessing, which would import
-    the caller's main module again); should it fail, its rows are prepared here."""
+    """The last rows prepared by ``helper`` while this process prepares the first: the
+    same candidates as one process gives. Should it fail, its rows are prepared here."""
     split = len(numbered) - int(len(numbered) * _SECOND_PROCESS_SHARE)
     args = ("actors", headers, by_field, vocabularies, None, strict, default_kind, source)
-    with tempfile.TemporaryDirectory(prefix="eco-import-") as folder:
-        task, result = Path(folder, "task.pickle"), Path(folder, "result.pickle")
-        child = None
-        try:
-            task.write_bytes(pickle.dumps((*args, numbered[split:]), pickle.HIGHEST_PROTOCOL))
-            package_root = str(Path(__file__).resolve().parents[2])
-            env = dict(os.environ)
-            env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-            child = subprocess.Popen(
-                [sys.executable, "-m", "eco_desktop.importer.worker", str(task), str(result)],
-                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE)
-        except (OSError, pickle.PicklingError) as exc:
-            log.warning("import preparation in one process only (%s)", exc)
-        try:
-            first = _prepare_rows(*args, numbered[:split])
-            second = None
-            if child is not None:
-                _out, err = child.communicate()
-                if child.returncode == 0:
-                    try:
-                        with gc_paused():
-                            second = pickle.loads(result.read_bytes())
-                    except (OSError, pickle.UnpicklingError, EOFError) as exc:
-                        log.warning("second import process gave no result (%s)", exc)
-                else:
-                    log.warning("second import process failed (%s): %s", child.returncode,
-                                err.decode("utf-8", "replace")[-2000:])
-            if second is None:
-                second = _prepare_rows(*args, numbered[split:])
-        finally:
-            if child is not None and child.poll() is None:
-                child.kill()
-                child.wait()
+    try:
+        sent = helper.send((*args, numbered[split:]))
+        first = _prepare_rows(*args, numbered[:split])
+        second = helper.result() if sent else None
+    finally:
+        helper.close()
+    if second is None:
+        second = _prepare_rows(*args, numbered[split:])
     return first + second
 
 
