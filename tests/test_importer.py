@@ -538,6 +538,38 @@ def test_a_failing_second_process_leaves_its_rows_to_the_first(monkeypatch, capl
     assert "second import process failed" in caplog.text
 
 
+def test_a_second_process_is_used_when_two_cores_are_idle_now(monkeypatch):
+    from importlib import import_module
+    prep = import_module("eco_desktop.importer.prepare")
+    monkeypatch.setattr(prep.os, "cpu_count", lambda: 2)
+    ticks = iter([(1000, 4000), (1010, 4010)])          # (idle, total): all 10 ticks idle
+    monkeypatch.setattr(prep, "_cpu_times", lambda: next(ticks))
+    monkeypatch.setattr(prep.time, "sleep", lambda s: None)
+    monkeypatch.setattr(prep.os, "getloadavg", lambda: (1.9, 1.9, 1.9))  # ourselves, just before
+    assert prep._idle_cores(0.05) == 2.0
+    ticks = iter([(1000, 4000), (1010, 4010)])
+    assert prep._idle_core()                              # the load average is not asked
+    ticks = iter([(1000, 4000), (1005, 4010)])          # another program uses one core
+    monkeypatch.setattr(prep, "_cpu_times", lambda: next(ticks))
+    assert not prep._idle_core()
+    monkeypatch.setattr(prep, "_cpu_times", lambda: None)  # no /proc/stat: the load average
+    assert not prep._idle_core()
+    monkeypatch.setattr(prep.os, "getloadavg", lambda: (0.2, 0.2, 0.2))
+    assert prep._idle_core()
+    monkeypatch.setattr(prep.os, "cpu_count", lambda: 1)
+    assert not prep._idle_core()
+
+
+def test_cpu_times_are_read_where_linux_gives_them():
+    from importlib import import_module
+    prep = import_module("eco_desktop.importer.prepare")
+    if not Path("/proc/stat").exists():
+        pytest.skip("no /proc/stat here")
+    idle, total = prep._cpu_times()
+    assert 0 <= idle <= total
+    assert 0.0 <= prep._idle_cores(0.02) <= (prep.os.cpu_count() or 1) + 1e-9
+
+
 def test_a_second_process_given_no_task_ends_by_itself(monkeypatch):
     prep, *_ = _one_process_then_two(monkeypatch)
     helper = prep.SecondProcess.start()
