@@ -78,8 +78,24 @@ def target_for(name: str, n: int) -> float | None:
     return round(target * n / REFERENCE_N, 4) if scales else target
 
 
-def machine_description(qt: str | None = None) -> str:
-    """CPU model, cores, RAM, Python, PySide6/Qt versions, and the load average now."""
+def python_speed(repeat: int = 3) -> float:
+    """Seconds a fixed pure-Python loop (2 million multiply-adds) takes, best of ``repeat``:
+    how fast this machine runs Python at the moment. A shared machine's speed drifts (by 2x
+    over minutes on the one of docs/PERFORMANCE.md): two runs' figures compare only when
+    this does."""
+    best = float("inf")
+    for _ in range(repeat):
+        start, total = time.perf_counter(), 0
+        for i in range(2_000_000):
+            total += i * i
+        best = min(best, time.perf_counter() - start)
+    return round(best, 3)
+
+
+def machine_description(qt: str | None = None,
+                        speed: tuple[float, float] | None = None) -> str:
+    """CPU model, cores, RAM, Python, PySide6/Qt versions, the load average now, and the
+    reference loop's time (:func:`python_speed`) at the start and at the end of the run."""
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -103,9 +119,11 @@ def machine_description(qt: str | None = None) -> str:
     load = ""
     if hasattr(os, "getloadavg"):
         load = ", load average %.2f %.2f %.2f" % os.getloadavg()
+    loop = f", reference Python loop {speed[0]:.3f} s (start) / {speed[1]:.3f} s (end)" \
+        if speed else ""
     return (f"{cpu}, {os.cpu_count()} cores{ram}, {platform.system()} {platform.release()}, "
             f"Python {platform.python_version()}, PySide6 {pyside}" + (f" (Qt {qt})" if qt else "")
-            + f", SQLite {__import__('sqlite3').sqlite_version}{load}")
+            + f", SQLite {__import__('sqlite3').sqlite_version}{load}{loop}")
 
 
 def _timed(action: Callable[[], object]) -> float:
@@ -250,6 +268,7 @@ def run_suite(n: int = DEFAULT_ACTORS, repeat: int = DEFAULT_REPEAT, *, folder: 
     from .store import Catalogue
     from .synth import build_synthetic_catalogue
 
+    speed_at_start = python_speed()
     own = folder is None
     tmp = tempfile.TemporaryDirectory(prefix="eco-bench-") if own else None
     folder = Path(tmp.name) if tmp else Path(folder)
@@ -327,7 +346,7 @@ def run_suite(n: int = DEFAULT_ACTORS, repeat: int = DEFAULT_REPEAT, *, folder: 
         if tmp is not None:
             tmp.cleanup()
     order = list(FIGURES)
-    report = {"n": n, "machine": machine_description(qt),
+    report = {"n": n, "machine": machine_description(qt, (speed_at_start, python_speed())),
               "results": [results[name].to_dict() for name in order if name in results]}
     return report, notes
 

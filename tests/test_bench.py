@@ -39,6 +39,13 @@ def test_result_and_table():
 def test_machine_description():
     text = bench.machine_description("6.9.9")
     assert "cores" in text and "Python" in text and "PySide6" in text and "Qt 6.9.9" in text
+    assert "reference Python loop" not in text
+    text = bench.machine_description(None, (0.3141, 0.5))
+    assert text.endswith("reference Python loop 0.314 s (start) / 0.500 s (end)")
+
+
+def test_python_speed_times_the_reference_loop():
+    assert 0 < bench.python_speed(repeat=1) < 60
 
 
 def test_bad_arguments_exit_2(capsys):
@@ -61,6 +68,7 @@ def test_suite_runs_at_500_actors(tmp_path):
     report = json.loads(out.read_text(encoding="utf-8"))
     assert set(report) == {"n", "machine", "results"}
     assert report["n"] == 500 and isinstance(report["machine"], str) and "cores" in report["machine"]
+    assert "reference Python loop" in report["machine"]
     names = [r["name"] for r in report["results"]]
     assert EXPECTED <= set(names) and len(names) == len(set(names))
     for r in report["results"]:
