@@ -183,6 +183,13 @@ class ActorIndex:
     def contact_bits(self, bits: int) -> None:
         self._contact_bits = bits
 
+    def load_names(self) -> None:
+        """Read the names now if they are not read yet. The name order is patched after a
+        write by each actor's name as the order knows it: call this before writing, so
+        that names read lazily are not those after the write (a renamed or removed actor
+        would then not be found in the order, and would stay in it twice or as a ghost)."""
+        self._ensure_names()
+
     def _ensure_names(self) -> None:
         if self._names is None:
             names: list[str] = [""] * len(self.ids)

@@ -473,6 +473,8 @@ class Catalogue(CallsMixin):
                 raise db.translate_error(exc, self.path) from exc
             if self._read_data_version() != self._data_version:
                 self._index = None  # another program wrote since we last looked: its changes too
+            if self._index is not None:
+                self._index.load_names()  # as they are before this write (see load_names)
             self._batch = batch
             try:
                 yield batch

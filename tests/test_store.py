@@ -655,3 +655,27 @@ def test_undo_of_a_big_import_deletes_its_actors_at_once(catalogue, monkeypatch)
     assert catalogue.actor_ids(Filter(tags=("lot",))) == []
     assert catalogue.redo() == "Import" and _snapshot(catalogue) == after
     assert set(catalogue.actor_ids(Filter(tags=("lot",)))) == set(ids)
+
+
+def test_renaming_right_after_opening_lists_the_actor_once(catalogue_path):
+    cat = Catalogue.open(catalogue_path)      # the names of the list order are not read yet
+    try:
+        ids = cat.actor_ids(Filter())
+        renamed = ids[5]
+        cat.update_actor(renamed, {"name": "Zzz renommé"})
+        after = cat.actor_ids(Filter())
+        assert len(after) == len(ids) == len(set(after)) and after[-1] == renamed
+    finally:
+        cat.close()
+
+
+def test_undo_and_redo_of_a_bulk_create_keep_the_list_right(catalogue):
+    before = catalogue.actor_ids(Filter())
+    ids = catalogue.bulk_create_actors([{"name": f"Importé {i}", "kind": "biotech"} for i in range(12)],
+                                       label="Import")
+    assert len(catalogue.actor_ids(Filter())) == len(before) + 12   # index read again, without names
+    catalogue.undo()
+    assert catalogue.actor_ids(Filter()) == before
+    catalogue.redo()
+    after = catalogue.actor_ids(Filter())
+    assert len(after) == len(set(after)) == len(before) + 12 and set(after) == set(before) | set(ids)
