@@ -1512,6 +1512,16 @@ class Catalogue(CallsMixin):
         return row[0] if row else None
 
     @locked
+    def replay_size(self, *, backwards: bool) -> int:
+        """How many recorded changes :meth:`undo` (``backwards``) or :meth:`redo` would
+        replay: the window runs a big replay in a worker."""
+        row = self.conn.execute(
+            "SELECT count(*) FROM history_changes WHERE batch_id = (SELECT id FROM history_batches "
+            + ("WHERE undone = 0 ORDER BY id DESC LIMIT 1)" if backwards
+               else "WHERE undone = 1 ORDER BY id LIMIT 1)")).fetchone()
+        return row[0]
+
+    @locked
     def undo(self) -> str | None:
         """Undo the last action; returns its label, or None when there is nothing to undo."""
         row = self.conn.execute("SELECT id, label FROM history_batches WHERE undone = 0 ORDER BY id DESC LIMIT 1").fetchone()

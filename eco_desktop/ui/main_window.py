@@ -28,6 +28,9 @@ from .theme import icon
 
 log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 150
+# An undo or redo replaying this many recorded changes (an import, a bulk edit) runs in a
+# worker behind a progress dialog, modal at once; smaller ones run here.
+BACKGROUND_REPLAY = 2000
 MAX_RECENT = 8
 # Feature modules of eco_desktop.ui, each with ``install(window)`` adding its tab,
 # actions and menu items through the window's extension points (add_tab,
@@ -47,10 +50,10 @@ class StoreCommand(QUndoCommand):
         if self._done:
             self._done = False
             return
-        self.window.run_store_action(lambda c: c.redo())
+        self.window.replay(backwards=False)
 
     def undo(self) -> None:
-        self.window.run_store_action(lambda c: c.undo())
+        self.window.replay(backwards=True)
 
 
 class MainWindow(QMainWindow):
@@ -501,12 +504,31 @@ class MainWindow(QMainWindow):
         if undoable and not self._replaying:
             self.undo_stack.push(StoreCommand(self, label))
 
-    def run_store_action(self, action) -> None:
+    def replay(self, *, backwards: bool) -> None:
+        """Undo (``backwards``) or redo the catalogue's next step, for the undo stack."""
+        if self.catalogue is None:
+            return
+        size = self.catalogue.replay_size(backwards=backwards)
+        action = (lambda c: c.undo()) if backwards else (lambda c: c.redo())
+        self.run_store_action(action, background=size >= BACKGROUND_REPLAY,
+                              text=f"{'Annulation' if backwards else 'Rétablissement'} de "
+                                   f"{size:,} modifications…".replace(",", "\u202f"))
+
+    def run_store_action(self, action, *, background: bool = False, text: str = "") -> None:
+        """``action(catalogue)``, a replay of the history; with ``background``, in a worker
+        thread while a modal progress dialog keeps the window alive."""
         if self.catalogue is None:
             return
         self._replaying = True
+        catalogue = self.catalogue
         try:
-            action(self.catalogue)
+            if background:
+                from .workers import run_with_progress
+                run_with_progress(self, APP_TITLE, text or "Veuillez patienter…",
+                                  lambda progress, cancelled: action(catalogue),
+                                  catalogue=catalogue, minimum_duration=0)
+            else:
+                action(catalogue)
         except UserError as exc:
             QMessageBox.warning(self, APP_TITLE, str(exc))
         finally:

@@ -89,6 +89,39 @@ def test_ctrl_z_undoes_an_edit_and_ctrl_shift_z_redoes_it(qtbot, window):
     assert window.catalogue.get_actor(GENOPOLE)["website"] == "https://www.genopole.fr/nouveau"
 
 
+def test_a_big_undo_and_redo_run_in_a_worker_behind_a_progress_dialog(qtbot, window, monkeypatch):
+    import threading
+
+    from eco_desktop.ui import main_window, workers
+    monkeypatch.setattr(main_window, "BACKGROUND_REPLAY", 10)
+    shown, threads = [], []
+    real_run = workers.run_with_progress
+    monkeypatch.setattr(workers, "run_with_progress",
+                        lambda *a, **k: shown.append((a[2], k.get("minimum_duration"))) or real_run(*a, **k))
+    cat = window.catalogue
+    for name in ("undo", "redo"):
+        real = getattr(cat, name)
+        monkeypatch.setattr(cat, name, lambda real=real: threads.append(threading.current_thread())
+                            or real())
+    before = window.model.rowCount()
+    ids = cat.bulk_create_actors([{"name": f"Importé {i}", "kind": "biotech"} for i in range(12)],
+                                 label="Importer « liste.csv »")
+    window.refresh()    # as the import wizard does
+    assert window.model.rowCount() == before + 12
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1)
+    window.undo_stack.undo()
+    assert cat.actors_by_ids(ids) == [] and window.model.rowCount() == before
+    window.undo_stack.redo()
+    assert len(cat.actors_by_ids(ids)) == 12 and window.model.rowCount() == before + 12
+    assert shown == [("Annulation de 12 modifications…", 0), ("Rétablissement de 12 modifications…", 0)]
+    assert len(threads) == 2 and threading.main_thread() not in threads
+    cat.update_actor(ids[0], {"website": "https://exemple.fr"})   # a small step: here
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 2)
+    window.undo_stack.undo()
+    assert cat.get_actor(ids[0])["website"] == "" and len(shown) == 2
+    assert threads[-1] is threading.main_thread()
+
+
 def test_delete_to_trash_and_restore(qtbot, window, monkeypatch):
     monkeypatch.setattr("eco_desktop.ui.dialogs.confirm_delete", lambda *a, **k: True)
     window.select_actor(GENOPOLE)
