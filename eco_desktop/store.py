@@ -1548,6 +1548,8 @@ class Catalogue(CallsMixin):
             if backwards:
                 self.conn.execute(_FILL_INSERT_IMAGES, (batch_id,))
                 changes = self._undo_bulk_inserts(changes, batch)
+            else:
+                changes = self._redo_bulk_inserts(batch_id, changes, batch)
             for change in changes:
                 before = json.loads(change["before"]) if change["before"] else None
                 after = json.loads(change["after"]) if change["after"] else None
@@ -1571,12 +1573,8 @@ class Catalogue(CallsMixin):
     def _undo_bulk_inserts(self, changes: list, batch: _Batch) -> list:
         """Undo of a big import: the actors it only created are deleted by two statements
         (their facet rows follow by cascade), not one by one. Returns the other changes."""
-        seen: dict[int, int] = {}
-        for change in changes:
-            if change["tbl"] == "actors":
-                seen[change["row_id"]] = seen.get(change["row_id"], 0) + 1
-        created = [c["row_id"] for c in changes if c["tbl"] == "actors" and c["action"] == "insert"
-                   and not c["before"] and seen[c["row_id"]] == 1]
+        created = self._only_created(changes)
+        created = [c["row_id"] for c in changes if c["row_id"] in created and c["tbl"] == "actors"]
         if len(created) < BULK_ROWS:
             return changes
         written = json.dumps(created)
@@ -1587,6 +1585,44 @@ class Catalogue(CallsMixin):
         batch.purged_ids.update(created)
         gone = set(created)
         return [c for c in changes if not (c["tbl"] == "actors" and c["row_id"] in gone)]
+
+    def _redo_bulk_inserts(self, batch_id: int, changes: list, batch: _Batch) -> list:
+        """Redo of a big import: the actors it only created are written back from their
+        images by one statement, and their facet rows and full-text rows by chunks, not
+        one by one. Returns the other changes."""
+        created = self._only_created(changes)
+        created = [c["row_id"] for c in changes
+                   if c["tbl"] == "actors" and c["row_id"] in created and c["after"]]
+        if len(created) < BULK_ROWS:
+            return changes
+        columns = ", ".join(_ROW_COLUMNS)
+        values = ", ".join(f"json_extract(after, '$.{column}')" for column in _ROW_COLUMNS)
+        conn = self.conn
+        for chunk in _chunks(created, BULK_CHUNK):
+            written = json.dumps(chunk)
+            conn.execute(f"INSERT INTO actors ({columns}) SELECT {values} FROM history_changes "
+                         "WHERE batch_id = ? AND tbl = 'actors' AND action = 'insert' "
+                         "AND row_id IN (SELECT value FROM json_each(?)) ORDER BY row_id",
+                         (batch_id, written))
+            where = "id IN (SELECT value FROM json_each(?))"
+            conn.execute(_FACET_ROWS_OF_ACTORS.format(where=where), (written,) * 3)
+            conn.executemany("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)", [
+                (row["id"], actor_body(row)) for row in conn.execute(
+                    f"SELECT id, {', '.join(BODY_FIELDS)} FROM actors WHERE {where}", (written,))])
+        batch.changes += len(created)
+        batch.bulk_ids.update(created)
+        back = set(created)
+        return [c for c in changes if not (c["tbl"] == "actors" and c["row_id"] in back)]
+
+    @staticmethod
+    def _only_created(changes: list) -> set[int]:
+        """Ids of the actors a batch created and did nothing else to."""
+        seen: dict[int, int] = {}
+        for change in changes:
+            if change["tbl"] == "actors":
+                seen[change["row_id"]] = seen.get(change["row_id"], 0) + 1
+        return {c["row_id"] for c in changes if c["tbl"] == "actors" and c["action"] == "insert"
+                and not c["before"] and seen[c["row_id"]] == 1}
 
     @locked
     def history(self, *, actor_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:

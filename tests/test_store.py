@@ -657,6 +657,38 @@ def test_undo_of_a_big_import_deletes_its_actors_at_once(catalogue, monkeypatch)
     assert set(catalogue.actor_ids(Filter(tags=("lot",)))) == set(ids)
 
 
+def test_redo_of_a_big_import_writes_its_actors_back_at_once(catalogue, monkeypatch):
+    from eco_desktop import store
+    monkeypatch.setattr(store, "BULK_ROWS", 5)
+    monkeypatch.setattr(store, "BULK_CHUNK", 4)          # several chunks
+    rows = [{"name": f"Importé {i}", "kind": "biotech", "domains": ["gene_therapy", "vaccines"],
+             "activities": ["research"], "tags": ["lot", f"t{i}"], "aliases": [f"Alias {i}"],
+             "description": "Thérapie génique « œuvre »", "postcode": "91000", "lat": 48.123456789012345,
+             "siret": "", "founded": 2000 + i} for i in range(11)]
+    ids = catalogue.bulk_create_actors(rows, label="Import")
+
+    def derived():
+        return (sorted(tuple(r) for r in catalogue.conn.execute("SELECT * FROM actor_values")),
+                sorted(tuple(r) for r in catalogue.conn.execute("SELECT rowid, body FROM actors_fts")))
+
+    after, after_derived = _snapshot(catalogue), derived()
+    catalogue.update_actor(ids[0], {"name": "Renommé ensuite"})   # a later batch, undone first
+    renamed, renamed_derived = _snapshot(catalogue), derived()
+    assert catalogue.undo() and catalogue.undo() == "Import"
+    statements = []
+    catalogue.conn.set_trace_callback(statements.append)
+    try:
+        assert catalogue.redo() == "Import"
+    finally:
+        catalogue.conn.set_trace_callback(None)
+    assert sum(s.startswith("INSERT INTO actors (id, name,") and "json_extract" in s for s in statements) == 3
+    assert not any(s.startswith("INSERT INTO [actors]") for s in statements)   # not row by row
+    assert _snapshot(catalogue) == after and derived() == after_derived
+    assert set(catalogue.actor_ids(Filter(text="oeuvre", tags=("lot",)))) == set(ids)
+    assert catalogue.redo() and _snapshot(catalogue) == renamed and derived() == renamed_derived
+    assert catalogue.undo() and catalogue.undo() == "Import" and catalogue.actor_ids(Filter(tags=("lot",))) == []
+
+
 def test_renaming_right_after_opening_lists_the_actor_once(catalogue_path):
     cat = Catalogue.open(catalogue_path)      # the names of the list order are not read yet
     try:
