@@ -151,7 +151,8 @@ BULK_CACHE_SIZE = -131072
 FTS_HASHSIZE = 1024 * 1024
 BULK_FTS_HASHSIZE = 16 * 1024 * 1024
 # A write of this many new actors is handled in bulk: indexes built once at the end (when
-# they outnumber the catalogue), WAL checkpointed in the background, undone by two statements.
+# they outnumber the catalogue), WAL checkpointed in the background, undone by two
+# statements, redone by one statement a chunk.
 BULK_ROWS = 5000
 # actor_values rows of the actors whose ids are in a JSON array (?, three times): the
 # same rows facet_value_rows() gives, made by SQLite rather than by Python.
