@@ -36,6 +36,16 @@ def int_array(id_list: str | None) -> np.ndarray:
     return np.fromstring(id_list, dtype=np.int64, sep=",")
 
 
+def _plain_rows(conn, sql: str) -> list[tuple]:
+    """Rows as plain tuples (not the connection's row objects: 100k of them are read)."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    try:
+        return cursor.execute(sql).fetchall()
+    finally:
+        cursor.close()
+
+
 def bits_from_positions(positions: Iterable[int] | np.ndarray, size: int) -> int:
     arr = np.zeros(max(size, 1), dtype=bool)
     idx = np.fromiter(positions, dtype=np.int64) if not isinstance(positions, np.ndarray) else positions
@@ -130,7 +140,7 @@ class ActorIndex:
             conn, "SELECT 'x', group_concat(id) FROM actors WHERE deleted_at IS NOT NULL").get("x", 0)
         # names are read on first use (pickers, incremental updates), not at open
         index._names = None
-        index._fetch_names = lambda: conn.execute("SELECT id, name, sort_name FROM actors").fetchall()
+        index._fetch_names = lambda: _plain_rows(conn, "SELECT id, name, sort_name FROM actors")
         index.bits = FacetBits(lambda facet: index._read_facet(conn, facet))
         index._contact_bits = None
         index._fetch_contacts = lambda: index._grouped(
