@@ -274,12 +274,15 @@ class SecondProcess:
                                              delete=False) as handle:
                 self._task = Path(handle.name)
                 pickle.dump(task, handle, pickle.HIGHEST_PROTOCOL)
-            self._child.stdin.write(os.fsencode(self._task) + b"\n")
-            self._child.stdin.close()
         except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
             log.warning("import preparation in one process only (%s)", exc)
             return False
         self._sent = True
+        try:
+            self._child.stdin.write(os.fsencode(self._task) + b"\n")
+            self._child.stdin.close()
+        except OSError:  # it has already ended: result() says how
+            pass
         return True
 
     def result(self) -> list[Candidate] | None:
