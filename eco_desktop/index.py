@@ -198,9 +198,6 @@ class ActorIndex:
         write by each actor's name as the order knows it: call this before writing, so
         that names read lazily are not those after the write (a renamed or removed actor
         would then not be found in the order, and would stay in it twice or as a ghost)."""
-        self._ensure_names()
-
-    def _ensure_names(self) -> None:
         if self._names is None:
             names: list[str] = [""] * len(self.ids)
             sort_names: list[str] = [""] * len(self.ids)
@@ -213,12 +210,12 @@ class ActorIndex:
 
     @property
     def names(self) -> list[str]:
-        self._ensure_names()
+        self.load_names()
         return self._names
 
     @property
     def sort_names(self) -> list[str]:
-        self._ensure_names()
+        self.load_names()
         return self._sort_names
 
     @staticmethod
@@ -275,7 +272,7 @@ class ActorIndex:
     # -- incremental updates -------------------------------------------------
     def upsert(self, row: Mapping) -> None:
         """Insert or refresh one actor (row with INDEX_COLUMNS) after a write."""
-        self._ensure_names()  # before the lists grow
+        self.load_names()  # before the lists grow
         actor_id = row["id"]
         position = self.pos.get(actor_id)
         sort_name = row["sort_name"] if "sort_name" in row.keys() else fold(row["name"])
