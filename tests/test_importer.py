@@ -591,7 +591,6 @@ def test_a_big_file_is_read_while_the_second_process_starts(monkeypatch, tmp_pat
     alone = plan_import(catalogue, path, on_duplicate="merge")
     monkeypatch.delenv("ECO_DESKTOP_ONE_PROCESS")
     monkeypatch.setattr(prep, "PARALLEL_BYTES", 1)
-    monkeypatch.setattr("eco_desktop.importer.apply.PARALLEL_BYTES", 1)
     started, closed = [], []
     real_start, real_close = prep.SecondProcess.start, prep.SecondProcess.close
     monkeypatch.setattr(prep.SecondProcess, "start",
@@ -611,7 +610,7 @@ def test_a_big_file_is_read_while_the_second_process_starts(monkeypatch, tmp_pat
 def test_a_big_contacts_file_closes_the_second_process(monkeypatch, tmp_path, catalogue):
     from eco_desktop.importer import plan_import
     prep, *_ = _one_process_then_two(monkeypatch)
-    monkeypatch.setattr("eco_desktop.importer.apply.PARALLEL_BYTES", 1)
+    monkeypatch.setattr(prep, "PARALLEL_BYTES", 1)
     started = []
     real_start = prep.SecondProcess.start
     monkeypatch.setattr(prep.SecondProcess, "start",

@@ -29,7 +29,7 @@ from ._gc import gc_paused
 from .duplicates import Duplicate, find_duplicates, name_key
 from .mapping import FIELD_LABELS, Mapping, auto_map
 from .merge import changed_fields, is_empty, merge_fill, merge_overwrite
-from .prepare import PARALLEL_BYTES, Candidate, SecondProcess, prepare
+from .prepare import Candidate, SecondProcess, prepare
 from .reading import Table, read_table
 
 ON_DUPLICATE = ("skip", "merge", "overwrite", "create")
@@ -367,19 +367,17 @@ def plan_import(catalogue, path: str | os.PathLike, *, sheet: str | None = None,
     if kind not in (None, "actors", "contacts"):
         raise UserError(f"Type d'import inconnu : « {kind} ».")
     path = Path(path)
-    helper = None
+    # A big file: the second process that will prepare part of it starts while it is read.
+    helper = SecondProcess.start_for(path) if table is None else None
     try:
-        if table is None:
-            # A big file: the second process that will prepare part of it starts now.
-            if _file_size(path) >= PARALLEL_BYTES:
-                helper = SecondProcess.start()
-            with gc_paused():
+        # 100,000s of rows: no cycles, and collections would rescan them all.
+        with gc_paused():
+            if table is None:
                 table = read_table(path, sheet)
-        mapping = _load_mapping(mapping, table, kind)
-        kind = mapping.kind
-        mapping.require_name()
-        plan = ImportPlan(path, table, mapping, kind, on_duplicate, strict, [], [])
-        with gc_paused():  # 100,000s of rows: no cycles, and collections would rescan them all
+            mapping = _load_mapping(mapping, table, kind)
+            kind = mapping.kind
+            mapping.require_name()
+            plan = ImportPlan(path, table, mapping, kind, on_duplicate, strict, [], [])
             if kind == "actors":
                 _plan_actors(catalogue, plan, helper)
                 helper = None  # used or closed by prepare()
@@ -389,13 +387,6 @@ def plan_import(catalogue, path: str | os.PathLike, *, sheet: str | None = None,
         if helper is not None:
             helper.close()
     return plan
-
-
-def _file_size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:  # read_table says what is wrong
-        return 0
 
 
 def _plan_actors(catalogue, plan: ImportPlan, helper: SecondProcess | None = None) -> None:

@@ -247,6 +247,15 @@ class SecondProcess:
         self._task: Path | None = None
 
     @classmethod
+    def start_for(cls, path: Path) -> SecondProcess | None:
+        """The process for a file about to be read, when it is big enough to need one."""
+        try:
+            big = path.stat().st_size >= PARALLEL_BYTES
+        except OSError:  # reading the file will say what is wrong
+            big = False
+        return cls.start() if big else None
+
+    @classmethod
     def start(cls) -> SecondProcess | None:
         """The process, or None when a second core is busy, turned off, or it cannot start."""
         if os.environ.get("ECO_DESKTOP_ONE_PROCESS") or not _idle_core():
