@@ -1041,6 +1041,18 @@ class Catalogue(CallsMixin):
                 # The full-text index gathers more terms in memory before writing a segment.
                 conn.execute("INSERT INTO actors_fts (actors_fts, rank) VALUES ('hashsize', ?)",
                              (BULK_FTS_HASHSIZE,))
+                def flush() -> None:
+                    """Write the chunk, then start its derived rows once the previous
+                    chunk's are done."""
+                    nonlocal pending, chunk, bodies, chunk_ids
+                    if pending is not None:
+                        pending.finish()
+                        pending = None
+                    conn.executemany(insert_actor, chunk)
+                    conn.executemany("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)", bodies)
+                    pending = _Background(conn, derived(chunk_ids))
+                    chunk, bodies, chunk_ids = [], [], []
+
                 try:
                     for n, data in enumerate(rows, 1):
                         row = new_row(data, stamp, places)
@@ -1053,23 +1065,13 @@ class Catalogue(CallsMixin):
                         chunk.append(row)
                         bodies.append((actor_id, body_text(*body_fields(row))))
                         if len(chunk) >= BULK_CHUNK or n == total:
-                            if pending is not None:
-                                pending.finish()
-                                pending = None
-                            conn.executemany(insert_actor, chunk)
-                            conn.executemany("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)", bodies)
-                            pending = _Background(conn, derived(chunk_ids))
-                            chunk, bodies, chunk_ids = [], [], []
+                            flush()
                             if progress is not None:
                                 progress(n)
                             if cancelled is not None and cancelled():
                                 raise OperationCancelled("Opération annulée : rien n'a été modifié.")
                     if chunk:  # rows given as an iterator: their number was not known
-                        if pending is not None:
-                            pending.finish()
-                        conn.executemany(insert_actor, chunk)
-                        conn.executemany("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)", bodies)
-                        pending = _Background(conn, derived(chunk_ids))
+                        flush()
                     if pending is not None:
                         pending.finish()
                 finally:
@@ -1502,30 +1504,37 @@ class Catalogue(CallsMixin):
             self._delete("saved_views", view_id)
 
     # ------------------------------------------------------------------ history / undo
+    def _next_batch(self, *, backwards: bool) -> sqlite3.Row | None:
+        """The batch :meth:`undo` (``backwards``) or :meth:`redo` would replay (id, label)."""
+        return self.conn.execute(
+            "SELECT id, label FROM history_batches "
+            + ("WHERE undone = 0 ORDER BY id DESC LIMIT 1" if backwards
+               else "WHERE undone = 1 ORDER BY id LIMIT 1")).fetchone()
+
     @locked
     def undo_label(self) -> str | None:
-        row = self.conn.execute("SELECT label FROM history_batches WHERE undone = 0 ORDER BY id DESC LIMIT 1").fetchone()
-        return row[0] if row else None
+        row = self._next_batch(backwards=True)
+        return row["label"] if row else None
 
     @locked
     def redo_label(self) -> str | None:
-        row = self.conn.execute("SELECT label FROM history_batches WHERE undone = 1 ORDER BY id LIMIT 1").fetchone()
-        return row[0] if row else None
+        row = self._next_batch(backwards=False)
+        return row["label"] if row else None
 
     @locked
     def replay_size(self, *, backwards: bool) -> int:
         """How many recorded changes :meth:`undo` (``backwards``) or :meth:`redo` would
         replay: the window runs a big replay in a worker."""
-        row = self.conn.execute(
-            "SELECT count(*) FROM history_changes WHERE batch_id = (SELECT id FROM history_batches "
-            + ("WHERE undone = 0 ORDER BY id DESC LIMIT 1)" if backwards
-               else "WHERE undone = 1 ORDER BY id LIMIT 1)")).fetchone()
-        return row[0]
+        row = self._next_batch(backwards=backwards)
+        if row is None:
+            return 0
+        return self.conn.execute("SELECT count(*) FROM history_changes WHERE batch_id = ?",
+                                 (row["id"],)).fetchone()[0]
 
     @locked
     def undo(self) -> str | None:
         """Undo the last action; returns its label, or None when there is nothing to undo."""
-        row = self.conn.execute("SELECT id, label FROM history_batches WHERE undone = 0 ORDER BY id DESC LIMIT 1").fetchone()
+        row = self._next_batch(backwards=True)
         if row is None:
             return None
         self._replay(row["id"], backwards=True)
@@ -1533,7 +1542,7 @@ class Catalogue(CallsMixin):
 
     @locked
     def redo(self) -> str | None:
-        row = self.conn.execute("SELECT id, label FROM history_batches WHERE undone = 1 ORDER BY id LIMIT 1").fetchone()
+        row = self._next_batch(backwards=False)
         if row is None:
             return None
         self._replay(row["id"], backwards=False)
@@ -1574,8 +1583,7 @@ class Catalogue(CallsMixin):
     def _undo_bulk_inserts(self, changes: list, batch: _Batch) -> list:
         """Undo of a big import: the actors it only created are deleted by two statements
         (their facet rows follow by cascade), not one by one. Returns the other changes."""
-        created = self._only_created(changes)
-        created = [c["row_id"] for c in changes if c["row_id"] in created and c["tbl"] == "actors"]
+        created = [c["row_id"] for c in self._only_created(changes)]
         if len(created) < BULK_ROWS:
             return changes
         written = json.dumps(created)
@@ -1584,16 +1592,13 @@ class Catalogue(CallsMixin):
         batch.changes += len(created)
         batch.actor_ids.update(created)
         batch.purged_ids.update(created)
-        gone = set(created)
-        return [c for c in changes if not (c["tbl"] == "actors" and c["row_id"] in gone)]
+        return _other_changes(changes, created)
 
     def _redo_bulk_inserts(self, batch_id: int, changes: list, batch: _Batch) -> list:
         """Redo of a big import: the actors it only created are written back from their
         images by one statement, and their facet rows and full-text rows by chunks, not
         one by one. Returns the other changes."""
-        created = self._only_created(changes)
-        created = [c["row_id"] for c in changes
-                   if c["tbl"] == "actors" and c["row_id"] in created and c["after"]]
+        created = [c["row_id"] for c in self._only_created(changes) if c["after"]]
         if len(created) < BULK_ROWS:
             return changes
         columns = ", ".join(_ROW_COLUMNS)
@@ -1612,18 +1617,17 @@ class Catalogue(CallsMixin):
                     f"SELECT id, {', '.join(BODY_FIELDS)} FROM actors WHERE {where}", (written,))])
         batch.changes += len(created)
         batch.bulk_ids.update(created)
-        back = set(created)
-        return [c for c in changes if not (c["tbl"] == "actors" and c["row_id"] in back)]
+        return _other_changes(changes, created)
 
     @staticmethod
-    def _only_created(changes: list) -> set[int]:
-        """Ids of the actors a batch created and did nothing else to."""
+    def _only_created(changes: list) -> list:
+        """The insert changes of the actors a batch created and did nothing else to, in order."""
         seen: dict[int, int] = {}
         for change in changes:
             if change["tbl"] == "actors":
                 seen[change["row_id"]] = seen.get(change["row_id"], 0) + 1
-        return {c["row_id"] for c in changes if c["tbl"] == "actors" and c["action"] == "insert"
-                and not c["before"] and seen[c["row_id"]] == 1}
+        return [c for c in changes if c["tbl"] == "actors" and c["action"] == "insert"
+                and not c["before"] and seen[c["row_id"]] == 1]
 
     @locked
     def history(self, *, actor_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
@@ -1646,6 +1650,12 @@ class Catalogue(CallsMixin):
                         "undone": bool(row["undone"]), "table": row["tbl"], "action": row["action"],
                         "fields": fields, "before": before, "after": after})
         return out
+
+
+def _other_changes(changes: list, actor_ids: list[int]) -> list:
+    """The changes that are not about these actors (replayed one by one after them)."""
+    done = set(actor_ids)
+    return [c for c in changes if not (c["tbl"] == "actors" and c["row_id"] in done)]
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
