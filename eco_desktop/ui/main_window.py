@@ -21,6 +21,7 @@ from ..errors import UserError
 from ..filter import Filter
 from ..logs import log_path
 from ..store import Catalogue
+from . import workers
 from .app import settings as app_settings
 from .facets import FacetPanel
 from .models import COLUMNS, ActorTableModel
@@ -523,10 +524,9 @@ class MainWindow(QMainWindow):
         catalogue = self.catalogue
         try:
             if background:
-                from .workers import run_with_progress
-                run_with_progress(self, APP_TITLE, text or "Veuillez patienter…",
-                                  lambda progress, cancelled: action(catalogue),
-                                  catalogue=catalogue, minimum_duration=0)
+                workers.run_with_progress(self, APP_TITLE, text or "Veuillez patienter…",
+                                          lambda progress, cancelled: action(catalogue),
+                                          catalogue=catalogue, minimum_duration=0)
             else:
                 action(catalogue)
         except UserError as exc:
