@@ -21,6 +21,16 @@ def _snapshot(cat: Catalogue) -> dict[str, list[dict]]:
     return out
 
 
+def _traced(cat: Catalogue, action) -> tuple:
+    """(what ``action()`` returns, the SQL statements it ran)."""
+    statements: list[str] = []
+    cat.conn.set_trace_callback(statements.append)
+    try:
+        return action(), statements
+    finally:
+        cat.conn.set_trace_callback(None)
+
+
 def _new_actor(cat: Catalogue, **fields) -> int:
     return cat.create_actor({"name": "Exemple Bio", "kind": "biotech", **fields})
 
@@ -641,12 +651,8 @@ def test_undo_of_a_big_import_deletes_its_actors_at_once(catalogue, monkeypatch)
             for i in range(12)]
     ids = catalogue.bulk_create_actors(rows, label="Import")
     after = _snapshot(catalogue)
-    statements = []
-    catalogue.conn.set_trace_callback(statements.append)
-    try:
-        assert catalogue.undo() == "Import"
-    finally:
-        catalogue.conn.set_trace_callback(None)
+    label, statements = _traced(catalogue, catalogue.undo)
+    assert label == "Import"
     assert any(s.startswith("DELETE FROM actors WHERE id IN (SELECT") for s in statements)
     assert not any(s.startswith("DELETE FROM actors WHERE id = ") for s in statements)  # not row by row
     assert _snapshot(catalogue) == before
@@ -675,12 +681,8 @@ def test_redo_of_a_big_import_writes_its_actors_back_at_once(catalogue, monkeypa
     catalogue.update_actor(ids[0], {"name": "Renommé ensuite"})   # a later batch, undone first
     renamed, renamed_derived = _snapshot(catalogue), derived()
     assert catalogue.undo() and catalogue.undo() == "Import"
-    statements = []
-    catalogue.conn.set_trace_callback(statements.append)
-    try:
-        assert catalogue.redo() == "Import"
-    finally:
-        catalogue.conn.set_trace_callback(None)
+    label, statements = _traced(catalogue, catalogue.redo)
+    assert label == "Import"
     assert sum(s.startswith("INSERT INTO actors (id, name,") and "json_extract" in s for s in statements) == 3
     assert not any(s.startswith("INSERT INTO [actors]") for s in statements)   # not row by row
     assert _snapshot(catalogue) == after and derived() == after_derived
