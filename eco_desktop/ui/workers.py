@@ -92,6 +92,9 @@ class ProgressDialog(QProgressDialog):
         self.setMinimumDuration(minimum_duration)
         self.setAutoClose(False)
         self.setAutoReset(False)
+        # Qt shows the dialog after minimum_duration only once a value is set: a job that
+        # reports no progress (an undo) would otherwise run with no dialog at all.
+        self.setValue(0)
 
     def follow(self, job: Job) -> None:
         """Show ``job``'s progress; "Annuler" (or closing) cancels it."""
