@@ -9,7 +9,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from eco_desktop.ui.dialog_common import show_file_written
-from eco_desktop.ui.workers import Abandoned, CatalogueRelay, Job, run_with_progress
+from eco_desktop.ui.workers import Abandoned, CatalogueRelay, Job, ProgressDialog, run_with_progress
 
 
 class FakeCatalogue:
@@ -83,6 +83,17 @@ def test_run_with_progress_cancelled_without_waiting(qtbot):
         run_with_progress(None, "Titre", "Analyse…", lambda p, c: release.wait(10), cancellable=True,
                           wait_after_cancel=False, started=click_annuler)
     release.set()  # the abandoned job ends unseen
+
+
+def test_a_progress_dialog_shows_even_if_no_progress_comes(qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    dialog = ProgressDialog(parent, "Titre", "Annulation de 12 modifications…", cancellable=False,
+                            minimum_duration=0)
+    qtbot.waitUntil(dialog.isVisible, timeout=3000)   # busy, without any setValue from a job
+    assert dialog.labelText() == "Annulation de 12 modifications…"
+    dialog.finish()
 
 
 def test_relay_follows_one_catalogue(qtbot):
