@@ -1050,3 +1050,26 @@ def test_export_then_import_round_trips(tmp_path, suffix):
         assert merge_overwrite(before, candidate.data) == before
         assert merge_fill(before, candidate.data) == before
     catalogue.close()
+
+
+# -- garbage collector ------------------------------------------------------------------------
+
+def test_objects_made_during_a_pause_skip_the_young_generations():
+    """A collection right after an import must not scan the whole plan (a second at 100k)."""
+    import gc
+
+    from eco_desktop.importer._gc import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        with gc_paused():  # nested: the outer pause decides
+            made = [[i] for i in range(1000)]
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    young = {id(obj) for generation in (0, 1) for obj in gc.get_objects(generation)}
+    assert not any(id(obj) in young for obj in made)
+    assert any(obj is made[0] for obj in gc.get_objects(2))
+    cycle: list = []
+    cycle.append(cycle)
+    del cycle
+    assert gc.collect() >= 1  # still collected by a full collection
