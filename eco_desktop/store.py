@@ -1018,7 +1018,7 @@ class Catalogue(CallsMixin):
 
                 def derived(chunk_ids: list[int]) -> list[tuple[str, tuple]]:
                     """Statements making the facet rows and history rows of a chunk."""
-                    if chunk_ids[-1] - chunk_ids[0] + 1 == len(chunk_ids):
+                    if chunk_ids == list(range(chunk_ids[0], chunk_ids[0] + len(chunk_ids))):
                         where, args = "id BETWEEN ? AND ?", (chunk_ids[0], chunk_ids[-1])
                     else:
                         where, args = "id IN (SELECT value FROM json_each(?))", (json.dumps(chunk_ids),)

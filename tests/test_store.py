@@ -532,6 +532,21 @@ def test_bulk_create_into_an_empty_catalogue_builds_the_indexes_again(empty_cata
     assert cat.actor_ids(Filter(text="acteur 7")) == [ids[7]]
 
 
+def test_bulk_create_with_ids_out_of_order(empty_catalogue, monkeypatch):
+    """Ids given out of order in a chunk: the chunk's derived rows are not those of an id range."""
+    from eco_desktop import store
+    monkeypatch.setattr(store, "BULK_CHUNK", 3)
+    cat = empty_catalogue
+    rows = [{"id": 50, "name": "Cinquante", "kind": "biotech", "tags": ["a"]},
+            {"id": 20, "name": "Vingt", "kind": "biotech", "tags": ["a"]},
+            {"name": "Sans numéro", "kind": "biotech"},
+            {"id": 7, "name": "Sept", "kind": "biotech"}]
+    assert cat.bulk_create_actors(rows, label="Import") == [50, 20, 52, 7]
+    assert [cat.actor_ids(Filter(text=w)) for w in ("cinquante", "vingt", "numero", "sept")] == \
+        [[50], [20], [52], [7]]
+    assert cat.actor_ids(Filter(tags=("a",))) == [50, 20]
+
+
 def test_bulk_create_failure_or_cancel_writes_nothing(empty_catalogue, monkeypatch):
     from eco_desktop import store
     from eco_desktop.store import OperationCancelled
