@@ -154,6 +154,11 @@ BULK_FTS_HASHSIZE = 16 * 1024 * 1024
 # they outnumber the catalogue), WAL checkpointed in the background, undone by two
 # statements, redone by one statement a chunk.
 BULK_ROWS = 5000
+# Full-text rows of a chunk: a JSON array of bodies whose rowids follow one another from
+# the first (?, ?), else a JSON array of [rowid, body] pairs.
+_FTS_ROWS_FROM = "INSERT INTO actors_fts (rowid, body) SELECT ? + key, value FROM json_each(?)"
+_FTS_ROWS_OF_PAIRS = ("INSERT INTO actors_fts (rowid, body) "
+                      "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)")
 # actor_values rows of the actors whose ids are in a JSON array (?, three times): the
 # same rows facet_value_rows() gives, made by SQLite rather than by Python.
 _FACET_ROWS_OF_ACTORS = " UNION ALL ".join(
@@ -218,6 +223,9 @@ class _Background:
 
         self._thread = threading.Thread(target=run, name="eco-bulk-sql", daemon=True)
         self._thread.start()
+
+    def running(self) -> bool:
+        return self._thread.is_alive()
 
     def join(self) -> None:
         self._thread.join()
@@ -982,9 +990,10 @@ class Catalogue(CallsMixin):
                            cancelled: Callable[[], bool] | None = None) -> list[int]:
         """Create many actors in ONE transaction and ONE undo step (imports).
 
-        Rows are cleaned like :meth:`create_actor` and written in chunks (the actors and
-        their full-text rows); each chunk's facet rows and history rows are derived in SQL
-        from the rows just written, in a thread, while the next chunk is cleaned. When
+        Rows are cleaned like :meth:`create_actor` and their actors rows written in
+        chunks; each chunk's full-text rows (from a JSON array of their texts), facet rows
+        and history rows are written by SQL statements in a thread while the next chunk is
+        cleaned. When
         more rows come than the catalogue holds, the actors' secondary indexes are dropped
         and built again at the end, in the same transaction (one sort instead of a random
         insertion per row and index).
@@ -1016,24 +1025,29 @@ class Catalogue(CallsMixin):
                         for sql in rebuilt:
                             conn.execute("DROP INDEX " + _index_name(sql))
 
-                def derived(chunk_ids: list[int]) -> list[tuple[str, tuple]]:
-                    """Statements making the facet rows and history rows of a chunk."""
+                def derived(chunk_ids: list[int], bodies: list[str]) -> list[tuple[str, tuple]]:
+                    """Statements making the full-text rows, facet rows and history rows of
+                    a chunk."""
                     if chunk_ids == list(range(chunk_ids[0], chunk_ids[0] + len(chunk_ids))):
                         where, args = "id BETWEEN ? AND ?", (chunk_ids[0], chunk_ids[-1])
+                        fts = (_FTS_ROWS_FROM, (chunk_ids[0], json.dumps(bodies, ensure_ascii=False)))
                     else:
                         where, args = "id IN (SELECT value FROM json_each(?))", (json.dumps(chunk_ids),)
-                    statements = [(_FACET_ROWS_OF_ACTORS.format(where=where), args * 3)]
+                        fts = (_FTS_ROWS_OF_PAIRS, (json.dumps(list(zip(chunk_ids, bodies)), ensure_ascii=False),))
+                    statements = [fts, (_FACET_ROWS_OF_ACTORS.format(where=where), args * 3)]
                     if history:
                         statements.append((_HISTORY_OF_NEW_ACTORS.format(where=where), (batch.id, *args)))
                     return statements
 
-                # Each chunk: its actors and full-text rows written here, then its facet rows
+                # Each chunk: its actors written here, then its full-text rows, facet rows
                 # and history rows made by SQLite from them in a thread (without the GIL)
                 # while the next chunk is cleaned here. The connection is used by one
-                # thread at a time: a chunk waits for the previous one's statements.
+                # thread at a time: a chunk due while the thread still writes is not
+                # waited for but grows until the thread is done, so this thread never
+                # idles and the thread's statements take bigger chunks when it lags.
                 pending: _Background | None = None
                 chunk: list[list[Any]] = []
-                bodies: list[tuple[int, str]] = []
+                bodies: list[str] = []
                 chunk_ids: list[int] = []
                 places: dict[tuple, tuple[tuple[int, Any], ...]] = {}
                 new_row = self._new_actor_row
@@ -1041,19 +1055,24 @@ class Catalogue(CallsMixin):
                 # The full-text index gathers more terms in memory before writing a segment.
                 conn.execute("INSERT INTO actors_fts (actors_fts, rank) VALUES ('hashsize', ?)",
                              (BULK_FTS_HASHSIZE,))
-                def flush() -> None:
-                    """Write the chunk, then start its derived rows once the previous
-                    chunk's are done."""
+
+                def flush(wait: bool) -> bool:
+                    """Write the chunk and start its derived rows, once the thread is done
+                    with the previous chunk's: at once when ``wait`` is false and it is
+                    not done (False: nothing written)."""
                     nonlocal pending, chunk, bodies, chunk_ids
                     if pending is not None:
+                        if not wait and pending.running():
+                            return False
                         pending.finish()
                         pending = None
                     conn.executemany(insert_actor, chunk)
-                    conn.executemany("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)", bodies)
-                    pending = _Background(conn, derived(chunk_ids))
+                    pending = _Background(conn, derived(chunk_ids, bodies))
                     chunk, bodies, chunk_ids = [], [], []
+                    return True
 
                 try:
+                    due = BULK_CHUNK
                     for n, data in enumerate(rows, 1):
                         row = new_row(data, stamp, places)
                         actor_id = row[_ROW_ID]
@@ -1063,15 +1082,15 @@ class Catalogue(CallsMixin):
                         ids.append(actor_id)
                         chunk_ids.append(actor_id)
                         chunk.append(row)
-                        bodies.append((actor_id, body_text(*body_fields(row))))
-                        if len(chunk) >= BULK_CHUNK or n == total:
-                            flush()
+                        bodies.append(body_text(*body_fields(row)))
+                        if len(chunk) >= due or n == total:
+                            due = BULK_CHUNK if flush(wait=n == total) else len(chunk) + BULK_CHUNK // 4
                             if progress is not None:
                                 progress(n)
                             if cancelled is not None and cancelled():
                                 raise OperationCancelled("Opération annulée : rien n'a été modifié.")
                     if chunk:  # rows given as an iterator: their number was not known
-                        flush()
+                        flush(wait=True)
                     if pending is not None:
                         pending.finish()
                 finally:

@@ -532,6 +532,37 @@ def test_bulk_create_into_an_empty_catalogue_builds_the_indexes_again(empty_cata
     assert cat.actor_ids(Filter(text="acteur 7")) == [ids[7]]
 
 
+def test_bulk_create_chunks_grow_while_the_thread_writes(empty_catalogue, monkeypatch):
+    """A chunk due while the thread still writes the previous one's derived rows is not
+    waited for: it grows until the thread is done, and every row ends up written."""
+    from eco_desktop import store
+    monkeypatch.setattr(store, "BULK_CHUNK", 4)
+    busy = iter([True] * 5)  # the thread still writing the first five times it is asked
+    monkeypatch.setattr(store._Background, "running", lambda self: next(busy, False))
+    batches = []
+    start = store._Background.__init__
+
+    def spy(self, conn, statements):
+        sql, args = statements[0]
+        assert sql.startswith("INSERT INTO actors_fts")
+        batches.append(len(json.loads(args[-1])))
+        start(self, conn, statements)
+
+    monkeypatch.setattr(store._Background, "__init__", spy)
+    cat = empty_catalogue
+    rows = [{"name": f"Acteur {i}", "kind": "biotech", "domains": ["gene_therapy"],
+             "tags": [("lot-a", "lot-b", "lot-c")[i % 3]]} for i in range(30)]
+    seen = []
+    ids = cat.bulk_create_actors(rows, label="Import", progress=seen.append)
+    assert batches == [4, 9, 4, 4, 4, 4, 1]
+    assert seen == sorted(seen) and seen[-1] == 30
+    assert cat.actor_ids(Filter()) == sorted(ids, key=lambda i: f"acteur {i - ids[0]}")
+    assert [cat.actor_ids(Filter(text=f"acteur {i}")) for i in (0, 7, 29)] == [[ids[0]], [ids[7]], [ids[29]]]
+    assert len(cat.actor_ids(Filter(domains=("gene_therapy",)))) == 30
+    assert len(cat.actor_ids(Filter(tags=("lot-b",)))) == 10
+    assert cat.conn.execute("SELECT count(*) FROM history_changes WHERE tbl = 'actors'").fetchone()[0] == 30
+
+
 def test_bulk_create_with_ids_out_of_order(empty_catalogue, monkeypatch):
     """Ids given out of order in a chunk: the chunk's derived rows are not those of an id range."""
     from eco_desktop import store
