@@ -113,6 +113,19 @@ _ROW_ID, _ROW_NAME, _ROW_KIND, _ROW_SORT_NAME, _ROW_CREATED_AT, _ROW_UPDATED_AT 
 _PLACE_SET = frozenset(_PLACE_KEYS)
 
 
+# Rows of a bulk insert share a few sets of keys: per set, in order, each key's
+# (key, cleaning, column position, whether the geography reads it).
+_ROW_LAYOUTS: dict[tuple[str, ...], tuple[tuple[str, str | None, int, bool], ...]] = {}
+
+
+def _row_layout(keys: tuple[str, ...]) -> tuple[tuple[str, str | None, int, bool], ...]:
+    layout = tuple((key, _CLEANING.get(key), _ROW_POSITION.get(key, -1), key in _PLACE_SET)
+                   for key in keys)
+    if len(_ROW_LAYOUTS) < 1000:
+        _ROW_LAYOUTS[keys] = layout
+    return layout
+
+
 def _clean_value(how: str | None, key: str, value: Any) -> Any:
     """One value of an actor as the actors table stores it (``how``: from _CLEANING)."""
     if how is _TEXT:
@@ -952,17 +965,21 @@ class Catalogue(CallsMixin):
         geography by place, kept by the caller across rows (files repeat their communes)."""
         row = list(_ROW_DEFAULTS)
         place: dict[str, Any] = {}
-        cleaning, position, place_keys = _CLEANING, _ROW_POSITION, _PLACE_SET
-        for key, value in data.items():
-            how = cleaning.get(key)
+        keys = tuple(data)
+        layout = _ROW_LAYOUTS.get(keys) or _row_layout(keys)
+        for (key, how, at, in_place), value in zip(layout, data.values()):
             if how is _TEXT and type(value) is str:
                 value = value.strip()
+            elif how is _FLOAT and type(value) is float:
+                pass
+            elif how is _BOOL and type(value) is bool:
+                value = 1 if value else 0
             elif how is _SKIP:
                 continue
             else:
                 value = _clean_value(how, key, value)
-            row[position[key]] = value
-            if key in place_keys:
+            row[at] = value
+            if in_place:
                 place[key] = value
         name = row[_ROW_NAME]
         if not name:
@@ -973,7 +990,7 @@ class Catalogue(CallsMixin):
         derived = places.get(key)
         if derived is None:
             self._derive_geography(place, None)
-            derived = tuple((position[k], v) for k, v in place.items())
+            derived = tuple((_ROW_POSITION[k], v) for k, v in place.items())
             if len(places) < 100_000:
                 places[key] = derived
         for at, value in derived:
