@@ -804,46 +804,6 @@ class Catalogue(CallsMixin):
         return [found[i] for i in ids if i in found]
 
     @locked
-    def actor_fields(self, ids: Sequence[int], fields: Sequence[str]) -> list[dict[str, Any]]:
-        """Only some fields of many actors, in the order of ``ids`` (the map's payload).
-
-        Much cheaper than full records at 100k actors: one pass over the table when
-        most actors are wanted, list fields decoded only when asked for."""
-        fields = list(dict.fromkeys(["id", *fields]))
-        unknown = [f for f in fields if f not in ACTOR_FIELDS]
-        if unknown:
-            raise UserError(f"Champ inconnu : « {unknown[0]} ».")
-        columns = ", ".join(f"[{f}]" for f in fields)
-        wanted = list(ids)
-        rows: dict[int, tuple] = {}
-        if len(wanted) > 5000:
-            keep = set(wanted)
-            for row in self.conn.execute(f"SELECT {columns} FROM actors"):
-                if row[0] in keep:
-                    rows[row[0]] = tuple(row)
-        else:
-            for chunk in _chunks(wanted, 900):
-                marks = ",".join("?" * len(chunk))
-                for row in self.conn.execute(f"SELECT {columns} FROM actors WHERE id IN ({marks})", chunk):
-                    rows[row[0]] = tuple(row)
-        lists = [i for i, f in enumerate(fields) if f in LIST_FIELDS]
-        bools = [i for i, f in enumerate(fields) if f in BOOL_FIELDS]
-        out = []
-        loads = json.loads
-        for actor_id in wanted:
-            row = rows.get(actor_id)
-            if row is None:
-                continue
-            if lists or bools:
-                row = list(row)
-                for i in lists:
-                    row[i] = loads(row[i] or "[]")
-                for i in bools:
-                    row[i] = bool(row[i])
-            out.append(dict(zip(fields, row)))
-        return out
-
-    @locked
     def actors(self, flt: Filter | None = None, *, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
         ids = self.actor_ids(flt)
         ids = ids[offset:offset + limit] if limit is not None else ids[offset:]

@@ -490,18 +490,6 @@ def test_undo_of_purge_brings_back_search_and_relations(catalogue):
     assert rels <= {r["id"] for r in catalogue.relations()}
 
 
-def test_actor_fields_returns_only_the_fields_asked_in_the_order_of_the_ids(catalogue):
-    ids = list(reversed(catalogue.actor_ids()))
-    light = catalogue.actor_fields(ids, ["name", "domains", "mgp"])
-    full = catalogue.actors_by_ids(ids)
-    assert [a["id"] for a in light] == ids
-    assert all(set(a) == {"id", "name", "domains", "mgp"} for a in light)
-    assert [(a["name"], a["domains"], a["mgp"]) for a in light] == [(a["name"], a["domains"], a["mgp"]) for a in full]
-    assert catalogue.actor_fields([999999, ids[0]], ["name"]) == [{"id": ids[0], "name": full[0]["name"]}]
-    with pytest.raises(UserError):
-        catalogue.actor_fields(ids, ["password"])
-
-
 @pytest.mark.parametrize("items", [
     [], ["a"], ["thérapie génique", "ARNm"], ['gui"llemet'], ["anti\\slash"], ["tab\there"],
     ["\u2028ligne", "\x7f", "😀"], ["", " "],
