@@ -106,13 +106,22 @@ def _escape_json_text(text: str) -> str:
 
 
 _SCRIPT_END = re.compile(r"<(/script|!--)", re.IGNORECASE)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _ascii_escaped(text: str) -> str:
+    """JS or JSON text with its non-ASCII characters as ``\\uXXXX`` escapes (same
+    meaning in strings, comments and regular expressions). Keeps the page pure ASCII:
+    one character outside Latin-1 anywhere makes Python store the whole 9-million-
+    character page at 2 bytes a character, and every copy of it with it."""
+    return _NON_ASCII.sub(lambda m: json.dumps(m.group(0))[1:-1], text) if not text.isascii() else text
 
 
 def _inline_js(code: str) -> str:
     """Library code made safe to inline: ``</script`` and ``<!--`` only occur in its
     string literals, where ``<\\/script`` and ``<\\!--`` mean the same."""
     code = re.sub(r"//# sourceMappingURL=\S*\s*$", "", code)
-    return _SCRIPT_END.sub(lambda m: "<\\" + m.group(1), code)
+    return _SCRIPT_END.sub(lambda m: "<\\" + m.group(1), _ascii_escaped(code))
 
 
 # ---------------------------------------------------------------- assets
@@ -174,7 +183,7 @@ def _basemap_json(name: str) -> str:
 def _read_basemap(path: str, _mtime: int, _size: int) -> str:
     text = Path(path).read_text("utf-8")
     json.loads(text)  # a damaged file fails here, not in the page
-    return _escape_json_text(text)
+    return _escape_json_text(_ascii_escaped(text))
 
 
 # ---------------------------------------------------------------- payload
@@ -575,7 +584,7 @@ def build_map_html(
         "head": _library_tags(standalone),
         "data": _payload_json(actors, relations, kinds, domains, title, subtitle,
                               app=not standalone, view=view),
-        "title": escape(str(title or "Carte des acteurs")),
+        "title": escape(str(title or "Carte des acteurs")).encode("ascii", "xmlcharrefreplace").decode("ascii"),
     }
     for key, name in _BASEMAP_FILES:
         values[key] = _basemap_json(name)
