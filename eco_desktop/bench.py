@@ -44,7 +44,7 @@ FIGURES: dict[str, tuple[float | None, str, bool, str]] = {
     "map_ready": (3.0, "s", False, "page loaded in QWebEngineView (first load) until the JS reports its markers"),
     "export_xlsx_ratio": (1.3, "ratio", False, "export.export_xlsx / raw openpyxl write_only, same cells"),
     "import_csv": (15.0, "s", True, "CSV of N rows through the importer's public apply function"),
-    "peak_rss_gui": (600.0, "MB", False, "ru_maxrss of the window process, every actor listed and mapped"),
+    "peak_rss_gui": (600.0, "MB", False, "peak resident size (VmHWM) of the window process, every actor listed and mapped"),
     "peak_rss_webengine": (None, "MB", False, "sum of VmHWM of the QtWebEngineProcess children"),
 }
 KEYSTROKES = ("g", "ge", "gen", "geno")
