@@ -6,6 +6,7 @@ write becomes one step of the window's QUndoStack, whose undo/redo call the stor
 """
 from __future__ import annotations
 
+import linecache
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -313,6 +314,9 @@ class MainWindow(QMainWindow):
                 continue
             module = importlib.import_module(qualified)
             self.features[name] = module.install(self)
+        # PySide6's __feature__ check reads the source of every module imported after it
+        # (inspect.getsource) and leaves it in linecache: ~18 MB of lines nobody reads.
+        linecache.clearcache()
 
     def add_toolbar_action(self, action: QAction) -> None:
         """For features (export, import, map…) to put their action on the toolbar."""

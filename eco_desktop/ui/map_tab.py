@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import linecache
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ def _maps():
     """eco_desktop.maps imports folium: load it when the map is first needed, not when
     the window opens (a good part of the window's start-up time otherwise)."""
     from .. import maps
+    linecache.clearcache()  # folium's and numpy's sources, read by PySide6 (see MainWindow)
     return maps
 
 log = logging.getLogger(__name__)

@@ -232,3 +232,16 @@ def test_new_actor_from_the_toolbar(qtbot, window):
     assert "Nouvelle Biotech" in listed_names(window)
     assert window.catalogue.total() == 50
     QApplication.processEvents()
+
+
+def test_the_window_drops_the_module_sources_pyside_leaves_in_linecache(qtbot, catalogue_path):
+    """PySide6 reads the source of every module imported after it (about 18 MB of lines
+    for the window's modules); the window lets them go once its features are loaded."""
+    import linecache
+
+    assert linecache.getlines(__file__)  # in the cache, as PySide6 leaves a module's lines
+    assert __file__ in linecache.cache
+    win = MainWindow(Catalogue.open(catalogue_path))
+    qtbot.addWidget(win)
+    assert __file__ not in linecache.cache
+    win.close()

@@ -284,3 +284,14 @@ def test_the_legend_starts_folded_on_the_small_map_and_unfolds(qtbot, window, ta
     loaded_after(qtbot, tab, lambda: window.set_filter(window.filter.with_selection("departement", ["91"])))
     assert not js(qtbot, tab, "document.querySelector('.eco-legend').classList.contains('eco-folded')")
     js(qtbot, tab, "localStorage.removeItem('eco-legend-folded')")
+
+
+def test_loading_the_map_module_drops_the_sources_pyside_leaves_in_linecache():
+    """folium's and numpy's sources, read by PySide6 when the map is first needed."""
+    import linecache
+
+    from eco_desktop.ui import map_tab
+
+    assert linecache.getlines(__file__)
+    map_tab._maps()
+    assert __file__ not in linecache.cache
