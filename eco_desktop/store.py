@@ -167,8 +167,8 @@ BULK_FTS_HASHSIZE = 16 * 1024 * 1024
 # they outnumber the catalogue), WAL checkpointed in the background, undone by two
 # statements, redone by one statement a chunk.
 BULK_ROWS = 5000
-# Full-text rows of a chunk: a JSON array of bodies whose rowids follow one another from
-# the first (?, ?), else a JSON array of [rowid, body] pairs.
+# Full-text rows of many actors in one statement: a JSON array of bodies whose rowids
+# follow one another from the first (?, ?), else a JSON array of [rowid, body] pairs.
 _FTS_ROWS_FROM = "INSERT INTO actors_fts (rowid, body) SELECT ? + key, value FROM json_each(?)"
 _FTS_ROWS_OF_PAIRS = ("INSERT INTO actors_fts (rowid, body) "
                       "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)")
@@ -1005,13 +1005,12 @@ class Catalogue(CallsMixin):
                 def derived(chunk_ids: list[int], bodies: list[str]) -> list[tuple[str, tuple]]:
                     """Statements making the full-text rows, facet rows and history rows of
                     a chunk."""
-                    if chunk_ids == list(range(chunk_ids[0], chunk_ids[0] + len(chunk_ids))):
+                    if _consecutive(chunk_ids):
                         where, args = "id BETWEEN ? AND ?", (chunk_ids[0], chunk_ids[-1])
-                        fts = (_FTS_ROWS_FROM, (chunk_ids[0], json.dumps(bodies, ensure_ascii=False)))
                     else:
                         where, args = "id IN (SELECT value FROM json_each(?))", (json.dumps(chunk_ids),)
-                        fts = (_FTS_ROWS_OF_PAIRS, (json.dumps(list(zip(chunk_ids, bodies)), ensure_ascii=False),))
-                    statements = [fts, (_FACET_ROWS_OF_ACTORS.format(where=where), args * 3)]
+                    statements = [_fts_rows(chunk_ids, bodies),
+                                  (_FACET_ROWS_OF_ACTORS.format(where=where), args * 3)]
                     if history:
                         statements.append((_HISTORY_OF_NEW_ACTORS.format(where=where), (batch.id, *args)))
                     return statements
@@ -1608,9 +1607,9 @@ class Catalogue(CallsMixin):
                          (batch_id, written))
             where = "id IN (SELECT value FROM json_each(?))"
             conn.execute(_FACET_ROWS_OF_ACTORS.format(where=where), (written,) * 3)
-            conn.executemany("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)", [
-                (row["id"], actor_body(row)) for row in conn.execute(
-                    f"SELECT id, {', '.join(BODY_FIELDS)} FROM actors WHERE {where}", (written,))])
+            rows = conn.execute(f"SELECT id, {', '.join(BODY_FIELDS)} FROM actors WHERE {where} "
+                                "ORDER BY id", (written,)).fetchall()
+            conn.execute(*_fts_rows([row["id"] for row in rows], [actor_body(row) for row in rows]))
         batch.changes += len(created)
         batch.bulk_ids.update(created)
         return _other_changes(changes, created)
@@ -1652,6 +1651,18 @@ def _other_changes(changes: list, actor_ids: list[int]) -> list:
     """The changes that are not about these actors (replayed one by one after them)."""
     done = set(actor_ids)
     return [c for c in changes if not (c["tbl"] == "actors" and c["row_id"] in done)]
+
+
+def _consecutive(ids: list[int]) -> bool:
+    """Whether ``ids`` are first, first + 1, first + 2…"""
+    return ids == list(range(ids[0], ids[0] + len(ids)))
+
+
+def _fts_rows(ids: list[int], bodies: list[str]) -> tuple[str, tuple]:
+    """The statement writing the full-text rows of these actors, one body each."""
+    if _consecutive(ids):
+        return _FTS_ROWS_FROM, (ids[0], json.dumps(bodies, ensure_ascii=False))
+    return _FTS_ROWS_OF_PAIRS, (json.dumps(list(zip(ids, bodies)), ensure_ascii=False),)
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
