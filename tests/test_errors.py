@@ -1,0 +1,36 @@
+"""errors.os_error_text: the French reason for an OSError, never the system's English text."""
+import errno
+
+import pytest
+
+from eco_desktop.errors import os_error_text
+
+
+@pytest.mark.parametrize("code, reason", [
+    (errno.ENOENT, "fichier ou dossier introuvable"),
+    (errno.EISDIR, "c'est un dossier"),
+    (errno.EACCES, "permission refusée"),
+    (errno.EPERM, "permission refusée"),
+    (errno.ENOSPC, "disque plein"),
+    (errno.EROFS, "support en lecture seule"),
+    (errno.ENAMETOOLONG, "nom de fichier trop long"),
+    (errno.EEXIST, "le fichier existe déjà"),
+    (errno.ENOTDIR, "un élément du chemin n'est pas un dossier"),
+    (errno.EBUSY, "fichier ou support occupé par un autre programme"),
+])
+def test_known_codes_are_french(code, reason):
+    assert os_error_text(OSError(code, "English strerror")) == reason
+
+
+def test_subclasses_from_real_calls(tmp_path):
+    with pytest.raises(OSError) as missing:
+        open(tmp_path / "absent.txt")
+    assert os_error_text(missing.value) == "fichier ou dossier introuvable"
+    with pytest.raises(OSError) as folder:
+        open(tmp_path)
+    assert os_error_text(folder.value) == "c'est un dossier"
+
+
+def test_unknown_code_and_no_code():
+    assert os_error_text(OSError(123456, "Weird")) == "erreur du système (code 123456)"
+    assert os_error_text(OSError("Bad magic number")) == "erreur du système"
