@@ -16,7 +16,9 @@ Choices, in short (GUIDE.md §6):
   local time** (what the officer expects to read); ``basis_date`` becomes a real date.
 * Hyperlinks only for ``http``, ``https`` and ``mailto``; anything else stays plain text.
 * OWASP CSV injection: in xlsx a value starting with ``= + - @``, tab or CR is always a
-  string cell (never a formula); in CSV it is prefixed with ``'``.
+  string cell (never a formula); in CSV it is prefixed with ``'``. Control characters
+  are removed. :func:`set_safe_value`, :func:`csv_safe` and :func:`clean_text` are the
+  public form of these rules, for any other file the app writes for the user.
 * Files are written to a temporary file in the target folder and moved into place with
   ``os.replace``: a failed or cancelled export never leaves a half-written file under the
   target name. Write errors become :class:`~eco_desktop.errors.UserError` in French.
@@ -49,7 +51,8 @@ __all__ = [
     "ExportCancelled", "export_xlsx", "export_csv", "contacts_csv_path",
     "default_labels", "is_usable_contact", "suggest_filename", "raw_write_only",
     "actor_rows", "contact_rows", "export_format", "export_from_catalogue", "ExportResult",
-    "catalogue_labels", "LOAD_CHUNK",
+    "catalogue_labels", "LOAD_CHUNK", "clean_text", "set_safe_value", "csv_safe",
+    "CELL_MAX_CHARS",
 ]
 
 
@@ -341,11 +344,36 @@ _BARE_DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:
 _EMAIL_RE = re.compile(r"^[^@\s:/<>\"']+@[^@\s:/<>\"']+\.[^@\s:/<>\"']+\Z")
 
 
-def _clean(text: str) -> str:
-    """Remove the control characters XML (hence xlsx) cannot hold; at most 32,767 chars."""
-    if ILLEGAL_CHARACTERS_RE.search(text):
-        text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    return text[:32767]
+#: The most characters an Excel cell holds.
+CELL_MAX_CHARS = 32767
+# XML (hence xlsx) cannot hold these control characters, and a lone surrogate cannot be
+# encoded at all: either makes openpyxl or the zip writer raise in the middle of a file.
+_UNWRITABLE = re.compile(ILLEGAL_CHARACTERS_RE.pattern + "|[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` as a spreadsheet cell can hold it: control characters XML refuses removed,
+    lone surrogates replaced by U+FFFD, at most :data:`CELL_MAX_CHARS` characters."""
+    if _UNWRITABLE.search(text):
+        text = _UNWRITABLE.sub(lambda m: "" if m.group() < "\ud800" else "\ufffd", text)
+    return text[:CELL_MAX_CHARS]
+
+
+def set_safe_value(cell, value: Any) -> None:
+    """Store ``value`` in an openpyxl cell (normal or write-only) the way every export does.
+
+    A string is always a text cell, even when it starts with ``= + - @``, a tab or a CR or
+    reads like an error code (OWASP CSV injection: never a formula), and is passed through
+    :func:`clean_text`, so record text can neither run in Excel nor make the writer raise.
+    Other values (numbers, dates, None) are stored as openpyxl stores them.
+    """
+    if isinstance(value, str):
+        # The value setter would turn "=…" into a formula and "#N/A" into an error:
+        # the type is forced back to text after it.
+        cell.value = clean_text(value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
 
 
 def _web_target(value: str) -> str | None:
@@ -369,7 +397,9 @@ def _mail_target(value: str) -> str | None:
 
 
 def csv_safe(value: str) -> str:
-    """Prefix with ``'`` a text Excel would read as a formula (OWASP CSV injection)."""
+    """``value`` for an Excel-flavoured CSV cell: prefixed with ``'`` when Excel would read it
+    as a formula (OWASP CSV injection), then passed through :func:`clean_text`."""
+    value = clean_text(value)
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
@@ -587,7 +617,7 @@ class _XlsxTable:
                         tpl = self.plain[i]
                     else:
                         tpl.hyperlink = target  # a new Hyperlink object each time
-                tpl._value = _clean(v)
+                tpl._value = clean_text(v)  # set_safe_value, without the setter's cost
                 tpl.data_type = "s"
             else:
                 tpl.value = v
