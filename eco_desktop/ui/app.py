@@ -10,6 +10,7 @@ from .. import APP_NAME, APP_TITLE, __version__
 
 log = logging.getLogger(__name__)
 ORGANISATION = "eco-desktop"
+_TRANSLATORS: list = []
 
 
 def prepare_environment() -> None:
@@ -34,9 +35,30 @@ def create_application(argv: list[str] | None = None):
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
     app.setApplicationVersion(__version__)
+    install_translations(app)
     from .theme import app_icon
     app.setWindowIcon(app_icon())
     return app
+
+
+def install_translations(app) -> bool:
+    """Qt's own texts in French: line edits' context menu, standard buttons, file dialog.
+
+    The translator is parented to the application and kept in a module list (an
+    uninstalled or collected translator would silently bring English back). Installed
+    once per application; returns whether French was loaded."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    if any(translator.parent() is app for translator in _TRANSLATORS):
+        return True
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if not translator.load(QLocale(QLocale.Language.French, QLocale.Country.France), "qtbase", "_", folder):
+        log.warning("Qt's French translations not found in %s: Qt's own texts stay in English", folder)
+        return False
+    app.installTranslator(translator)
+    _TRANSLATORS.append(translator)
+    return True
 
 
 def settings():
@@ -47,11 +69,10 @@ def settings():
 def run_app(db: str | None = None) -> int:
     app = create_application()
     install_excepthook()
-    from PySide6.QtWidgets import QMessageBox
-
     from ..errors import UserError
     from ..opening import open_catalogue
     from .main_window import MainWindow
+    from .text_safety import critical
 
     last = settings().value("catalogue/last", "", type=str) or None
     catalogue = None
@@ -62,7 +83,7 @@ def run_app(db: str | None = None) -> int:
         from ..opening import resolve
         path, _default = resolve(db, last_opened=last)
         if not path.is_file():
-            QMessageBox.critical(None, APP_TITLE, str(exc))
+            critical(None, APP_TITLE, str(exc))
             if db:
                 return 1
         else:
@@ -85,13 +106,13 @@ def excepthook(exc_type, exc, tb) -> None:
     """The unexpected: traceback to the log, a French sentence on screen."""
     log.error("unexpected error", exc_info=(exc_type, exc, tb))
     try:
-        from PySide6.QtWidgets import QApplication, QMessageBox
+        from PySide6.QtWidgets import QApplication
 
         from ..logs import log_path
+        from .text_safety import critical
         if QApplication.instance() is not None:
-            QMessageBox.critical(None, APP_TITLE,
-                                 "Une erreur inattendue s'est produite. Vos données enregistrées ne sont pas "
-                                 f"touchées. Le détail technique est dans le journal :\n{log_path()}")
+            critical(None, APP_TITLE, "Une erreur inattendue s'est produite. Vos données enregistrées ne sont pas "
+                                      f"touchées. Le détail technique est dans le journal :\n{log_path()}")
     except Exception:
         pass
 

@@ -39,6 +39,13 @@ def window(qtbot, catalogue_path):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _french_qt_texts(qapp):
+    """The tests' application speaks French like the real one (app.create_application)."""
+    from eco_desktop.ui.app import install_translations
+    install_translations(qapp)
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _delete_widgets_before_qt_goes(qapp):
     """Web pages must be deleted before QtWebEngine's profile, or the process crashes at
     exit ("Release of profile requested but WebEnginePage still not deleted")."""
