@@ -1,11 +1,14 @@
 """Full-text search: folding (accents, ligatures, case, punctuation), prefixes,
-aliases, contact names, and result order."""
+aliases, contact names, result order, bounded queries."""
 from __future__ import annotations
+
+import random
+import string
 
 import pytest
 
 from eco_desktop.filter import Filter
-from eco_desktop.search import actor_body, fts_query
+from eco_desktop.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, Query, actor_body, fts_query, parse_query
 from eco_desktop.text import fold
 
 CELLECTIS, GENOPOLE = 15, 20
@@ -129,3 +132,33 @@ def test_name_order_otherwise(empty_catalogue):
 
 def test_genopole_first_on_bundled_dataset(catalogue):
     assert names(catalogue, "genopole")[0] == "Genopole"
+
+
+# --------------------------------------------------------------------------- bounded queries
+
+def random_words(n: int, seed: int = 15) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choices(string.ascii_lowercase, k=rng.randint(3, 9))) for _ in range(n)]
+
+
+def test_repeated_words_and_words_another_extends_are_dropped():
+    assert fts_query("texte " * 150) == '"texte"*'
+    assert fts_query("Génopole GENOPOLE genopole") == '"genopole"*'
+    assert fts_query("gen genopole ge") == '"genopole"*'      # genopole* implies gen* and ge*
+    assert fts_query("genopole gen") == '"genopole"*'
+    assert fts_query("thér gén thérapie") == '"gen"* "therapie"*'
+    assert parse_query("Évry évry") == Query(("evry",))
+
+
+def test_a_query_is_capped_in_words_and_characters():
+    words = random_words(10_000)
+    query = parse_query(" ".join(words))
+    assert query.truncated
+    assert 0 < len(query.words) <= MAX_QUERY_WORDS
+    assert len(" ".join(query.words)) <= MAX_QUERY_CHARS
+    assert set(query.words) <= set(words[:4 * MAX_QUERY_WORDS])    # the first words of the paste
+    assert parse_query("genopole " * 10_000) == Query(("genopole",))
+    long_words = [f"{i:02d}" + "x" * 60 for i in range(10)]    # 62 characters each: 3 fit in 200
+    assert parse_query(" ".join(long_words)) == Query(tuple(long_words[:3]), truncated=True)
+    assert parse_query("a" * 5000) == Query(("a" * MAX_QUERY_CHARS,), truncated=True)
+    assert parse_query("alpha beta") == Query(("alpha", "beta"), truncated=False)
