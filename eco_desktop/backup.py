@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from . import db, paths
-from .errors import UserError
+from .errors import CatalogueBusy, UserError, os_error_text
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +88,9 @@ def open_for_reading(path: Path) -> sqlite3.Connection:
 
     When the file and its folder are writable, a normal connection with
     ``query_only``: it can recover the WAL left by a crashed writer (a ``mode=ro``
-    connection cannot, and would wait, then fail). Otherwise ``mode=ro``, and
-    ``immutable=1`` when even that cannot open it.
+    connection cannot, and would wait, then fail). Otherwise db.connect_read_only:
+    ``mode=ro``, CatalogueBusy while another program writes, ``immutable=1`` only
+    on a medium where even ``mode=ro`` cannot open it.
     """
     db.check_is_sqlite(path)
     if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
@@ -99,12 +100,10 @@ def open_for_reading(path: Path) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA query_only = ON")
         return conn
-    try:
-        conn = db.connect(path, read_only=True)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return conn
-    except sqlite3.OperationalError:
-        return db.connect(path, read_only=True, immutable=True)
+    conn = db.connect_read_only(path)
+    if db.stale_warning(conn):
+        log.warning("%s", db.stale_warning(conn))
+    return conn
 
 
 def _copy(conn: sqlite3.Connection, destination: Path) -> Path:
@@ -270,7 +269,7 @@ def _set_aside_damaged(path: Path, now: datetime) -> Path:
     try:
         shutil.copyfile(path, target)
     except OSError as exc:
-        raise UserError(f"Impossible de mettre de côté le catalogue endommagé : {exc.strerror}.") from exc
+        raise UserError(f"Impossible de mettre de côté le catalogue endommagé : {os_error_text(exc)}.") from exc
     return target
 
 
@@ -294,37 +293,67 @@ def restore(catalogue_path: str | os.PathLike, backup_path: str | os.PathLike, *
     if path.exists():
         try:
             safety = backup_now(path, now=now)
+        except CatalogueBusy:
+            raise  # not damaged: another program is writing it, and replacing the file would lose that
         except UserError:
             safety = _set_aside_damaged(path, now)
             replace_file = True
     try:
         with closing(open_for_reading(backup_path)) as source:
             if replace_file:
-                _replace_file(source, path)
+                _replace_file(source, backup_path, path)
             else:
-                _replace_content(source, path)
+                _replace_content(source, backup_path, path)
     except sqlite3.DatabaseError as exc:
         raise db.translate_error(exc, path) from exc
     log.info("restored %s from %s (previous state in %s)", path, backup_path, safety)
     return safety
 
 
-def _replace_content(source: sqlite3.Connection, path: Path) -> None:
+def _replace_content(source: sqlite3.Connection, source_path: Path, path: Path) -> None:
     """Copy every page into the live catalogue in one write transaction (other
     connections see the new content, or the old one, never a mix)."""
+    converted = path.with_name(path.name + ".pagesize.tmp")
     with closing(db.connect(path)) as target:
-        source.backup(target)  # pages=-1: one step, one transaction
+        page_size = target.execute("PRAGMA page_size").fetchone()[0]
+        if source.execute("PRAGMA page_size").fetchone()[0] != page_size:
+            # The backup API cannot change a WAL database's page size (SQLITE_READONLY):
+            # bring the copy to the catalogue's page size first.
+            try:
+                with closing(_with_page_size(source, source_path, converted, page_size)) as same_size:
+                    db.copy_pages(same_size, target, path)
+            finally:
+                for leftover in (converted, Path(str(converted) + "-journal")):
+                    leftover.unlink(missing_ok=True)
+        else:
+            db.copy_pages(source, target, path)  # pages=-1: one step, one transaction
         target.execute("PRAGMA journal_mode = WAL")
         target.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
-def _replace_file(source: sqlite3.Connection, path: Path) -> None:
+def _with_page_size(source: sqlite3.Connection, source_path: Path, tmp: Path,
+                    page_size: int) -> sqlite3.Connection:
+    """A copy of ``source`` in ``tmp`` whose pages are ``page_size`` bytes (a new file in
+    rollback-journal mode, where VACUUM may change the page size)."""
+    tmp.unlink(missing_ok=True)
+    conn = sqlite3.connect(str(tmp), isolation_level=None)
+    try:
+        db.copy_pages(source, conn, source_path)
+        conn.execute(f"PRAGMA page_size = {int(page_size)}")
+        conn.execute("VACUUM")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _replace_file(source: sqlite3.Connection, source_path: Path, path: Path) -> None:
     """Write a fresh file aside and rename it over the (missing or damaged) catalogue."""
     tmp = path.with_name(path.name + ".restoring")
     tmp.unlink(missing_ok=True)
     try:
         with closing(sqlite3.connect(str(tmp))) as target:
-            source.backup(target)
+            db.copy_pages(source, target, source_path)
             target.execute("PRAGMA journal_mode = WAL")
             target.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         for suffix in ("-wal", "-shm"):
@@ -333,4 +362,7 @@ def _replace_file(source: sqlite3.Connection, path: Path) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise UserError(f"Impossible de remplacer « {path.name} » : {exc.strerror}.") from exc
+        raise UserError(f"Impossible de remplacer « {path.name} » : {os_error_text(exc)}.") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

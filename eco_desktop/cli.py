@@ -123,8 +123,13 @@ def _resolve_slug(value: str, known: dict[str, str]) -> str | None:
 
 
 def open_from_args(args: argparse.Namespace, *, read_only: bool = False):
+    from .db import stale_warning
     from .opening import open_catalogue
-    return open_catalogue(getattr(args, "db", None), read_only=read_only)
+    catalogue = open_catalogue(getattr(args, "db", None), read_only=read_only)
+    warning = stale_warning(catalogue.conn)
+    if warning:  # the data printed next may be out of date: say it before them
+        print(f"eco-desktop : attention : {warning}", file=sys.stderr)
+    return catalogue
 
 
 def build_parser() -> argparse.ArgumentParser:

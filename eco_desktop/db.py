@@ -7,19 +7,24 @@ one transaction together with the new ``PRAGMA user_version``.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
-from .errors import CatalogueBusy, UserError
+from .errors import CatalogueBusy, UserError, os_error_text
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 SQLITE_HEADER = b"SQLite format 3\x00"
+# Primary result codes (the low byte of an extended code); literals because tests swap the
+# sqlite3 module of this one for a stand-in.
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 
 
 @dataclass(frozen=True)
@@ -48,16 +53,29 @@ def schema_version() -> int:
     return len(migrations())
 
 
-def busy_message(path: Path | str) -> str:
+def busy_message(path: Path | str, *, reading: bool = False) -> str:
+    if reading:
+        seconds = f"{BUSY_TIMEOUT_MS / 1000:g}".replace(".", ",")
+        return (f"Le catalogue est en cours d'écriture par un autre programme ({Path(path).name}) : "
+                f"il n'a pas pu être lu après {seconds} s d'attente. Réessayez dans un instant.")
     return (f"Le catalogue est utilisé par un autre programme ({Path(path).name}) : "
             "l'enregistrement n'a pas pu se faire. Rien n'a été perdu ; réessayez dans un instant.")
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """Whether an SQLite failure means another connection holds a lock."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return (code & 0xFF) in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 def translate_error(exc: sqlite3.Error, path: Path | str) -> UserError:
     """A French sentence for an SQLite failure the user can meet."""
     text = str(exc).lower()
     name = Path(path).name
-    if "locked" in text or "busy" in text:
+    if is_busy(exc):
         return CatalogueBusy(busy_message(path))
     if "readonly" in text or "read-only" in text:
         return UserError(f"Le catalogue « {name} » est en lecture seule : impossible d'enregistrer.")
@@ -69,7 +87,19 @@ def translate_error(exc: sqlite3.Error, path: Path | str) -> UserError:
         return UserError(f"Enregistrement refusé : {_constraint_sentence(text)} Rien n'a été modifié.")
     if "unable to open" in text:
         return UserError(f"Impossible d'ouvrir le fichier « {name} ».")
-    return UserError(f"Erreur de la base de données sur « {name} » : {exc}.")
+    if "disk i/o error" in text:
+        return UserError(f"Erreur de lecture ou d'écriture sur le disque pour « {name} ». "
+                         "Vérifiez le support (clé débranchée, disque réseau coupé) et réessayez.")
+    if "out of memory" in text:
+        return UserError(f"Mémoire insuffisante pour traiter « {name} ».")
+    if "interrupt" in text:
+        return UserError(f"Opération interrompue sur « {name} » : rien n'a été modifié.")
+    if "too big" in text:
+        return UserError(f"Une valeur est trop grande pour être enregistrée dans « {name} ».")
+    # SQLite's text is English: the user gets its code name, the log the full message.
+    log.warning("untranslated SQLite error on %s: %s", path, exc)
+    code = getattr(exc, "sqlite_errorname", None) or type(exc).__name__
+    return UserError(f"Erreur de la base de données sur « {name} » ({code}).")
 
 
 _FIELD_NAMES = {"lat": "la latitude", "lon": "la longitude", "name": "le nom", "kind": "le type",
@@ -103,7 +133,7 @@ def check_is_sqlite(path: Path) -> None:
         with open(path, "rb") as handle:
             header = handle.read(16)
     except OSError as exc:
-        raise UserError(f"Impossible de lire « {path} » : {exc.strerror}.") from exc
+        raise UserError(f"Impossible de lire « {path} » : {os_error_text(exc)}.") from exc
     if len(header) == 0:
         raise UserError(f"Le fichier « {path.name} » est vide : ce n'est pas un catalogue eco_desktop.")
     if header != SQLITE_HEADER:
@@ -116,20 +146,73 @@ def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("eco_fold", 1, fold, deterministic=True)
 
 
+class _UnlockedConnection(sqlite3.Connection):
+    """A connection opened ``immutable=1``: it reads the main file alone, without locks."""
+    stale_warning: str | None = None
+
+
+def stale_warning(conn: sqlite3.Connection) -> str | None:
+    """The French warning to show with what ``conn`` reads, or None when it reads under
+    SQLite's locks (what it shows is then a consistent, current state)."""
+    return getattr(conn, "stale_warning", None)
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """``mode=ro``; ``immutable=1`` only when that cannot open the file for another reason
+    than a lock (see connect())."""
+    try:
+        return connect(path, read_only=True)
+    except sqlite3.OperationalError as exc:
+        log.info("opening %s immutable: %s", path, exc)
+    return connect(path, read_only=True, immutable=True)
+
+
+def copy_pages(source: sqlite3.Connection, target: sqlite3.Connection, path: Path | str) -> None:
+    """``source.backup(target)``, giving up with CatalogueBusy (about ``path``) after the busy
+    timeout: Python's backup loop retries a locked database forever."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+
+    def progress(status: int, _remaining: int, _total: int) -> None:
+        if (status & 0xFF) in (_SQLITE_BUSY, _SQLITE_LOCKED) and time.monotonic() >= deadline:
+            raise CatalogueBusy(busy_message(path))
+    source.backup(target, progress=progress, sleep=0.05)
+
+
 def connect(path: Path, *, read_only: bool = False, immutable: bool = False) -> sqlite3.Connection:
-    """Open a connection in autocommit mode (transactions are explicit), WAL, foreign keys on."""
+    """Open a connection in autocommit mode (transactions are explicit), WAL, foreign keys on.
+
+    ``read_only``: ``mode=ro``, checked to read. While another program holds the file
+    locked this waits up to the busy timeout, then raises CatalogueBusy: reading around
+    the lock would show a state that program is replacing. Other failures (a read-only
+    medium where SQLite cannot create the ``-shm`` file) raise sqlite3.OperationalError;
+    only then may a caller open ``immutable``, which ignores the ``-wal`` and every
+    writer: such a connection carries a stale_warning() to show with its data.
+    """
+    timeout = BUSY_TIMEOUT_MS / 1000
     if read_only:
         uri = f"file:{path.as_posix()}?mode=ro" + ("&immutable=1" if immutable else "")
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
-                               timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=timeout,
+                               factory=_UnlockedConnection if immutable else sqlite3.Connection)
     else:
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
-                               timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=timeout)
     conn.row_factory = sqlite3.Row
     register_functions(conn)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
-    if not read_only:
+    if immutable:
+        conn.stale_warning = (
+            f"« {Path(path).name} » est lu sans verrou (support en lecture seule) : si un autre programme "
+            "le modifie, ou l'a laissé avec un journal non intégré, les données affichées peuvent ne pas "
+            "être à jour.")
+    elif read_only:
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if is_busy(exc):
+                raise CatalogueBusy(busy_message(path, reading=True)) from exc
+            raise
+    else:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal":
             log.warning("journal_mode is %s, not WAL, for %s", mode, path)
@@ -175,14 +258,14 @@ def migrate(conn: sqlite3.Connection, path: Path, *, target: int | None = None) 
 def copy_database(conn: sqlite3.Connection, destination: Path) -> Path:
     """Copy a live database with SQLite's online backup API into ``destination``
     (written aside, then renamed: never a half-written file under that name)."""
-    import os
     from contextlib import closing
 
     destination = Path(destination)
     tmp = destination.with_name(destination.name + ".tmp")
+    source_path = conn.execute("PRAGMA database_list").fetchone()[2] or destination
     try:
         with closing(sqlite3.connect(str(tmp))) as target:
-            conn.backup(target)
+            copy_pages(conn, target, source_path)
             target.execute("PRAGMA journal_mode = DELETE")
         os.replace(tmp, destination)
     except sqlite3.Error as exc:
@@ -190,5 +273,8 @@ def copy_database(conn: sqlite3.Connection, destination: Path) -> Path:
         raise translate_error(exc, destination) from exc
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise UserError(f"Impossible d'écrire « {destination} » : {exc.strerror}.") from exc
+        raise UserError(f"Impossible d'écrire « {destination} » : {os_error_text(exc)}.") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return destination

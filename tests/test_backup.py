@@ -203,3 +203,77 @@ def test_cli_backup_and_restore(catalogue_path, tmp_path, capsys):
     assert dump(catalogue_path) == dump(target)
     assert main(["restore", "--db", str(catalogue_path), str(tmp_path / "nulle-part.sqlite")]) == 1
     assert "n'existe pas" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------- restore: locks, page sizes
+
+@pytest.fixture
+def short_timeout(monkeypatch):
+    from eco_desktop import db
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 300)
+
+
+def _in_thread(function, *args, wait: float = 20.0):
+    """Run ``function`` in a daemon thread: a call that never returns fails the test
+    instead of hanging the suite. Returns the exception it raised, or its result."""
+    import threading
+    outcome: list = []
+
+    def target():
+        try:
+            outcome.append(function(*args))
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcome.append(exc)
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(wait)
+    assert not thread.is_alive(), f"{function.__name__} still waiting after {wait} s"
+    return outcome[0]
+
+
+@pytest.mark.parametrize("lock", ["immediate", "exclusive"])
+def test_restore_gives_the_busy_sentence_while_another_program_writes(catalogue_path, tmp_path, short_timeout,
+                                                                      lock, capsys):
+    copy = backup.backup_now(catalogue_path, tmp_path / "copie.sqlite")
+    holder = sqlite3.connect(catalogue_path, isolation_level=None)
+    if lock == "exclusive":
+        holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+    else:
+        holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE actors SET description = 'écrit par l''autre programme' WHERE id = 1")
+    try:
+        code = _in_thread(main, ["restore", "--db", str(catalogue_path), str(copy)])
+        assert code == 1
+        err = capsys.readouterr().err
+        assert "utilisé par un autre programme" in err and "réessayez" in err
+        holder.execute("COMMIT")                        # the other program's write is not lost
+    finally:
+        holder.close()
+    with Catalogue.open(catalogue_path) as cat:
+        assert cat.get_actor(1)["description"] == "écrit par l'autre programme"
+    # nothing set aside as "damaged", no half-written file left
+    names = [p.name for p in catalogue_path.parent.rglob("*")]
+    assert not any("endommage" in n or n.endswith((".tmp", ".restoring")) for n in names), names
+
+
+@pytest.mark.parametrize("page_size", [1024, 8192])
+def test_restore_a_backup_with_another_page_size(catalogue, tmp_path, page_size):
+    copy = tmp_path / f"pages-{page_size}.sqlite"
+    with sqlite3.connect(f"file:{catalogue.path}?mode=ro", uri=True) as source:
+        source.execute(f"VACUUM INTO '{copy}'")
+    with sqlite3.connect(copy) as conn:
+        conn.execute(f"PRAGMA page_size = {page_size}")
+        conn.execute("VACUUM")
+        assert conn.execute("PRAGMA page_size").fetchone()[0] == page_size
+    expected = dump(copy)
+    catalogue.purge_actors(catalogue.actor_ids()[:5])
+    assert catalogue.conn.execute("PRAGMA page_size").fetchone()[0] != page_size
+
+    backup.restore(catalogue.path, copy)
+    assert dump(catalogue.path) == expected
+    assert catalogue.changed_elsewhere() and catalogue.total() == 49   # the open window sees it
+    with Catalogue.open(catalogue.path) as reopened:
+        assert reopened.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert reopened.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert not [p for p in catalogue.path.parent.iterdir() if p.name.endswith((".tmp", "-journal"))]

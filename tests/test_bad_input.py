@@ -324,3 +324,61 @@ def test_latitude_999_is_refused_in_french_and_nothing_written(catalogue):
         catalogue.update_actor(actor_id, {"lat": 999, "lon": 2.3})
     assert snapshot(catalogue.path) == before
     assert catalogue.total() == 49
+
+
+# ---------------------------------------------------------------------------- reading while locked, read-only media
+
+def _hold_exclusive(path: Path) -> sqlite3.Connection:
+    """Another program writing the catalogue under an exclusive lock (not committed yet)."""
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("UPDATE actors SET name = 'Nom en cours de changement' WHERE id = 1")
+    return holder
+
+
+def test_reading_commands_say_the_catalogue_is_being_written_instead_of_stale_data(catalogue_path,
+                                                                                   short_timeout, capsys):
+    from eco_desktop.cli import main
+    holder = _hold_exclusive(catalogue_path)
+    try:
+        with pytest.raises(CatalogueBusy, match="en cours d'écriture par un autre programme"):
+            Catalogue.open(catalogue_path, read_only=True)
+        for command in (["list"], ["show", "1"], ["stats"]):
+            assert main([*command, "--db", str(catalogue_path)]) == 1
+            out, err = capsys.readouterr()
+            assert out == ""                                  # no possibly stale data printed
+            assert "en cours d'écriture par un autre programme" in err and "Réessayez" in err
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert main(["show", "1", "--db", str(catalogue_path)]) == 0   # once released, it reads
+
+
+class _NoSharedMemory:
+    """sqlite3 stand-in for a read-only medium: ``mode=ro`` cannot open the file (SQLite cannot
+    create its ``-shm``), only ``immutable=1`` can."""
+
+    def __init__(self):
+        self.Error, self.DatabaseError, self.OperationalError = sqlite3.Error, sqlite3.DatabaseError, \
+            sqlite3.OperationalError
+        self.Row, self.Connection = sqlite3.Row, sqlite3.Connection
+
+    def connect(self, database, *args, **kwargs):
+        if "mode=ro" in str(database) and "immutable=1" not in str(database):
+            raise sqlite3.OperationalError("unable to open database file")
+        return sqlite3.connect(database, *args, **kwargs)
+
+
+def test_read_only_medium_is_read_unlocked_with_a_warning(catalogue_path, monkeypatch, capsys):
+    from eco_desktop.cli import main
+    monkeypatch.setattr(db, "sqlite3", _NoSharedMemory())
+    with Catalogue.open(catalogue_path, read_only=True) as cat:
+        assert cat.total() == 49
+        assert "peuvent ne pas être à jour" in db.stale_warning(cat.conn)
+    assert main(["list", "--db", str(catalogue_path), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert len(json.loads(out)) == 49                         # stdout stays clean JSON
+    assert err.startswith("eco-desktop : attention :") and "peuvent ne pas être à jour" in err
+    with Catalogue.open(catalogue_path) as cat:                # a normal connection: no warning
+        assert db.stale_warning(cat.conn) is None
