@@ -530,6 +530,20 @@ class Catalogue(CallsMixin):
         finally:
             self._record_history = previous
 
+    @contextmanager
+    def unrecorded_transaction(self, label: str) -> Iterator[_Batch]:
+        """A transaction that records no history batch, so it cannot be undone: for the
+        RGPD erasure, which must leave no image of what it removed. Writers add the ids
+        of the actors whose derived rows (full text, facets) must be recomputed to
+        ``batch.actor_ids``."""
+        with self._lock, self._without_history(), self.transaction(label) as batch:
+            yield batch
+
+    @property
+    def lock(self) -> threading.RLock:
+        """The lock of the shared connection, for core modules that read it directly."""
+        return self._lock
+
     def _notify(self, label: str, undoable: bool) -> None:
         """Tell listeners (the window) that a write committed: its label, and whether it
         is a new undoable step (False for undo/redo replays and unrecorded loads)."""
