@@ -19,30 +19,31 @@ Choices, in short (GUIDE.md §6):
   string cell (never a formula); in CSV it is prefixed with ``'``. Control characters
   are removed. :func:`set_safe_value`, :func:`csv_safe` and :func:`clean_text` are the
   public form of these rules, for any other file the app writes for the user.
-* Files are written to a temporary file in the target folder and moved into place with
-  ``os.replace``: a failed or cancelled export never leaves a half-written file under the
-  target name. Write errors become :class:`~eco_desktop.errors.UserError` in French.
+* Files are written through :mod:`eco_desktop.atomic` (a temporary file in the target
+  folder, moved into place with ``os.replace``; the user's umask; temporaries of killed
+  exports swept): a failed or cancelled export never leaves a half-written file under
+  the target name. Write errors become :class:`~eco_desktop.errors.UserError` in French.
 """
 from __future__ import annotations
 
 import csv
-import errno
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 from . import APP_TITLE, __version__, vocab
+from .atomic import atomic_files
 from .errors import UserError
 from .text import fold
 
@@ -52,7 +53,7 @@ __all__ = [
     "default_labels", "is_usable_contact", "suggest_filename", "raw_write_only",
     "actor_rows", "contact_rows", "export_format", "export_from_catalogue", "ExportResult",
     "catalogue_labels", "LOAD_CHUNK", "clean_text", "set_safe_value", "csv_safe",
-    "CELL_MAX_CHARS",
+    "CELL_MAX_CHARS", "save_workbook", "write_table", "CSV_ENCODING",
 ]
 
 
@@ -403,89 +404,6 @@ def csv_safe(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-# --------------------------------------------------------------------------- atomic write
-
-def _write_error(path: Path, exc: OSError, *, replacing: bool = False) -> UserError:
-    where = f"Impossible d'écrire « {path} »"
-    code = exc.errno
-    if code == errno.ENOSPC or code == getattr(errno, "EDQUOT", None):
-        reason = "le disque est plein"
-    elif code == errno.ENOENT:
-        reason = f"le dossier « {path.parent} » n'existe pas"
-    elif code == errno.EROFS:
-        reason = "le support est en lecture seule"
-    elif code == errno.EISDIR:
-        reason = "c'est le nom d'un dossier"
-    elif code == errno.ENAMETOOLONG:
-        reason = "le nom du fichier est trop long"
-    elif isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM):
-        if replacing:
-            reason = ("le fichier est protégé ou ouvert dans un autre programme "
-                      "(Excel ?) ; fermez-le puis réessayez")
-        else:
-            reason = "le dossier n'est pas accessible en écriture"
-    else:
-        reason = (exc.strerror or str(exc)).rstrip(".")
-    return UserError(f"{where} : {reason}.")
-
-
-def _remove_quietly(path: str | os.PathLike | None) -> None:
-    if path is None:
-        return
-    try:
-        os.remove(path)
-    except OSError:
-        pass
-
-
-class _AtomicFiles:
-    """Temporary files beside their targets, moved into place only when all are written."""
-
-    def __init__(self) -> None:
-        self._pending: list[tuple[Path, str]] = []
-
-    def temp_for(self, target: Path) -> str:
-        target = Path(target)
-        if target.is_dir():
-            raise _write_error(target, IsADirectoryError(errno.EISDIR, "Is a directory"))
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".~{target.stem[:40]}-", suffix=".tmp",
-                                       dir=target.parent)
-            os.close(fd)
-        except OSError as exc:
-            raise _write_error(target, exc) from exc
-        self._pending.append((target, tmp))
-        return tmp
-
-    def commit(self) -> None:
-        for target, tmp in self._pending:
-            try:
-                os.replace(tmp, target)
-            except OSError as exc:
-                raise _write_error(target, exc, replacing=True) from exc
-        self._pending.clear()
-
-    def discard(self) -> None:
-        for _target, tmp in self._pending:
-            _remove_quietly(tmp)
-        self._pending.clear()
-
-
-@contextmanager
-def _atomic_files():
-    files = _AtomicFiles()
-    try:
-        yield files
-        files.commit()
-    except OSError as exc:
-        target = files._pending[0][0] if files._pending else Path(".")
-        files.discard()
-        raise _write_error(target, exc) from exc
-    except BaseException:
-        files.discard()
-        raise
-
-
 # --------------------------------------------------------------------------- progress
 
 class _Progress:
@@ -711,6 +629,29 @@ def _cleanup_write_only(wb: Workbook) -> None:
             pass
 
 
+def save_workbook(wb: Workbook, fh: IO[bytes]) -> None:
+    """Save ``wb`` into the open binary file ``fh`` (from ``AtomicFiles.open``).
+
+    ``Workbook.save`` keeps its zip archive to itself: when a write fails (a full disk),
+    the archive is left open, and the garbage collector's ``ZipFile.__del__`` later tries
+    to write the archive's end into the failed file again, printing « Exception ignored
+    … Traceback » on stderr after the user's French sentence. Here the archive is ours,
+    and a failed save disposes of it.
+    """
+    archive = ZipFile(fh, "w", ZIP_DEFLATED, allowZip64=True)
+    wb.properties.modified = datetime.now(timezone.utc).replace(tzinfo=None)  # as openpyxl does
+    try:
+        ExcelWriter(wb, archive).save()  # closes the archive
+    except BaseException:
+        try:
+            archive.close()
+        except Exception:
+            # The file cannot take the archive's end either; it is being discarded, and
+            # ZipFile.close (hence __del__) does nothing once the archive has no file.
+            archive.fp = None
+        raise
+
+
 def export_xlsx(path: str | os.PathLike, actors: Sequence[Mapping[str, Any]], *,
                 columns: Sequence[str] = DEFAULT_COLUMNS,
                 contacts: Iterable[Mapping[str, Any]] | None = None,
@@ -746,8 +687,8 @@ def export_xlsx(path: str | os.PathLike, actors: Sequence[Mapping[str, Any]], *,
     wb = Workbook(write_only=True)
     saved = False
     try:
-        with _atomic_files() as files:
-            tmp = files.temp_for(path)
+        with atomic_files() as files:
+            out = files.open(path)
             write_table(wb, "Acteurs", [ACTOR_COLUMNS[c] for c in columns], rows,
                         [_ACTOR_KINDS.get(c, TEXT) for c in columns], progress=counter)
             if crows is not None:
@@ -761,7 +702,7 @@ def export_xlsx(path: str | os.PathLike, actors: Sequence[Mapping[str, Any]], *,
             write_table(wb, "Critères", ["Élément", "Valeur"], info, [TEXT, WRAP],
                         autofilter=False)
             counter.check()
-            wb.save(tmp)
+            save_workbook(wb, out)
             saved = True
     finally:
         if not saved:
@@ -771,6 +712,10 @@ def export_xlsx(path: str | os.PathLike, actors: Sequence[Mapping[str, Any]], *,
 
 
 # --------------------------------------------------------------------------- csv
+
+#: How an Excel-flavoured CSV file is opened: ``files.open(path, **CSV_ENCODING)``
+#: (the BOM tells French Excel it is UTF-8; the csv module writes its own line ends).
+CSV_ENCODING = {"encoding": "utf-8-sig", "newline": ""}
 
 def _csv_value(value: Any, kind: str) -> str:
     if value is None:
@@ -786,14 +731,13 @@ def _csv_value(value: Any, kind: str) -> str:
     return str(value)
 
 
-def _write_csv(path: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
+def _write_csv(fh: IO[str], headers: Sequence[str], rows: Sequence[Sequence[Any]],
                kinds: Sequence[str], counter: _Progress) -> None:
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-        writer.writerow([csv_safe(h) for h in headers])
-        for row in rows:
-            writer.writerow([_csv_value(v, k) for v, k in zip(row, kinds)])
-            counter.tick()
+    writer = csv.writer(fh, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([csv_safe(h) for h in headers])
+    for row in rows:
+        writer.writerow([_csv_value(v, k) for v, k in zip(row, kinds)])
+        counter.tick()
 
 
 def contacts_csv_path(path: str | os.PathLike) -> Path:
@@ -831,12 +775,12 @@ def export_csv(path: str | os.PathLike, actors: Sequence[Mapping[str, Any]], *,
     counter = _Progress(len(rows) + len(crows or ()), progress, cancelled)
     counter.check()
     written = [path]
-    with _atomic_files() as files:
-        _write_csv(files.temp_for(path), [ACTOR_COLUMNS[c] for c in columns], rows,
+    with atomic_files() as files:
+        _write_csv(files.open(path, **CSV_ENCODING), [ACTOR_COLUMNS[c] for c in columns], rows,
                    [_ACTOR_KINDS.get(c, TEXT) for c in columns], counter)
         if crows is not None:
             cpath = contacts_csv_path(path)
-            _write_csv(files.temp_for(cpath), list(_contact_columns(all_contacts).values()),
+            _write_csv(files.open(cpath, **CSV_ENCODING), list(_contact_columns(all_contacts).values()),
                        crows, _contact_kinds(all_contacts), counter)
             written.append(cpath)
         counter.check()

@@ -278,12 +278,11 @@ def test_disk_full_during_person_export(catalogue, tmp_path, monkeypatch):
 
 def test_disk_full_during_xlsx_export(catalogue, tmp_path, monkeypatch):
     export = pytest.importorskip("eco_desktop.export")
-    import openpyxl.workbook.workbook as wb_module
 
-    def full(self, filename):
-        Path(filename).write_bytes(b"PK\x03\x04 partial")
+    def full(wb, fh):
+        fh.write(b"PK\x03\x04 partial")
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(wb_module.Workbook, "save", full)
+    monkeypatch.setattr(export, "save_workbook", full)
     folder = tmp_path / "exports"
     folder.mkdir()
     target = folder / "export.xlsx"

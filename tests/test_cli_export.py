@@ -164,3 +164,43 @@ def test_missing_folder_is_an_error_and_leaves_nothing(db, tmp_path):
 def test_unknown_kind_is_a_usage_error(db, tmp_path):
     run(db, "--kind", "licorne", "-o", tmp_path / "x.xlsx", expect=2)
     assert not (tmp_path / "x.xlsx").exists()
+
+
+FULL_DISK = """
+import errno, sys, zipfile
+real_init = zipfile.ZipFile.__init__
+
+class FullDisk:
+    def __init__(self, fp):
+        self.fp, self.room = fp, 3000
+    def write(self, data):
+        if len(data) > self.room:
+            self.room = 0
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self.room -= len(data)
+        return self.fp.write(data)
+    def __getattr__(self, name):
+        return getattr(self.fp, name)
+
+def init(self, file, mode="r", *args, **kwargs):
+    real_init(self, file, mode, *args, **kwargs)
+    if mode == "w":
+        self.fp = FullDisk(self.fp)
+zipfile.ZipFile.__init__ = init
+from eco_desktop.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_full_disk_gives_the_sentence_and_nothing_else(db, tmp_path):
+    import sys
+
+    from cli_helpers import cli_env
+    out = tmp_path / "plein" / "liste.xlsx"
+    out.parent.mkdir()
+    proc = subprocess.run([sys.executable, "-c", FULL_DISK, "export", "--db", str(db), "--contacts",
+                           "-o", str(out)], capture_output=True, text=True, encoding="utf-8",
+                          env=cli_env(tmp_path), cwd=tmp_path, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr == f"eco-desktop : Impossible d'écrire « {out} » : le disque est plein.\n"
+    assert list(out.parent.iterdir()) == []

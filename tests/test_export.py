@@ -4,9 +4,11 @@ from __future__ import annotations
 import codecs
 import csv
 import errno
+import gc
 import os
 import shutil
 import subprocess
+import sys
 import zipfile
 from datetime import date, datetime, timezone
 
@@ -298,9 +300,13 @@ def test_read_only_folder_real(tmp_path):
 
 
 def test_unwritable_folder(tmp_path, monkeypatch):
-    def refuse(*args, **kwargs):
-        raise PermissionError(errno.EACCES, "Permission denied")
-    monkeypatch.setattr(export.tempfile, "mkstemp", refuse)
+    real_open = os.open
+
+    def refuse(path, *args, **kwargs):
+        if str(path).startswith(str(tmp_path)):
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_open(path, *args, **kwargs)
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(UserError, match="le dossier n'est pas accessible en écriture") as info:
         export_xlsx(tmp_path / "a.xlsx", [make_actor(1)])
     assert str(tmp_path / "a.xlsx") in str(info.value)
@@ -318,11 +324,10 @@ def test_disk_full_leaves_previous_file(tmp_path, monkeypatch):
     target = tmp_path / "a.xlsx"
     target.write_bytes(b"previous")
 
-    def half_written(self, filename):
-        with open(filename, "wb") as fh:
-            fh.write(b"PK\x03\x04 half")
+    def half_written(wb, fh):
+        fh.write(b"PK\x03\x04 half")
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(export.Workbook, "save", half_written)
+    monkeypatch.setattr(export, "save_workbook", half_written)
     with pytest.raises(UserError, match="le disque est plein"):
         export_xlsx(target, [make_actor(1)])
     assert os.listdir(tmp_path) == ["a.xlsx"]
@@ -446,3 +451,119 @@ def test_clean_text_and_csv_safe_remove_control_characters():
     assert export.clean_text("a\x00b\x1fc\td\ne") == "abc\td\ne"
     assert len(export.clean_text("x" * 40000)) == export.CELL_MAX_CHARS == 32767
     assert export.csv_safe("\x01=cmd") == "'=cmd"
+
+
+# --------------------------------------------------------------------------- full disk, leftovers
+
+class _FullDisk:
+    """A zip archive's file on a disk that fills up after ``room`` bytes and stays full."""
+
+    def __init__(self, fp, room: int) -> None:
+        self._fp = fp
+        self._room = room
+
+    def write(self, data):
+        if len(data) > self._room:
+            self._room = 0
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self._room -= len(data)
+        return self._fp.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self._fp, name)
+
+
+@pytest.fixture
+def full_disk(monkeypatch):
+    """Every zip written fills the disk after 3,000 bytes; unraisable exceptions (what
+    ``ZipFile.__del__`` prints as « Exception ignored in ») are collected."""
+    real_init = zipfile.ZipFile.__init__
+
+    def init(self, file, mode="r", *args, **kwargs):
+        real_init(self, file, mode, *args, **kwargs)
+        if mode == "w":
+            self.fp = _FullDisk(self.fp, 3000)
+    monkeypatch.setattr(zipfile.ZipFile, "__init__", init)
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    return unraisable
+
+
+def test_disk_full_mid_xlsx_prints_nothing_and_leaves_nothing(tmp_path, full_disk):
+    many = [make_actor(i) for i in range(1, 300)]
+    with pytest.raises(UserError, match="le disque est plein") as caught:
+        export_xlsx(tmp_path / "a.xlsx", many, contacts=[make_contact(1, 1)])
+    del caught  # its traceback holds the frames, hence the workbook's zip
+    gc.collect()
+    assert [str(u.exc_value) for u in full_disk] == []
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o002, 0o664)])
+def test_files_follow_the_users_umask(tmp_path, umask, mode):
+    # mkstemp's 0600 kept colleagues on a shared folder from opening the export.
+    old = os.umask(umask)
+    try:
+        export_xlsx(tmp_path / "a.xlsx", [make_actor(1)])
+        export_csv(tmp_path / "a.csv", [make_actor(1)], contacts=[make_contact(1, 1)])
+    finally:
+        os.umask(old)
+    for name in ("a.xlsx", "a.csv", "a-contacts.csv"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == mode, name
+
+
+KILLED_EXPORT = """
+import sys, time
+from eco_desktop import export
+
+def stall(done, total):
+    print("writing", flush=True)
+    time.sleep(120)
+actors = [{"id": i, "name": f"Acteur {i}"} for i in range(1, 1200)]
+export.export_xlsx(sys.argv[1], actors, progress=stall)
+"""
+
+
+def test_an_export_killed_with_sigkill_is_cleaned_up_by_the_next(tmp_path):
+    import signal
+    target = tmp_path / "liste.xlsx"
+    child = subprocess.Popen([sys.executable, "-c", KILLED_EXPORT, str(target)],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline() == "writing\n"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+        child.stdout.close()
+    left = os.listdir(tmp_path)
+    assert len(left) == 1 and left[0].startswith(".~liste.") and left[0].endswith(".tmp")
+    assert f".{child.pid}." in left[0]  # its owner, so that the next export knows it is dead
+    export_xlsx(target, [make_actor(1)])
+    assert os.listdir(tmp_path) == ["liste.xlsx"]
+
+
+def test_the_sweep_spares_live_writers_and_other_computers(tmp_path):
+    from eco_desktop import atomic
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        here = atomic._HOST
+        other = "000000" if here != "000000" else "111111"
+        names = {
+            f".~autre.{here}.{sleeper.pid}.0123abcd.tmp": True,       # a live export here
+            f".~autre.{other}.999999.0123abcd.tmp": True,            # another computer's
+            f".~vieux.{other}.999999.0123abcd.tmp": False,           # … abandoned long ago
+            ".~vieux-a1b2_c3d.tmp": False,                            # an old version's, old
+            ".~recent-a1b2_c3d.tmp": True,                            # … recent: maybe alive
+            ".~notes.tmp": True,                                      # not ours
+            "rapport.xlsx": True,
+        }
+        for name in names:
+            (tmp_path / name).write_bytes(b"x")
+        two_days_ago = datetime.now().timestamp() - 2 * 24 * 3600
+        for name in (f".~vieux.{other}.999999.0123abcd.tmp", ".~vieux-a1b2_c3d.tmp"):
+            os.utime(tmp_path / name, (two_days_ago, two_days_ago))
+        export_csv(tmp_path / "liste.csv", [make_actor(1)])
+        assert sorted(os.listdir(tmp_path)) == sorted([n for n, kept in names.items() if kept] + ["liste.csv"])
+    finally:
+        sleeper.kill()
+        sleeper.wait()
