@@ -14,7 +14,8 @@ Choices, in short (GUIDE.md §6):
   ``@`` (Text) format, so leading zeros survive, also when a user edits them.
 * ``created_at`` / ``updated_at`` become real datetimes, **naive, in the computer's
   local time** (what the officer expects to read); ``basis_date`` becomes a real date.
-* Hyperlinks only for ``http``, ``https`` and ``mailto``; anything else stays plain text.
+* Hyperlinks only for ``http``, ``https`` and ``mailto``; anything else stays plain text,
+  and so does every link past Excel's 65,530 per worksheet (:data:`MAX_HYPERLINKS`).
 * OWASP CSV injection: in xlsx a value starting with ``= + - @``, tab or CR is always a
   string cell (never a formula); in CSV it is prefixed with ``'``. Control characters
   are removed. :func:`set_safe_value`, :func:`csv_safe` and :func:`clean_text` are the
@@ -444,6 +445,9 @@ _WRAP_ALIGN = Alignment(wrap_text=True, vertical="top")
 _DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 _DATE_FORMAT = "dd/mm/yyyy"
 MAX_WIDTH = 60
+#: Excel's most hyperlinks in one worksheet: past it, Excel must "repair" the file.
+#: Further links stay as plain text (the address is still there, to copy).
+MAX_HYPERLINKS = 65530
 _MIN_WIDTH = 6
 _KIND_WIDTH = {DATETIME: 16, DATE: 10}
 
@@ -520,6 +524,7 @@ class _XlsxTable:
                 cell.style = "Hyperlink"
             self.templates.append(cell)
         self.plain = [WriteOnlyCell(ws) for _ in self.kinds]  # for links that are not
+        self.links_left = MAX_HYPERLINKS
 
     def convert(self, row: Sequence[Any]) -> list[Any]:
         out: list[Any] = [None] * len(self.templates)
@@ -531,9 +536,10 @@ class _XlsxTable:
                 kind = kinds[i]
                 if kind == URL or kind == EMAIL:
                     target = _web_target(v) if kind == URL else _mail_target(v)
-                    if target is None:
+                    if target is None or self.links_left <= 0:
                         tpl = self.plain[i]
                     else:
+                        self.links_left -= 1
                         tpl.hyperlink = target  # a new Hyperlink object each time
                 tpl._value = clean_text(v)  # set_safe_value, without the setter's cost
                 tpl.data_type = "s"

@@ -567,3 +567,21 @@ def test_the_sweep_spares_live_writers_and_other_computers(tmp_path):
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def test_hyperlinks_stop_at_excels_limit_per_sheet(tmp_path, monkeypatch):
+    assert export.MAX_HYPERLINKS == 65530  # Excel repairs a sheet holding more
+    monkeypatch.setattr(export, "MAX_HYPERLINKS", 3)
+    actors = [make_actor(i) for i in range(1, 5)]  # a website and an e-mail each
+    contacts = [make_contact(10 + i, i) for i in range(1, 5)]
+    export_xlsx(tmp_path / "a.xlsx", actors, contacts=contacts)
+    wb = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    rows = sheet_dicts(wb["Acteurs"])
+    cells = [cell for row in rows for cell in (row["Site web"], row["E-mail"])]
+    assert [c.hyperlink is not None for c in cells] == [True] * 3 + [False] * 5
+    assert [c.value for c in cells[3:]] == ["contact@acteur2.fr", "https://www.acteur3.fr",
+                                            "contact@acteur3.fr", "https://www.acteur4.fr",
+                                            "contact@acteur4.fr"]  # kept as text
+    assert all(c.data_type == "s" for c in cells)
+    mails = [row["E-mail"] for row in sheet_dicts(wb["Contacts"])]  # each sheet its own limit
+    assert [c.hyperlink is not None for c in mails] == [True] * 3 + [False]
