@@ -415,3 +415,47 @@ def test_matching_whole_words_phrases_and_numbers():
         assert redact(f"tél. {phone} !") == "tél. [personne effacée] !", phone
     assert redact("01234567890") == "01234567890"
     assert redact("n° 123456789") == "n° 123456789"
+
+
+# ---------------------------------------------------------------------------- the command
+
+def test_cli_erase_previews_then_erases(catalogue_path, tmp_path):
+    from cli_helpers import run_cli
+    with Catalogue.open(catalogue_path) as cat:
+        actor = cat.actor_ids()[0]
+        contact_id = cat.add_contact(actor, PERSON)
+        cat.add_exchange(actor, date="2024-01-01", kind="note", text="Appel de Mme Quillebeuf")
+    preview = run_cli(["erase", contact_id, "--preview", "--db", catalogue_path], home=tmp_path)
+    assert "Effacement de « Zéphyrine Quillebeuf »" in preview.stdout
+    assert "Échange du 2024-01-01" in preview.stdout and "[personne effacée]" in preview.stdout
+    refused = run_cli(["erase", contact_id, "--db", catalogue_path], home=tmp_path, expect=1)
+    assert "rien n'a été effacé" in refused.stderr
+    with Catalogue.open(catalogue_path) as cat:
+        assert cat.get_contact(contact_id) is not None
+    done = run_cli(["erase", contact_id, "--yes", "--db", catalogue_path], home=tmp_path)
+    assert "a été effacé(e) du catalogue" in done.stdout
+    assert b"quillebeuf" not in file_bytes(catalogue_path)
+    gone = run_cli(["erase", contact_id, "--yes", "--db", catalogue_path], home=tmp_path, expect=1)
+    assert "n'existe plus" in gone.stderr
+    huge = run_cli(["erase", "99999999999999999999999", "--db", catalogue_path], home=tmp_path, expect=1)
+    assert "Aucun contact" in huge.stderr
+
+
+def test_cli_erase_says_when_the_file_could_not_be_rewritten(catalogue_path, tmp_path):
+    import sqlite3
+
+    from cli_helpers import run_cli
+    with Catalogue.open(catalogue_path) as cat:
+        contact_id = cat.add_contact(cat.actor_ids()[0], PERSON)
+    reader = sqlite3.connect(str(catalogue_path))
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM contacts").fetchone()
+    try:
+        proc = run_cli(["erase", contact_id, "--yes", "--db", catalogue_path], home=tmp_path, expect=1)
+    finally:
+        reader.rollback()
+        reader.close()
+    assert "n'a pas pu être réécrit" in proc.stderr and "erase --compact" in proc.stderr
+    retry = run_cli(["erase", "--compact", "--db", catalogue_path], home=tmp_path)
+    assert "Fichier réécrit" in retry.stdout
+    assert b"quillebeuf" not in file_bytes(catalogue_path)
