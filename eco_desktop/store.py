@@ -19,6 +19,7 @@ import operator
 import re
 import sqlite3
 import threading
+import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -64,6 +65,16 @@ RANK_LIMIT = 5000
 # Tables whose rows are recorded in the history (each has an integer primary key `id`).
 HISTORY_TABLES = ("actors", "contacts", "relations", "exchanges", "vocabulary", "saved_views",
                   "calls", "call_entries")
+
+# Rows that refer to a row of these tables (deleting it would take them along).
+_DEPENDENTS = {
+    "actors": (("contacts", "actor_id"), ("exchanges", "actor_id"), ("call_entries", "actor_id"),
+               ("relations", "source_id"), ("relations", "target_id")),
+    "calls": (("call_entries", "call_id"),),
+}
+# Stamps an undo or redo brings back only with a row nobody else wrote since (a kept
+# edit keeps its newer stamp).
+_STAMPS = frozenset({"updated_at", "created_at"})
 
 
 class OperationCancelled(UserError):
@@ -192,8 +203,9 @@ _ACTOR_JSON = ("json_object("
                + ")")
 # History rows of the actors a bulk insert created. Their image ("after") is left empty:
 # it is taken when the batch is undone (_FILL_INSERT_IMAGES), when the rows are still
-# exactly as the insert left them (later batches are undone first). A 100k-row import
-# thus writes no second copy of its rows.
+# exactly as the insert left them (this session's later batches are undone first; a row
+# another session's batch changed since is kept by the undo, and gets no image). A
+# 100k-row import thus writes no second copy of its rows.
 _HISTORY_OF_NEW_ACTORS = (
     "INSERT INTO history_changes (batch_id, tbl, row_id, action, before, after, actor_id) "
     "SELECT ?, 'actors', id, 'insert', NULL, NULL, id FROM actors WHERE {where} ORDER BY id")
@@ -202,7 +214,8 @@ _HISTORY_OF_NEW_ACTORS = (
 _FILL_INSERT_IMAGES = (
     f"UPDATE history_changes SET after = (SELECT {_ACTOR_JSON} FROM actors "
     "WHERE actors.id = history_changes.row_id) "
-    "WHERE batch_id = ? AND tbl = 'actors' AND action = 'insert' AND after IS NULL")
+    "WHERE batch_id = ? AND tbl = 'actors' AND action = 'insert' AND after IS NULL "
+    "AND row_id NOT IN (SELECT value FROM json_each(?))")  # (rows the undo keeps)
 
 
 def _checkpoint(path: Path) -> None:
@@ -307,6 +320,10 @@ class Catalogue(CallsMixin):
         self._lock = threading.RLock()
         self._batch: _Batch | None = None
         self._record_history = True
+        # Which open catalogue wrote a history batch: undo and redo only replay this
+        # session's batches, never those another window or program wrote in the file.
+        self.session = uuid.uuid4().hex
+        self._replay_notes: list[str] = []
         self._index: ActorIndex | None = None
         self._data_version = self._read_data_version()
         self.listeners: list[Callable[[str, bool], None]] = []
@@ -444,6 +461,9 @@ class Catalogue(CallsMixin):
                 # Statistics go stale through writes only. (With a stat1 row missing,
                 # e.g. for an empty partial index, optimize runs ANALYZE every time.)
                 if not self.read_only and self.conn.total_changes:
+                    # Nobody can redo this session's undone batches once it is closed.
+                    self.conn.execute("DELETE FROM history_batches WHERE session = ? AND undone = 1",
+                                      (self.session,))
                     self.conn.execute("PRAGMA optimize")
             except sqlite3.Error:
                 pass
@@ -502,8 +522,10 @@ class Catalogue(CallsMixin):
                 yield batch
                 self._refresh_fts(batch.actor_ids - batch.purged_ids)
                 if batch.id is not None and self._record_history:
-                    # A new action makes the undone batches unreachable: forget them.
-                    self.conn.execute("DELETE FROM history_batches WHERE undone = 1 AND id <> ?", (batch.id,))
+                    # A new action makes this session's undone batches unreachable: forget
+                    # them (another session's stay redoable there).
+                    self.conn.execute("DELETE FROM history_batches WHERE session = ? AND undone = 1 AND id <> ?",
+                                      (self.session, batch.id))
                 self._commit(big=len(batch.bulk_ids) >= BULK_ROWS)
             except BaseException as exc:
                 self._batch = None
@@ -586,8 +608,8 @@ class Catalogue(CallsMixin):
     def _ensure_batch_row(self, batch: _Batch) -> None:
         if batch.id is None:
             batch.id = self.conn.execute(
-                "INSERT INTO history_batches (at, user, label) VALUES (?, ?, ?)",
-                (now_iso(), os_user(), batch.label)).lastrowid
+                "INSERT INTO history_batches (at, user, label, session) VALUES (?, ?, ?, ?)",
+                (now_iso(), os_user(), batch.label, self.session)).lastrowid
 
     def _row(self, tbl: str, row_id: int) -> dict | None:
         row = self.conn.execute(f"SELECT * FROM [{tbl}] WHERE id = ?", (row_id,)).fetchone()
@@ -1514,11 +1536,12 @@ class Catalogue(CallsMixin):
 
     # ------------------------------------------------------------------ history / undo
     def _next_batch(self, *, backwards: bool) -> sqlite3.Row | None:
-        """The batch :meth:`undo` (``backwards``) or :meth:`redo` would replay (id, label)."""
+        """The batch :meth:`undo` (``backwards``) or :meth:`redo` would replay (id, label):
+        this session's only."""
         return self.conn.execute(
-            "SELECT id, label FROM history_batches "
-            + ("WHERE undone = 0 ORDER BY id DESC LIMIT 1" if backwards
-               else "WHERE undone = 1 ORDER BY id LIMIT 1")).fetchone()
+            "SELECT id, label FROM history_batches WHERE session = ? "
+            + ("AND undone = 0 ORDER BY id DESC LIMIT 1" if backwards
+               else "AND undone = 1 ORDER BY id LIMIT 1"), (self.session,)).fetchone()
 
     @locked
     def undo_label(self) -> str | None:
@@ -1557,44 +1580,124 @@ class Catalogue(CallsMixin):
         self._replay(row["id"], backwards=False)
         return row["label"]
 
+    @locked
+    def replay_notes(self) -> list[str]:
+        """What the last :meth:`undo` or :meth:`redo` left alone, in French sentences:
+        the values and rows another window or program changed since this session wrote
+        them (their newer state is kept, see :meth:`_replay_change`)."""
+        return list(self._replay_notes)
+
     def _replay(self, batch_id: int, *, backwards: bool) -> None:
         changes = self.conn.execute("SELECT * FROM history_changes WHERE batch_id = ? ORDER BY id"
                                     + (" DESC" if backwards else ""), (batch_id,)).fetchall()
         label = self.conn.execute("SELECT label FROM history_batches WHERE id = ?", (batch_id,)).fetchone()[0]
+        self._replay_notes = []
+        notes = _ReplayNotes()
         with self._without_history(), self.transaction(("Annuler " if backwards else "Rétablir ") + label) as batch:
             # Deferring foreign keys lets rows come back in any order within the batch.
             self.conn.execute("PRAGMA defer_foreign_keys = ON")
+            elsewhere: set[int] = set()
             if backwards:
-                self.conn.execute(_FILL_INSERT_IMAGES, (batch_id,))
-                changes = self._undo_bulk_inserts(changes, batch)
+                elsewhere = self._imported_changed_elsewhere(batch_id, changes)
+                self.conn.execute(_FILL_INSERT_IMAGES, (batch_id, json.dumps(sorted(elsewhere))))
+                changes = self._undo_bulk_inserts(batch_id, changes, batch, elsewhere)
             else:
                 changes = self._redo_bulk_inserts(batch_id, changes, batch)
             for change in changes:
-                before = json.loads(change["before"]) if change["before"] else None
-                after = json.loads(change["after"]) if change["after"] else None
-                target = before if backwards else after
-                tbl, row_id = change["tbl"], change["row_id"]
-                if tbl not in HISTORY_TABLES:
-                    continue
-                if target is None and not backwards and change["action"] == "insert":
-                    continue  # an image never taken: the row was gone when undone
-                if target is None:
-                    self._delete(tbl, row_id)
-                elif self._row(tbl, row_id) is None:
-                    self._insert(tbl, target)
-                else:
-                    self._update(tbl, row_id, {k: v for k, v in target.items() if k != "id"})
-                if tbl == "actors" and target is None:
-                    batch.purged_ids.add(row_id)
-                    self.conn.execute("DELETE FROM actors_fts WHERE rowid = ?", (row_id,))
+                self._replay_change(change, backwards, elsewhere, notes)
             self.conn.execute("UPDATE history_batches SET undone = ? WHERE id = ?", (1 if backwards else 0, batch_id))
+        self._replay_notes = notes.sentences()
 
-    def _undo_bulk_inserts(self, changes: list, batch: _Batch) -> list:
+    def _replay_change(self, change: sqlite3.Row, backwards: bool, elsewhere: set[int],
+                       notes: "_ReplayNotes") -> None:
+        """Bring one recorded row back to its image before (undo) or after (redo) the batch.
+
+        Another window or program may have written the row since this session did: only
+        what is still as this batch left it is replayed. A field changed since keeps its
+        newer value; a row changed or used since (a contact added to an actor this batch
+        created) is not deleted; a row deleted since is not brought back; a row whose id
+        was taken since is not overwritten. Each is told in ``notes``.
+        ``elsewhere``: the imported actors (inserts whose image is taken only when
+        undone) that another session's batches changed since."""
+        tbl, row_id = change["tbl"], change["row_id"]
+        if tbl not in HISTORY_TABLES:
+            return
+        before = json.loads(change["before"]) if change["before"] else None
+        after = json.loads(change["after"]) if change["after"] else None
+        expected, target = (after, before) if backwards else (before, after)
+        if target is None and not backwards and change["action"] == "insert":
+            return  # an image never taken: the row was gone when undone
+        current = self._row(tbl, row_id)
+        if target is None:
+            if current is None:
+                return
+            if expected is None:  # an imported actor: its image was taken just now
+                changed = row_id in elsewhere
+            else:
+                changed = any(current.get(k) != v for k, v in expected.items())
+            if changed or self._in_use(tbl, row_id):
+                notes.kept(tbl, current)
+                return
+            self._delete(tbl, row_id)
+            if tbl == "actors":
+                self._batch.purged_ids.add(row_id)
+                self.conn.execute("DELETE FROM actors_fts WHERE rowid = ?", (row_id,))
+        elif current is None:
+            if expected is not None:
+                notes.gone(tbl, target)
+            else:
+                self._insert(tbl, target)
+        elif expected is None:
+            if any(current.get(k) != v for k, v in target.items()):
+                notes.taken(tbl, target)
+        else:
+            # A stamp (one second apart at best) cannot tell whether someone wrote since:
+            # it comes back only with a row nobody else touched.
+            touched = any(current.get(k) != v for k, v in expected.items() if k not in _STAMPS)
+            values, clashes = {}, []
+            for key, value in target.items():
+                if key == "id" or expected.get(key) == value or current.get(key) == value:
+                    continue  # not written by this batch, or already as wanted
+                if key in _STAMPS:
+                    if not touched:
+                        values[key] = value
+                elif current.get(key) == expected.get(key):
+                    values[key] = value
+                elif key != "sort_name":  # (follows the name)
+                    clashes.append(key)
+            if values:
+                self._update(tbl, row_id, values)
+            if clashes:
+                notes.fields(tbl, current, clashes)
+
+    def _in_use(self, tbl: str, row_id: int) -> bool:
+        """Whether other rows still refer to this one (deleting it would take them along)."""
+        return any(self.conn.execute(f"SELECT 1 FROM [{child}] WHERE [{column}] = ? LIMIT 1",
+                                     (row_id,)).fetchone()
+                   for child, column in _DEPENDENTS.get(tbl, ()))
+
+    def _imported_changed_elsewhere(self, batch_id: int, changes: list) -> set[int]:
+        """The actors this batch imported (no image recorded, see _HISTORY_OF_NEW_ACTORS)
+        that batches of other sessions, written since and not undone, changed."""
+        imported = {c["row_id"] for c in changes
+                    if c["tbl"] == "actors" and c["action"] == "insert" and c["after"] is None}
+        if not imported:
+            return set()
+        later = self.conn.execute(
+            "SELECT DISTINCT c.row_id FROM history_batches b JOIN history_changes c ON c.batch_id = b.id "
+            "WHERE b.id > ? AND b.session <> ? AND b.undone = 0 AND c.tbl = 'actors'",
+            (batch_id, self.session))
+        return {row_id for (row_id,) in later if row_id in imported}
+
+    def _undo_bulk_inserts(self, batch_id: int, changes: list, batch: _Batch, elsewhere: set[int]) -> list:
         """Undo of a big import: the actors it only created are deleted by two statements
-        (their facet rows follow by cascade), not one by one. Returns the other changes."""
+        (their facet rows follow by cascade), not one by one — but for those another
+        session changed or used since, left to _replay_change. Returns the other changes."""
         created = [c["row_id"] for c in self._only_created(changes)]
         if len(created) < BULK_ROWS:
             return changes
+        kept = elsewhere | self._used_elsewhere(batch_id, created)
+        created = [row_id for row_id in created if row_id not in kept]
         written = json.dumps(created)
         self.conn.execute("DELETE FROM actors_fts WHERE rowid IN (SELECT value FROM json_each(?))", (written,))
         self.conn.execute("DELETE FROM actors WHERE id IN (SELECT value FROM json_each(?))", (written,))
@@ -1603,6 +1706,17 @@ class Catalogue(CallsMixin):
         batch.purged_ids.update(created)
         return _other_changes(changes, created)
 
+    def _used_elsewhere(self, batch_id: int, actor_ids: list[int]) -> set[int]:
+        """Those of ``actor_ids`` that rows not inserted by this batch refer to."""
+        written = json.dumps(actor_ids)
+        used: set[int] = set()
+        for child, column in _DEPENDENTS["actors"]:
+            used.update(r[0] for r in self.conn.execute(
+                f"SELECT DISTINCT [{column}] FROM [{child}] WHERE [{column}] IN (SELECT value FROM json_each(?)) "
+                "AND id NOT IN (SELECT row_id FROM history_changes WHERE batch_id = ? AND tbl = ? "
+                "AND action = 'insert')", (written, batch_id, child)))
+        return used
+
     def _redo_bulk_inserts(self, batch_id: int, changes: list, batch: _Batch) -> list:
         """Redo of a big import: the actors it only created are written back from their
         images by one statement, and their facet rows and full-text rows by chunks, not
@@ -1610,6 +1724,10 @@ class Catalogue(CallsMixin):
         created = [c["row_id"] for c in self._only_created(changes) if c["after"]]
         if len(created) < BULK_ROWS:
             return changes
+        # An id another session took since is left to _replay_change (which keeps that row).
+        taken = {r[0] for r in self.conn.execute(
+            "SELECT id FROM actors WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(created),))}
+        created = [row_id for row_id in created if row_id not in taken]
         columns = ", ".join(_ROW_COLUMNS)
         values = ", ".join(f"json_extract(after, '$.{column}')" for column in _ROW_COLUMNS)
         conn = self.conn
@@ -1659,6 +1777,84 @@ class Catalogue(CallsMixin):
                         "undone": bool(row["undone"]), "table": row["tbl"], "action": row["action"],
                         "fields": fields, "before": before, "after": after})
         return out
+
+
+# How a replay's notes name a row: (noun phrase, feminine, the column naming it).
+_ROW_NAMES = {
+    "actors": ("L'acteur", False, "name"), "contacts": ("Le contact", False, None),
+    "relations": ("Une relation", True, None), "exchanges": ("Un échange", False, None),
+    "vocabulary": ("La valeur de vocabulaire", True, "label"), "saved_views": ("La vue", True, "name"),
+    "calls": ("L'appel à projets", False, "name"), "call_entries": ("Une présélection d'appel", True, None),
+}
+_ELSEWHERE = "dans une autre fenêtre ou un autre programme"
+# The French names of the recorded tables' fields, for those notes.
+_FIELD_NAMES = {
+    "name": "Nom", "aliases": "Autres noms", "kind": "Type", "domains": "Domaines", "activities": "Activités",
+    "tags": "Étiquettes", "description": "Description", "website": "Site web", "email": "E-mail",
+    "phone": "Téléphone", "siren": "SIREN", "siret": "SIRET", "naf": "Code NAF", "size": "Taille",
+    "founded": "Année de création", "status": "Statut", "street": "Adresse", "postcode": "Code postal",
+    "commune": "Commune", "insee_code": "Code INSEE", "departement": "Département",
+    "mgp": "Métropole du Grand Paris", "ept": "EPT", "epci": "EPCI", "outside_idf": "Hors Île-de-France",
+    "lat": "Latitude", "lon": "Longitude", "geo_precision": "Précision", "source": "Source",
+    "deleted_at": "Corbeille", "civility": "Civilité", "first_name": "Prénom", "last_name": "Nom",
+    "role": "Fonction", "legal_basis": "Base légale", "basis_date": "Date de la base légale",
+    "opt_out": "Opposition", "notes": "Notes", "actor_id": "Acteur", "note": "Note", "text": "Texte",
+    "date": "Date", "label": "Libellé", "hidden": "Masquée", "color": "Couleur", "filter": "Critères",
+    "funder": "Financeur", "opens": "Ouverture", "closes": "Clôture", "url": "Adresse web",
+    "state": "État", "eligibility": "Éligibilité", "changed_at": "Date du statut",
+}
+
+
+class _ReplayNotes:
+    """What an undo or redo left as another session had written it, one French
+    sentence per row (see Catalogue._replay_change)."""
+
+    def __init__(self) -> None:
+        self._sentences: dict[tuple[str, int], str] = {}
+        self._fields: dict[tuple[str, int], tuple[Mapping, list[str]]] = {}
+
+    @staticmethod
+    def _what(tbl: str, row: Mapping) -> tuple[str, str]:
+        noun, feminine, column = _ROW_NAMES.get(tbl, ("L'élément", False, None))
+        if tbl == "contacts":
+            name = f"{row.get('first_name') or ''} {row.get('last_name') or ''}".strip() or row.get("email")
+        else:
+            name = row.get(column) if column else None
+        what = f"{noun} « {name} »" if name else f"{noun} n° {row.get('id')}"
+        return what, "e" if feminine else ""
+
+    def kept(self, tbl: str, row: Mapping) -> None:
+        what, e = self._what(tbl, row)
+        pronoun = "elle" if e else "il"
+        self._sentences[tbl, row["id"]] = (f"{what} a été modifié{e} ou complété{e} depuis {_ELSEWHERE} : "
+                                           f"{pronoun} est conservé{e}.")
+
+    def gone(self, tbl: str, row: Mapping) -> None:
+        what, e = self._what(tbl, row)
+        pronoun = "elle" if e else "il"
+        self._sentences[tbl, row["id"]] = (f"{what} a été supprimé{e} depuis {_ELSEWHERE} : "
+                                           f"{pronoun} n'est pas rétabli{e}.")
+
+    def taken(self, tbl: str, row: Mapping) -> None:
+        what, e = self._what(tbl, row)
+        self._sentences[tbl, row["id"]] = (f"{what} n'est pas rétabli{e} : son numéro ({row['id']}) est pris "
+                                           f"par un élément créé depuis {_ELSEWHERE}.")
+
+    def fields(self, tbl: str, row: Mapping, keys: list[str]) -> None:
+        _, known = self._fields.get((tbl, row["id"]), (row, []))
+        self._fields[tbl, row["id"]] = (row, known + [k for k in keys if k not in known])
+
+    def sentences(self) -> list[str]:
+        out = dict(self._sentences)
+        for (tbl, row_id), (row, keys) in self._fields.items():
+            if (tbl, row_id) in out:
+                continue
+            what, _ = self._what(tbl, row)
+            names = ", ".join(f"« {_FIELD_NAMES.get(k, k)} »" for k in keys)
+            out[tbl, row_id] = (f"{what} : {'les champs' if len(keys) > 1 else 'le champ'} {names} "
+                                f"{'ont été modifiés' if len(keys) > 1 else 'a été modifié'} depuis {_ELSEWHERE} ; "
+                                f"{'leurs valeurs actuelles sont conservées' if len(keys) > 1 else 'sa valeur actuelle est conservée'}.")
+        return list(out.values())
 
 
 def _other_changes(changes: list, actor_ids: list[int]) -> list:

@@ -179,3 +179,25 @@ def test_overwriting_a_catalogue_leaves_none_of_its_log(tmp_path):
         assert fresh.actor_ids() == []
     finally:
         fresh.close()
+
+
+def test_upgrade_to_version_5_keeps_old_batches_in_the_history_but_not_undoable(tmp_path):
+    """History batches gained the session that wrote them; older batches belong to none,
+    so a window opened after the upgrade never undoes what another program did before."""
+    path = tmp_path / "v4.sqlite"
+    conn = db.connect(path)
+    db.migrate(conn, path, target=4)
+    conn.execute("INSERT INTO actors (id, name, kind, created_at, updated_at) "
+                 "VALUES (7, 'Ancien acteur', 'biotech', '2020-01-01', '2020-01-01')")
+    conn.execute("INSERT INTO history_batches (id, at, user, label) VALUES (1, '2020-01-01', 'x', 'Créer')")
+    conn.execute("INSERT INTO history_changes (batch_id, tbl, row_id, action, after, actor_id) "
+                 "VALUES (1, 'actors', 7, 'insert', '{\"id\": 7}', 7)")
+    conn.close()
+    with Catalogue.open(path) as cat:
+        assert cat.schema_version() == db.schema_version() >= 5
+        assert [(b["label"], b["session"]) for b in cat.history()] == [("Créer", "")]
+        assert cat.undo_label() is None and cat.undo() is None
+        assert cat.get_actor(7)["name"] == "Ancien acteur"
+        cat.update_actor(7, {"description": "neuf"})
+        assert cat.history()[0]["session"] == cat.session and len(cat.session) == 32
+        assert cat.undo() and cat.undo() is None

@@ -747,3 +747,157 @@ def test_undo_and_redo_of_a_bulk_create_keep_the_list_right(catalogue):
     catalogue.redo()
     after = catalogue.actor_ids(Filter())
     assert len(after) == len(set(after)) == len(before) + 12 and set(after) == set(before) | set(ids)
+
+
+# ---------------------------------------------------------------- undo is per session
+@pytest.fixture
+def two_sessions(catalogue_path):
+    """Two catalogues open on one file, as two windows or two programs would have them."""
+    ours, theirs = Catalogue.open(catalogue_path), Catalogue.open(catalogue_path)
+    yield ours, theirs
+    ours.close()
+    theirs.close()
+
+
+def _description(cat: Catalogue, actor_id: int) -> str:
+    return cat.get_actor(actor_id)["description"]
+
+
+def test_undo_only_replays_this_sessions_batches(two_sessions):
+    ours, theirs = two_sessions
+    original = _description(ours, CELLECTIS), _description(ours, GENOPOLE)
+    ours.update_actor(CELLECTIS, {"description": "ici"})
+    theirs.update_actor(GENOPOLE, {"description": "ailleurs"})
+    assert ours.undo_label() == "Modifier « Cellectis »" and theirs.undo_label() == "Modifier « Genopole »"
+    assert ours.undo() == "Modifier « Cellectis »"
+    assert _description(ours, CELLECTIS) == original[0]
+    assert _description(ours, GENOPOLE) == "ailleurs"            # their edit stays
+    assert ours.undo() is None and ours.replay_notes() == []
+    assert [b["label"] for b in ours.history()[:2]] == ["Modifier « Genopole »", "Modifier « Cellectis »"]
+    assert theirs.redo_label() is None                          # our undone batch is not theirs to redo
+    assert theirs.undo() == "Modifier « Genopole »" and _description(theirs, GENOPOLE) == original[1]
+    assert ours.redo() == "Modifier « Cellectis »" and _description(ours, CELLECTIS) == "ici"
+
+
+def test_another_sessions_new_action_keeps_this_sessions_redo(two_sessions):
+    ours, theirs = two_sessions
+    ours.update_actor(CELLECTIS, {"description": "ici"})
+    ours.undo()
+    theirs.update_actor(GENOPOLE, {"description": "ailleurs"})   # forgets their own undone batches only
+    assert ours.redo_label() == "Modifier « Cellectis »"
+    assert ours.redo() and _description(ours, CELLECTIS) == "ici"
+    assert _description(ours, GENOPOLE) == "ailleurs"
+
+
+def test_undo_of_another_process_is_never_done_here(catalogue):
+    """A real second process writes between our write and our undo."""
+    import subprocess
+    import sys
+    original = _description(catalogue, CELLECTIS)
+    catalogue.update_actor(CELLECTIS, {"description": "ici"})
+    script = ("import sys; from eco_desktop.store import Catalogue\n"
+              "with Catalogue.open(sys.argv[1]) as cat:\n"
+              f"    cat.update_actor({GENOPOLE}, {{'description': 'autre processus'}})\n"
+              f"    cat.update_actor({CELLECTIS}, {{'name': 'Cellectis SA'}})\n")
+    done = subprocess.run([sys.executable, "-c", script, str(catalogue.path)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert catalogue.undo() == "Modifier « Cellectis »"
+    assert catalogue.undo() is None
+    cellectis = catalogue.get_actor(CELLECTIS)
+    assert cellectis["description"] == original                  # our edit undone
+    assert cellectis["name"] == "Cellectis SA"                   # their edit of another field kept
+    assert _description(catalogue, GENOPOLE) == "autre processus"
+    assert catalogue.replay_notes() == []                        # nothing of ours was in the way
+    assert catalogue.actor_ids(Filter(text="cellectis sa")) == [CELLECTIS]
+
+
+def test_undo_keeps_a_field_another_session_changed_since(two_sessions):
+    ours, theirs = two_sessions
+    original = ours.get_actor(CELLECTIS)
+    ours.update_actor(CELLECTIS, {"description": "ici", "website": "https://ici.fr"})
+    theirs.update_actor(CELLECTIS, {"description": "plus récent"})
+    theirs_stamp = theirs.get_actor(CELLECTIS)["updated_at"]
+    assert ours.undo() == "Modifier « Cellectis »"
+    now = ours.get_actor(CELLECTIS)
+    assert now["description"] == "plus récent"                   # their newer value is not overwritten
+    assert now["website"] == original["website"]                 # what only we changed is undone
+    assert now["updated_at"] == theirs_stamp
+    assert ours.replay_notes() == [
+        "L'acteur « Cellectis » : le champ « Description » a été modifié depuis dans une autre fenêtre "
+        "ou un autre programme ; sa valeur actuelle est conservée."]
+    assert ours.redo() and ours.get_actor(CELLECTIS)["description"] == "plus récent"   # still theirs
+    assert ours.get_actor(CELLECTIS)["website"] == "https://ici.fr"
+    assert len(ours.replay_notes()) == 1
+    ours.update_actor(GENOPOLE, {"description": "x"})
+    ours.undo()                                                  # each replay has its own notes
+    assert ours.replay_notes() == []
+
+
+def test_undo_of_a_creation_keeps_what_another_session_added_to_it(two_sessions):
+    ours, theirs = two_sessions
+    new = _new_actor(ours)
+    contact = theirs.add_contact(new, {"last_name": "Dupont"})
+    assert ours.undo() == "Créer « Exemple Bio »"
+    assert ours.get_actor(new)["name"] == "Exemple Bio"          # not deleted with their contact
+    assert ours.get_contact(contact)["actor_id"] == new
+    assert ours.replay_notes() == ["L'acteur « Exemple Bio » a été modifié ou complété depuis dans une autre "
+                                   "fenêtre ou un autre programme : il est conservé."]
+    assert ours.actor_ids(Filter(text="exemple")) == [new]
+
+
+def test_undo_does_not_bring_back_a_row_over_one_made_since_with_its_id(two_sessions):
+    ours, theirs = two_sessions
+    mine = _new_actor(ours, name="Le mien")
+    ours.purge_actors([mine])
+    theirs_id = _new_actor(theirs, name="Le leur")
+    assert theirs_id == mine                                     # SQLite gives the free id again
+    assert ours.undo().startswith("Supprimer définitivement")
+    assert ours.get_actor(mine)["name"] == "Le leur"
+    assert ours.replay_notes() == [f"L'acteur « Le mien » n'est pas rétabli : son numéro ({mine}) est pris "
+                                   "par un élément créé depuis dans une autre fenêtre ou un autre programme."]
+    assert ours.undo() == "Créer « Le mien »"                    # their actor is not deleted either
+    assert ours.get_actor(mine)["name"] == "Le leur" and len(ours.replay_notes()) == 1
+
+
+def test_undo_does_not_bring_back_a_row_deleted_since(two_sessions):
+    ours, theirs = two_sessions
+    cid = ours.add_contact(CELLECTIS, {"last_name": "Dupont"})
+    ours.update_contact(cid, {"role": "Directeur"})
+    theirs.delete_contact(cid)
+    assert ours.undo().startswith("Modifier le contact")
+    assert ours.get_contact(cid) is None
+    assert ours.replay_notes() == ["Le contact « Dupont » a été supprimé depuis dans une autre fenêtre ou un "
+                                   "autre programme : il n'est pas rétabli."]
+
+
+@pytest.mark.parametrize("bulk_rows", [5, 10_000])   # undone by two statements, or row by row
+def test_undo_of_an_import_keeps_the_actors_another_session_changed(two_sessions, monkeypatch, bulk_rows):
+    from eco_desktop import store
+    monkeypatch.setattr(store, "BULK_ROWS", bulk_rows)
+    ours, theirs = two_sessions
+    rows = [{"name": f"Importé {i}", "kind": "biotech", "tags": ["lot"]} for i in range(12)]
+    ids = ours.bulk_create_actors(rows, label="Import")
+    theirs.update_actor(ids[3], {"description": "complété ailleurs"})
+    theirs.add_exchange(ids[7], date="2024-01-02", kind="call", text="appel")
+    assert ours.undo() == "Import"
+    assert sorted(ours.actor_ids(Filter(tags=("lot",)))) == [ids[3], ids[7]]
+    assert _description(ours, ids[3]) == "complété ailleurs" and len(ours.exchanges(ids[7])) == 1
+    assert len(ours.replay_notes()) == 2 and "« Importé 3 »" in ours.replay_notes()[0] + ours.replay_notes()[1]
+    assert ours.redo() == "Import"
+    assert sorted(ours.actor_ids(Filter(tags=("lot",)))) == sorted(ids)
+    assert _description(ours, ids[3]) == "complété ailleurs" and ours.replay_notes() == []
+    assert ours.undo() == "Import" and sorted(ours.actor_ids(Filter(tags=("lot",)))) == [ids[3], ids[7]]
+
+
+def test_a_closed_sessions_batches_are_not_undone_after_reopening(catalogue_path):
+    with Catalogue.open(catalogue_path) as first:
+        first.update_actor(CELLECTIS, {"description": "un"})
+        first.update_actor(GENOPOLE, {"description": "deux"})
+        first.undo()
+    with Catalogue.open(catalogue_path) as second:
+        assert second.undo_label() is None and second.redo_label() is None
+        assert second.undo() is None and _description(second, CELLECTIS) == "un"
+        # still in the history; the undone one, which nobody can redo any more, is gone
+        assert (second.history()[0]["label"], second.history()[0]["undone"]) == ("Modifier « Cellectis »", 0)
+        assert "Modifier « Genopole »" not in [b["label"] for b in second.history()]
