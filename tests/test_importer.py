@@ -9,7 +9,7 @@ import pytest
 
 from eco_desktop.errors import UserError
 from eco_desktop.importer import Mapping, auto_map, field_for_header, read_table
-from eco_desktop.importer import reading
+from eco_desktop.importer import limits, reading
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
@@ -156,7 +156,7 @@ def test_binary_text_file(tmp_path):
 
 
 def test_size_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(reading, "MAX_BYTES", 100)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 100)
     path = tmp_path / "big.csv"
     path.write_text("Nom;Ville\n" + "Genopole;Évry\n" * 20, encoding="utf-8")
     with pytest.raises(UserError, match="dépasse la limite de"):
@@ -166,20 +166,20 @@ def test_size_limit(tmp_path, monkeypatch):
 def test_row_limit(tmp_path, monkeypatch):
     path = tmp_path / "rows.csv"
     path.write_text("Nom;Ville\n" + "Genopole;Évry\n" * 5, encoding="utf-8")
-    monkeypatch.setattr(reading, "MAX_ROWS", 4)
+    monkeypatch.setattr(limits, "MAX_ROWS", 4)
     with pytest.raises(UserError, match="dépasse la limite de 4 lignes"):
         read_table(path)
-    monkeypatch.setattr(reading, "MAX_ROWS", 1_000_000)
+    monkeypatch.setattr(limits, "MAX_ROWS", 1_000_000)
     assert len(read_table(path)) == 5
 
 
 def test_row_limit_message_in_french_digits(tmp_path, monkeypatch):
     path = tmp_path / "rows.csv"
     path.write_text("Nom;Ville\n" + "Genopole;Évry\n" * 3, encoding="utf-8")
-    monkeypatch.setattr(reading, "MAX_ROWS", 1_000_000)
+    monkeypatch.setattr(limits, "MAX_ROWS", 1_000_000)
     table = read_table(path)
     assert len(table) == 3
-    monkeypatch.setattr(reading, "MAX_ROWS", 2)
+    monkeypatch.setattr(limits, "MAX_ROWS", 2)
     with pytest.raises(UserError, match="2 lignes"):
         read_table(path)
 
@@ -1073,3 +1073,244 @@ def test_objects_made_during_a_pause_skip_the_young_generations():
     cycle.append(cycle)
     del cycle
     assert gc.collect() >= 1  # still collected by a full collection
+
+
+# -- hostile files: every limit is checked before reading and while reading --------------
+
+_SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns='
+               b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+               b'<row r="1"><c r="A1" t="inlineStr"><is><t>Nom</t></is></c>'
+               b'<c r="B1" t="inlineStr"><is><t>Ville</t></is></c></row>')
+_SHEET_TAIL = b"</sheetData></worksheet>"
+
+
+def _workbook(path: Path, sheet_chunks, *, level: int = 1, shared: bytes | None = None) -> Path:
+    """A real workbook (made by openpyxl, sheet « Acteurs ») whose first worksheet is
+    replaced by the streamed ``sheet_chunks``: a few MB on disk for any inflated size."""
+    import io
+    import zipfile
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Acteurs"
+    wb.active.append(["Nom", "Ville"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    source = zipfile.ZipFile(buffer)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as out:
+        for info in source.infolist():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                with out.open(info.filename, "w", force_zip64=True) as fh:
+                    for chunk in sheet_chunks:
+                        fh.write(chunk)
+            else:
+                out.writestr(info.filename, source.read(info.filename))
+        if shared is not None:
+            out.writestr("xl/sharedStrings.xml", shared)
+    return path
+
+
+def _rows_xml(rows: int, start: int = 2):
+    for r in range(start, start + rows):
+        yield (b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>Acteur %d</t></is></c>'
+               b'<c r="B%d" t="inlineStr"><is><t>Paris</t></is></c></row>' % (r, r, r, r))
+
+
+def test_zip_bomb_sheet_is_refused_before_reading_quickly_with_bounded_memory(tmp_path):
+    # 1.1 MB on disk, 300 MB once inflated: one cell of repeated letters, as in the
+    # issue's 1.1 MB file that reached 4.7 GB (24 GB here before the limits).
+    import time
+    import tracemalloc
+
+    def bomb():
+        yield _SHEET_HEAD + b'<row r="2"><c r="A2" t="inlineStr"><is><t>'
+        block = b"A" * (1 << 20)
+        for _ in range(300):
+            yield block
+        yield b"</t></is></c></row>" + _SHEET_TAIL
+
+    path = _workbook(tmp_path / "bomb.xlsx", bomb(), level=9)
+    assert path.stat().st_size < 2 * 1024 * 1024
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        with pytest.raises(UserError) as info:
+            read_table(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - start < 5
+    assert peak < 20 * 1024 * 1024
+    assert str(info.value).startswith("La feuille « Acteurs » de « bomb.xlsx » occupe 300 Mo "
+                                      "une fois décompressée (limite : 200 Mo)")
+
+
+def test_part_compressed_too_well_is_refused_with_the_ratio(tmp_path, monkeypatch):
+    def sheet():
+        yield _SHEET_HEAD
+        yield from _rows_xml(12_000)   # 1.3 MB of near-identical rows
+        yield _SHEET_TAIL
+
+    path = _workbook(tmp_path / "ratio.xlsx", sheet(), level=9)
+    assert len(read_table(path)) == 12_000   # an ordinary ratio passes
+    monkeypatch.setattr(limits, "MAX_RATIO", 10)
+    with pytest.raises(UserError, match=r"fois sa taille compressée \(limite : 10 fois\)"):
+        read_table(path)
+
+
+def test_shared_strings_part_over_its_limit_is_named(tmp_path, monkeypatch):
+    shared = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.'
+              b'openxmlformats.org/spreadsheetml/2006/main">' + b"<si><t>x</t></si>" * 5000
+              + b"</sst>")
+    path = _workbook(tmp_path / "sst.xlsx", [_SHEET_HEAD, _SHEET_TAIL], shared=shared)
+    monkeypatch.setattr(limits, "MAX_PART_BYTES", 50_000)
+    with pytest.raises(UserError, match="La partie « xl/sharedStrings.xml » du classeur "
+                                        "« sst.xlsx » occupe 83 ko une fois décompressée "
+                                        r"\(limite : 49 ko\)"):
+        read_table(path)
+
+
+def test_lying_zip_header_cannot_inflate_more_than_it_declares(tmp_path):
+    # The central directory says the sheet inflates to 1 kB; it really inflates to 50 MB.
+    import struct
+    import time
+
+    def sheet():
+        yield _SHEET_HEAD
+        yield from _rows_xml(400_000)
+        yield _SHEET_TAIL
+
+    path = _workbook(tmp_path / "liar.xlsx", sheet())
+    data = bytearray(path.read_bytes())
+    member = b"xl/worksheets/sheet1.xml"
+    central = data.rindex(b"PK\x01\x02", 0, data.rindex(member))
+    local = struct.unpack_from("<I", data, central + 42)[0]
+    struct.pack_into("<I", data, central + 24, 1000)  # central directory: uncompressed size
+    if struct.unpack_from("<I", data, local + 22)[0] != 0xFFFFFFFF:
+        struct.pack_into("<I", data, local + 22, 1000)
+    path.write_bytes(bytes(data))
+    start = time.perf_counter()
+    with pytest.raises(UserError, match="n'est pas un classeur Excel lisible"):
+        read_table(path)
+    assert time.perf_counter() - start < 5
+
+
+def test_cells_columns_and_rows_are_counted_while_reading(tmp_path, monkeypatch):
+    def sheet():
+        yield _SHEET_HEAD
+        yield from _rows_xml(30)
+        yield _SHEET_TAIL
+
+    path = _workbook(tmp_path / "cells.xlsx", sheet())
+    assert len(read_table(path)) == 30
+    monkeypatch.setattr(limits, "MAX_CELLS", 50)
+    with pytest.raises(UserError, match="La feuille « Acteurs » de « cells.xlsx » contient "
+                                        "plus de 50 cellules"):
+        read_table(path)
+    monkeypatch.setattr(limits, "MAX_CELLS", 10_000_000)
+    monkeypatch.setattr(limits, "MAX_ROWS", 20)
+    with pytest.raises(UserError, match="dépasse la limite de 20 lignes"):
+        read_table(path)
+
+
+def test_too_many_columns_but_a_formatted_empty_cell_far_right_is_fine(tmp_path):
+    wide = tmp_path / "wide.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Nom", "Ville"] + [f"c{i}" for i in range(600)])
+    wb.active.append(["Genopole", "Évry"])
+    wb.save(wide)
+    with pytest.raises(UserError, match="plus de 500 colonnes"):
+        read_table(wide)
+    formatted = tmp_path / "formatted.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Nom", "Ville"])
+    wb.active.append(["Genopole", "Évry"])
+    wb.active.cell(row=2, column=16000).font = openpyxl.styles.Font(bold=True)
+    wb.save(formatted)
+    assert read_table(formatted).rows == [["Genopole", "Évry"]]
+
+
+def test_csv_columns_and_cells_limits(tmp_path, monkeypatch):
+    path = tmp_path / "wide.csv"
+    path.write_text(";".join(["Nom"] + [f"c{i}" for i in range(600)]) + "\nGenopole\n",
+                    encoding="utf-8")
+    with pytest.raises(UserError, match="ligne 1 : plus de 500 colonnes"):
+        read_table(path)
+    path.write_text("Nom;Ville;Type\n" + "Genopole;Évry\n" * 10, encoding="utf-8")
+    monkeypatch.setattr(limits, "MAX_CELLS", 20)
+    with pytest.raises(UserError, match="10 lignes × 3 colonnes, plus que la limite de 20 "
+                                        "cellules"):
+        read_table(path)
+
+
+@pytest.mark.parametrize("body", [
+    '"' * 200_000,                                  # csv's own limit (131,072) reached
+    'Genopole;"' + "x" * 40_000 + '"\n',            # over Excel's 32,767 characters
+], ids=["unbalanced-quote", "long-cell"])
+def test_csv_field_limit_is_said_in_french(tmp_path, body):
+    path = tmp_path / "quotes.csv"
+    path.write_text("Nom;Ville\nHelix;Orsay\n" + body, encoding="utf-8")
+    with pytest.raises(UserError) as info:
+        read_table(path)
+    message = str(info.value)
+    assert message == ("« quotes.csv », ligne 3 : une cellule dépasse la limite de 32 767 "
+                       "caractères (dans un fichier CSV, souvent un guillemet ouvert et "
+                       "jamais refermé).")
+    assert "field" not in message
+
+
+def test_csv_is_streamed_not_held_whole(tmp_path):
+    # The old reader held the bytes, the decoded text and a StringIO copy (4 bytes a
+    # character) at once: 8 times the file. Streaming holds the rows and one chunk.
+    import tracemalloc
+
+    path = tmp_path / "long.csv"
+    cell = "é" * 3000
+    path.write_text("Nom;Description\n" + "".join(f"Acteur {i};{cell}\n" for i in range(1000)),
+                    encoding="utf-8")
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        table = read_table(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(table) == 1000 and table.encoding == "utf-8"
+    assert peak < 3 * size
+
+
+def test_utf8_decided_on_the_whole_file_while_streaming(tmp_path):
+    path = tmp_path / "late.csv"
+    path.write_bytes(b"Nom;Ville\n" + b"Genopole;Evry\n" * 100_000 + "Génopole;Évry\n".encode("latin-1"))
+    table = read_table(path)
+    assert table.encoding == "cp1252"
+    assert table.rows[-1] == ["Génopole", "Évry"]
+
+
+def test_file_changed_while_it_is_read_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / "moving.csv"
+    path.write_text("Nom;Ville\nGenopole;Évry\nHelix;Orsay\n", encoding="utf-8")
+    build = reading._build_table
+
+    def build_while_written(rows, name):
+        with path.open("a", encoding="utf-8") as fh:   # another program still writing
+            fh.write("Vectoria;Paris\n")
+        return build(rows, name)
+
+    monkeypatch.setattr(reading, "_build_table", build_while_written)
+    with pytest.raises(UserError, match="« moving.csv » a été modifié pendant l'import"):
+        read_table(path)
+
+
+def test_unreadable_file_is_said_in_french(tmp_path, monkeypatch):
+    import errno
+
+    path = tmp_path / "locked.csv"
+    path.write_text("Nom\nGenopole\n", encoding="utf-8")
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "open", refuse)
+    with pytest.raises(UserError) as info:
+        read_table(path)
+    assert str(info.value) == "Impossible de lire le fichier « locked.csv » : permission refusée."

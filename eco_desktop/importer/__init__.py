@@ -2,6 +2,8 @@
 
 reading     — a file to a :class:`Table` of strings (xlsx, csv/tsv/txt; encodings,
               delimiters, header row; bad files as UserError)
+limits      — what an import accepts (file size, inflated size, rows, columns, cells,
+              cell length), checked before and while reading
 mapping     — which column feeds which field (automatic, JSON, corrections)
 values      — vocabulary matching (labels, slugs, synonyms), consent, yes/no
 prepare     — rows to :class:`Candidate` (normalised, validated, located)
@@ -17,14 +19,16 @@ from .mapping import (ACTOR_FIELDS, CONTACT_FIELDS, FIELD_LABELS, Mapping, auto_
                       field_for_header)
 from .merge import changed_fields, merge_fill, merge_overwrite
 from .prepare import Candidate, prepare
-from .reading import MAX_BYTES, MAX_ROWS, Table, read_table
+from . import limits
+from .reading import Fingerprint, Table, ensure_unchanged, file_fingerprint, read_table
 from .values import SYNONYMS, default_vocabularies, match_vocab, parse_consent
 
 __all__ = [
     "ON_DUPLICATE", "ImportPlan", "ImportSummary", "PlannedRow", "apply_import", "detect_kind",
     "plan_import", "write_report",
-    "ACTOR_FIELDS", "CONTACT_FIELDS", "FIELD_LABELS", "MAX_BYTES", "MAX_ROWS", "SYNONYMS",
-    "Candidate", "Duplicate", "Mapping", "Table", "auto_map", "changed_fields",
+    "ACTOR_FIELDS", "CONTACT_FIELDS", "FIELD_LABELS", "SYNONYMS",
+    "Candidate", "Duplicate", "Fingerprint", "Mapping", "Table", "auto_map", "changed_fields",
+    "ensure_unchanged", "file_fingerprint", "limits",
     "default_vocabularies", "field_for_header", "find_duplicates", "match_vocab",
     "merge_fill", "merge_overwrite", "name_key", "parse_consent", "prepare", "read_table",
 ]

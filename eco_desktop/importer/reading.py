@@ -8,20 +8,23 @@ found by looking for the first row naming known fields. Bad files raise a
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
+import hashlib
+import posixpath
 import statistics
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
-from ..errors import UserError
+from ..errors import UserError, os_error_text
+from . import limits
+from .limits import count_text, size_text
 from .mapping import header_key, is_known_header
 
-MAX_BYTES = 100 * 1024 * 1024
-MAX_ROWS = 1_000_000
 HEADER_SCAN_ROWS = 30          # rows looked at to find the header row
 DELIMITERS = ";,\t"
 
@@ -56,33 +59,88 @@ class Table:
     header_row: int = 1
     format: str = "csv"          # "csv" or "xlsx"
     path: Path | None = None
+    fingerprint: Fingerprint | None = None   # the file as it was read
 
     def __len__(self) -> int:
         return len(self.rows)
 
 
-def read_table(path: str | Path, sheet: str | None = None) -> Table:
-    """Read ``path`` (xlsx, csv, tsv, txt) into a Table; the sheet by name for a workbook."""
-    path = Path(path)
-    name = path.name
+@dataclass(frozen=True)
+class Fingerprint:
+    """What tells that a file changed: an editor saving it, a program still writing it,
+    a copy made over it keeping its date (hence the content's hash too)."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: bytes
+
+
+def _unreadable_file(path: Path, exc: OSError) -> UserError:
+    return UserError(f"Impossible de lire le fichier « {path.name} » : {os_error_text(exc)}.")
+
+
+def _stat(path: Path):
     try:
-        size = path.stat().st_size
+        status = path.stat()
     except FileNotFoundError:
         raise UserError(f"Le fichier « {path} » n'existe pas.") from None
     except OSError as exc:
-        raise UserError(f"Impossible de lire le fichier « {name} » : {exc.strerror}.") from None
+        raise _unreadable_file(path, exc) from None
     if path.is_dir():
-        raise UserError(f"« {name} » est un dossier, pas un fichier.")
+        raise UserError(f"« {path.name} » est un dossier, pas un fichier.")
+    return status
+
+
+def file_fingerprint(path: str | Path) -> Fingerprint:
+    """The file's size, date, inode and content hash (read in 1 MiB chunks)."""
+    path = Path(path)
+    status = _stat(path)
+    digest = hashlib.blake2b(digest_size=16)
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+    except OSError as exc:
+        raise _unreadable_file(path, exc) from None
+    return Fingerprint(status.st_size, status.st_mtime_ns, status.st_ino, digest.digest())
+
+
+def ensure_unchanged(table: Table) -> None:
+    """Raise the French sentence when the file of ``table`` is no longer the one read:
+    rows from two versions of a file, or from a file half written, are never imported."""
+    if table.path is None or table.fingerprint is None:
+        return  # a table built in memory
+    try:
+        now = file_fingerprint(table.path)
+    except UserError:
+        now = None
+    if now != table.fingerprint:
+        raise UserError(f"Le fichier « {table.path.name} » a été modifié pendant l'import "
+                        "(taille, date ou contenu) : rien n'a été importé. Attendez que le "
+                        "programme qui l'écrit ait terminé, puis relancez l'import.")
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> Table:
+    """Read ``path`` (xlsx, csv, tsv, txt) into a Table; the sheet by name for a workbook.
+
+    The file is checked against :mod:`.limits` before it is read and while it is read;
+    a file that changes meanwhile is refused."""
+    path = Path(path)
+    name = path.name
+    size = _stat(path).st_size
     if size == 0:
         raise UserError(f"Le fichier « {name} » est vide.")
-    if size > MAX_BYTES:
-        raise UserError(f"Le fichier « {name} » dépasse la limite de "
-                        f"{MAX_BYTES // (1024 * 1024)} Mo : découpez-le en plusieurs fichiers.")
+    if size > limits.MAX_FILE_BYTES:
+        raise UserError(f"Le fichier « {name} » occupe {size_text(size)} et dépasse la limite "
+                        f"de {size_text(limits.MAX_FILE_BYTES)} : découpez-le en plusieurs "
+                        "fichiers.")
+    before = file_fingerprint(path)
     try:
         with path.open("rb") as fh:
             head = fh.read(8192)
     except OSError as exc:
-        raise UserError(f"Impossible de lire le fichier « {name} » : {exc.strerror}.") from None
+        raise _unreadable_file(path, exc) from None
 
     kind = _sniff_kind(path, head)
     if kind == "xlsx":
@@ -90,6 +148,8 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
     else:
         table = _read_text(path)
     table.path = path
+    table.fingerprint = before
+    ensure_unchanged(table)
     return table
 
 
@@ -161,6 +221,88 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _relationships(archive: zipfile.ZipFile, sizes: dict[str, int], part: str
+                   ) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type, target part) of ``part`` ("" for the package)."""
+    folder, base = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", base + ".rels")
+    if sizes.get(rels, limits.MAX_PART_BYTES + 1) > limits.MAX_PART_BYTES:
+        return {}
+    out = {}
+    for element in ElementTree.fromstring(archive.read(rels)):
+        target = element.get("Target", "")
+        if element.get("TargetMode") == "External" or not target:
+            continue
+        target = target[1:] if target.startswith("/") else posixpath.join(folder, target)
+        out[element.get("Id", "")] = (element.get("Type", ""), posixpath.normpath(target))
+    return out
+
+
+def _sheet_parts(archive: zipfile.ZipFile, sizes: dict[str, int]) -> dict[str, str]:
+    """Worksheet part -> the sheet's name, from the workbook's own small parts; {} when
+    they cannot be read (the caller then names parts by their path)."""
+    try:
+        workbook = next((target for kind, target in _relationships(archive, sizes, "").values()
+                         if kind.endswith("/officeDocument")), "xl/workbook.xml")
+        if sizes.get(workbook, limits.MAX_PART_BYTES + 1) > limits.MAX_PART_BYTES:
+            return {}
+        targets = _relationships(archive, sizes, workbook)
+        out = {}
+        for element in ElementTree.fromstring(archive.read(workbook)).iter():
+            if _local(element.tag) != "sheet":
+                continue
+            rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
+            if rid in targets:
+                out[targets[rid][1]] = element.get("name", "")
+        return out
+    except (ElementTree.ParseError, KeyError, ValueError, zipfile.BadZipFile, OSError,
+            EOFError, RuntimeError, NotImplementedError):
+        return {}
+
+
+def _check_parts(path: Path, unreadable: str) -> None:
+    """Refuse a workbook whose parts would inflate beyond the limits, before openpyxl
+    reads any of them (it holds the shared strings and styles whole).
+
+    The sizes are those the zip declares; zipfile never inflates a part beyond its
+    declared size (a lying header ends in a CRC error), so they bound what reading costs.
+    """
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            sizes = {info.filename: info.file_size for info in infos}
+            sheets = _sheet_parts(archive, sizes)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+            NotImplementedError) as exc:
+        raise UserError(unreadable) from exc
+    for info in infos:
+        sheet = sheets.get(info.filename)
+        is_sheet = sheet is not None or info.filename.startswith("xl/worksheets/")
+        limit = limits.MAX_SHEET_BYTES if is_sheet else limits.MAX_PART_BYTES
+        what = (f"La feuille « {sheet} » de « {name} »" if sheet is not None else
+                f"La partie « {info.filename} » du classeur « {name} »")
+        if info.file_size > limit:
+            raise UserError(f"{what} occupe {size_text(info.file_size)} une fois décompressée "
+                            f"(limite : {size_text(limit)}) : enregistrez les données dans un "
+                            "classeur plus petit ou au format .csv.")
+        ratio = info.file_size / max(1, info.compress_size)
+        if info.file_size > limits.RATIO_FROM and ratio > limits.MAX_RATIO:
+            raise UserError(f"{what} occupe {size_text(info.file_size)} une fois décompressée, "
+                            f"{count_text(int(ratio))} fois sa taille compressée (limite : "
+                            f"{limits.MAX_RATIO} fois) : le classeur est anormal ; enregistrez "
+                            "les données au format .csv.")
+
+
+def _sheet_limit(name: str, sheet: str, what: str) -> UserError:
+    return UserError(f"La feuille « {sheet} » de « {name} » {what} : découpez-la en "
+                     "plusieurs fichiers.")
+
+
 def _read_xlsx(path: Path, sheet: str | None) -> Table:
     import openpyxl  # imported here: reading a CSV need not load it
     from openpyxl.utils.exceptions import InvalidFileException
@@ -168,6 +310,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
     name = path.name
     unreadable = (f"« {name} » n'est pas un classeur Excel lisible (fichier endommagé ou "
                   "d'un autre format).")
+    _check_parts(path, unreadable)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError,
@@ -186,10 +329,24 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
         if not hasattr(worksheet, "iter_rows"):
             raise UserError(f"La feuille « {sheet} » de « {name} » ne contient pas de tableau.")
         if hasattr(worksheet, "reset_dimensions"):
-            worksheet.reset_dimensions()  # stored dimensions are often wrong
+            # Stored dimensions are often wrong (LibreOffice declares a million rows for a
+            # formatted column): the limits are checked on the cells really read.
+            worksheet.reset_dimensions()
+        max_columns, max_cells = limits.MAX_COLUMNS, limits.MAX_CELLS
 
         def rows() -> Iterator[tuple[int, list[str]]]:
+            cells = 0
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                cells += len(values)
+                if cells > max_cells:
+                    raise _sheet_limit(name, sheet, f"contient plus de {count_text(max_cells)} "
+                                       "cellules (limite)")
+                if len(values) > max_columns:
+                    # Empty cells far to the right (a formatted row) do not count.
+                    if any(v is not None and v != "" for v in values[max_columns:]):
+                        raise _sheet_limit(name, sheet, f"a plus de {count_text(max_columns)} "
+                                           "colonnes (limite)")
+                    values = values[:max_columns]
                 yield number, [_cell_text(v) for v in values]
 
         try:
@@ -208,41 +365,53 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
 
 # -- csv / tsv / txt ------------------------------------------------------------------------
 
-def _decode(data: bytes, name: str) -> tuple[str, str]:
-    """(text, encoding name): BOMs first, then strict UTF-8, then charset-normalizer."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise UserError(f"« {name} » n'est pas un fichier texte lisible.") from None
-    head = data[:4096]
-    if b"\x00" in head:
-        # UTF-16 without a BOM shows NULs on every other byte of ASCII text.
-        even, odd = head[0::2].count(0), head[1::2].count(0)
-        half = len(head) // 2
-        for encoding, zeros in (("utf-16-le", odd), ("utf-16-be", even)):
-            if zeros > 0.4 * half and min(even, odd) < 0.05 * half:
-                try:
-                    return data.decode(encoding), encoding
-                except UnicodeDecodeError:
-                    break
-        raise UserError(f"« {name} » n'est pas un fichier texte lisible (contenu binaire) : "
-                        "importez un fichier .xlsx ou .csv.")
+_CHUNK = 1 << 20
+_HEAD_BYTES = 512 * 1024    # what charset-normalizer looks at
+
+
+def _binary(name: str) -> UserError:
+    return UserError(f"« {name} » n'est pas un fichier texte lisible (contenu binaire) : "
+                     "importez un fichier .xlsx ou .csv.")
+
+
+def _text_encoding(path: Path, name: str) -> tuple[str, str]:
+    """(encoding, errors) of a text file, read in chunks: BOMs first, then strict UTF-8
+    over the whole file, then charset-normalizer on its head."""
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+        with path.open("rb") as fh:
+            head = fh.read(_HEAD_BYTES)
+            if head.startswith(b"\xef\xbb\xbf"):
+                return "utf-8-sig", "replace"
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                return "utf-16", "strict"
+            sample = head[:4096]
+            if b"\x00" in sample:
+                # UTF-16 without a BOM shows NULs on every other byte of ASCII text.
+                even, odd = sample[0::2].count(0), sample[1::2].count(0)
+                half = len(sample) // 2
+                for encoding, zeros in (("utf-16-le", odd), ("utf-16-be", even)):
+                    if zeros > 0.4 * half and min(even, odd) < 0.05 * half:
+                        return encoding, "strict"
+                raise _binary(name)
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            try:
+                decoder.decode(head)
+                while chunk := fh.read(_CHUNK):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+                return "utf-8", "strict"
+            except UnicodeDecodeError:
+                pass
+    except OSError as exc:
+        raise _unreadable_file(path, exc) from None
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:512 * 1024],
-                      cp_isolation=["cp1252", "latin_1", "iso8859_15", "mac_roman", "cp850",
-                                    "utf_8"]).best()
+    best = from_bytes(head, cp_isolation=["cp1252", "latin_1", "iso8859_15", "mac_roman",
+                                          "cp850", "utf_8"]).best()
     encoding = best.encoding if best is not None else "cp1252"
     if encoding in ("latin_1", "iso8859_15", "utf_8"):
         encoding = "cp1252"  # Windows' superset of latin-1; UTF-8 already failed
-    return data.decode(encoding, errors="replace"), encoding
+    return encoding, "replace"
 
 
 def _looks_binary(text: str) -> bool:
@@ -281,41 +450,77 @@ def detect_delimiter(sample: str) -> str:
 
 
 def _read_text(path: Path) -> Table:
+    """The rows of a delimited text file, streamed: the file is never held whole."""
     name = path.name
-    data = path.read_bytes()
-    text, encoding = _decode(data, name)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if _looks_binary(text):
-        raise UserError(f"« {name} » n'est pas un fichier texte lisible (contenu binaire) : "
-                        "importez un fichier .xlsx ou .csv.")
-    if not text.strip():
+    encoding, errors = _text_encoding(path, name)
+    unreadable = f"« {name} » n'est pas un fichier texte lisible."
+    try:
+        with path.open("r", encoding=encoding, errors=errors, newline="") as fh:
+            head = fh.read(65536)
+    except UnicodeDecodeError:
+        raise UserError(unreadable) from None
+    except OSError as exc:
+        raise _unreadable_file(path, exc) from None
+    bom = head.startswith("\ufeff")
+    head = head.removeprefix("\ufeff")
+    if _looks_binary(head):
+        raise _binary(name)
+    if not head.strip() and len(head) < 65536:
         raise UserError(f"Le fichier « {name} » est vide.")
-    if text.lstrip()[:15].lower().startswith(("<!doctype", "<html", "<?xml", "<table")):
+    if head.lstrip()[:15].lower().startswith(("<!doctype", "<html", "<?xml", "<table")):
         raise UserError(f"« {name} » est une page web ou un fichier XML, pas un tableau : "
                         "ouvrez-le dans Excel et enregistrez-le au format .xlsx ou .csv.")
-    sample = text[:65536]
-    if len(text) > len(sample) and "\n" in sample:
+    sample = head
+    if len(head) == 65536 and "\n" in sample:
         sample = sample[:sample.rindex("\n")]
     delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else detect_delimiter(sample)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"',
-                        doublequote=True, strict=False)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        previous = 0
         try:
-            for record in reader:
-                start, previous = previous + 1, reader.line_num
-                yield start, list(map(str.strip, record))
-        except csv.Error as exc:
-            raise UserError(f"« {name} » n'est pas un fichier CSV lisible (ligne "
-                            f"{reader.line_num} : {exc}).") from None
+            fh = path.open("r", encoding=encoding, errors=errors, newline="")
+        except OSError as exc:
+            raise _unreadable_file(path, exc) from None
+        with fh:
+            lines: Iterable[str] = fh
+            if bom:
+                lines = _without_bom(fh)
+            reader = csv.reader(lines, delimiter=delimiter, quotechar='"', doublequote=True,
+                                strict=False)
+            previous = 0
+            try:
+                for record in reader:
+                    start, previous = previous + 1, reader.line_num
+                    yield start, list(map(str.strip, record))
+            except csv.Error as exc:
+                start = previous + 1
+                if "field limit" in str(exc):
+                    raise _field_too_long(name, start) from None
+                raise UserError(f"« {name} » n'est pas un fichier CSV lisible (ligne "
+                                f"{start}).") from None
+            except UnicodeDecodeError:
+                raise UserError(unreadable) from None
+            except OSError as exc:
+                raise _unreadable_file(path, exc) from None
 
     table = _build_table(rows(), name)
     table.format = "csv"
     table.encoding = encoding
     table.delimiter = delimiter
     return table
+
+
+def _without_bom(lines: Iterable[str]) -> Iterator[str]:
+    iterator = iter(lines)
+    first = next(iterator, None)
+    if first is not None:
+        yield first.removeprefix("\ufeff")
+    yield from iterator
+
+
+def _field_too_long(name: str, row: int) -> UserError:
+    return UserError(f"« {name} », ligne {row} : une cellule dépasse la limite de "
+                     f"{count_text(limits.MAX_FIELD_CHARS)} caractères (dans un fichier CSV, "
+                     "souvent un guillemet ouvert et jamais refermé).")
 
 
 # -- header row, shape, limits -------------------------------------------------------------
@@ -392,11 +597,21 @@ def _trim(cells: list[str]) -> list[str]:
 
 
 def _build_table(rows: Iterable[tuple[int, list[str]]], name: str) -> Table:
+    max_rows, max_columns, max_chars = limits.MAX_ROWS, limits.MAX_COLUMNS, limits.MAX_FIELD_CHARS
+
+    def check(number: int, cells: list[str]) -> None:
+        if len(cells) > max_columns:
+            raise UserError(f"« {name} », ligne {number} : plus de {count_text(max_columns)} "
+                            "colonnes (limite) : gardez seulement les colonnes à importer.")
+        if max(map(len, cells)) > max_chars:
+            raise _field_too_long(name, number)
+
     iterator = iter(rows)
     sample: list[tuple[int, list[str]]] = []
     for number, cells in iterator:
         cells = _trim(cells)
         if cells:
+            check(number, cells)
             sample.append((number, cells))
             if len(sample) >= HEADER_SCAN_ROWS:
                 break
@@ -410,10 +625,10 @@ def _build_table(rows: Iterable[tuple[int, list[str]]], name: str) -> Table:
     numbers: list[int] = []
 
     def add(number: int, cells: list[str]) -> None:
-        if len(data) >= MAX_ROWS:
-            limit = f"{MAX_ROWS:,}".replace(",", " ")
-            raise UserError(f"Le fichier « {name} » dépasse la limite de {limit} lignes : "
-                            "découpez-le en plusieurs fichiers.")
+        if len(data) >= max_rows:
+            raise UserError(f"Le fichier « {name} » dépasse la limite de "
+                            f"{count_text(max_rows)} lignes : découpez-le en plusieurs "
+                            "fichiers.")
         data.append(cells)
         numbers.append(number)
 
@@ -422,11 +637,18 @@ def _build_table(rows: Iterable[tuple[int, list[str]]], name: str) -> Table:
     for number, cells in iterator:
         cells = _trim(cells)
         if cells:
+            check(number, cells)
             add(number, cells)
     if not data:
         raise UserError("Le fichier ne contient aucune ligne de données.")
 
     width = max(len(header), max(len(cells) for cells in data))
+    if len(data) * width > limits.MAX_CELLS:
+        # Short rows are padded to the widest one: what memory holds is rows x width.
+        raise UserError(f"« {name} » compte {count_text(len(data))} lignes × "
+                        f"{count_text(width)} colonnes, plus que la limite de "
+                        f"{count_text(limits.MAX_CELLS)} cellules : découpez-le en plusieurs "
+                        "fichiers ou gardez seulement les colonnes à importer.")
     headers = [h or _column_name(i) for i, h in enumerate(header + [""] * (width - len(header)))]
     for cells in data:
         if len(cells) < width:
