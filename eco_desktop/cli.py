@@ -20,6 +20,7 @@ from . import __version__, commands
 from .errors import UserError
 from .filter import Filter
 from .logs import log_path, setup_logging
+from .terminal import printable
 
 log = logging.getLogger(__name__)
 
@@ -158,10 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_app(db=args.db)
         return int(args.handler(args) or 0)
     except UsageError as exc:
-        print(f"eco-desktop : {exc}", file=sys.stderr)
+        print(f"eco-desktop : {printable(exc, multiline=True)}", file=sys.stderr)
         return 2
-    except UserError as exc:
-        print(f"eco-desktop : {exc}", file=sys.stderr)
+    except UserError as exc:  # its sentence may quote record text or a file name
+        print(f"eco-desktop : {printable(exc, multiline=True)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("eco-desktop : interrompu.", file=sys.stderr)

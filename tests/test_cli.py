@@ -351,3 +351,55 @@ def test_read_commands_do_not_write(db, call):
     call("stats", "--db", db, "--format", "json")
     call("show", "--db", db, "15")
     assert db.read_bytes() == content
+
+
+# ---------------------------------------------------------------- record text on a terminal
+HOSTILE_NAME = "Nul\x00Octet \x1b[31mRouge\x1b[0m\rÉcrasé \u202eenilno\x07"
+# what a terminal may receive: printable text, line feeds, nothing that moves, styles or reorders
+_TERMINAL_UNSAFE = {chr(c) for c in [*range(0x00, 0x0a), *range(0x0b, 0x20), *range(0x7f, 0xa0)]} | {"\u202e"}
+
+
+@pytest.fixture
+def hostile_db(catalogue_path) -> tuple[Path, int]:
+    with Catalogue.open(catalogue_path) as cat:
+        actor_id = cat.create_actor({"name": HOSTILE_NAME, "kind": "biotech", "commune": "Évry\nFaux : champ",
+                                     "description": "Ligne 1\nLigne 2 \x1b]8;;http://x\x1b\\lien\x1b]8;;\x1b\\",
+                                     "tags": ["étiquette\x1b[2J"]})
+    return catalogue_path, actor_id
+
+
+def _assert_terminal_safe(text: str) -> None:
+    assert not (set(text) & _TERMINAL_UNSAFE), [c for c in text if c in _TERMINAL_UNSAFE]
+
+
+def test_text_formats_show_control_characters_as_escapes(hostile_db, call):
+    path, actor_id = hostile_db
+    out, _ = call("list", "--db", path, "--search", "octet")
+    _assert_terminal_safe(out)
+    assert "Nul\\x00Octet \\x1b[31mRouge\\x1b[0m\\rÉcrasé \\u202" in out   # cut to the column's width
+    assert "Évry\\nFaux : champ" in out                 # one row, one line
+    assert out.count("\n") == 4                        # header, rule, the row, the total
+
+    out, _ = call("show", "--db", path, actor_id)
+    _assert_terminal_safe(out)
+    assert out.startswith("Nul\\x00Octet \\x1b[31mRouge")
+    assert "\nLigne 1\nLigne 2 \\x1b]8;;http://x\\x1b\\lien" in out   # the description keeps its lines
+    assert "Étiquettes : étiquette\\x1b[2J" in out
+
+    out, _ = call("stats", "--db", path)
+    _assert_terminal_safe(out)
+
+    _, err = call("calls", "show", "--db", path, "Appel\x1b[2J\x00", expect=1)
+    _assert_terminal_safe(err)
+    assert "Appel\\x1b[2J\\x00" in err
+
+
+def test_json_and_csv_keep_record_text_exact(hostile_db, call):
+    path, actor_id = hostile_db
+    out, _ = call("list", "--db", path, "--search", "octet", "--format", "json")
+    assert [a["name"] for a in json.loads(out)] == [HOSTILE_NAME]
+    out, _ = call("show", "--db", path, actor_id, "--format", "json")
+    assert json.loads(out)["commune"] == "Évry\nFaux : champ"
+    out, _ = call("list", "--db", path, "--search", "octet", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert [r["name"] for r in rows] == [HOSTILE_NAME]

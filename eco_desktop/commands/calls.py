@@ -7,6 +7,7 @@ import sys
 from .. import vocab
 from ..calls import call_to_json, export_mailing
 from ..cli import UsageError, filter_from_args, open_from_args
+from ..terminal import printable
 from .list import print_table
 
 
@@ -82,7 +83,8 @@ def run_add(args) -> int:
                                         eligibility=flt)
         call = catalogue.get_call(call_id)
         n = len(catalogue.shortlist(call_id))
-        print(f"Appel à projets « {call['name']} » créé (n° {call_id}) : {n} acteur(s) présélectionné(s).")
+        print(printable(f"Appel à projets « {call['name']} » créé (n° {call_id}) : "
+                        f"{n} acteur(s) présélectionné(s)."))
     return 0
 
 
@@ -105,12 +107,12 @@ def run_show(args) -> int:
                                                    if not call["eligibility"].is_empty()
                                                    else ["aucun critère (présélection à la main)"]))
         if call["description"]:
-            lines += ["", call["description"]]
+            lines += ["", *call["description"].splitlines()]
         counts = catalogue.status_counts(call["id"])
         lines += ["", "Présélection : " + ", ".join(f"{vocab.SHORTLIST_STATUSES[s].lower()} {n}"
                                                      for s, n in counts.items() if n) if shortlist
                   else "Présélection : vide", ""]
-        print("\n".join(lines))
+        print("\n".join(printable(line) for line in lines))
         if shortlist:
             print_table(("Id", "Acteur", "Statut", "Modifié le", "Note"),
                         [(str(e["actor_id"]), e["name"], vocab.SHORTLIST_STATUSES[e["status"]],
@@ -129,9 +131,10 @@ def run_status(args) -> int:
         entry = next(e for e in catalogue.shortlist(call["id"]) if e["actor_id"] == actor_id)
         label = vocab.SHORTLIST_STATUSES[entry["status"]]
         if changed:
-            print(f"{entry['name']} : « {label} » dans l'appel « {call['name']} ».")
+            print(printable(f"{entry['name']} : « {label} » dans l'appel « {call['name']} »."))
         else:
-            print(f"{entry['name']} était déjà « {label} » dans l'appel « {call['name']} » : rien à changer.")
+            print(printable(f"{entry['name']} était déjà « {label} » dans l'appel « {call['name']} » : "
+                            "rien à changer."))
     return 0
 
 
@@ -141,5 +144,5 @@ def run_mailing(args) -> int:
         rows, report = catalogue.mailing_rows(call["id"])
     path = export_mailing(args.output, rows)
     print(f"Liste de publipostage écrite : {path}")
-    print("\n".join(report.lines()))
+    print("\n".join(printable(line) for line in report.lines()))
     return 0

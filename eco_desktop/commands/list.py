@@ -7,6 +7,7 @@ import sys
 
 from ..cli import filter_from_args, open_from_args
 from ..store import ACTOR_FIELDS
+from ..terminal import printable
 
 
 def register(subparsers, parents) -> None:
@@ -25,9 +26,15 @@ def run(args) -> int:
             sys.stdout.write("\n")
         elif args.format == "csv":
             writer = csv.DictWriter(sys.stdout, fieldnames=ACTOR_FIELDS, lineterminator="\n")
+            # With "\n" as terminator the csv module leaves a lone "\r" unquoted, and readers
+            # take it for a line end: such rows are written with every field quoted.
+            quoting = csv.DictWriter(sys.stdout, fieldnames=ACTOR_FIELDS, lineterminator="\n",
+                                     quoting=csv.QUOTE_ALL)
             writer.writeheader()
             for actor in actors:
-                writer.writerow({k: ("|".join(v) if isinstance(v, list) else v) for k, v in actor.items()})
+                row = {k: ("|".join(v) if isinstance(v, list) else v) for k, v in actor.items()}
+                carriage = any(isinstance(v, str) and "\r" in v for v in row.values())
+                (quoting if carriage else writer).writerow(row)
         else:
             kinds = catalogue.vocabulary("kind")
             rows = [(str(a["id"]), a["name"], kinds.get(a["kind"], a["kind"]), a["commune"], a["departement"])
@@ -38,7 +45,10 @@ def run(args) -> int:
 
 
 def print_table(headers, rows, *, max_width: int = 48) -> None:
-    def cut(text: str) -> str:
+    """Columns padded to their widest cell; record text through terminal.printable (escaped
+    before cutting, so the widths count what is shown)."""
+    def cut(value) -> str:
+        text = printable(value)
         return text if len(text) <= max_width else text[:max_width - 1] + "…"
     rows = [tuple(cut(c) for c in row) for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]

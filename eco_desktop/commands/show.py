@@ -7,6 +7,7 @@ import sys
 from .. import vocab
 from ..cli import UsageError, open_from_args
 from ..errors import UserError
+from ..terminal import printable
 
 
 def register(subparsers, parents) -> None:
@@ -62,7 +63,7 @@ def run(args) -> int:
         if record["tags"]:
             lines.append(f"Étiquettes : {', '.join(record['tags'])}")
         if record["description"]:
-            lines += ["", record["description"]]
+            lines += ["", *record["description"].splitlines()]
         if record["relations"]:
             lines += ["", "Relations :"]
             for rel in record["relations"]:
@@ -77,5 +78,6 @@ def run(args) -> int:
                 lines.append(f"  - {who}" + (f" — {extra}" if extra else ""))
         if record["source"]:
             lines += ["", f"Source : {record['source']}"]
-        print("\n".join(lines))
+        # Line by line: a line break inside a name would otherwise forge a line of the record.
+        print("\n".join(printable(line) for line in lines))
     return 0

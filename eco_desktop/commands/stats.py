@@ -5,6 +5,7 @@ import json
 import sys
 
 from ..cli import filter_from_args, open_from_args
+from ..terminal import printable
 from ..vocab import FACET_LABELS
 
 
@@ -28,7 +29,8 @@ def run(args) -> int:
             if not items:
                 continue
             print(f"\n{FACET_LABELS.get(facet, facet)}")
-            width = max(len(i["label"]) for i in items)
-            for item in items:
-                print(f"  {item['label'].ljust(width)}  {item['count']:>6}")
+            labels = [printable(i["label"]) for i in items]
+            width = max(len(label) for label in labels)
+            for label, item in zip(labels, items):
+                print(f"  {label.ljust(width)}  {item['count']:>6}")
     return 0
