@@ -23,6 +23,7 @@ from .. import dashboard as core
 from ..errors import UserError
 from ..filter import Filter
 from .dialog_common import show_error
+from .text_safety import set_plain
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ class FigureCard(QFrame):
         self.count_label.setStyleSheet(f"color: {accent};")
         self.share_label = QLabel()
         self.share_label.setStyleSheet("color: #4a5563;")
-        self.text_label = QLabel()
+        self.text_label = set_plain(QLabel(), bounded=True)  # figures name vocabulary labels
         self.text_label.setWordWrap(True)
         self.text_label.setStyleSheet("color: #333b45;")
         top = QHBoxLayout()
@@ -75,7 +76,7 @@ class FigureCard(QFrame):
         self.figure = figure
         self.count_label.setText(core.number(figure.count))
         self.share_label.setText(figure.share_text())
-        self.text_label.setText(figure.label)
+        set_plain(self.text_label, figure.label)
         self.setAccessibleName(f"{figure.label} : {core.number(figure.count)} {figure.share_text()}".strip())
 
 
@@ -292,7 +293,7 @@ class DashboardWidget(QWidget):
         heading_font.setBold(True)
         heading_font.setPointSizeF(heading_font.pointSizeF() * 1.25)
         self.heading.setFont(heading_font)
-        self.criteria = QLabel()
+        self.criteria = set_plain(QLabel(), bounded=True)  # the filter's words, tags, saved values
         self.criteria.setWordWrap(True)
         self.criteria.setStyleSheet("color: #4a5563;")
         self.pdf_button = QPushButton("Exporter en PDF…")
@@ -408,7 +409,7 @@ class DashboardWidget(QWidget):
             return
         self.heading.setText("Tableau de bord indisponible")
         if isinstance(exc, UserError):
-            self.criteria.setText(str(exc))
+            set_plain(self.criteria, exc)
         else:
             log.error("Dashboard computation failed", exc_info=exc)
             self.criteria.setText("Le calcul a échoué (détails dans le journal).")
@@ -421,7 +422,7 @@ class DashboardWidget(QWidget):
         self.board = board
         plural = "s" if board.total > 1 else ""
         self.heading.setText(f"Tableau de bord — {core.number(board.total)} acteur{plural}")
-        self.criteria.setText(" · ".join(criteria))
+        set_plain(self.criteria, " · ".join(criteria))
         self._set_cards(board.figures, colors)
         for key, panel in self.charts.items():
             panel.set_bars(board.charts.get(key, []), colors if key == "kind" else None)

@@ -13,6 +13,7 @@ from .. import vocab
 from ..errors import UserError
 from ..store import Catalogue
 from . import dialog_common as common
+from .text_safety import display_text, escape_tooltip, plain_label
 
 NO_CHANGE = "— ne pas changer —"
 CS = Qt.CheckState
@@ -60,16 +61,17 @@ class BulkEditDialog(QDialog):
 
         layout = QVBoxLayout(self)
         self.count_label = QLabel(f"<b>{n} acteur{'s' if n > 1 else ''} sélectionné{'s' if n > 1 else ''}</b>")
-        names = ", ".join(a["name"] for a in self.actors[:4]) + (" …" if n > 4 else "")
-        self.count_label.setToolTip("\n".join(a["name"] for a in self.actors[:40]))
+        names = ", ".join(display_text(a["name"], limit=80) for a in self.actors[:4]) + (" …" if n > 4 else "")
+        self.count_label.setToolTip(escape_tooltip("\n".join(display_text(a["name"], limit=80)
+                                                             for a in self.actors[:40]), limit=4000))
         layout.addWidget(self.count_label)
-        names_label = QLabel(names)
-        names_label.setWordWrap(True)
+        names_label = plain_label(names, wrap=True, bounded=True)
         names_label.setStyleSheet("color: palette(mid);")
         layout.addWidget(names_label)
 
         form = QFormLayout()
         self.kind_combo = QComboBox()
+        self.kind_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.kind_combo.addItem(NO_CHANGE, None)
         for entry in catalogue.vocab_entries("kind", include_hidden=False):
             self.kind_combo.addItem(entry["label"], entry["slug"])
@@ -129,8 +131,7 @@ class BulkEditDialog(QDialog):
         tags_layout.addLayout(remove_col, 1)
         layout.addWidget(tags_box)
 
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
+        self.message = plain_label("", wrap=True, bounded=True)  # errors quote the tags typed
         layout.addWidget(self.message)
 
         self.buttons = common.button_box(common.SB.Apply | common.SB.Cancel, self)

@@ -1,18 +1,19 @@
 """Small helpers shared by the dialogs: French standard buttons, error boxes, prompts.
 
-Qt's standard buttons are labelled in English unless a translator is installed; the
-dialogs set their French texts explicitly instead of relying on one.
+The dialogs set their buttons' French texts explicitly (the application also installs
+Qt's French translations, app.install_translations). Texts that come from a record or
+from an error are shown as plain text (text_safety).
 """
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QLabel, QLineEdit, QMessageBox, QWidget
 
 from ..errors import UserError
+from .text_safety import escape_html, message_box
 
 SB = QDialogButtonBox.StandardButton
 MB = QMessageBox.StandardButton
@@ -50,7 +51,7 @@ def french_buttons(box: QDialogButtonBox, **texts: str) -> None:
 
 def show_error(parent: QWidget | None, error: UserError | str, title: str = "OpÃ©ration impossible") -> None:
     """Show a user error (a French sentence) in a warning box."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), MB.Ok, parent)
+    box = message_box(QMessageBox.Icon.Warning, title, str(error), MB.Ok, parent)
     box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 320px; }")
     box.button(MB.Ok).setText("OK")
     box.exec()
@@ -58,13 +59,16 @@ def show_error(parent: QWidget | None, error: UserError | str, title: str = "OpÃ
 
 def confirm(parent: QWidget | None, title: str, text: str, ok_text: str, *,
             informative: str = "", danger: bool = False) -> bool:
-    """Ask a yes/no question with an explicit French action button; Annuler is the default."""
-    box = QMessageBox(QMessageBox.Icon.Warning if danger else QMessageBox.Icon.Question, title,
-                      f"<b>{escape(text)}</b>", MB.NoButton, parent)
-    box.setTextFormat(Qt.TextFormat.RichText)
+    """Ask a yes/no question with an explicit French action button; Annuler is the default.
+    Both texts are plain text (the question is shown in bold)."""
+    box = message_box(QMessageBox.Icon.Warning if danger else QMessageBox.Icon.Question, title, "",
+                      MB.NoButton, parent, informative=informative)
+    box.setTextFormat(Qt.TextFormat.RichText)  # Qt gives the informative label this format too
+    box.setText(f"<b>{escape_html(text)}</b>")
+    label = box.findChild(QLabel, "qt_msgbox_informativelabel")
+    if label is not None:
+        label.setTextFormat(Qt.TextFormat.PlainText)
     box.setStyleSheet("QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 360px; }")
-    if informative:
-        box.setInformativeText(informative)
     ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(cancel)
@@ -76,11 +80,16 @@ def confirm(parent: QWidget | None, title: str, text: str, ok_text: str, *,
 def show_file_written(parent: QWidget | None, path: Path, title: str, text: str, informative: str = "", *,
                       rich: bool = False) -> QMessageBox:
     """A file was written: ``text`` with "Ouvrir le fichier" / "Ouvrir le dossier" / "Fermer"
-    (not blocking; the box is returned open). ``rich``: the texts are HTML."""
-    box = QMessageBox(QMessageBox.Icon.Information, title, text, MB.NoButton, parent)
+    (not blocking; the box is returned open). ``rich``: the texts are HTML, any record or
+    path in them already escaped (text_safety.escape_html); otherwise they are plain text."""
+    box = message_box(QMessageBox.Icon.Information, title, text, MB.NoButton, parent, informative=informative)
     if rich:
         box.setTextFormat(Qt.TextFormat.RichText)
-    box.setInformativeText(informative)
+        box.setText(text)
+        box.setInformativeText(informative)
+        label = box.findChild(QLabel, "qt_msgbox_informativelabel")
+        if label is not None:
+            label.setTextFormat(Qt.TextFormat.RichText)
     box.setStyleSheet("QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 380px; }")
     open_file = box.addButton("Ouvrir le fichier", QMessageBox.ButtonRole.ActionRole)
     open_folder = box.addButton("Ouvrir le dossier", QMessageBox.ButtonRole.ActionRole)

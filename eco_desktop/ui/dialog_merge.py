@@ -15,6 +15,7 @@ from ..errors import UserError
 from ..export import ACTOR_COLUMNS
 from ..store import Catalogue
 from . import dialog_common as common
+from .text_safety import display_text, elided, escape_html, escape_mnemonic, escape_tooltip, set_plain
 
 # Scalar fields offered for a choice, in the order of the record, with their French names.
 # "position" stands for lat, lon and geo_precision taken together.
@@ -55,9 +56,11 @@ class MergeDialog(QDialog):
         survivor_box = QGroupBox("Fiche conservée")
         survivor_layout = QVBoxLayout(survivor_box)
         self.survivor_group = QButtonGroup(self)
-        self.survivor_a = QRadioButton(f"A : {self._describe(a)}")
-        self.survivor_b = QRadioButton(f"B : {self._describe(b)}")
+        metrics = QFontMetrics(self.font())
+        self.survivor_a = QRadioButton(escape_mnemonic(elided(f"A : {self._describe(a)}", metrics, 3 * VALUE_WIDTH)))
+        self.survivor_b = QRadioButton(escape_mnemonic(elided(f"B : {self._describe(b)}", metrics, 3 * VALUE_WIDTH)))
         for index, button in enumerate((self.survivor_a, self.survivor_b)):
+            button.setToolTip(escape_tooltip(self._describe(a if index == 0 else b)))
             self.survivor_group.addButton(button, index)
             survivor_layout.addWidget(button)
         self.survivor_a.setChecked(True)
@@ -71,8 +74,10 @@ class MergeDialog(QDialog):
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 1)
         grid.setHorizontalSpacing(12)
-        header_a, header_b = QLabel(f"<b>A</b> — {a['name']}"), QLabel(f"<b>B</b> — {b['name']}")
+        header_a = QLabel(f"<b>A</b> — {escape_html(elided(a['name'], metrics, 2 * VALUE_WIDTH))}")
+        header_b = QLabel(f"<b>B</b> — {escape_html(elided(b['name'], metrics, 2 * VALUE_WIDTH))}")
         for column, header in ((1, header_a), (2, header_b)):
+            header.setTextFormat(Qt.TextFormat.RichText)  # the names are escaped
             header.setWordWrap(True)
             grid.addWidget(header, 0, column)
         line = QFrame()
@@ -80,7 +85,6 @@ class MergeDialog(QDialog):
         grid.addWidget(line, 1, 0, 1, 3)
         row = 2
         same = 0
-        metrics = QFontMetrics(self.font())
         for field, title in MERGE_FIELDS.items():
             va, vb = self._value(a, field), self._value(b, field)
             if va == vb:
@@ -91,10 +95,10 @@ class MergeDialog(QDialog):
             buttons = []
             for column, value in ((1, va), (2, vb)):
                 text = self._display(field, value)
-                shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, VALUE_WIDTH)
-                button = QRadioButton(shown)
+                shown = elided(text, metrics, VALUE_WIDTH)
+                button = QRadioButton(escape_mnemonic(shown))
                 if shown != text:
-                    button.setToolTip(text)
+                    button.setToolTip(escape_tooltip(text))
                 group.addButton(button, column - 1)
                 grid.addWidget(button, row, column)
                 buttons.append(button)
@@ -119,9 +123,8 @@ class MergeDialog(QDialog):
                             "réunis automatiquement ; le nom de la fiche supprimée devient un nom alternatif.")
         lists_note.setWordWrap(True)
         layout.addWidget(lists_note)
-        self.summary = QLabel()
+        self.summary = set_plain(QLabel(), bounded=True)
         self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setStyleSheet("font-weight: bold;")
         layout.addWidget(self.summary)
 
@@ -195,11 +198,11 @@ class MergeDialog(QDialog):
         if parts:
             moved = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} et {parts[-1]}"
             verb = "sera rattaché" if sum(moving.values()) == 1 else "seront rattachés"
-            head = f"{moved} {verb} à « {survivor['name']} »"
+            head = f"{moved} {verb} à « {display_text(survivor['name'], limit=200)} »"
         else:
-            head = f"Aucun contact, relation ou échange à rattacher à « {survivor['name']} »"
-        self.summary.setText(f"{head} ; « {other['name']} » ira à la corbeille "
-                             "(la fusion s'annule en une fois par Ctrl+Z).")
+            head = f"Aucun contact, relation ou échange à rattacher à « {display_text(survivor['name'], limit=200)} »"
+        set_plain(self.summary, f"{head} ; « {display_text(other['name'], limit=200)} » ira à la corbeille "
+                                "(la fusion s'annule en une fois par Ctrl+Z).")
 
     # ------------------------------------------------------------------ applying
     def apply(self) -> None:

@@ -1,8 +1,6 @@
 """Saved views: manage (rename, delete) and name a new one ("Enregistrer la vue…")."""
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter, QTextBrowser,
@@ -12,6 +10,7 @@ from PySide6.QtWidgets import (
 from ..errors import UserError
 from ..store import Catalogue
 from . import dialog_common as common
+from .text_safety import escape_html
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -120,8 +119,8 @@ class ManageViewsDialog(QDialog):
             lines = self.catalogue.describe(view["filter"])
         except UserError as exc:
             lines = [str(exc)]
-        items = "".join(f"<li>{escape(line)}</li>" for line in lines)
-        self.criteria.setHtml(f"<p><b>{escape(view['name'])}</b></p><ul>{items}</ul>"
+        items = "".join(f"<li>{escape_html(line)}</li>" for line in lines)
+        self.criteria.setHtml(f"<p><b>{escape_html(view['name'])}</b></p><ul>{items}</ul>"
                               f"<p>{self.catalogue.count(view['filter'])} acteur(s) correspondent aujourd'hui.</p>")
 
     # ------------------------------------------------------------------ actions

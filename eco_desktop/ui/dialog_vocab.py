@@ -13,6 +13,7 @@ from ..errors import UserError
 from ..filter import Filter
 from ..store import Catalogue
 from . import dialog_common as common
+from .text_safety import plain_label
 from .theme import chip_icon
 
 TABS = (("kind", "Types d'acteurs"), ("domain", "Domaines"), ("activity", "Activités"))
@@ -253,8 +254,7 @@ class VocabularyDialog(QDialog):
         self.tags_tab = TagsTab(self)
         self.tabs.addTab(self.tags_tab, "Étiquettes")
         layout.addWidget(self.tabs, 1)
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
+        self.status = plain_label("", wrap=True, bounded=True)  # quotes the labels and tags renamed
         layout.addWidget(self.status)
         self.buttons = common.button_box(common.SB.Close, self)
         self.buttons.rejected.connect(self.reject)

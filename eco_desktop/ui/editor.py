@@ -26,6 +26,7 @@ from .editor_widgets import (
     EDITOR_STYLE, FieldMessage, KindChip, Section, WrappingLabel, header_font, local_datetime, role_label,
     set_issue,
 )
+from .text_safety import message_box
 from .theme import icon
 
 BLANK_ACTOR: dict[str, Any] = {
@@ -166,6 +167,7 @@ class ActorEditor(ActorFormMixin, QWidget):
         buttons = QHBoxLayout()
         buttons.setSpacing(6)
         self.status = WrappingLabel()
+        self.status.setTextFormat(Qt.TextFormat.RichText)  # only our own coloured counts
         self.status.setWordWrap(True)
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.save_button = QPushButton(icon("save"), "Enregistrer")
@@ -335,7 +337,7 @@ class ActorEditor(ActorFormMixin, QWidget):
         if not self._dirty:
             return True
         name = self.name_edit.text().strip() or (NEW_ACTOR_TITLE.lower() if self._creating else "cet acteur")
-        box = QMessageBox(QMessageBox.Icon.Question, "Modifications non enregistrées",
+        box = message_box(QMessageBox.Icon.Question, "Modifications non enregistrées",
                           f"Enregistrer les modifications de « {name} » ?",
                           QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
                           | QMessageBox.StandardButton.Cancel, parent or self)

@@ -19,6 +19,7 @@ from ..errors import UserError
 from .dialog_common import SB, button_box, show_error
 from ..text import fold
 from .editor_widgets import EDITOR_STYLE, FieldMessage, role_label, set_issue
+from .text_safety import display_text
 
 FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
 CIVILITIES = ["", "Mme", "M.", "Dr", "Pr"]
@@ -30,7 +31,7 @@ class _CommitDialog(QDialog):
     def __init__(self, title: str, commit: Callable[[dict], Any] | None, parent: QWidget | None,
                  ok_text: str = "Enregistrer") -> None:
         super().__init__(parent)
-        self.setWindowTitle(title)
+        self.setWindowTitle(display_text(title, limit=120))
         self.setStyleSheet(EDITOR_STYLE)
         self._commit = commit
         self.result_value: Any = None
@@ -282,10 +283,12 @@ class RelationDialog(_CommitDialog):
         self.setMinimumSize(460, 480)
         self._actor_id = actor_id
         self.type = QComboBox()
+        self.type.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        shown = display_text(actor_name, limit=60)
         for rel_type, (out_label, in_label) in vocab.RELATION_TYPES.items():
-            self.type.addItem(f"« {actor_name} » {out_label} …", f"{rel_type}:out")
+            self.type.addItem(f"« {shown} » {out_label} …", f"{rel_type}:out")
             if in_label != out_label:
-                self.type.addItem(f"« {actor_name} » {in_label} …", f"{rel_type}:in")
+                self.type.addItem(f"« {shown} » {in_label} …", f"{rel_type}:in")
         self.picker = ActorPicker([(i, n) for i, n in names if i != actor_id])
         self.note = QLineEdit()
         self.note.setPlaceholderText("Facultatif : source, précision…")

@@ -5,7 +5,6 @@ emits ``changed`` afterwards; errors the user can cause are shown in a dialog.
 """
 from __future__ import annotations
 
-import html
 import json
 from typing import Any
 
@@ -22,6 +21,7 @@ from ..store import os_user
 from .dialog_common import confirm, show_error
 from .editor_dialogs import ContactDialog, ExchangeDialog, RelationDialog
 from .editor_widgets import MUTED_COLOR, french_date, local_datetime, role_label
+from .text_safety import escape_html, escape_tooltip, set_plain
 from .theme import chip_icon
 
 # French names of the actor fields, for the history and messages.
@@ -291,7 +291,7 @@ class RelationsPanel(_Panel):
             tip = f"{relation['label']} {relation['other_name']}"
             if relation.get("note"):
                 tip += f"\n{relation['note']}"
-            item.setToolTip(tip + "\nDouble-cliquez pour ouvrir.")
+            item.setToolTip(escape_tooltip(tip + "\nDouble-cliquez pour ouvrir."))
             self.list.addItem(item)
         has_rows = bool(self._relations)
         self.list.setVisible(has_rows)
@@ -380,11 +380,12 @@ class ExchangesPanel(_Panel):
         frame = QFrame()
         frame.setObjectName("exchange")
         frame.setStyleSheet("QFrame#exchange { background: #f7f8fa; border: 1px solid #e1e4e8; border-radius: 5px; }")
-        head = QLabel(f"<b>{html.escape(french_date(exchange['date']))}</b> · "
-                      f"{html.escape(vocab.EXCHANGE_KINDS.get(exchange['kind'], exchange['kind']))}"
-                      + (f" · <span style='color:{MUTED_COLOR}'>{html.escape(exchange['author'])}</span>"
+        head = QLabel(f"<b>{escape_html(french_date(exchange['date']))}</b> · "
+                      f"{escape_html(vocab.EXCHANGE_KINDS.get(exchange['kind'], exchange['kind']))}"
+                      + (f" · <span style='color:{MUTED_COLOR}'>{escape_html(exchange['author'])}</span>"
                          if exchange.get("author") else ""))
-        head.setTextFormat(Qt.TextFormat.RichText)
+        head.setTextFormat(Qt.TextFormat.RichText)  # its record parts are escaped
+        head.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         remove = QToolButton()
         remove.setText("Supprimer")
         remove.setAutoRaise(True)
@@ -401,9 +402,8 @@ class ExchangesPanel(_Panel):
         column.setSpacing(2)
         column.addLayout(top)
         if exchange.get("text"):
-            text = QLabel(exchange["text"])
+            text = set_plain(QLabel(), exchange["text"])
             text.setWordWrap(True)
-            text.setTextFormat(Qt.TextFormat.PlainText)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
             column.addWidget(text)
@@ -497,10 +497,10 @@ class HistoryPanel(_Panel):
                   "geo_precision": dict(vocab.GEO_PRECISIONS)}
         parts = []
         for batch in self._batches:
-            lines = [f"<b>{html.escape(batch['label'])}</b>"
+            lines = [f"<b>{escape_html(batch['label'])}</b>"
                      + (" <i>(annulé)</i>" if batch["undone"] else "")]
-            lines.append(f"<span style='color:{MUTED_COLOR}'>{html.escape(local_datetime(batch['at']))}"
-                         f" · {html.escape(batch['user'] or '')}</span>")
+            lines.append(f"<span style='color:{MUTED_COLOR}'>{escape_html(local_datetime(batch['at']))}"
+                         f" · {escape_html(batch['user'] or '')}</span>")
             details = [line for change in batch["changes"] for line in self._describe(change, labels)]
             block = "<br>".join(lines)
             if details:
@@ -520,9 +520,9 @@ class HistoryPanel(_Panel):
             if field == "deleted_at":
                 out.append("Restauré de la corbeille" if change["before"].get(field) else "Mis à la corbeille")
             elif field in _NO_VALUES:
-                out.append(f"{html.escape(name)} modifié")
+                out.append(f"{escape_html(name)} modifié")
             else:
                 before = _display(field, change["before"].get(field), labels)
                 after = _display(field, change["after"].get(field), labels)
-                out.append(f"{html.escape(name)} : {html.escape(before)} → {html.escape(after)}")
+                out.append(f"{escape_html(name)} : {escape_html(before)} → {escape_html(after)}")
         return out

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import (
     QCompleter, QFrame, QLabel, QLayout, QPushButton, QSizePolicy, QTextEdit, QToolButton, QVBoxLayout, QWidget,
 )
 
+from .text_safety import display_text, escape_mnemonic, set_plain, set_tooltip
+
 
 ERROR_COLOR = "#c62828"
 WARNING_COLOR = "#a86400"
@@ -56,7 +58,8 @@ def set_issue(widget: QWidget, level: str | None) -> None:
 
 
 def role_label(text: str = "", role: str = "hint", *, wrap: bool = True) -> QLabel:
-    label = WrappingLabel(text) if wrap else QLabel(text)
+    """A plain-text label (its text may come from a record) styled by ``role``."""
+    label = WrappingLabel(text) if wrap else set_plain(QLabel(), text)
     label.setProperty("role", role)
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -65,18 +68,22 @@ def role_label(text: str = "", role: str = "hint", *, wrap: bool = True) -> QLab
 
 class WrappingLabel(QLabel):
     """A word-wrapped label that reserves its full height: form and box layouts do not
-    always honour a label's height-for-width, which clips the last line."""
+    always honour a label's height-for-width, which clips the last line.
+
+    Plain text unless told otherwise (setTextFormat): its texts are records' and errors'."""
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(text, parent)
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
+        self.setText(text)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().resizeEvent(event)
         self._reserve()
 
     def setText(self, text: str) -> None:  # noqa: N802
-        super().setText(text)
+        super().setText(display_text(text) if self.textFormat() == Qt.TextFormat.PlainText else text)
         self._reserve()
 
     def _reserve(self) -> None:
@@ -267,7 +274,7 @@ class CheckGrid(QWidget):
             box.deleteLater()
         self._boxes = {}
         for slug, label in choices.items():
-            box = QPushButton(label.replace("&", "&&"), self)
+            box = QPushButton(escape_mnemonic(label, limit=60), self)
             box.setProperty("chip", True)
             box.setCheckable(True)
             box.setAutoDefault(False)
@@ -453,8 +460,8 @@ class KindChip(QLabel):
         fg = "#1a1a1a" if luminance > 160 else "#ffffff"
         self.setStyleSheet(f"QLabel {{ background: {base.name()}; color: {fg}; border-radius: 9px;"
                            f" padding: 2px 9px; font-weight: 600; }}")
-        self.setText(label)
-        self.setToolTip(label)
+        set_plain(self, display_text(label, limit=48))
+        set_tooltip(self, label)
         self.show()
 
 

@@ -9,7 +9,6 @@ is never remembered: usable contacts only is the safe default each time.
 from __future__ import annotations
 
 import logging
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from ..filter import Filter
 from ..logs import log_path
 from .app import settings
 from .dialog_common import confirm, show_file_written
+from .text_safety import bound_width, escape_html, message_box, plain_label
 from .theme import icon
 from .workers import Job, ProgressDialog
 
@@ -120,9 +120,10 @@ class ExportDialog(QDialog):
         self.radio_listed = QRadioButton(f"La liste affichée : {_plural(len(self.listed_ids), 'acteur')}")
         criteria = self.catalogue.describe(self.filter) if self.catalogue is not None else []
         shown = "Vue « %s » — " % self.view_name if self.view_name else ""
-        self.criteria_label = QLabel(escape(shown) + "<br>".join(escape(c) for c in criteria))
+        self.criteria_label = QLabel(escape_html(shown) + "<br>".join(escape_html(c) for c in criteria))
         self.criteria_label.setWordWrap(True)
-        self.criteria_label.setTextFormat(Qt.TextFormat.RichText)
+        self.criteria_label.setTextFormat(Qt.TextFormat.RichText)  # the criteria are escaped
+        bound_width(self.criteria_label)
         self.criteria_label.setStyleSheet("color: palette(placeholder-text); margin-left: 22px;")
         n_sel = len(self.selected)
         self.radio_selection = QRadioButton(
@@ -165,7 +166,7 @@ class ExportDialog(QDialog):
         self.format_group.addButton(self.radio_xlsx)
         self.format_group.addButton(self.radio_csv)
         self.radio_xlsx.setChecked(True)
-        self.csv_note = QLabel()
+        self.csv_note = plain_label(bounded=True)
         self.csv_note.setWordWrap(True)
         self.csv_note.setStyleSheet("color: palette(placeholder-text); margin-left: 22px;")
         fl.addWidget(self.radio_xlsx)
@@ -203,7 +204,7 @@ class ExportDialog(QDialog):
         file_row.addWidget(self.path_edit, 1)
         file_row.addWidget(self.button_browse)
 
-        self.status_label = QLabel()
+        self.status_label = plain_label(bounded=True)  # problems quote the path typed
         self.status_label.setWordWrap(True)
         self.button_export = QPushButton(icon("export"), "Exporter")
         self.button_export.setDefault(True)
@@ -474,7 +475,7 @@ class ExportDialog(QDialog):
                     f"Le détail technique est dans le journal : {log_path()}")
         self.status_label.setText("L'export n'a pas abouti.")
         text = text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")  # never break inside quotes
-        box = QMessageBox(QMessageBox.Icon.Warning, "Export impossible", text, QMessageBox.StandardButton.Ok, self)
+        box = message_box(QMessageBox.Icon.Warning, "Export impossible", text, QMessageBox.StandardButton.Ok, self)
         box.button(QMessageBox.StandardButton.Ok).setText("OK")
         box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 420px; }")
         box.open()
@@ -490,8 +491,8 @@ class ExportDialog(QDialog):
 def show_result(parent: QWidget, result: export.ExportResult) -> QMessageBox:
     """"N acteurs … exportés" with "Ouvrir le fichier" / "Ouvrir le dossier" / "Fermer" (not blocking)."""
     what = result.message().split(" dans ", 1)[0]
-    return show_file_written(parent, result.path, "Export terminé", f"<b>{escape(what[0].upper() + what[1:])}.</b>",
-                             "<br>".join(escape(str(p)) for p in result.paths), rich=True)
+    return show_file_written(parent, result.path, "Export terminé", f"<b>{escape_html(what[0].upper() + what[1:])}.</b>",
+                             "<br>".join(escape_html(p) for p in result.paths), rich=True)
 
 
 # --------------------------------------------------------------------------- install

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QTre
 
 from ..filter import FACETS, Filter
 from ..vocab import FACET_LABELS
+from .text_safety import escape_tooltip
 from .theme import chip_icon, icon
 
 FacetRole = Qt.ItemDataRole.UserRole + 1
@@ -33,6 +34,9 @@ class FacetPanel(QWidget):
 
         self.views = QComboBox()
         self.views.setToolTip("Rappeler une vue enregistrée (Affichage → Enregistrer la vue…)")
+        # A view's name, of any length, must not widen the facet panel.
+        self.views.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.views.setMinimumContentsLength(16)
         self.views.activated.connect(self._view_activated)
 
         self.tree = QTreeWidget()
@@ -120,7 +124,7 @@ class FacetPanel(QWidget):
                         if facet == "kind":
                             child.setIcon(0, chip_icon(self._kind_colors.get(entry["value"], "#777777")))
                     child.setText(0, entry["label"])
-                    child.setToolTip(0, entry["label"])
+                    child.setToolTip(0, escape_tooltip(entry["label"]))
                     child.setText(1, f"{entry['count']:,}".replace(",", "\u202f"))
                     state = Qt.CheckState.Checked if entry["value"] in selected else Qt.CheckState.Unchecked
                     if child.checkState(0) != state:

@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QFileDialog, QFormLayout,
-                               QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
+                               QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QRadioButton, QTableView,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWizard, QWizardPage)
 
@@ -30,6 +30,7 @@ from ..importer.mapping import FIELD_LABELS, FIELDS
 from ..logs import log_path
 from ..store import OperationCancelled
 from .app import settings
+from .text_safety import escape_html, escape_tooltip, inform, set_plain
 from .theme import icon
 from .workers import Abandoned, Job, ProgressDialog, run_with_progress
 
@@ -86,7 +87,13 @@ class PreviewModel(QAbstractTableModel):
         column = index.column()
         if role == StatusRole:
             return row.status
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 0:
+                return None
+            if column == 4:
+                return escape_tooltip("\n".join(row.reasons)) or None
+            return escape_tooltip(self.data(index, Qt.ItemDataRole.DisplayRole)) or None
+        if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return row.row_number
             if column == 1:
@@ -95,10 +102,7 @@ class PreviewModel(QAbstractTableModel):
                 return row.status_text
             if column == 3:
                 return row.action_text
-            reasons = row.reasons
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return "\n".join(reasons)
-            return " · ".join(reasons)
+            return " · ".join(row.reasons)
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
             return QBrush(QColor(STATUS_COLOURS[row.status]))
         return None
@@ -128,7 +132,8 @@ class StatusFilter(QSortFilterProxyModel):
 # --------------------------------------------------------------------------- pages
 
 def _error_label() -> QLabel:
-    label = QLabel()
+    """Errors quote the file's name, cells and headers: plain text."""
+    label = set_plain(QLabel(), bounded=True)
     label.setWordWrap(True)
     label.setStyleSheet("color: #b00020;")
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -150,7 +155,7 @@ class FilePage(QWizardPage):
         self.sheet_combo = QComboBox()
         self.sheet_combo.activated.connect(lambda _i: self.load())
         self.sheet_label = QLabel("Feuille :")
-        self.info_label = QLabel()
+        self.info_label = set_plain(QLabel(), bounded=True)
         self.info_label.setWordWrap(True)
         self.error_label = _error_label()
         row = QHBoxLayout()
@@ -299,7 +304,7 @@ class MappingPage(QWizardPage):
                 if len(samples) == 3:
                     break
             sample = QTableWidgetItem(" · ".join(samples))
-            sample.setToolTip("\n".join(samples))
+            sample.setToolTip(escape_tooltip("\n".join(samples)))
             self.table.setItem(i, 1, sample)
             combo = QComboBox()
             combo.addItem(self.IGNORE, None)
@@ -468,7 +473,8 @@ class ConfirmPage(QWizardPage):
                  f"{_plural(summary.skipped, 'ligne')} ignorée{'s' if summary.skipped > 1 else ''} (doublons)",
                  f"{_plural(summary.errors, 'ligne')} en erreur, non importée{'s' if summary.errors > 1 else ''}"]
         self.text.setText(
-            f"<p>Import de « {self.wiz.path.name} » dans « {self.wiz.catalogue.path.name} » :</p><ul>"
+            f"<p>Import de « {escape_html(self.wiz.path.name)} » dans « {escape_html(self.wiz.catalogue.path.name)} »"
+            " :</p><ul>"
             + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
             "<p>L'import est une seule opération : <b>Édition → Annuler</b> (Ctrl+Z) le défait en "
             "entier. Pendant l'import, « Annuler » l'arrête sans rien modifier.</p>")
@@ -496,13 +502,13 @@ class SummaryPage(QWizardPage):
             grid.addWidget(number, 0, i)
             grid.addWidget(caption, 1, i)
             self.numbers[key] = number
-        self.details = QLabel()
+        self.details = set_plain(QLabel(), bounded=True)  # problems quote the file's cells
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.button_report = QPushButton("Enregistrer le rapport…")
         self.button_report.clicked.connect(lambda: self.save_report())
-        self.report_label = QLabel()
+        self.report_label = set_plain(QLabel(), bounded=True)
         self.report_label.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.button_report)
@@ -668,8 +674,7 @@ class ImportFeature:
         if catalogue is None:
             return None
         if catalogue.read_only:
-            QMessageBox.information(self.window, "Importer",
-                                    "Le catalogue est ouvert en lecture seule : import impossible.")
+            inform(self.window, "Importer", "Le catalogue est ouvert en lecture seule : import impossible.")
             return None
         self.wizard = ImportWizard(self.window, path)
         self.wizard.finished.connect(self.wizard.deleteLater)

@@ -26,6 +26,7 @@ from . import workers
 from .app import settings as app_settings
 from .facets import FacetPanel
 from .models import COLUMNS, ActorTableModel
+from .text_safety import escape_mnemonic, inform, warn
 from .theme import icon
 
 log = logging.getLogger(__name__)
@@ -421,7 +422,7 @@ class MainWindow(QMainWindow):
         self.menu_recent.clear()
         recent = self._settings().value("catalogue/recent", [], type=list) or []
         for path in recent:
-            action = self.menu_recent.addAction(path)
+            action = self.menu_recent.addAction(escape_mnemonic(path))
             action.triggered.connect(lambda _c=False, p=path: self.open_catalogue_path(p))
         if not recent:
             self.menu_recent.addAction("(aucun)").setEnabled(False)
@@ -444,7 +445,7 @@ class MainWindow(QMainWindow):
         if safety is not None and "endommagé" in str(error) and Path(path).is_file():
             from .safety import offer_restore
             return offer_restore(self, path)
-        QMessageBox.warning(self, "Ouvrir un catalogue", str(error))
+        warn(self, "Ouvrir un catalogue", str(error))
         return None
 
     def open_catalogue_dialog(self) -> None:
@@ -478,7 +479,7 @@ class MainWindow(QMainWindow):
                 raise UserError(f"Le fichier « {path} » existe déjà : choisissez un autre nom.")
             catalogue = Catalogue.create(path, seed=box.clickedButton() is with_data)
         except UserError as exc:
-            QMessageBox.warning(self, "Nouveau catalogue", str(exc))
+            warn(self, "Nouveau catalogue", str(exc))
             return
         self.set_catalogue(catalogue)
 
@@ -494,7 +495,7 @@ class MainWindow(QMainWindow):
         try:
             self.catalogue.save_copy(path)
         except UserError as exc:
-            QMessageBox.warning(self, "Enregistrer une copie", str(exc))
+            warn(self, "Enregistrer une copie", str(exc))
             return
         self.statusBar().showMessage(f"Copie enregistrée : {path}", 5000)
 
@@ -534,7 +535,7 @@ class MainWindow(QMainWindow):
             else:
                 action(catalogue)
         except UserError as exc:
-            QMessageBox.warning(self, APP_TITLE, str(exc))
+            warn(self, APP_TITLE, str(exc))
         finally:
             self._replaying = False
         self.model.reload_vocabularies()
@@ -583,7 +584,7 @@ class MainWindow(QMainWindow):
             ids = self.catalogue.actor_ids(self.filter)
             counts = self.catalogue.facet_counts(self.filter)
         except UserError as exc:
-            QMessageBox.warning(self, APP_TITLE, str(exc))
+            warn(self, APP_TITLE, str(exc))
             return
         if self.filter.text.strip():
             self.model.set_ids(ids, keep_order=self.model.sort_column is None)
@@ -764,7 +765,7 @@ class MainWindow(QMainWindow):
         try:
             new_id = self.catalogue.duplicate_actor(ids[0])
         except UserError as exc:
-            QMessageBox.warning(self, "Dupliquer", str(exc))
+            warn(self, "Dupliquer", str(exc))
             return
         self.refresh()
         self.select_actor(new_id)
@@ -781,7 +782,7 @@ class MainWindow(QMainWindow):
         try:
             self.catalogue.delete_actors(ids)
         except UserError as exc:
-            QMessageBox.warning(self, "Supprimer", str(exc))
+            warn(self, "Supprimer", str(exc))
         if self._current_id in ids:
             self._current_id = None
             self.editor.load(None)
@@ -793,7 +794,7 @@ class MainWindow(QMainWindow):
             try:
                 self.catalogue.restore_actors(ids)
             except UserError as exc:
-                QMessageBox.warning(self, "Restaurer", str(exc))
+                warn(self, "Restaurer", str(exc))
             self.refresh()
 
     def purge_selected(self) -> None:
@@ -805,7 +806,7 @@ class MainWindow(QMainWindow):
             try:
                 self.catalogue.purge_actors(ids)
             except UserError as exc:
-                QMessageBox.warning(self, "Supprimer définitivement", str(exc))
+                warn(self, "Supprimer définitivement", str(exc))
             self.editor.load(None)
             self._current_id = None
             self.refresh()
@@ -815,7 +816,7 @@ class MainWindow(QMainWindow):
             return
         count = self.catalogue.count(Filter(only_deleted=True))
         if count == 0:
-            QMessageBox.information(self, "Vider la corbeille", "La corbeille est vide.")
+            inform(self, "Vider la corbeille", "La corbeille est vide.")
             return
         from .dialogs import confirm_purge
         if confirm_purge(self, count):
@@ -849,7 +850,7 @@ class MainWindow(QMainWindow):
         self.facets.set_views(views)
         self.menu_views.clear()
         for view in views:
-            action = self.menu_views.addAction(view["name"])
+            action = self.menu_views.addAction(escape_mnemonic(view["name"], limit=80))
             action.triggered.connect(lambda _c=False, v=view["id"]: self.apply_view(v))
         if not views:
             self.menu_views.addAction("(aucune vue enregistrée)").setEnabled(False)
@@ -881,7 +882,7 @@ class MainWindow(QMainWindow):
         try:
             self.catalogue.save_view(name, self.filter)
         except UserError as exc:
-            QMessageBox.warning(self, "Enregistrer la vue", str(exc))
+            warn(self, "Enregistrer la vue", str(exc))
             return
         self._reload_views()
 
@@ -932,7 +933,7 @@ class MainWindow(QMainWindow):
     def open_log(self) -> None:
         path = log_path()
         if not path.exists():
-            QMessageBox.information(self, "Journal", f"Le journal est vide pour l'instant ({path}).")
+            inform(self, "Journal", f"Le journal est vide pour l'instant ({path}).")
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 

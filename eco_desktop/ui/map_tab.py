@@ -27,6 +27,7 @@ from .. import paths
 from ..errors import UserError
 from .app import settings
 from .dialog_common import show_file_written
+from .text_safety import display_text, message_box, set_plain, set_tooltip
 from .workers import CatalogueRelay, Job, ProgressDialog
 
 
@@ -131,7 +132,7 @@ class MapTab(QWidget):
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.toolbar.addWidget(spacer)
-        self.status = QLabel()
+        self.status = set_plain(QLabel())
         self.status.setStyleSheet("color: palette(placeholder-text); padding-right: 6px;")
         self.toolbar.addWidget(self.status)
 
@@ -199,6 +200,7 @@ class MapTab(QWidget):
             return
         self._building = True
         self.status.setText("Chargement de la carte…")
+        self.status.setToolTip("")
         generation, flt = self._generation, self.window.filter
 
         def build(_progress, _cancelled) -> tuple[int, BuiltMap | Exception]:
@@ -239,7 +241,9 @@ class MapTab(QWidget):
 
     def _build_failed(self, exc: Exception) -> None:
         if isinstance(exc, UserError):
-            self.status.setText(str(exc))
+            # The toolbar would widen to the whole sentence: its start, the rest in the tooltip.
+            self.status.setText(display_text(exc, limit=90))
+            set_tooltip(self.status, exc)
         else:
             log.error("Map build failed", exc_info=exc)
             self.status.setText("La carte n'a pas pu être construite (détails dans le journal).")
@@ -365,7 +369,7 @@ class MapTab(QWidget):
         else:
             log.error("Map export failed", exc_info=exc)
             message = "La carte n'a pas pu être exportée (détails dans le journal)."
-        box = QMessageBox(QMessageBox.Icon.Warning, "Exporter la carte", message,
+        box = message_box(QMessageBox.Icon.Warning, "Exporter la carte", message,
                           QMessageBox.StandardButton.Ok, self.window)
         box.open()
         self.result_box = box

@@ -13,6 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from ..store import Catalogue
 from ..text import fold
+from .text_safety import escape_tooltip
 from .theme import chip_icon
 
 PAGE = 200
@@ -168,7 +169,7 @@ class ActorTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and key == "kind":
             return chip_icon(self._colors.get(actor["kind"], "#777777"))
         if role == Qt.ItemDataRole.ToolTipRole and key in ("name", "domains", "kind", "website"):
-            return self.display(actor, key)
+            return escape_tooltip(self.display(actor, key)) or None
         if role == Qt.ItemDataRole.ForegroundRole and key == "website" and actor.get("website"):
             return QBrush(QColor("#1a5fb4"))
         return None

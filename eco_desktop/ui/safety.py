@@ -25,6 +25,7 @@ from .. import check as checking
 from ..errors import UserError
 from ..store import Catalogue
 from . import workers
+from .text_safety import escape_tooltip, message_box, plain_label
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +50,14 @@ def run_with_progress(parent: QWidget | None, title: str, label: str, work: Call
 
 
 def _warn(parent: QWidget | None, title: str, error: Exception | str) -> None:
-    box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), QMessageBox.StandardButton.Ok, parent)
+    box = message_box(QMessageBox.Icon.Warning, title, str(error), QMessageBox.StandardButton.Ok, parent)
     box.exec()
 
 
 def _ask(parent: QWidget | None, title: str, text: str, informative: str, ok_text: str, *,
          danger: bool = False) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Warning if danger else QMessageBox.Icon.Question, title, text,
-                      QMessageBox.StandardButton.NoButton, parent)
-    box.setInformativeText(informative)
+    box = message_box(QMessageBox.Icon.Warning if danger else QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.NoButton, parent, informative=informative)
     ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(cancel)
@@ -92,9 +92,9 @@ class BackupListDialog(QDialog):
         self.catalogue_path = Path(catalogue_path)
         self.backups = backup.list_backups(self.catalogue_path)
         self.chosen: Path | None = None
-        intro = QLabel(f"Sauvegardes de « {self.catalogue_path.name} ». Le contenu actuel du catalogue sera "
-                       "remplacé par celui de la sauvegarde choisie ; il est d'abord lui-même sauvegardé.")
-        intro.setWordWrap(True)
+        intro = plain_label(f"Sauvegardes de « {self.catalogue_path.name} ». Le contenu actuel du catalogue "
+                            "sera remplacé par celui de la sauvegarde choisie ; il est d'abord lui-même sauvegardé.",
+                            wrap=True, bounded=True)
         self.table = QTableWidget(len(self.backups), 3)
         self.table.setHorizontalHeaderLabels(["Date", "Acteurs", "Fichier"])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -107,7 +107,7 @@ class BackupListDialog(QDialog):
             actors = "illisible" if item["actors"] is None else str(item["actors"])
             for column, text in enumerate((_when(item["when"]), actors, item["path"].name)):
                 cell = QTableWidgetItem(text)
-                cell.setToolTip(str(item["path"]))
+                cell.setToolTip(escape_tooltip(item["path"]))
                 if column == 1:
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, cell)

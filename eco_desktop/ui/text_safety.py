@@ -80,6 +80,11 @@ def bound_width(widget: QWidget) -> None:
     widget.setMinimumWidth(0)
 
 
+def elided(text: object, metrics, width: int) -> str:
+    """``text`` cleaned for display and cut with "…" to ``width`` pixels of ``metrics``."""
+    return metrics.elidedText(display_text(text, limit=2000), Qt.TextElideMode.ElideRight, width)
+
+
 def escape_html(text: object, *, limit: int | None = None) -> str:
     """Record text for a place that must stay rich (a label with links or bold parts)."""
     return html.escape(display_text(text, limit=limit), quote=True).replace("\n", "<br>")

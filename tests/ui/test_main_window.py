@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from eco_desktop.store import Catalogue
 from eco_desktop.ui.facets import ValueRole
@@ -195,7 +195,7 @@ def test_opening_a_damaged_file_shows_an_error_and_keeps_the_window_usable(qtbot
     not_a_catalogue = tmp_path / "notes.sqlite"
     not_a_catalogue.write_text("ceci n'est pas un catalogue")
     messages = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: messages.append(text))
+    monkeypatch.setattr("eco_desktop.ui.main_window.warn", lambda parent, title, text: messages.append(text))
     monkeypatch.setattr("eco_desktop.ui.safety._warn", lambda parent, title, error: messages.append(str(error)))
     assert window.open_catalogue_path(damaged) is False  # no backup to offer: it says so
     assert window.open_catalogue_path(not_a_catalogue) is False
