@@ -85,11 +85,11 @@ _JSON_FILTERS = {("saved_views", "filter"), ("calls", "eligibility")}
 _UNIQUE_NAMES = {("saved_views", "name"), ("calls", "name")}
 _TABLE_NAMES = {"actors": "Acteur", "contacts": "Contact", "relations": "Relation", "exchanges": "Échange",
                 "saved_views": "Vue enregistrée", "calls": "Appel à projets", "call_entries": "Présélection",
-                "history_batches": "Historique (action)", "history_changes": "Historique (modification)"}
+                "history_batches": "Historique", "history_changes": "Historique"}
 _FIELD_NAMES = {"description": "description", "source": "source", "tags": "étiquettes", "notes": "notes",
                 "note": "note", "text": "texte", "author": "auteur", "name": "nom", "filter": "filtre",
                 "funder": "financeur", "eligibility": "critères d'éligibilité", "label": "libellé",
-                "before": "état avant", "after": "état après", "*": "(ligne entière)"}
+                "before": "avant", "after": "après", "*": "ligne entière"}
 
 
 @dataclass(frozen=True)
@@ -318,6 +318,10 @@ def _where(conn: sqlite3.Connection, table: str, row: sqlite3.Row) -> str:
     return f"{_TABLE_NAMES.get(table, table)} n° {row['id']}"
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
 def own_contact_ids(conn: sqlite3.Connection, contact: dict[str, Any]) -> list[int]:
     """The rows of ``contacts`` that are this person in a copy of the catalogue (a backup):
     the same id with the same name, e-mail or phone (ids can be reused), or elsewhere the
@@ -398,6 +402,7 @@ def build_plan(conn: sqlite3.Connection, contact: dict[str, Any], contact_ids: I
                         (table == "history_batches" and row["id"] in emptied):
                     continue
                 before = row[column]
+                shown = None
                 if table == "history_changes":
                     after = before
                     if before:
@@ -405,6 +410,9 @@ def build_plan(conn: sqlite3.Connection, contact: dict[str, Any], contact_ids: I
                         new_image = _redact_image(row["tbl"], image, person)
                         if new_image != image:
                             after = json.dumps(new_image, ensure_ascii=False)
+                            # Show the changed value, not the JSON of the whole row.
+                            key = next(k for k in image if image[k] != new_image.get(k))
+                            shown = (_text(image[key]), _text(new_image[key]))
                 elif table == "history_batches":
                     after = person.redact_exact(before, names if row["id"] in touched_batches else ())
                 else:
@@ -413,9 +421,10 @@ def build_plan(conn: sqlite3.Connection, contact: dict[str, Any], contact_ids: I
                     continue
                 if table == "actors":
                     actor_ids.add(row["id"])
-                spans = person.spans(before)
+                old_text, new_text = shown or (before, after)
+                spans = person.spans(old_text)
                 places.append(Place(table, row["id"], column, before, after, _where(conn, table, row),
-                                    excerpt(before, spans), excerpt(after, person.spans(after) or spans)))
+                                    excerpt(old_text, spans), excerpt(new_text, spans)))
     places = _unique_names(conn, places)
     return Plan(contact, name, person.describe(), places, kept, actor_ids)
 

@@ -82,6 +82,14 @@ class Person:
             for form in _civility_forms(contact.get("civility") or ""):
                 phrases.add((form, *last.split()))
         self.phrases = sorted(phrases, key=len, reverse=True)
+        first_text = str(contact.get("first_name") or "").strip()
+        last_text = str(contact.get("last_name") or "").strip()
+        civility = str(contact.get("civility") or "").strip() or "Mme/M."
+        self._described = []
+        if first and last:
+            self._described.append(f"« {first_text} {last_text} » (dans les deux ordres)")
+        if last:
+            self._described.append(f"civilité + nom (« {civility} {last_text} »)")
         self._by_first_word: dict[str, list[tuple[str, ...]]] = {}
         for phrase in self.phrases:
             self._by_first_word.setdefault(phrase[0], []).append(phrase)
@@ -99,21 +107,18 @@ class Person:
             spelled = "|".join(_PHONE_GAP.join(re.escape(d) for d in form) for form in forms)
             self._phone = re.compile(rf"(?<![\d+])\+?(?:{spelled})(?!\d)")
         self._phone_tail = forms[0][-4:] if forms else ""
+        if email:
+            self._described.append(email)
+        if forms:
+            self._described.append(f"{phone} (toutes écritures)")
 
     @property
     def searchable(self) -> bool:
         return bool(self.phrases or self._email or self._phone)
 
     def describe(self) -> list[str]:
-        """What is searched, for the user (French)."""
-        out = [" ".join(p) for p in self.phrases if p[0] not in _FEMININE + _MASCULINE + _TITLES]
-        if self.phrases and any(p[0] in _TITLES for p in self.phrases):
-            out.append("civilité + nom")
-        if self.email:
-            out.append(self.email)
-        if self.phone:
-            out.append(f"{self.phone} (toutes écritures)")
-        return out
+        """What is searched, for the user (French, as the contact is spelt)."""
+        return list(self._described)
 
     # -- finding -------------------------------------------------------------------
     def _name_spans(self, text: str) -> list[tuple[int, int]]:
