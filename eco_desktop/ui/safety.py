@@ -24,7 +24,7 @@ from .. import backup, paths, privacy, vocab
 from .. import check as checking
 from ..errors import UserError
 from ..store import Catalogue
-from . import workers
+from . import dialog_erase, workers
 from .text_safety import escape_tooltip, message_box, plain_label
 
 log = logging.getLogger(__name__)
@@ -521,37 +521,13 @@ class Safety(QObject):
         self.window.statusBar().showMessage(f"Données exportées : {json_path.name} et {xlsx_path.name}", 8000)
         return json_path
 
-    def erase_question(self, contact: dict) -> tuple[str, str]:
-        name = privacy.display_name(contact)
-        return (f"Effacer définitivement « {name} » ?",
-                "Le contact, ses mentions dans les notes et les échanges, et sa trace dans l'historique "
-                "seront effacés du catalogue. Cette action ne peut pas être annulée.\n\n"
-                "Les sauvegardes faites avant l'effacement contiennent encore cette personne jusqu'à ce que "
-                "la rotation les supprime (sauvegardes des 10 derniers jours et des 4 semaines précédentes).")
-
     def erase_person(self, contact_id: int | None, *, confirmed: bool = False) -> bool:
-        w = self.window
-        catalogue = w.catalogue
-        if catalogue is None or contact_id is None:
-            return False
-        contact = catalogue.get_contact(contact_id)
-        if contact is None:
-            return False
-        if not confirmed:
-            text, informative = self.erase_question(contact)
-            if not _ask(w, "Effacer cette personne", text, informative, "Effacer définitivement", danger=True):
-                return False
-        try:
-            result = run_with_progress(w, "Effacer cette personne", "Effacement en cours…",
-                                       lambda: privacy.erase_person(catalogue, contact_id), catalogue=catalogue)
-        except UserError as exc:
-            _warn(w, "Effacer cette personne", exc)
-            return False
-        w.undo_stack.clear()  # its labels may name the person, and the erasure cannot be undone
-        w.refresh()
-        w.editor.refresh()
-        w.statusBar().showMessage(f"« {result.name} » a été effacé(e) du catalogue.", 8000)
-        return True
+        """Preview every place that will change, confirm, erase, then retry the rewrite
+        of the file as long as it failed and the user asks (dialog_erase)."""
+        result = dialog_erase.erase_contact(self.window, contact_id, run=run_with_progress, warn=_warn,
+                                            confirmed=confirmed,
+                                            keep=lambda dialog: setattr(self, "last_dialog", dialog))
+        return result is not None
 
 
 def install(window) -> Safety:

@@ -135,27 +135,154 @@ def test_offer_restore_for_a_damaged_file(qtbot, catalogue_path, tmp_path):
     assert good.exists()
 
 
-def test_contact_export_and_erase(qtbot, window, tmp_path):
+def when_visible(kind, act, *, text: str | None = None) -> None:
+    """Call ``act(widget)`` on the next visible top-level ``kind`` (whose text holds ``text``)."""
+    def poll():
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, kind) and widget.isVisible() and (
+                    text is None or text in getattr(widget, "text", lambda: "")()):
+                act(widget)
+                return
+        QTimer.singleShot(20, poll)
+    QTimer.singleShot(0, poll)
+
+
+def click(text: str):
+    def act(box):
+        next(b for b in box.buttons() if b.text() == text).click()
+    return act
+
+
+PERSON = {"civility": "Mme", "first_name": "Zéphyrine", "last_name": "Quillebeuf", "legal_basis": "consent",
+          "email": "z.quillebeuf@exemple.fr", "phone": "01 23 45 67 89"}
+
+
+@pytest.fixture
+def person(window):
+    """A contact named in an exchange, a colleague's note, a tag and a saved view; the
+    organisation shares her switchboard number."""
+    from eco_desktop.filter import Filter
     cat = window.catalogue
-    actor_id = cat.actor_ids()[0]
-    contact_id = cat.add_contact(actor_id, {"first_name": "Zéphyrine", "last_name": "Quillebeuf",
-                                            "legal_basis": "consent"})
+    ids = cat.actor_ids()
+    actor_id = ids[0]
+    cat.update_actor(actor_id, {"phone": "01 23 45 67 89"})
+    contact_id = cat.add_contact(actor_id, PERSON)
+    cat.add_exchange(actor_id, date="2024-02-01", kind="meeting",
+                     text="Rendez-vous avec Mme Quillebeuf : projet de thérapie génique.")
+    cat.add_contact(ids[1], {"first_name": "Paul", "last_name": "Durand",
+                             "notes": "remplace Zéphyrine Quillebeuf en juillet (z.quillebeuf@exemple.fr)"})
+    cat.update_actor(ids[2], {"tags": ["Zéphyrine Quillebeuf", "suivi"]})
+    cat.save_view("Suivi Zéphyrine Quillebeuf", Filter(text="quillebeuf zéphyrine"))
     window.select_actor(actor_id)
     panel = window.editor.contacts_panel
-    qtbot.waitUntil(lambda: panel.count() == 1, timeout=3000)
-    panel.select_row(0)
+    panel_ready = lambda: panel.count() == 1  # noqa: E731
+    return {"id": contact_id, "actor_id": actor_id, "panel": panel, "ready": panel_ready}
+
+
+def test_contact_export_and_erase(qtbot, window, person, tmp_path):
+    from eco_desktop.ui.dialog_erase import ErasePreviewDialog
+    cat = window.catalogue
+    qtbot.waitUntil(person["ready"], timeout=3000)
+    person["panel"].select_row(0)
     part = safety(window)
-    assert part.current_contact_id() == contact_id
-    exported = part.export_person(contact_id, tmp_path / "zq.json")
+    assert part.current_contact_id() == person["id"]
+    exported = part.export_person(person["id"], tmp_path / "zq.json")
     assert exported.exists() and exported.with_suffix(".xlsx").exists()
-    text, informative = part.erase_question(cat.get_contact(contact_id))
-    assert "Zéphyrine Quillebeuf" in text
-    assert "sauvegardes faites avant l'effacement contiennent encore cette personne" in informative
-    answer_next_box(qtbot, "Effacer définitivement")
-    assert part.erase_person(contact_id)
-    assert cat.get_contact(contact_id) is None
-    qtbot.waitUntil(lambda: panel.count() == 0, timeout=3000)
+    seen = {}
+
+    def confirm(dialog):
+        seen["rows"] = dialog.table.rowCount()
+        seen["question"] = dialog.question.text()
+        dialog.erase_button.click()
+    when_visible(ErasePreviewDialog, confirm)
+    when_visible(QMessageBox, click("OK"), text="aussi celui de l'organisation")
+    assert part.erase_person(person["id"])
+    assert seen["question"] == "Effacer définitivement « Zéphyrine Quillebeuf » ?"
+    assert seen["rows"] >= 6
+    assert cat.get_contact(person["id"]) is None
+    assert cat.get_actor(person["actor_id"])["phone"] == "01 23 45 67 89"
+    qtbot.waitUntil(lambda: person["panel"].count() == 0, timeout=3000)
     assert window.undo_stack.count() == 0
+    assert "le fichier a été réécrit" in window.statusBar().currentMessage()
+
+
+def test_the_erase_preview_lists_each_place_as_plain_text(qtbot, window, person):
+    """Issue #15: the window showed no preview; the confirmation rendered the name as HTML.
+    Also writes docs/screenshots/erase-preview.png."""
+    from PySide6.QtCore import Qt
+
+    from eco_desktop import privacy
+    from eco_desktop.ui.dialog_erase import ErasePreviewDialog
+    cat = window.catalogue
+    backup.backup_now(cat)
+    hostile = cat.add_contact(person["actor_id"], {"first_name": "<b>Zé</b>", "last_name": "<img width=20000>"})
+    plan = privacy.preview_erasure(cat, person["id"])
+    holding = privacy.backups_holding(cat.path, plan.contact)
+    dialog = ErasePreviewDialog(plan, holding, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.table.rowCount() == len(plan.places)
+    shown = {(dialog.table.item(r, 1).text(), dialog.table.item(r, 3).text()) for r in range(dialog.table.rowCount())}
+    assert ("Échange — texte", "Rendez-vous avec [personne effacée] : projet de thérapie génique.") in shown
+    assert dialog.kept.count() == 1 and "01 23 45 67 89" in dialog.kept.item(0).text()
+    assert dialog.backups.count() == 1 and dialog.erase_backups.isChecked()
+    assert dialog.cancel_button.isDefault()
+    from pathlib import Path
+    out = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "erase-preview.png"
+    assert dialog.grab().save(str(out))
+    dialog.close()
+    hostile_plan = privacy.preview_erasure(cat, hostile)
+    hostile_dialog = ErasePreviewDialog(hostile_plan, [], window)
+    qtbot.addWidget(hostile_dialog)
+    hostile_dialog.show()
+    for label in hostile_dialog.findChildren(type(hostile_dialog.question)):
+        assert label.textFormat() == Qt.TextFormat.PlainText
+    assert "<b>Zé</b>" in hostile_dialog.question.text()
+    assert hostile_dialog.height() < 2000
+    hostile_dialog.close()
+
+
+def test_the_window_says_when_the_file_was_not_rewritten_and_retries(qtbot, window, person):
+    """Issue #15: the window ignored Erasure.purged and always said « a été effacé(e) »."""
+    from eco_desktop.ui.dialog_erase import ErasePreviewDialog
+    cat = window.catalogue
+    reader = sqlite3.connect(str(cat.path))
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM contacts").fetchone()
+    seen = {}
+
+    def retry_after_the_reader_closed(box):
+        seen["text"] = box.text()
+        reader.rollback()
+        reader.close()
+        click("Réessayer")(box)
+    when_visible(ErasePreviewDialog, lambda d: d.erase_button.click())
+    when_visible(QMessageBox, retry_after_the_reader_closed, text="n'a pas pu être réécrit")
+    when_visible(QMessageBox, click("OK"), text="aussi celui de l'organisation")
+    assert safety(window).erase_person(person["id"])
+    assert "un autre programme lit" in seen["text"] and "Réessayez" in seen["text"]
+    assert "le fichier a été réécrit" in window.statusBar().currentMessage()
+    data = cat.path.read_bytes().lower()
+    wal = cat.path.with_name(cat.path.name + "-wal")
+    data += wal.read_bytes().lower() if wal.exists() else b""
+    assert b"quillebeuf" not in data
+
+
+def test_erasing_later_says_the_file_still_holds_the_person(qtbot, window, person):
+    from eco_desktop.ui.dialog_erase import ErasePreviewDialog
+    cat = window.catalogue
+    reader = sqlite3.connect(str(cat.path))
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM contacts").fetchone()
+    when_visible(ErasePreviewDialog, lambda d: d.erase_button.click())
+    when_visible(QMessageBox, click("Plus tard"), text="n'a pas pu être réécrit")
+    try:
+        assert safety(window).erase_person(person["id"])
+    finally:
+        reader.rollback()
+        reader.close()
+    assert "pas encore été réécrit" in window.statusBar().currentMessage()
 
 
 def test_contacts_to_review_dialog(qtbot, window):
