@@ -8,9 +8,10 @@ A call's *eligibility* is a saved :class:`~eco_desktop.filter.Filter`. An empty
 eligibility means "no criteria": such a call's shortlist is built by hand only (it
 would otherwise pull in the whole catalogue).
 
-Also here, without Qt: the mailing list of a call (one row per usable contact of the
-shortlisted actors, and a report of who was left out and why), its export through
-:mod:`eco_desktop.export`, and the ``mailto:`` links of the "Préparer l'e-mail" action.
+Also here, without Qt: the mailing list of a call (one row per e-mail address of the
+usable contacts of the shortlisted actors, and a report of who was left out and why),
+its export through :mod:`eco_desktop.export`, and the ``mailto:`` links of the
+"Préparer l'e-mail" action.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from urllib.parse import quote, urlsplit
 from . import vocab
 from .errors import UserError
 from .filter import Filter
-from .text import fold
+from .text import fold, stored_text
 
 CALL_FIELDS = ("name", "funder", "opens", "closes", "url", "description", "state", "eligibility")
 STATES = vocab.CALL_STATES
@@ -47,6 +48,7 @@ MAILING_COLUMNS: dict[str, str] = {
     "commune": "Commune",
     "call": "Appel à projets",
     "closes": "Date de clôture",
+    "actors": "Acteurs",
 }
 
 
@@ -137,13 +139,16 @@ class MailingReport:
     actors: int = 0                   # shortlisted actors considered
     no_legal_basis: list[dict] = field(default_factory=list)   # contacts left out
     opted_out: list[dict] = field(default_factory=list)        # contacts left out
+    # Left out too: usable here, but their address opted out on another contact record.
+    opted_out_elsewhere: list[dict] = field(default_factory=list)
+    merged: int = 0                   # contacts whose address was already in the list
     without_email: list[dict] = field(default_factory=list)    # kept (postal), not e-mailed
     actors_without_contact: list[dict] = field(default_factory=list)  # {"actor_id", "name"}
     excluded_actors: int = 0          # shortlisted but "écarté": not in the list
 
     @property
     def left_out(self) -> int:
-        return len(self.no_legal_basis) + len(self.opted_out)
+        return len(self.no_legal_basis) + len(self.opted_out) + len(self.opted_out_elsewhere)
 
     def lines(self) -> list[str]:
         """The report in French sentences (CLI output, dialog text)."""
@@ -157,8 +162,14 @@ class MailingReport:
                 out.append(f"  - {len(self.no_legal_basis)} sans base légale enregistrée")
             if self.opted_out:
                 out.append(f"  - {len(self.opted_out)} opposé(s) aux envois")
+            if self.opted_out_elsewhere:
+                out.append(f"  - {len(self.opted_out_elsewhere)} dont l'adresse e-mail s'est opposée aux "
+                           "envois sur une autre fiche de contact")
         else:
             out.append("Aucun contact écarté.")
+        if self.merged:
+            out.append(f"{plural(self.merged, 'adresse en double fusionnée', 'adresses en double fusionnées')} : "
+                       "chaque adresse ne figure qu'une fois (la colonne « Acteurs » dit qui elle représente).")
         if self.without_email:
             out.append(f"{plural(len(self.without_email), 'contact', 'contacts')} sans adresse e-mail "
                        "(dans la liste pour un courrier, mais pas dans l'e-mail groupé).")
@@ -174,7 +185,9 @@ class MailingReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"call": self.call, "contacts": self.contacts, "actors": self.actors,
-                "left_out": {"no_legal_basis": len(self.no_legal_basis), "opted_out": len(self.opted_out)},
+                "left_out": {"no_legal_basis": len(self.no_legal_basis), "opted_out": len(self.opted_out),
+                             "opted_out_elsewhere": len(self.opted_out_elsewhere)},
+                "merged": self.merged,
                 "without_email": len(self.without_email), "excluded_actors": self.excluded_actors,
                 "actors_without_contact": self.actors_without_contact}
 
@@ -213,7 +226,7 @@ class CallsMixin:
                 if row is None:
                     raise UserError(f"L'appel à projets n° {name_or_id} n'existe pas.")
                 return _call_to_dict(row)
-            name = str(name_or_id).strip()
+            name = stored_text(name_or_id)
             row = self.conn.execute("SELECT * FROM calls WHERE name = ? COLLATE NOCASE", (name,)).fetchone()
             if row is None:  # NOCASE folds ASCII only: "ÉTÉ" vs "été"
                 wanted = name.casefold()
@@ -321,7 +334,7 @@ class CallsMixin:
         out: dict[str, Any] = {}
         for key, value in data.items():
             if key == "name":
-                value = (value or "").strip()
+                value = stored_text(value)
                 if not value:
                     raise UserError("Donnez un nom à l'appel à projets.")
             elif key in ("opens", "closes"):
@@ -485,13 +498,19 @@ class CallsMixin:
     # ------------------------------------------------------------------ mailing
     def mailing_rows(self, call_id: int, *, statuses: Iterable[str] | None = None
                      ) -> tuple[list[dict[str, Any]], MailingReport]:
-        """The mailing list of a call: one row per usable contact (legal basis recorded,
-        not opted out) of the shortlisted actors — every status but "écarté" unless
-        ``statuses`` says which — and the report of who was left out and why.
+        """The mailing list of a call: one row per e-mail address of the usable contacts
+        (legal basis recorded, not opted out) of the shortlisted actors — every status but
+        "écarté" unless ``statuses`` says which — and the report of who was left out and why.
 
-        Rows carry the :data:`MAILING_COLUMNS` keys plus ``actor_id`` and ``contact_id``.
-        Contacts without an e-mail stay in the list (the organisation's address serves
-        a letter) and are counted in ``report.without_email``.
+        Addresses are compared trimmed and case-insensitively: the same person at two
+        shortlisted actors, or an address typed twice with other capitals, is one row (the
+        first contact's), whose ``actors`` lists every actor it serves, so nobody gets the
+        message twice. An address that opted out on any contact record of the catalogue
+        is left out everywhere (the objection is the person's, not the record's).
+        Rows carry the :data:`MAILING_COLUMNS` keys plus ``actor_id`` and ``contact_id``
+        (the first ones) and ``actor_ids`` / ``contact_ids`` (all of them). Contacts
+        without an e-mail stay in the list, one row each (the organisation's address
+        serves a letter), and are counted in ``report.without_email``.
         """
         with self._lock:
             call = self._call_row(call_id)
@@ -506,12 +525,17 @@ class CallsMixin:
             ids = [e["actor_id"] for e in chosen]
             actors = self._places(ids)
             contacts = self.contacts(actor_ids=ids)
+            objected = {_address_key(r[0]) for r in self.conn.execute(
+                "SELECT email FROM contacts WHERE opt_out AND trim(coalesce(email, '')) != ''")}
         rows: list[dict[str, Any]] = []
+        by_address: dict[str, dict[str, Any]] = {}
         reached: set[int] = set()
         for contact in contacts:
             actor = actors.get(contact["actor_id"])
             if actor is None:
                 continue
+            email = (contact["email"] or "").strip()
+            key = _address_key(email)
             who = {"contact_id": contact["id"], "actor_id": actor["id"], "organisation": actor["name"],
                    "name": " ".join(p for p in (contact["first_name"], contact["last_name"]) if p)
                    or contact["email"]}
@@ -521,20 +545,42 @@ class CallsMixin:
             if not contact["legal_basis"]:
                 report.no_legal_basis.append(who)
                 continue
-            if not (contact["email"] or "").strip():
-                report.without_email.append(who)
+            if key and key in objected:
+                report.opted_out_elsewhere.append(who)
+                continue
             reached.add(actor["id"])
-            rows.append({
+            row = by_address.get(key) if key else None
+            if row is not None:
+                report.merged += 1
+                row["contact_ids"].append(contact["id"])
+                if actor["id"] not in row["actor_ids"]:
+                    row["actor_ids"].append(actor["id"])
+                    row["actor_names"].append(actor["name"])
+                continue
+            if not key:
+                report.without_email.append(who)
+            row = {
                 "civility": contact["civility"], "first_name": contact["first_name"],
                 "last_name": contact["last_name"], "role": contact["role"], "organisation": actor["name"],
-                "email": (contact["email"] or "").strip(), "street": actor["street"],
+                "email": email, "street": actor["street"],
                 "postcode": actor["postcode"], "commune": actor["commune"], "call": call["name"],
                 "closes": call["closes"], "actor_id": actor["id"], "contact_id": contact["id"],
-            })
+                "actor_ids": [actor["id"]], "contact_ids": [contact["id"]], "actor_names": [actor["name"]],
+            }
+            rows.append(row)
+            if key:
+                by_address[key] = row
+        for row in rows:
+            row["actors"] = "; ".join(row.pop("actor_names"))
         report.contacts = len(rows)
         report.actors_without_contact = [{"actor_id": e["actor_id"], "name": e["name"]}
                                          for e in chosen if e["actor_id"] not in reached]
         return rows, report
+
+
+def _address_key(email: str | None) -> str:
+    """What makes two e-mail addresses the same recipient: trimmed, case ignored."""
+    return (email or "").strip().casefold()
 
 
 # ---------------------------------------------------------------------- mailto
@@ -547,8 +593,8 @@ def mailto_batches(emails: Iterable[str], subject: str, limit: int = MAILTO_LIMI
     addresses: list[str] = []
     for email in emails:
         email = (email or "").strip()
-        if email and email.casefold() not in seen:
-            seen.add(email.casefold())
+        if email and _address_key(email) not in seen:
+            seen.add(_address_key(email))
             addresses.append(email)
     if not addresses:
         return []
@@ -575,49 +621,42 @@ def export_mailing(path: str | os.PathLike, rows: Sequence[Mapping[str, Any]]) -
     """Write the mailing list to ``path``: xlsx or Excel-flavoured csv (UTF-8 with BOM,
     ``;``) by extension, through the export module's table writer and safety rules
     (identifiers as text, real dates, mailto links only for valid addresses, a value
-    that Excel would read as a formula kept as text). Written to a temporary file and
-    moved into place, so a failure never leaves a half-written file."""
+    that Excel would read as a formula kept as text) and its atomic files (the user's
+    permissions; a failure never leaves a half-written file, nor a temporary one)."""
     import csv
-    import tempfile
 
     from openpyxl import Workbook
 
     from . import export
+    from .atomic import atomic_files
 
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise UserError(f"Choisissez un fichier .xlsx ou .csv pour le publipostage (et non « {path.name} »).")
     headers = list(MAILING_COLUMNS.values())
-    kinds = [{"email": export.EMAIL, "postcode": export.ID, "closes": export.DATE}.get(k, export.TEXT)
-             for k in MAILING_COLUMNS]
+    kinds = [{"email": export.EMAIL, "postcode": export.ID, "closes": export.DATE,
+              "actors": export.WRAP}.get(k, export.TEXT) for k in MAILING_COLUMNS]
     table = [[_mailing_value(row.get(key), key) for key in MAILING_COLUMNS] for row in rows]
-    if not path.parent.is_dir():
-        raise UserError(f"Impossible d'écrire « {path} » : le dossier « {path.parent} » n'existe pas.")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".~{path.stem[:40]}-", suffix=".tmp", dir=path.parent)
-        os.close(fd)
+    if suffix == ".xlsx":
+        wb = Workbook(write_only=True)
+        saved = False
         try:
-            if suffix == ".xlsx":
-                wb = Workbook(write_only=True)
+            with atomic_files() as files:
+                out = files.open(path)
                 export.write_table(wb, "Publipostage", headers, table, kinds)
-                wb.save(tmp)
-            else:
-                with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-                    writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
-                    writer.writerow(headers)
-                    for values in table:
-                        writer.writerow(["" if v is None else v.strftime("%d/%m/%Y") if isinstance(v, date)
-                                         else export.csv_safe(v) for v in values])
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except PermissionError as exc:
-        raise UserError(f"Impossible d'écrire « {path} » : le fichier est protégé ou ouvert dans un autre "
-                        "programme (Excel ?) ; fermez-le puis réessayez.") from exc
-    except OSError as exc:
-        raise UserError(f"Impossible d'écrire « {path} » : {exc.strerror or exc}.") from exc
+                export.save_workbook(wb, out)
+                saved = True
+        finally:
+            if not saved:
+                export.discard_workbook(wb)
+    else:
+        with atomic_files() as files:
+            writer = csv.writer(files.open(path, **export.CSV_ENCODING), delimiter=";", lineterminator="\r\n")
+            writer.writerow(headers)
+            for values in table:
+                writer.writerow(["" if v is None else v.strftime("%d/%m/%Y") if isinstance(v, date)
+                                 else export.csv_safe(v) for v in values])
     return path
 
 

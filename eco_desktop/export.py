@@ -54,7 +54,8 @@ __all__ = [
     "default_labels", "is_usable_contact", "suggest_filename", "raw_write_only",
     "actor_rows", "contact_rows", "export_format", "export_from_catalogue", "ExportResult",
     "catalogue_labels", "LOAD_CHUNK", "clean_text", "set_safe_value", "csv_safe",
-    "CELL_MAX_CHARS", "save_workbook", "write_table", "CSV_ENCODING",
+    "CELL_MAX_CHARS", "save_workbook", "discard_workbook", "write_table",
+    "CSV_ENCODING",
 ]
 
 
@@ -621,7 +622,7 @@ def _criteria_rows(criteria: Sequence[str], *, actors: int, contacts: int | None
     return rows
 
 
-def _cleanup_write_only(wb: Workbook) -> None:
+def discard_workbook(wb: Workbook) -> None:
     """Remove the temporary files of a write-only workbook that will not be saved."""
     for ws in wb.worksheets:
         writer = getattr(ws, "_writer", None)
@@ -712,9 +713,12 @@ def export_xlsx(path: str | os.PathLike, actors: Sequence[Mapping[str, Any]], *,
             saved = True
     finally:
         if not saved:
-            _cleanup_write_only(wb)
+            discard_workbook(wb)
     counter.finish()
     return path
+
+
+_cleanup_write_only = discard_workbook  # the name importer/apply.py still uses
 
 
 # --------------------------------------------------------------------------- csv

@@ -10,6 +10,8 @@ from eco_desktop.calls import MAILING_COLUMNS, export_mailing, mailto_batches, r
 from eco_desktop.errors import UserError
 from eco_desktop.filter import Filter
 
+from test_export import full_disk  # noqa: F401  (a fixture: a disk that fills up mid-file)
+
 GENSIGHT, ART_TG, SANOFI, SERVIER = 17, 27, 1, 2
 GENE = Filter(domains=("gene_therapy",))
 
@@ -194,7 +196,8 @@ def test_mailing_keeps_usable_contacts_and_reports_the_others(catalogue, gene_ca
         "civility": "Mme", "first_name": "Alice", "last_name": "Martin", "role": "CEO",
         "organisation": "GenSight Biologics", "email": "alice@gensight.example",
         "street": catalogue.get_actor(GENSIGHT)["street"], "postcode": catalogue.get_actor(GENSIGHT)["postcode"],
-        "commune": "Paris 12e Arrondissement", "call": "Thérapie génique 2025", "closes": "2025-03-31"}
+        "commune": "Paris 12e Arrondissement", "call": "Thérapie génique 2025", "closes": "2025-03-31",
+        "actors": "GenSight Biologics"}
     assert [c["contact_id"] for c in report.no_legal_basis] == [with_contacts["no_basis"]]
     assert [c["contact_id"] for c in report.opted_out] == [with_contacts["opted_out"]]
     assert [c["contact_id"] for c in report.without_email] == [with_contacts["no_email"]]
@@ -237,6 +240,89 @@ def test_export_mailing_xlsx_and_csv(catalogue, gene_call, with_contacts, tmp_pa
     assert any(line[1].startswith("'=HYPERLINK") for line in lines[1:])
     with pytest.raises(UserError, match=".xlsx ou .csv"):
         export_mailing(tmp_path / "envoi.pdf", rows)
+
+
+def test_mailing_has_each_address_once_and_says_whom_it_serves(catalogue, gene_call, tmp_path):
+    from openpyxl import load_workbook
+    basis = {"legal_basis": "consent"}
+    add = catalogue.add_contact
+    eve = [add(GENSIGHT, {"first_name": "Eve", "last_name": "Laurent", "email": "eve@conseil.example", **basis}),
+           # the same person consulting for a second shortlisted actor…
+           add(ART_TG, {"first_name": "Eve", "last_name": "Laurent", "email": "eve@conseil.example", **basis}),
+           # … and typed again there with other capitals and a trailing space
+           add(ART_TG, {"first_name": "Ève", "last_name": "Laurent", "email": "EVE@Conseil.example ", **basis})]
+    yann = add(GENSIGHT, {"first_name": "Yann", "email": "yann@gensight.example", **basis})
+    add(GENSIGHT, {"first_name": "Sans", "last_name": "Adresse", **basis})
+    add(ART_TG, {"first_name": "Sans", "last_name": "Adresse", **basis})  # no address: a letter each
+
+    rows, report = catalogue.mailing_rows(gene_call)
+    same = [r for r in rows if r["email"].casefold() == "eve@conseil.example"]
+    assert len(same) == 1
+    assert sorted(same[0]["contact_ids"]) == sorted(eve) and same[0]["contact_id"] in eve
+    assert sorted(same[0]["actor_ids"]) == sorted([GENSIGHT, ART_TG])
+    assert sorted(same[0]["actors"].split("; ")) == ["ART-TG", "GenSight Biologics"]
+    assert [r["actors"] for r in rows if r["contact_id"] == yann] == ["GenSight Biologics"]
+    assert len(rows) == 4 and report.contacts == 4 and report.merged == 2
+    assert len(report.without_email) == 2
+    assert "2 adresses en double fusionnées" in "\n".join(report.lines())
+    assert report.to_dict()["merged"] == 2
+    without = {a["actor_id"] for a in report.actors_without_contact}
+    assert GENSIGHT not in without and ART_TG not in without
+
+    sheet = load_workbook(export_mailing(tmp_path / "envoi.xlsx", rows)).worksheets[0]
+    values = list(sheet.values)
+    assert values[0][-1] == "Acteurs"
+    e_mail = list(MAILING_COLUMNS).index("email")
+    assert sum(1 for v in values[1:] if (v[e_mail] or "").casefold() == "eve@conseil.example") == 1
+    lines = list(csv.reader(export_mailing(tmp_path / "envoi.csv", rows).read_text(encoding="utf-8-sig")
+                            .splitlines(), delimiter=";"))
+    assert sum(1 for line in lines[1:] if line[e_mail].casefold() == "eve@conseil.example") == 1
+    sent = sum((recipients(u) for u in mailto_batches([r["email"] for r in rows], "AAP")), [])
+    assert sorted(a.casefold() for a in sent) == ["eve@conseil.example", "yann@gensight.example"]
+
+
+def test_an_address_opted_out_anywhere_is_left_out_everywhere(catalogue, gene_call):
+    basis = {"legal_basis": "consent"}
+    add = catalogue.add_contact
+    usable = [add(GENSIGHT, {"first_name": "Zoé", "email": "zoe@exemple.fr", **basis}),
+              add(GENSIGHT, {"first_name": "Max", "email": "Max@Exemple.fr", **basis})]
+    refused = add(ART_TG, {"first_name": "Zoé", "email": " ZOE@exemple.fr", "opt_out": True, **basis})
+    add(SANOFI, {"first_name": "Max", "email": "max@exemple.fr", "opt_out": True})  # not even shortlisted
+    rows, report = catalogue.mailing_rows(gene_call)
+    assert not [r for r in rows if r["email"].casefold() in ("zoe@exemple.fr", "max@exemple.fr")]
+    assert [c["contact_id"] for c in report.opted_out] == [refused]
+    assert sorted(c["contact_id"] for c in report.opted_out_elsewhere) == sorted(usable)
+    assert report.left_out == 3
+    text = "\n".join(report.lines())
+    assert "3 contacts écartés" in text and "2 dont l'adresse e-mail s'est opposée" in text
+
+
+@pytest.mark.parametrize("name", ["envoi.xlsx", "envoi.csv"])
+def test_mailing_file_follows_the_umask(catalogue, gene_call, with_contacts, tmp_path, name):
+    import os
+    rows, _ = catalogue.mailing_rows(gene_call)
+    folder = tmp_path / "envois"
+    folder.mkdir()
+    old = os.umask(0o022)
+    try:
+        path = export_mailing(folder / name, rows)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+    assert os.listdir(folder) == [name]
+
+
+def test_mailing_on_a_full_disk_says_so_and_nothing_else(catalogue, gene_call, with_contacts, tmp_path,
+                                                         full_disk):
+    import gc
+    rows, _ = catalogue.mailing_rows(gene_call)
+    folder = tmp_path / "envois"
+    folder.mkdir()
+    with pytest.raises(UserError, match="le disque est plein") as caught:
+        export_mailing(folder / "envoi.xlsx", rows * 100)
+    del caught
+    gc.collect()
+    assert full_disk == [] and list(folder.iterdir()) == []
 
 
 # ---------------------------------------------------------------------- mailto

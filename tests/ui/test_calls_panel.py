@@ -204,6 +204,20 @@ def test_prepare_email_opens_bcc_mailto_and_marks_contacted(panel, qtbot, window
     assert panel.count_labels["contacted"].text() == "Contacté : 2"
 
 
+def test_one_address_serving_two_actors_marks_both_contacted(panel, qtbot, window):
+    create_gene_call(panel, qtbot)
+    for actor_id, email in ((GENSIGHT, "eve@conseil.example"), (ART_TG, "EVE@conseil.example ")):
+        window.catalogue.add_contact(actor_id, {"first_name": "Eve", "email": email, "legal_basis": "consent"})
+    opened = []
+    panel.open_url = lambda url: opened.append(url.toString(url.ComponentFormattingOption.FullyEncoded)) or True
+    asked = []
+    panel.ask_mark_contacted = lambda count: asked.append(count) or True
+    qtbot.mouseClick(panel.email_button, LEFT)
+    assert len(opened) == 1 and opened[0].casefold().endswith("&bcc=eve@conseil.example")  # one message
+    assert asked == [2]  # the merged address reached both actors
+    assert panel.count_labels["contacted"].text() == "Contacté : 2"
+
+
 def test_publipostage_writes_the_file_and_reports_left_out(panel, qtbot, window, tmp_path):
     from openpyxl import load_workbook
     create_gene_call(panel, qtbot)
