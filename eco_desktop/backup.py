@@ -287,6 +287,8 @@ def restore(catalogue_path: str | os.PathLike, backup_path: str | os.PathLike, *
         raise UserError(f"La sauvegarde « {backup_path} » n'existe pas.")
     if path.exists() and backup_path.resolve() == path.resolve():
         raise UserError("La sauvegarde choisie est le catalogue lui-même.")
+    if not path.exists() and not path.parent.is_dir():
+        raise UserError(f"Le dossier « {path.parent} » n'existe pas : le catalogue ne peut pas y être restauré.")
     verify_backup(backup_path)
     safety: Path | None = None
     replace_file = not path.exists()
@@ -350,8 +352,8 @@ def _with_page_size(source: sqlite3.Connection, source_path: Path, tmp: Path,
 def _replace_file(source: sqlite3.Connection, source_path: Path, path: Path) -> None:
     """Write a fresh file aside and rename it over the (missing or damaged) catalogue."""
     tmp = path.with_name(path.name + ".restoring")
-    tmp.unlink(missing_ok=True)
     try:
+        tmp.unlink(missing_ok=True)
         with closing(sqlite3.connect(str(tmp))) as target:
             db.copy_pages(source, target, source_path)
             target.execute("PRAGMA journal_mode = WAL")
@@ -361,8 +363,17 @@ def _replace_file(source: sqlite3.Connection, source_path: Path, path: Path) -> 
             Path(str(path) + suffix).unlink(missing_ok=True)
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm"))
         raise UserError(f"Impossible de remplacer « {path.name} » : {os_error_text(exc)}.") from exc
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm"))
         raise
+
+
+def _discard(*files: Path) -> None:
+    """Remove leftovers of a failed write; a failure here must not hide the first one."""
+    for file in files:
+        try:
+            file.unlink(missing_ok=True)
+        except OSError:
+            log.warning("could not remove %s", file)

@@ -17,7 +17,7 @@ import sys
 from typing import Sequence
 
 from . import __version__, commands
-from .errors import UserError
+from .errors import UserError, os_error_text
 from .filter import Filter
 from .logs import log_path, setup_logging
 from .terminal import printable
@@ -169,6 +169,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file failure no sentence was written for: still French, never strerror
+        log.exception("untranslated OSError in %s", args.command)
+        where = f" « {printable(exc.filename)} »" if exc.filename else ""
+        print(f"eco-desktop : erreur d'accès au fichier{where} : {os_error_text(exc)}. "
+              f"Le détail technique est dans le journal : {log_path()}", file=sys.stderr)
+        return 1
     except Exception:  # the unexpected: traceback to the log, a sentence to the user
         log.exception("unexpected error in %s", args.command)
         print("eco-desktop : erreur inattendue. Le détail technique est dans le journal : "

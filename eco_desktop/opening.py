@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from . import paths
-from .errors import UserError
+from .errors import UserError, os_error_text
 from .store import Catalogue
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,11 @@ def open_catalogue(db_arg: str | Path | None = None, *, last_opened: str | Path 
                    read_only: bool = False) -> Catalogue:
     path, is_default = resolve(db_arg, last_opened=last_opened)
     if is_default and not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"Impossible de créer le dossier du catalogue « {path.parent} » : "
+                            f"{os_error_text(exc)}.") from exc
         log.info("creating the default catalogue %s from the bundled dataset", path)
         return Catalogue.create(path)
     if not path.exists():

@@ -403,3 +403,34 @@ def test_json_and_csv_keep_record_text_exact(hostile_db, call):
     out, _ = call("list", "--db", path, "--search", "octet", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out, newline="")))
     assert [r["name"] for r in rows] == [HOSTILE_NAME]
+
+
+# ---------------------------------------------------------------- file errors in French
+def test_default_catalogue_folder_that_cannot_be_created(tmp_path, call, monkeypatch):
+    blocker = tmp_path / "un-fichier"
+    blocker.write_text("pas un dossier")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker / "data"))
+    _, err = call("list", expect=1)
+    assert "Impossible de créer le dossier du catalogue" in err
+    assert "un élément du chemin n'est pas un dossier" in err and "Not a directory" not in err
+
+
+def test_restore_into_a_missing_folder(db, tmp_path, call):
+    blocker = tmp_path / "un-fichier"
+    blocker.write_text("pas un dossier")
+    _, err = call("restore", "--db", blocker / "c.sqlite", db, expect=1)
+    assert f"Le dossier « {blocker} » n'existe pas" in err
+    assert blocker.read_text() == "pas un dossier"
+
+
+def test_an_untranslated_os_error_still_reaches_the_user_in_french(db, tmp_path, call, monkeypatch):
+    import errno
+
+    from eco_desktop import backup
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "copie.sqlite"))
+    monkeypatch.setattr(backup, "backup_now", denied)
+    _, err = call("backup", "--db", db, expect=1)
+    assert f"erreur d'accès au fichier « {tmp_path / 'copie.sqlite'} » : permission refusée." in err
+    assert "Permission denied" not in err
