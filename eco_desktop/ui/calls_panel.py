@@ -29,6 +29,7 @@ from ..filter import Filter
 from ..text import fold
 from .dialog_common import SB, button_box, confirm, plural, show_error
 from .facets import FacetPanel
+from .text_safety import bound_width, display_text, escape_html, escape_tooltip, message_box, set_plain
 from .theme import chip_icon
 from .workers import CatalogueRelay, run_with_progress
 
@@ -162,7 +163,7 @@ class ShortlistModel(QAbstractTableModel):
         if role == IdRole:
             return row["actor_id"]
         if role == Qt.ItemDataRole.ToolTipRole and key in ("note", "kind", "commune", "name"):
-            return self.data(index) or None
+            return escape_tooltip(self.data(index)) or None
         if role == Qt.ItemDataRole.DecorationRole and key == "kind":
             return chip_icon(self.kinds.get(row["kind"], ("", "#777777"))[1])
         if key == "status":
@@ -206,6 +207,9 @@ class CallDialog(QDialog):
                          | {"Région Île-de-France", "Bpifrance", "France 2030 — Grand Défi Biomédicaments"},
                          key=fold)
         self.funder_edit.addItems(funders)
+        # A funder typed at any length must not widen the dialog.
+        self.funder_edit.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.funder_edit.setMinimumContentsLength(30)
         self.funder_edit.setCurrentText("")
         self.funder_edit.lineEdit().setPlaceholderText("ex. Région Île-de-France")
         self.opens_edit, self.closes_edit = self._date_edit(french), self._date_edit(french)
@@ -340,14 +344,14 @@ class CallDialog(QDialog):
             counts = self.catalogue.facet_counts(self.eligibility)
             eligible = self.catalogue.count(self.eligibility)
         except UserError as exc:
-            self.summary.setText(escape(str(exc)))
+            self.summary.setText(escape_html(exc))
             return
         self.facets.update_counts(counts, self.eligibility)
         if not has_criteria(self.eligibility):
             self.summary.setText("<b>Aucun critère</b> : la présélection se fait à la main "
                                  "(liste → « Ajouter à l'appel… »).")
             return
-        sentences = "<br>".join(escape(s) for s in self.catalogue.describe(self.eligibility))
+        sentences = "<br>".join(escape_html(s) for s in self.catalogue.describe(self.eligibility))
         self.summary.setText(f"<b>{plural(eligible, 'acteur éligible', 'acteurs éligibles')}</b><br>{sentences}")
 
     # -- values -----------------------------------------------------------------
@@ -469,12 +473,14 @@ class CallsPanel(QWidget):
         top_layout.addWidget(self.calls_table)
 
         # -- the selected call
-        self.call_title = QLabel()
+        self.call_title = set_plain(QLabel(), bounded=True)
+        self.call_title.setWordWrap(True)
         self.call_title.setFont(_bold(self.font(), 1.1))
         self.call_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.call_info = QLabel()
         self.call_info.setWordWrap(True)
-        self.call_info.setTextFormat(Qt.TextFormat.RichText)
+        bound_width(self.call_info)
+        self.call_info.setTextFormat(Qt.TextFormat.RichText)  # its record parts are escaped (_info_html)
         self.call_info.setOpenExternalLinks(False)
         self.call_info.linkActivated.connect(self._open_link)
         self.call_info.setStyleSheet("color: #444;")
@@ -625,7 +631,7 @@ class CallsPanel(QWidget):
                 if column == 3:
                     item.setForeground(QColor(STATE_COLORS.get(call["state"], "#000000")))
                 if column in (0, 1):
-                    item.setToolTip(value)
+                    item.setToolTip(escape_tooltip(value))
                 table.setItem(row, column, item)
         target = next((i for i, c in enumerate(self._calls) if c["id"] == keep), 0 if self._calls else -1)
         if target >= 0:
@@ -653,7 +659,7 @@ class CallsPanel(QWidget):
             self.model.set_rows([], {})
             self._update_buttons()
             return
-        self.call_title.setText(call["name"])
+        set_plain(self.call_title, call["name"])
         self.call_info.setText(self._info_html(call))
         counts = self.catalogue.status_counts(call["id"])
         for status, label in self.count_labels.items():
@@ -666,9 +672,9 @@ class CallsPanel(QWidget):
 
     def _info_html(self, call: dict[str, Any]) -> str:
         parts = [f"<span style='color:{STATE_COLORS.get(call['state'], '#000')}; font-weight:600'>"
-                 f"{escape(call['state_label'])}</span>"]
+                 f"{escape_html(call['state_label'])}</span>"]
         if call["funder"]:
-            parts.append(escape(call["funder"]))
+            parts.append(escape_html(call["funder"]))
         if call["opens"] or call["closes"]:
             parts.append(f"du {french_date(call['opens']) or '…'} au {french_date(call['closes']) or '…'}")
         if call["url"]:
@@ -678,7 +684,7 @@ class CallsPanel(QWidget):
             criteria = " ; ".join(self.catalogue.describe(call["eligibility"]))
         else:
             criteria = "aucun critère (présélection à la main)"
-        return f"{line}<br><span style='color:#666'>Éligibilité : {escape(criteria)}</span>"
+        return f"{line}<br><span style='color:#666'>Éligibilité : {escape_html(criteria)}</span>"
 
     def _open_link(self, url: str) -> None:
         if url.lower().startswith(("http://", "https://")):
@@ -863,8 +869,8 @@ class CallsPanel(QWidget):
         return written
 
     def show_report(self, title: str, text: str, lines: list[str]) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self)
-        box.setInformativeText("\n".join(lines))
+        box = message_box(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self,
+                          informative="\n".join(lines))
         box.button(QMessageBox.StandardButton.Ok).setText("OK")
         box.setStyleSheet("QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 420px; }")
         self.exec_dialog(box)
@@ -921,7 +927,8 @@ class CallsPanel(QWidget):
                        "Ajouter à l'appel")
             return None
         current = self.current_call_id()
-        names = [c["name"] for c in calls]
+        # Shortened and cleaned as shown: a long name would widen the dialog off the screen.
+        names = [display_text(c["name"], limit=120) for c in calls]
         index = next((i for i, c in enumerate(calls) if c["id"] == current), 0)
         dialog = QInputDialog(self)
         dialog.setWindowTitle("Ajouter à l'appel")
@@ -1037,7 +1044,7 @@ class CallsOfActorWidget(QWidget):
             background, colour = STATUS_COLORS.get(status, ("#ffffff", "#000000"))
             items[1].setBackground(QColor(background))
             items[1].setForeground(QColor(colour))
-            items[3].setToolTip(entry["note"])
+            items[3].setToolTip(escape_tooltip(entry["note"]))
             for column, item in enumerate(items):
                 self.table.setItem(row, column, item)
         self.table.setVisible(bool(self.rows))
