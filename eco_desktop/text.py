@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 _LIGATURES = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ﬁ": "fi", "ﬂ": "fl",
               "’": "'", "ʼ": "'", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ł": "l", "Ł": "l"}
@@ -93,3 +94,24 @@ def fold(text: str | None) -> str:
 
 def words(text: str | None) -> list[str]:
     return fold(text).split()
+
+
+# What SQLite cannot take in a text: NUL (C strings end there) and lone surrogates (not
+# encodable in UTF-8, so binding them raises UnicodeEncodeError).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """``text`` without NUL and with each lone surrogate replaced by U+FFFD (a surrogate
+    pair, as a JSON decoder may leave it, becomes its character)."""
+    if not _UNSTORABLE.search(text):
+        return text
+    return text.replace("\x00", "").encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def stored_text(value: Any) -> str:
+    """A text given to the catalogue as it stores it: a string, stripped, storable. The
+    one cleaning of every text field the catalogue's API takes (store.py, calls.py)."""
+    if type(value) is not str:
+        value = "" if value is None else str(value)
+    return storable(value).strip()
