@@ -13,7 +13,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QLabel, QLineEdit, QMessageBox, QWidget
 
 from ..errors import UserError
-from .text_safety import escape_html, message_box
+from .text_safety import display_text, escape_html, message_box
 
 SB = QDialogButtonBox.StandardButton
 MB = QMessageBox.StandardButton
@@ -112,7 +112,9 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "", ok_
     """A one-line prompt; the stripped text, or None when cancelled or left empty."""
     dialog = QInputDialog(parent)
     dialog.setWindowTitle(title)
-    dialog.setLabelText(label)
+    dialog.setLabelText(display_text(label, limit=300))
+    for prompt in dialog.findChildren(QLabel):  # the label quotes a view's or a tag's name
+        prompt.setTextFormat(Qt.TextFormat.PlainText)
     dialog.setTextValue(text)
     dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
     dialog.setOkButtonText(ok_text)

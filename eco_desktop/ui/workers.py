@@ -13,6 +13,8 @@ from typing import Any, Callable, Iterator
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from .text_safety import plain_label
+
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 Work = Callable[[Progress, Cancelled], Any]
@@ -84,7 +86,8 @@ class ProgressDialog(QProgressDialog):
 
     def __init__(self, parent: QWidget | None, title: str, text: str, *, cancellable: bool = True,
                  minimum_duration: int = 400) -> None:
-        super().__init__(text, "Annuler" if cancellable else "", 0, 0, parent)
+        super().__init__("", "Annuler" if cancellable else "", 0, 0, parent)
+        self.setLabel(plain_label(text))  # the text may quote a file's or a record's name
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         if not cancellable:

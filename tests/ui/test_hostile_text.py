@@ -245,3 +245,27 @@ def test_no_static_message_box_in_the_window_code():
     hits = [f"{path.name}:{n}" for path in Path(ui.__file__).parent.glob("*.py")
             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
     assert not hits, hits
+
+
+def test_progress_and_prompt_dialogs_show_names_as_plain_text(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from eco_desktop.ui.dialog_common import ask_text
+    from eco_desktop.ui.workers import ProgressDialog
+    progress = ProgressDialog(None, "Exporter la carte", f"Écriture de la carte « {hostile('Carte')} »…",
+                              minimum_duration=0)
+    qtbot.addWidget(progress)
+    progress.show()
+    prompts = []
+
+    def fake_exec(dialog):
+        prompts.append(dialog)
+        dialog.show()
+        return 0
+    monkeypatch.setattr(QInputDialog, "exec", fake_exec)
+    assert ask_text(None, "Renommer la vue", f"Nouveau nom de la vue « {hostile('Vue')} » :") is None
+    problems = offenders(progress) + too_big(progress)
+    for dialog in prompts:
+        qtbot.addWidget(dialog)
+        problems += offenders(dialog) + too_big(dialog)
+    assert prompts and not problems, "\n".join(problems)
