@@ -33,7 +33,7 @@ from .errors import ReadOnlyCatalogue, UserError
 from .filter import FACETS, Filter
 from .index import INDEX_COLUMNS, ActorIndex, int_array, mask_array
 from .search import BODY_FIELDS, actor_body, body_text, fts_query
-from .text import fold
+from .text import fold, storable, stored_text
 
 log = logging.getLogger(__name__)
 
@@ -140,15 +140,12 @@ def _row_layout(keys: tuple[str, ...]) -> tuple[tuple[str, str | None, int, bool
 def _clean_value(how: str | None, key: str, value: Any) -> Any:
     """One value of an actor as the actors table stores it (``how``: from _CLEANING)."""
     if how is _TEXT:
-        if type(value) is str:
-            return value.strip()
-        return "" if value is None else str(value).strip()
+        return stored_text(value)
     if how is _LIST:
         if isinstance(value, str):
             value = value.split(";")
         # Stripped, without empty items and repeats, in their first order.
-        items = [item if type(item) is str else str(item) for item in value or ()]
-        items = [item.strip() for item in items]
+        items = [stored_text(item) for item in value or ()]
         return json_list([item for item in dict.fromkeys(items) if item])
     if how is _BOOL:
         return 1 if value else 0
@@ -609,7 +606,7 @@ class Catalogue(CallsMixin):
         if batch.id is None:
             batch.id = self.conn.execute(
                 "INSERT INTO history_batches (at, user, label, session) VALUES (?, ?, ?, ?)",
-                (now_iso(), os_user(), batch.label, self.session)).lastrowid
+                (now_iso(), os_user(), storable(batch.label), self.session)).lastrowid
 
     def _row(self, tbl: str, row_id: int) -> dict | None:
         row = self.conn.execute(f"SELECT * FROM [{tbl}] WHERE id = ?", (row_id,)).fetchone()
@@ -617,8 +614,12 @@ class Catalogue(CallsMixin):
 
     @staticmethod
     def _sql_value(value: Any) -> Any:
+        # Texts not cleaned before (an exchange's text, a note) are made storable here,
+        # where every row write passes.
+        if isinstance(value, str):
+            return storable(value)
         if isinstance(value, (list, tuple, dict)):
-            return json.dumps(value, ensure_ascii=False)
+            return storable(json.dumps(value, ensure_ascii=False))
         if isinstance(value, bool):
             return int(value)
         return value
@@ -966,6 +967,8 @@ class Catalogue(CallsMixin):
         for (key, how, at, in_place), value in zip(layout, data.values()):
             if how is _TEXT and type(value) is str:
                 value = value.strip()
+                if "\x00" in value or not value.isascii():  # (rare enough to test first)
+                    value = stored_text(value)
             elif how is _FLOAT and type(value) is float:
                 pass
             elif how is _BOOL and type(value) is bool:
@@ -1298,7 +1301,7 @@ class Catalogue(CallsMixin):
         for key in CONTACT_FIELDS:
             if key in data:
                 value = data[key]
-                out[key] = (1 if value else 0) if key == "opt_out" else ("" if value is None else str(value).strip())
+                out[key] = (1 if value else 0) if key == "opt_out" else stored_text(value)
         if out.get("legal_basis", "") not in ("", *vocab.LEGAL_BASES):
             raise UserError(f"Base légale inconnue : « {out['legal_basis']} ».")
         return out
@@ -1451,7 +1454,7 @@ class Catalogue(CallsMixin):
             raise UserError(f"Valeur de vocabulaire inconnue : « {slug} ».")
         changes: dict[str, Any] = {}
         if label is not None:
-            label = label.strip()
+            label = stored_text(label)
             if not label:
                 raise UserError("Le libellé ne peut pas être vide.")
             changes["label"] = label
@@ -1466,10 +1469,10 @@ class Catalogue(CallsMixin):
     def add_vocab_entry(self, name: str, label: str, slug: str | None = None, color: str = "") -> str:
         if name not in vocab.VOCABULARIES:
             raise UserError(f"Vocabulaire inconnu : « {name} ».")
-        label = label.strip()
+        label = stored_text(label)
         if not label:
             raise UserError("Le libellé ne peut pas être vide.")
-        slug = slug or fold(label).replace(" ", "_")
+        slug = stored_text(slug) or fold(label).replace(" ", "_")
         if self.conn.execute("SELECT 1 FROM vocabulary WHERE vocab = ? AND slug = ?", (name, slug)).fetchone():
             raise UserError(f"La valeur « {label} » existe déjà.")
         position = self.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM vocabulary WHERE vocab = ?",
@@ -1482,7 +1485,7 @@ class Catalogue(CallsMixin):
     @locked
     def rename_tag(self, old: str, new: str) -> int:
         """Rename a tag on every actor (merging it into ``new`` when that tag exists)."""
-        new = new.strip()
+        old, new = storable(old), stored_text(new)
         if not new:
             raise UserError("Le nom de l'étiquette ne peut pas être vide.")
         count = 0
@@ -1505,7 +1508,7 @@ class Catalogue(CallsMixin):
 
     @locked
     def save_view(self, name: str, flt: Filter) -> int:
-        name = name.strip()
+        name = stored_text(name)
         if not name:
             raise UserError("Donnez un nom à la vue.")
         existing = self.conn.execute("SELECT id FROM saved_views WHERE name = ? COLLATE NOCASE", (name,)).fetchone()
@@ -1519,7 +1522,7 @@ class Catalogue(CallsMixin):
 
     @locked
     def rename_view(self, view_id: int, name: str) -> None:
-        name = name.strip()
+        name = stored_text(name)
         if not name:
             raise UserError("Donnez un nom à la vue.")
         clash = self.conn.execute("SELECT id FROM saved_views WHERE name = ? COLLATE NOCASE AND id <> ?",

@@ -901,3 +901,40 @@ def test_a_closed_sessions_batches_are_not_undone_after_reopening(catalogue_path
         # still in the history; the undone one, which nobody can redo any more, is gone
         assert (second.history()[0]["label"], second.history()[0]["undone"]) == ("Modifier « Cellectis »", 0)
         assert "Modifier « Genopole »" not in [b["label"] for b in second.history()]
+
+
+# ---------------------------------------------------------------- text the API is given
+BAD = "Nom \udc80 mal\x00 formé"          # a lone surrogate (undecodable bytes) and a NUL
+GOOD = "Nom \ufffd mal formé"
+
+
+def test_lone_surrogates_and_nul_are_cleaned_not_refused(catalogue):
+    cat = catalogue
+    actor = cat.create_actor({"name": BAD, "kind": "biotech", "description": f"« {BAD} »\n",
+                              "tags": [BAD, "ok"], "aliases": BAD + ";\udcff"})
+    got = cat.get_actor(actor)
+    assert got["name"] == GOOD and got["description"] == f"« {GOOD} »"
+    assert got["tags"] == [GOOD, "ok"] and got["aliases"] == [GOOD, "\ufffd"]
+    assert cat.actor_ids(Filter(text="mal forme")) == [actor]
+    assert cat.update_actor(actor, {"street": BAD}) and cat.get_actor(actor)["street"] == GOOD
+    contact = cat.add_contact(actor, {"first_name": BAD, "last_name": "X\udc00", "notes": BAD})
+    assert (cat.get_contact(contact)["first_name"], cat.get_contact(contact)["last_name"]) == (GOOD, "X\ufffd")
+    cat.update_contact(contact, {"role": BAD})
+    assert cat.get_contact(contact)["role"] == GOOD
+    exchange = cat.add_exchange(actor, date="2024-01-02", kind="call", text=BAD)
+    assert [e["text"] for e in cat.exchanges(actor) if e["id"] == exchange] == [GOOD]
+    cat.add_relation(actor, "partner_of", GENOPOLE, note=BAD)
+    assert cat.relations_of(actor)[0]["note"] == GOOD
+    cat.save_view(BAD, Filter(text=BAD))
+    assert [v["name"] for v in cat.saved_views()] == [GOOD]
+    cat.add_vocab_entry("domain", BAD)
+    assert GOOD in cat.vocabulary("domain").values()
+    assert cat.rename_tag(GOOD, BAD) == 1 and cat.get_actor(actor)["tags"] == [GOOD, "ok"]
+    call = cat.create_call(BAD)
+    assert cat.get_call(BAD)["id"] == call and cat.get_call(call)["name"] == GOOD
+    [bulk] = cat.bulk_create_actors([{"name": BAD, "kind": "biotech", "street": "\udc80 rue"}], label="Import")
+    assert cat.get_actor(bulk)["name"] == GOOD and cat.get_actor(bulk)["street"] == "\ufffd rue"
+    for label in [b["label"] for b in cat.history()]:
+        assert "\x00" not in label and "\udc80" not in label
+    assert cat.undo() == "Import" and cat.get_actor(bulk) is None
+
