@@ -2,28 +2,23 @@
 confirmed before anything is written; then the honest report — the file not rewritten
 (« Réessayer »), the organisation's own values kept, the backups still holding them.
 
-Every text shown here comes from records: labels and boxes are plain text, tooltips
-escaped.
+Every text shown here comes from records: labels, boxes and cells go through
+text_safety (plain text, invisible controls dropped, tooltips escaped).
 """
 from __future__ import annotations
 
-from html import escape
-
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QHeaderView, QLabel,
                                QListWidget, QMessageBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from .. import privacy
 from ..errors import UserError
+from .text_safety import display_text, escape_tooltip, message_box, plain_label
 
 TITLE = "Effacer cette personne"
 
 
 def _plain(text: str, *, bold: bool = False) -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(text)
-    label.setWordWrap(True)
+    label = plain_label(text, wrap=True, bounded=True)
     if bold:
         font = label.font()
         font.setBold(True)
@@ -32,10 +27,7 @@ def _plain(text: str, *, bold: bool = False) -> QLabel:
 
 
 def _box(parent: QWidget | None, icon: QMessageBox.Icon, text: str) -> QMessageBox:
-    box = QMessageBox(icon, TITLE, "", QMessageBox.StandardButton.NoButton, parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(text)
-    return box
+    return message_box(icon, TITLE, text, QMessageBox.StandardButton.NoButton, parent)
 
 
 def _fit(listing: QListWidget, most: int = 4) -> None:
@@ -76,21 +68,21 @@ class ErasePreviewDialog(QDialog):
         header.setStretchLastSection(True)
         for row, place in enumerate(plan.places):
             for column, text in enumerate((place.where, place.what, place.before_excerpt, place.after_excerpt)):
-                item = QTableWidgetItem(text)
-                item.setToolTip(f"<qt>{escape(text)}</qt>")
+                item = QTableWidgetItem(display_text(text))
+                item.setToolTip(escape_tooltip(text))
                 self.table.setItem(row, column, item)
         for column, width in enumerate((300, 210, 200)):
             self.table.setColumnWidth(column, width)
         layout.addWidget(self.table, 1)
         self.kept = QListWidget()
-        self.kept.addItems([k.sentence() for k in plan.kept])
+        self.kept.addItems([display_text(k.sentence()) for k in plan.kept])
         self.kept.setVisible(bool(plan.kept))
         _fit(self.kept)
         if plan.kept:
             layout.addWidget(_plain("Conservé (valeurs propres aux organisations) :"))
         layout.addWidget(self.kept)
         self.backups = QListWidget()
-        self.backups.addItems([h.sentence() for h in holding])
+        self.backups.addItems([display_text(h.sentence()) for h in holding])
         _fit(self.backups)
         self.erase_backups = QCheckBox("Effacer aussi la personne de cette sauvegarde" if len(holding) == 1 else
                                        f"Effacer aussi la personne de ces {len(holding)} sauvegardes")
