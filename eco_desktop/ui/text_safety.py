@@ -95,7 +95,8 @@ def escape_tooltip(text: object, *, limit: int = TOOLTIP_LIMIT) -> str:
     value = display_text(text, limit=limit)
     if not value.strip():
         return ""
-    return "<qt>" + html.escape(value, quote=False).replace("\n", "<br>") + "</qt>"
+    # pre-wrap: spaces and line breaks kept as typed, long lines still wrapped.
+    return "<qt><span style='white-space:pre-wrap'>" + html.escape(value, quote=False) + "</span></qt>"
 
 
 def set_tooltip(widget: QWidget, text: object) -> None:

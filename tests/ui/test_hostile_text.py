@@ -269,3 +269,28 @@ def test_progress_and_prompt_dialogs_show_names_as_plain_text(qtbot, monkeypatch
         qtbot.addWidget(dialog)
         problems += offenders(dialog) + too_big(dialog)
     assert prompts and not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("text", [BOLD, IMAGE, WIDE, LINK, "R&D\n&lt;b&gt; déjà échappé", "a  <  b > c", hostile("X")])
+def test_a_tooltip_shows_its_text_literally(text):
+    """Qt renders a tooltip as HTML when it looks like HTML, and as text otherwise (an
+    escaped text that no longer looks like HTML would show « &lt; »): escape_tooltip is
+    always rich, so what the person reads is the text itself."""
+    from PySide6.QtGui import QTextDocument
+
+    from eco_desktop.ui.text_safety import display_text, escape_tooltip
+    tip = escape_tooltip(text)
+    assert Qt.mightBeRichText(tip)
+    document = QTextDocument()
+    document.setHtml(tip)
+    assert document.toPlainText() == display_text(text)
+
+
+def test_display_text_drops_layout_controls_and_bounds_words():
+    from eco_desktop.ui.text_safety import MAX_WORD, display_text
+    assert display_text("\u202eabc\u200b def\u2066x\u2069\ufeff") == "abc defx"
+    assert display_text("Noël\ud800") == "Noël\ufffd"  # a lone surrogate from a broken file
+    assert display_text("a\x00b\x1bc\td\ne") == "abc\td\ne"
+    shortened = display_text(LONG_WORD)
+    assert len(shortened) == MAX_WORD + 1 and shortened.endswith("…")
+    assert display_text("x" * 50, limit=10) == "x" * 10 + "…"
