@@ -124,9 +124,13 @@ def erase_contact(window, contact_id: int | None, *, run, warn, confirmed: bool 
     catalogue = window.catalogue
     if catalogue is None or contact_id is None:
         return None
-    try:
+    def preview():
         plan = privacy.preview_erasure(catalogue, contact_id)
-        holding = privacy.backups_holding(catalogue.path, plan.contact)
+        return plan, privacy.backups_holding(catalogue.path, plan.contact)
+    try:
+        # Every table of the catalogue and of each backup is read: not on the window's thread.
+        plan, holding = run(window, TITLE, "Recherche de la personne dans le catalogue et ses sauvegardes…",
+                            preview)
     except UserError as exc:
         warn(window, TITLE, exc)
         return None
