@@ -872,6 +872,60 @@ def test_close_names_in_the_catalogue_equal_a_pairwise_reference(monkeypatch):
             assert got.score == pytest.approx(best, abs=1e-4), i
 
 
+def _letters_names(count: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    return ["".join(rng.choice("abcdefgh") for _ in range(rng.randint(8, 14)))
+            for _ in range(count)]
+
+
+def test_duplicate_detector_computes_bounded_matrices(monkeypatch):
+    # One block of 2,500 rows against 2,500 actors, and the rows against each other:
+    # every score matrix stays within _CELLS_PER_CHUNK cells, however many names the
+    # block holds, and finds what the unbounded comparison finds.
+    from eco_desktop.importer import duplicates
+    names = _letters_names(2500, 11)
+    existing = [actor(k + 1, n, postcode="91000") for k, n in enumerate(names)]
+    rows = [row(n + end, postcode="91000") for end in ("x", "xx") for n in names[:1250]]
+    expected = find_duplicates(rows, existing) + find_duplicates(rows, [])
+    shapes = []
+    scores = duplicates._scores
+
+    def counted(queries, choices, threshold, shared=False):
+        shapes.append((len(queries), len(choices)))
+        return scores(queries, choices, threshold, shared)
+
+    monkeypatch.setattr(duplicates, "_scores", counted)
+    monkeypatch.setattr(duplicates, "_CELLS_PER_CHUNK", 1000)
+    monkeypatch.setattr(duplicates, "_BAND_CELLS", 10**12)   # one band: the whole block
+    got = find_duplicates(rows, existing) + find_duplicates(rows, [])
+    assert max(q * c for q, c in shapes) <= 1000
+    assert max(c for _q, c in shapes) == 1000   # the choices were sliced, not only the rows
+    assert got == expected
+    assert sum(d is not None and not d.in_file for d in got) > 1250   # catalogue matches
+    assert sum(d is not None and d.in_file for d in got) > 1000       # in-file matches
+
+
+def test_a_name_of_millions_of_letters_costs_no_memory_of_its_length(monkeypatch):
+    # The zip bomb held one name of a billion letters: numpy was asked for
+    # 8.6 GiB, an array as long as the longest name. Now what is allocated does not
+    # grow with it (the name itself aside).
+    import tracemalloc
+    names = _letters_names(3000, 12)
+    huge = "a" * 3_000_000
+    existing = [actor(k + 1, n, postcode="91000") for k, n in enumerate(names[:1500])]
+    rows = [row(n + "x", postcode="91000") for n in names] + [row(huge, postcode="91000")]
+    tracemalloc.start()
+    try:
+        found = find_duplicates(rows, existing)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert found[0].actor_id == 1 and found[-1] is None
+    assert peak < 40 * 1024 * 1024   # 300 MB before
+
+
 def test_a_row_matched_by_its_siret_is_still_a_name_for_the_rows_below():
     rows = [row("Alpha Bio", siret="42885905200037", postcode="75013"),
             row("Beta Labs", siret="42885905200037", postcode="75013"),

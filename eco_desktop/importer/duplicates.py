@@ -11,12 +11,15 @@ Names are compared within blocks (postcode, INSEE code, commune) only, so 100,00
 against 100,000 actors take seconds, not hours. Within a block only names whose lengths
 can reach the threshold are compared, a row only with the rows above it, never twice with
 the same names (a postcode and the INSEE code of its commune), and rows already matched
-by an identifier or by their exact name not at all; the comparisons run on every core.
+by an identifier or by their exact name not at all; the comparisons run on every core,
+in score matrices of bounded size (_CELLS_PER_CHUNK), whatever the size of a block or the
+length of a name.
 """
 from __future__ import annotations
 
 import math
 import os
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -297,17 +300,27 @@ def _scores(queries: list[str], choices: list[str], threshold: float,
 
 def _best_matches(queries: list[str], choices: list[str], threshold: float,
                   shared: bool = False) -> list[tuple[float, int]]:
-    """For each query, (best score >= threshold, index in choices) or (0.0, -1)."""
+    """For each query, (best score >= threshold, index in choices) or (0.0, -1).
+
+    Scores are computed in matrices of at most _CELLS_PER_CHUNK cells: a chunk of rows
+    against a slice of the choices (many choices: one row against each slice in turn)."""
     out: list[tuple[float, int]] = []
-    rows = max(1, _CELLS_PER_CHUNK // max(1, len(choices)))
+    cols = min(len(choices), _CELLS_PER_CHUNK) or 1
+    rows = max(1, _CELLS_PER_CHUNK // cols)
     for start in range(0, len(queries), rows):
         chunk = queries[start:start + rows]
-        # Keys hold sorted tokens, so ratio() here is token_sort_ratio of the names.
-        matrix = _scores(chunk, choices, threshold, shared)
-        best = matrix.argmax(axis=1)
-        scores = matrix[np.arange(len(chunk)), best]
-        out.extend((float(sc), int(b)) if sc >= threshold else (0.0, -1)
-                   for sc, b in zip(scores, best))
+        best_scores = np.full(len(chunk), -1.0, dtype=np.float32)
+        best_at = np.full(len(chunk), -1, dtype=np.int64)
+        for first in range(0, len(choices), cols):
+            # Keys hold sorted tokens, so ratio() here is token_sort_ratio of the names.
+            matrix = _scores(chunk, choices[first:first + cols], threshold, shared)
+            best = matrix.argmax(axis=1)
+            scores = matrix[np.arange(len(chunk)), best]
+            better = scores > best_scores   # a tie counts for the slice met first
+            best_scores[better] = scores[better]
+            best_at[better] = best[better] + first
+        out.extend((float(sc), int(b)) if b >= 0 and sc >= threshold else (0.0, -1)
+                   for sc, b in zip(best_scores, best_at))
     return out
 
 
@@ -357,16 +370,20 @@ def _distinct_blocks(asking: dict[str, Any], members: Mapping[str, Any], key: An
 class _Lengths:
     """Which name lengths can reach the threshold: ratio() is 100 * (1 - d / (a + b)) with
     an edit distance d >= |a - b|, so names of 20 letters only match names of 17 to 23
-    letters at 92. Comparing a block by bands of lengths skips the rest."""
+    letters at 92. Comparing a block by bands of lengths skips the rest.
 
-    def __init__(self, longest: int, threshold: float):
+    Nothing here is as long as the longest name: one name of a billion letters (a cell of
+    a hostile file) once made this ask numpy for 8.6 GiB."""
+
+    def __init__(self, threshold: float):
         self.on = 1 <= threshold <= 100
-        lengths = np.arange(longest + 1, dtype=np.float64)
-        t = threshold - 0.01  # a margin: a pair left out scores under threshold - 0.01
-        if self.on:
-            self.low = np.ceil(t * lengths / (200 - t)).astype(np.int64).tolist()
-            self.high = np.minimum(np.floor(lengths * (200 - t) / t),
-                                   longest).astype(np.int64).tolist()
+        self.t = threshold - 0.01  # a margin: a pair left out scores under threshold - 0.01
+
+    def low(self, length: int) -> int:
+        return math.ceil(self.t * length / (200 - self.t))
+
+    def high(self, length: int) -> int:
+        return math.floor(length * (200 - self.t) / self.t)
 
     def bands(self, asking: np.ndarray, asking_lengths: np.ndarray, choices: np.ndarray,
               choice_lengths: np.ndarray, triangle: bool
@@ -377,17 +394,18 @@ class _Lengths:
             return []
         if not self.on or len(asking) * len(choices) < _BAND_CELLS:
             return [(asking, choices)]
-        size = len(self.low)
-        asked = np.bincount(asking_lengths, minlength=size)
-        asked_cum = np.concatenate(([0], np.cumsum(asked))).tolist()
-        choice_cum = np.concatenate(
-            ([0], np.cumsum(np.bincount(choice_lengths, minlength=size)))).tolist()
+        lengths, counts = np.unique(asking_lengths, return_counts=True)
+        lengths = lengths.tolist()
+        asked_cum = [0, *np.cumsum(counts).tolist()]   # rows asking up to each length
+        sorted_choices = np.sort(choice_lengths).tolist()
+        at = {length: k for k, length in enumerate(lengths)}
         low, high = self.low, self.high
         factor = 0.5 if triangle else 1.0
 
         def cost(first: int, last: int) -> float:
-            rows = asked_cum[last + 1] - asked_cum[first]
-            cols = choice_cum[high[last] + 1] - choice_cum[low[first]]
+            rows = asked_cum[at[last] + 1] - asked_cum[at[first]]
+            cols = (bisect_right(sorted_choices, high(last))
+                    - bisect_left(sorted_choices, low(first)))
             cells = rows * cols * factor
             # Rows compared in chunks with the rows above them waste about
             # sqrt(2 * cells * _CALL_CELLS) comparisons and calls (see _earlier_matches).
@@ -395,7 +413,6 @@ class _Lengths:
                                           else _CALL_CELLS * (cells // _CELLS_PER_CHUNK))
 
         spans = []
-        lengths = np.flatnonzero(asked).tolist()
         first = last = lengths[0]
         current = cost(first, last)
         for length in lengths[1:]:
@@ -410,7 +427,7 @@ class _Lengths:
         out = []
         for first, last in spans:
             rows = asking[(asking_lengths >= first) & (asking_lengths <= last)]
-            cols = choices[(choice_lengths >= low[first]) & (choice_lengths <= high[last])]
+            cols = choices[(choice_lengths >= low(first)) & (choice_lengths <= high(last))]
             if len(cols):
                 out.append((rows, cols))
         return out
@@ -462,8 +479,7 @@ def _find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
     cat = _Side(actor_columns, places, known)
     actor_ids = actor_columns[6]
     _cut_big_blocks(rows, cat, places)
-    lengths = _Lengths(int(max(rows.lengths.max(initial=0), cat.lengths.max(initial=0))),
-                       threshold)
+    lengths = _Lengths(threshold)
 
     found = _same_in_catalogue(rows, cat, actor_ids, places) if actor_ids else {}
     _given_ids(found, given, rows.keys, actor_ids, cat.keys, threshold)
@@ -786,14 +802,21 @@ def _earlier_matches(asking: np.ndarray, choices: np.ndarray, shared: bool, *,
         limit = int(before[-1])
         if not limit:
             continue
-        matrix = _scores(keys[chunk].tolist(), choice_keys[:limit], threshold, shared)
-        # A row is among the choices, right after the rows above it: not its own match.
-        own = np.flatnonzero(before < limit)
-        matrix[own, before[own]] = 0
-        for r in np.flatnonzero(matrix.max(axis=1) >= threshold).tolist():
-            scores = matrix[r, :before[r]]   # a row below may match too: not counted
-            if len(scores):
-                at = int(scores.argmax())
-                if scores[at] >= threshold:
-                    out.append((int(chunk[r]), float(scores[at]), int(choices[at])))
+        queries = keys[chunk].tolist()
+        cols = max(1, _CELLS_PER_CHUNK // len(chunk))  # bounded matrices, however many above
+        best_scores = np.full(len(chunk), -1.0, dtype=np.float32)
+        best_at = np.full(len(chunk), -1, dtype=np.int64)
+        for first in range(0, limit, cols):
+            last = min(limit, first + cols)
+            matrix = _scores(queries, choice_keys[first:last], threshold, shared)
+            # A row may only match the rows above it (the row itself and the rows below it
+            # are among the choices of the chunk's last row).
+            matrix[np.arange(first, last)[None, :] >= before[:, None]] = -1
+            best = matrix.argmax(axis=1)
+            scores = matrix[np.arange(len(chunk)), best]
+            better = scores > best_scores   # a tie counts for the row met first
+            best_scores[better] = scores[better]
+            best_at[better] = best[better] + first
+        for r in np.flatnonzero((best_scores >= threshold) & (best_at >= 0)).tolist():
+            out.append((int(chunk[r]), float(best_scores[r]), int(choices[best_at[r]])))
     return out
