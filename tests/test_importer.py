@@ -725,6 +725,16 @@ def test_big_blocks_are_cut(monkeypatch):
 
 
 
+def _ratio(a: str, b: str) -> float:
+    """The reference score of two name keys: names holding other numbers never match."""
+    import re
+
+    from rapidfuzz import fuzz
+    if re.findall(r"[0-9]+", a) != re.findall(r"[0-9]+", b):
+        return 0.0
+    return fuzz.ratio(a, b)
+
+
 def test_in_file_fuzzy_matches_equal_a_pairwise_reference(monkeypatch):
     # Two big blocks holding the same rows (postcode and INSEE code), cut into chunks of
     # a few rows: each row must still get the best close name among the rows above it.
@@ -752,7 +762,7 @@ def test_in_file_fuzzy_matches_equal_a_pairwise_reference(monkeypatch):
         exact = next((first[j] for j in range(i) if keys[j] == key), None)
         best, at = 0.0, None
         for j in range(i):
-            score = fuzz.ratio(key, keys[j])
+            score = _ratio(key, keys[j])
             if score >= duplicates.NAME_THRESHOLD and score > best:
                 best, at = score, j
         expected = exact if exact is not None else (first[at] if at is not None else None)
@@ -835,7 +845,7 @@ def test_close_names_in_overlapping_blocks_equal_a_pairwise_reference(monkeypatc
     first: list[int] = []
     for i, key in enumerate(keys):
         above = [j for j in range(i) if _share_a_block(cells[i], cells[j])]
-        scores = {j: 100.0 if keys[j] == key else fuzz.ratio(key, keys[j]) for j in above}
+        scores = {j: 100.0 if keys[j] == key else _ratio(key, keys[j]) for j in above}
         best = max([s for s in scores.values() if s >= threshold], default=None)
         got = found[i]
         first.append(i if got is None else got.first_index)
@@ -863,13 +873,29 @@ def test_close_names_in_the_catalogue_equal_a_pairwise_reference(monkeypatch):
         near = [a for a in existing
                 if _share_a_block(place, (a["postcode"], a["insee_code"]))]
         scores = {a["id"]: 100.0 if name_key(a["name"]) == key
-                  else fuzz.ratio(key, name_key(a["name"])) for a in near}
+                  else _ratio(key, name_key(a["name"])) for a in near}
         best = max([s for s in scores.values() if s >= 92], default=None)
         if best is None:
             assert got is None or got.in_file, i
         else:
             assert got.actor_id in {a for a, s in scores.items() if s == best}, i
             assert got.score == pytest.approx(best, abs=1e-4), i
+
+
+def test_names_differing_only_by_a_number_are_different_organisations():
+    existing = [actor(1, "Acteur import 0", postcode="75013"),
+                actor(2, "Cellectis", postcode="75013")]
+    rows = [row(f"Acteur import {i}", postcode="75013") for i in range(1, 20)]
+    rows += [row("Celectis", postcode="75013"),          # a typo: the same organisation
+             row("Acteur import 12", postcode="75013"),   # the same name as a row above
+             row("Acteur importt 5", postcode="75013"),   # a typo, the same number
+             row("Site 2 Genopole", postcode="75013"), row("Site Genopole", postcode="75013")]
+    found = find_duplicates(rows, existing)
+    assert found[:19] == [None] * 19
+    assert (found[19].actor_id, found[19].rule) == (2, "name")
+    assert (found[20].first_index, found[20].score) == (11, 100.0)
+    assert found[21].first_index == 4 and found[21].score >= 92
+    assert found[22] is None and found[23] is None
 
 
 def _letters_names(count: int, seed: int) -> list[str]:

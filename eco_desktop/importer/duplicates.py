@@ -4,8 +4,9 @@ Rules, in order: the same SIRET; else the same SIREN (unless both have a SIRET a
 differ: two sites of one company are two actors); else a close name in the same commune
 (INSEE code or name) or with the same postcode — rapidfuzz ``token_sort_ratio`` >= 92 on
 names folded (accents, case, punctuation) and stripped of legal forms ("CELLECTIS" =
-"Cellectis" = "Cellectis SA"). A row carrying the catalogue id of our own export matches
-that actor when the names are close too.
+"Cellectis" = "Cellectis SA"), holding the same numbers: names differing only by a number
+are different organisations (« Acteur import 1 », « Acteur import 2 »). A row carrying the
+catalogue id of our own export matches that actor when the names are close too.
 
 Names are compared within blocks (postcode, INSEE code, commune) only, so 100,000 rows
 against 100,000 actors take seconds, not hours. Within a block only names whose lengths
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -173,6 +175,15 @@ class _Places:
         for cell in distinct:
             distinct[cell] = self._place(_blocks(*cell))
         return list(map(distinct.__getitem__, zip(postcodes, insees, communes)))
+
+    def numbered(self, place: int, numbers: str) -> int:
+        """The place with its blocks kept for the names holding ``numbers``."""
+        key = (place, "#" + numbers)
+        numbered = self._cut.get(key)
+        if numbered is None:
+            numbered = self._cut[key] = self._place(tuple(
+                b + "#" + numbers for b in self.blocks[place]))
+        return numbered
 
     def cut(self, place: int, prefix: str, sizes: Mapping[str, int]) -> int:
         """The place with its big blocks cut by ``prefix`` (the name key's first letters)."""
@@ -478,6 +489,7 @@ def _find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
             pass
     cat = _Side(actor_columns, places, known)
     actor_ids = actor_columns[6]
+    _split_by_numbers(rows, cat, places)
     _cut_big_blocks(rows, cat, places)
     lengths = _Lengths(threshold)
 
@@ -516,6 +528,32 @@ def _find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
         else:
             out[i] = _duplicate(i, numbers[i], rule, score, None, ref[1], ref[2])
     return out
+
+
+_ANY_DIGIT = re.compile(r"[0-9]")
+_NOT_DIGITS = re.compile(r"[^0-9\n]+")
+_SPACE_AT_ENDS = re.compile(r" ?\n ?")
+
+
+def _numbers(keys: list[str]) -> list[str] | None:
+    """The numbers in each name key ("10 acteur import" -> "10", "" without any), or None
+    when no key holds one; worked out on all the keys at once (keys hold no newline)."""
+    joined = "\n".join(keys)
+    if not _ANY_DIGIT.search(joined):
+        return None
+    return _SPACE_AT_ENDS.sub("\n", _NOT_DIGITS.sub(" ", joined)).strip(" ").split("\n")
+
+
+def _split_by_numbers(rows: _Side, cat: _Side, places: _Places) -> None:
+    """Names differing only by a number are different organisations (« Acteur import 1 »
+    and « Acteur import 2 », a « Site 2 » next to a « Site 3 »), however close they look:
+    within a block, names are compared only with names holding the same numbers. A typo
+    (« Cellectis », « Celectis ») changes no number and is still found."""
+    for side in (rows, cat):
+        numbers = _numbers(side.keys)
+        if numbers is not None:
+            side.set_places([places.numbered(place, found) if found else place
+                             for place, found in zip(side.place, numbers)])
 
 
 def _cut_big_blocks(rows: _Side, cat: _Side, places: _Places) -> None:
