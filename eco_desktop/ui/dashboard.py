@@ -23,7 +23,7 @@ from .. import dashboard as core
 from ..errors import UserError
 from ..filter import Filter
 from .dialog_common import show_error
-from .text_safety import set_plain
+from .text_safety import escape_html, set_plain
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,8 @@ class ChartPanel(QChartView):
         self.series = series
         chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append(_unique([axis_label(b.label) for b in ordered]))
+        # Qt Charts draws axis labels as HTML: the (vocabulary) labels are escaped.
+        categories.append(_unique([escape_html(axis_label(b.label), limit=60) for b in ordered]))
         axis_pen = QPen(QColor("#9aa4ae"))
         categories.setLinePen(axis_pen)
         categories.setGridLineVisible(False)

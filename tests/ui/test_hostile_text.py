@@ -4,6 +4,7 @@ them as typed, without rendering them and without growing the window."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCharts import QBarCategoryAxis, QChartView
 from PySide6.QtGui import Qt  # QtGui.Qt also holds mightBeRichText()
 from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QMessageBox, QWidget
 
@@ -95,6 +96,11 @@ def offenders(root: QWidget) -> list[str]:
         tip = widget.toolTip()
         if any(fragment in tip for fragment in RAW_FRAGMENTS):
             found.append(f"{name} tooltip {tip[:80]!r}")
+        if isinstance(widget, QChartView):  # Qt Charts renders titles and axis labels as HTML
+            chart = widget.chart()
+            texts = [chart.title()] + [label for axis in chart.axes() if isinstance(axis, QBarCategoryAxis)
+                                       for label in axis.categories()]
+            found += [f"{name} chart label {t[:80]!r}" for t in texts if any(f in t for f in RAW_FRAGMENTS)]
     return found
 
 
