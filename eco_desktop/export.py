@@ -727,11 +727,13 @@ _cleanup_write_only = discard_workbook  # the name importer/apply.py still uses
 #: (the BOM tells French Excel it is UTF-8; the csv module writes its own line ends).
 CSV_ENCODING = {"encoding": "utf-8-sig", "newline": ""}
 
-def _csv_value(value: Any, kind: str) -> str:
+def _csv_value(value: Any, kind: str, clean: bool = True) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return csv_safe(value)
+        if clean:
+            return csv_safe(value)
+        return "'" + value if value.startswith(_FORMULA_START) else value
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
@@ -745,8 +747,15 @@ def _write_csv(fh: IO[str], headers: Sequence[str], rows: Sequence[Sequence[Any]
                kinds: Sequence[str], counter: _Progress) -> None:
     writer = csv.writer(fh, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([csv_safe(h) for h in headers])
+    unwritable = _UNWRITABLE.search
     for row in rows:
-        writer.writerow([_csv_value(v, k) for v, k in zip(row, kinds)])
+        values = [_csv_value(v, k, False) for v, k in zip(row, kinds)]
+        # clean_text per value is a third of the CSV's time: one look at the whole row
+        # tells whether any value needs it.
+        joined = "".join(values)
+        if len(joined) > CELL_MAX_CHARS or unwritable(joined):
+            values = [_csv_value(v, k) for v, k in zip(row, kinds)]
+        writer.writerow(values)
         counter.tick()
 
 

@@ -585,3 +585,12 @@ def test_hyperlinks_stop_at_excels_limit_per_sheet(tmp_path, monkeypatch):
     assert all(c.data_type == "s" for c in cells)
     mails = [row["E-mail"] for row in sheet_dicts(wb["Contacts"])]  # each sheet its own limit
     assert [c.hyperlink is not None for c in mails] == [True] * 3 + [False]
+
+
+def test_csv_values_are_cleaned_like_the_xlsx(tmp_path):
+    actors = [make_actor(1, name="\x01=cmd", description="x" * 40000), make_actor(2, name="Sain\x07t")]
+    export_csv(tmp_path / "a.csv", actors)
+    rows = list(csv.DictReader((tmp_path / "a.csv").read_text(encoding="utf-8-sig").splitlines(),
+                               delimiter=";"))
+    assert rows[0]["Nom"] == "'=cmd" and len(rows[0]["Description"]) == 32767
+    assert rows[1]["Nom"] == "Saint"
