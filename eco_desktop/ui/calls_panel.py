@@ -146,14 +146,19 @@ class ShortlistModel(QAbstractTableModel):
             return None
         row = self.rows[index.row()]
         key = SHORTLIST_COLUMNS[index.column()][0]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == Qt.ItemDataRole.EditRole:
+            return row[key] or ""  # the note, edited as stored
+        if role == Qt.ItemDataRole.DisplayRole:
             if key == "kind":
-                return self.kinds.get(row["kind"], (row["kind"],))[0]
-            if key == "status":
-                return STATUSES.get(row["status"], row["status"])
-            if key == "changed_at":
-                return _local_date(row["changed_at"])
-            return row[key] or ""
+                value = self.kinds.get(row["kind"], (row["kind"],))[0]
+            elif key == "status":
+                value = STATUSES.get(row["status"], row["status"])
+            elif key == "changed_at":
+                value = _local_date(row["changed_at"])
+            else:
+                value = row[key]
+            # Without bidi overrides: « \u202e » would reverse the rest of the cell.
+            return display_text(value)
         if role == SortRole:
             if key == "status":
                 return list(STATUSES).index(row["status"])

@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from ..store import Catalogue
 from ..text import fold
-from .text_safety import escape_tooltip
+from .text_safety import display_text, escape_tooltip
 from .theme import chip_icon
 
 PAGE = 200
@@ -165,7 +165,8 @@ class ActorTableModel(QAbstractTableModel):
         if actor is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(actor, key)
+            # Without bidi overrides: « \u202e » would reverse the rest of the cell.
+            return display_text(self.display(actor, key))
         if role == Qt.ItemDataRole.DecorationRole and key == "kind":
             return chip_icon(self._colors.get(actor["kind"], "#777777"))
         if role == Qt.ItemDataRole.ToolTipRole and key in ("name", "domains", "kind", "website"):

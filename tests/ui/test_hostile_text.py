@@ -300,3 +300,20 @@ def test_display_text_drops_layout_controls_and_bounds_words():
     shortened = display_text(LONG_WORD)
     assert len(shortened) == MAX_WORD + 1 and shortened.endswith("…")
     assert display_text("x" * 50, limit=10) == "x" * 10 + "…"
+
+
+def test_list_cells_drop_bidi_overrides_and_zero_width_characters(hostile_window, qtbot):
+    """A name holding U+202E would show the rest of its cell reversed (the trick of
+    « facture\u202efdp.exe »): cells show the name without layout controls."""
+    win, ids, call = hostile_window
+    model = win.model
+    names = [model.data(model.index(row, 0)) for row in range(model.rowCount())]
+    assert any("txet esrever" in name for name in names)
+    assert not any(ch in name for name in names for ch in "\u202e\u200b")
+    panel = win.features["calls_panel"]
+    win.tabs.setCurrentIndex(panel.tab_index)
+    panel.reload(select=call)
+    shortlist = panel.model
+    cells = [shortlist.data(shortlist.index(row, column)) for row in range(shortlist.rowCount())
+             for column in range(shortlist.columnCount())]
+    assert not any(ch in str(cell) for cell in cells for ch in "\u202e\u200b")
