@@ -402,3 +402,41 @@ def test_report_lists_each_problem_with_its_row_number(catalogue, tmp_path):
     assert summary["Créés"] == 1 and summary["Erreurs"] == 2
     with pytest.raises(UserError):
         write_report(tmp_path / "absent" / "r.xlsx", plan)
+
+
+# -- a file that changes between reading and writing -------------------------------------
+
+@pytest.mark.parametrize("change", ["append", "same-size-and-date"])
+def test_a_file_changed_after_it_was_read_is_refused_and_nothing_written(catalogue, tmp_path,
+                                                                         change):
+    import os
+    source = write_csv(tmp_path / "liste.csv", [["Nom", "Type", "Commune"],
+                                                ["Alpha Biotech", "biotech", "Orsay"],
+                                                ["Beta Cellules", "biotech", "Évry"]])
+    plan = plan_import(catalogue, source)
+    assert plan.summary().created == 2
+    before = snapshot(catalogue)
+    status = source.stat()
+    if change == "append":       # an editor saving more rows meanwhile
+        with source.open("a", encoding="utf-8") as fh:
+            fh.write("Gamma Vecteurs;biotech;Paris\n")
+    else:                         # rewritten in place, size and date kept (cp -p, rsync -t)
+        source.write_bytes(source.read_bytes().replace(b"Alpha", b"Omega"))
+        os.utime(source, ns=(status.st_atime_ns, status.st_mtime_ns))
+    with pytest.raises(UserError, match="« liste.csv » a été modifié pendant l'import .*rien "
+                                        "n'a été importé"):
+        apply_import(catalogue, plan)
+    assert snapshot(catalogue) == before
+    # The wizard plans from the table it read: planning again is refused too.
+    with pytest.raises(UserError, match="a été modifié pendant l'import"):
+        plan_import(catalogue, source, table=plan.table)
+
+
+def test_a_file_deleted_after_it_was_read_is_refused(catalogue, tmp_path):
+    source = write_csv(tmp_path / "liste.csv", [["Nom", "Type"], ["Alpha Biotech", "biotech"]])
+    plan = plan_import(catalogue, source)
+    source.unlink()
+    before = snapshot(catalogue)
+    with pytest.raises(UserError, match="a été modifié pendant l'import"):
+        apply_import(catalogue, plan)
+    assert snapshot(catalogue) == before

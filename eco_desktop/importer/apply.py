@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import UserError
+from ..errors import UserError, os_error_text
 from ..text import fold
 from ._gc import gc_paused
 from .duplicates import Duplicate, find_duplicates, name_key
 from .mapping import FIELD_LABELS, Mapping, auto_map
 from .merge import changed_fields, is_empty, merge_fill, merge_overwrite
 from .prepare import Candidate, SecondProcess, prepare
-from .reading import Table, read_table
+from .reading import Table, ensure_unchanged, read_table
 
 ON_DUPLICATE = ("skip", "merge", "overwrite", "create")
 ON_DUPLICATE_LABELS = {
@@ -374,6 +374,8 @@ def plan_import(catalogue, path: str | os.PathLike, *, sheet: str | None = None,
         with gc_paused():
             if table is None:
                 table = read_table(path, sheet)
+            else:
+                ensure_unchanged(table)
             mapping = _load_mapping(mapping, table, kind)
             kind = mapping.kind
             mapping.require_name()
@@ -686,7 +688,8 @@ def apply_import(catalogue, plan: ImportPlan | str | os.PathLike, *,
     of :func:`plan_import`). ``progress(done, total)`` is called now and then;
     ``cancelled()`` returning True rolls everything back and raises
     :class:`~eco_desktop.store.OperationCancelled`. Updates are recomputed against the
-    catalogue as it is now (it may have changed since the plan was made).
+    catalogue as it is now (it may have changed since the plan was made). A plan whose
+    file changed since it was read is refused as a whole: nothing is written.
     """
     # The collector stays paused from the plan to the end: a collection in between would
     # scan the plan's millions of young objects (a second at 100k rows), and a plan made
@@ -700,6 +703,7 @@ def apply_import(catalogue, plan: ImportPlan | str | os.PathLike, *,
 def _apply_plan(catalogue, plan: ImportPlan, progress, cancelled) -> ImportSummary:
     from ..store import OperationCancelled
 
+    ensure_unchanged(plan.table)
     summary = plan.summary()
     summary.dry_run = False
     total = len(plan.creates) + len(plan.updates)
@@ -820,11 +824,11 @@ def write_report(path: str | os.PathLike, result: ImportPlan | ImportSummary) ->
         wb.save(tmp)
         os.replace(tmp, path)
     except OSError as exc:
-        export._cleanup_write_only(wb)
+        export.discard_workbook(wb)
         try:
             tmp.unlink()
         except OSError:
             pass
         raise UserError(f"Impossible d'écrire le rapport « {path} » : "
-                        f"{exc.strerror or exc}.") from exc
+                        f"{os_error_text(exc)}.") from exc
     return path
