@@ -1,14 +1,17 @@
 """Full-text search: folding (accents, ligatures, case, punctuation), prefixes,
-aliases, contact names, result order, bounded queries."""
+aliases, contact names, result order, bounded queries and one query per refresh."""
 from __future__ import annotations
 
 import random
+import re
 import string
+import time
 
 import pytest
 
 from eco_desktop.filter import Filter
 from eco_desktop.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, Query, actor_body, fts_query, parse_query
+from eco_desktop.store import Catalogue
 from eco_desktop.text import fold
 
 CELLECTIS, GENOPOLE = 15, 20
@@ -162,3 +165,82 @@ def test_a_query_is_capped_in_words_and_characters():
     assert parse_query(" ".join(long_words)) == Query(tuple(long_words[:3]), truncated=True)
     assert parse_query("a" * 5000) == Query(("a" * MAX_QUERY_CHARS,), truncated=True)
     assert parse_query("alpha beta") == Query(("alpha", "beta"), truncated=False)
+
+
+def match_queries(cat) -> list[str]:
+    """The MATCH statements the catalogue's connection runs from now on."""
+    seen: list[str] = []
+    cat.conn.set_trace_callback(lambda sql: seen.append(sql) if "MATCH" in sql else None)
+    return seen
+
+
+@pytest.mark.parametrize("paste", [" ".join(random_words(10_000)), "genopole " * 10_000],
+                         ids=["10000-distinct-words", "10000-times-one-word"])
+def test_a_pasted_document_runs_a_bounded_query_and_returns_fast(catalogue, paste):
+    queries = match_queries(catalogue)
+    start = time.perf_counter()
+    ids = catalogue.actor_ids(Filter(text=paste))
+    catalogue.facet_counts(Filter(text=paste))
+    elapsed = time.perf_counter() - start
+    assert queries
+    for sql in queries:
+        assert 1 <= len(re.findall(r'"[^"]*"\*', sql)) <= MAX_QUERY_WORDS
+    assert ids == catalogue.actor_ids(Filter(text=" ".join(parse_query(paste).words)))
+    assert elapsed < 2.0    # sanity only: 10,000 x "genopole" took 4 s before the cap
+
+
+def test_the_text_query_runs_once_per_refresh(catalogue):
+    flt = Filter(text="genopole", departements=("91",))
+    queries = match_queries(catalogue)
+    ids = catalogue.actor_ids(flt)
+    ran = len(queries)
+    assert ran >= 1
+    catalogue.facet_counts(flt)
+    catalogue.count(flt)
+    catalogue.actor_ids(Filter(text="genopole"))   # other facets, same text
+    assert len(queries) == ran
+    # a write here, then another program's write, are seen
+    new = catalogue.create_actor({"name": "Nouveau", "kind": "biotech", "departement": "91",
+                                  "description": "Hébergé à Genopole"})
+    assert new in catalogue.actor_ids(flt) and len(ids) + 1 == len(catalogue.actor_ids(flt))
+    with Catalogue.open(catalogue.path) as other:
+        other.update_actor(new, {"description": "ailleurs"})
+    assert catalogue.actor_ids(flt) == ids
+
+
+def test_prefetch_runs_the_query_elsewhere_and_the_next_calls_use_it(catalogue):
+    with Catalogue.open(catalogue.path) as fresh:
+        expected = fresh.actor_ids(Filter(text="thér gén"))
+    queries = match_queries(catalogue)
+    assert not catalogue.text_ready("thér gén")
+    assert catalogue.prefetch_text("thér gén")
+    assert catalogue.text_ready("thér gén")
+    assert catalogue.actor_ids(Filter(text="thér gén")) == expected
+    catalogue.facet_counts(Filter(text="thér gén"))
+    assert queries == []     # neither the prefetch nor the calls after it used this connection
+
+
+def test_a_cancelled_prefetch_keeps_nothing(catalogue):
+    calls = []
+    assert not catalogue.prefetch_text("genopole", lambda: bool(calls.append(1)) or len(calls) > 1)
+    assert not catalogue.text_ready("genopole")
+    assert not catalogue.prefetch_text("genopole", lambda: True)
+
+
+@pytest.mark.parametrize("where", ["here", "elsewhere"])
+def test_a_prefetch_outdated_by_a_write_meanwhile_is_not_kept(catalogue, where):
+    target = catalogue.create_actor({"name": "Cible", "kind": "biotech"})
+
+    def cancelled_and_write(calls=[]) -> bool:
+        calls.append(1)
+        if len(calls) == 2:     # the query has run: the file changes before it is kept
+            if where == "here":
+                catalogue.update_actor(target, {"description": "à Genopole"})
+            else:
+                with Catalogue.open(catalogue.path) as other:
+                    other.update_actor(target, {"description": "à Genopole"})
+        return False
+
+    assert catalogue.prefetch_text("genopole", cancelled_and_write)
+    assert not catalogue.text_ready("genopole")
+    assert target in catalogue.actor_ids(Filter(text="genopole"))
