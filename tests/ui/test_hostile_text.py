@@ -317,3 +317,29 @@ def test_list_cells_drop_bidi_overrides_and_zero_width_characters(hostile_window
     cells = [shortlist.data(shortlist.index(row, column)) for row in range(shortlist.rowCount())
              for column in range(shortlist.columnCount())]
     assert not any(ch in str(cell) for cell in cells for ch in "\u202e\u200b")
+
+
+def test_import_wizard_shows_a_hostile_file_as_plain_text(hostile_window, qtbot, tmp_path):
+    """The file's name, headers and cells are the hostile text here."""
+    from PySide6.QtWidgets import QWizard
+    win, _ids, _call = hostile_window
+    path = tmp_path / "<b>gras <img src=x>.csv"  # no « / » in a file name
+    path.write_text(f"Nom;{BOLD} {IMAGE};Commune\n"
+                    f"{hostile('Importé')};{WIDE} {LINK};{hostile('Commune')}\n"
+                    f"{LONG_WORD};{BOLD};Paris\n", encoding="utf-8")
+    wizard = win.features["import_wizard"].open_wizard(path)  # deleted when closed
+    problems, pages = [], []
+    for _step in range(3):  # file → mapping → preview → confirmation
+        settle(qtbot, 100)
+        pages.append(wizard.currentId())
+        problems += [f"page {wizard.currentId()}: {p}"
+                     for p in offenders(wizard) + item_tooltip_offenders(wizard) + too_big(wizard)]
+        wizard.button(QWizard.WizardButton.NextButton).click()
+        qtbot.waitUntil(lambda: wizard.currentPage() is not None, timeout=5000)
+    settle(qtbot, 300)
+    pages.append(wizard.currentId())
+    problems += [f"page {wizard.currentId()}: {p}"
+                 for p in offenders(wizard) + item_tooltip_offenders(wizard) + too_big(wizard)]
+    wizard.close()
+    assert len(set(pages)) == 4, pages  # every page up to the confirmation was looked at
+    assert not problems, "\n".join(problems)
