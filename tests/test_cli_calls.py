@@ -93,3 +93,18 @@ def test_calls_errors(db, tmp_path):
     assert "nombre entier" in run(db, "status", "PM'up", "six", "contacted", expect=2).stderr
     assert ".xlsx ou .csv" in run(db, "mailing", "PM'up", "-o", tmp_path / "x.pdf", expect=1).stderr
     run(db, "mailing", "PM'up", expect=2)  # -o is required
+
+
+def test_mailing_merges_an_address_shared_by_two_actors(db, tmp_path):
+    with Catalogue.open(db) as cat:
+        for actor_id, email in ((GENSIGHT, "eve@conseil.example"), (ART_TG, " Eve@Conseil.example")):
+            cat.add_contact(actor_id, {"first_name": "Eve", "last_name": "Laurent", "email": email,
+                                       "legal_basis": "consent"})
+    run(db, "add", "AAP", "--domain", "gene_therapy")
+    target = tmp_path / "envoi.xlsx"
+    out = run(db, "mailing", "AAP", "-o", target).stdout
+    assert "2 contacts dans la liste" in out and "1 adresse en double fusionnée" in out
+    rows = list(load_workbook(target).worksheets[0].values)
+    assert rows[0][-1] == "Acteurs" and len(rows) == 3
+    eve = next(r for r in rows[1:] if r[1] == "Eve")
+    assert sorted(eve[-1].split("; ")) == ["ART-TG", "GenSight Biologics"]
