@@ -197,6 +197,11 @@ def dialogs_of(win, ids, call):
     yield ExchangeDialog(win, actor_name=cat.get_actor(ids[0])["name"], author=hostile("Auteur"))
     win.select_actors(ids)
     yield ExportDialog(win, win, selection=True)
+    from eco_desktop import privacy
+    from eco_desktop.ui.dialog_vocab import VocabularyDialog
+    from eco_desktop.ui.safety import ReviewDialog
+    yield VocabularyDialog(cat, win)
+    yield ReviewDialog(privacy.contacts_to_review(cat, 0), 0, win)
 
 
 def test_dialogs_show_hostile_text_as_plain_text(hostile_window, qtbot):
