@@ -1,6 +1,6 @@
 """Everything the catalogue holds about one person, as JSON and xlsx (RGPD right of access).
 
-The mentions and history are found exactly as the erasure finds them (``erase.build_plan``),
+The mentions and history are found exactly as the erasure finds them (``plan.build_plan``),
 so what a person is shown is what an erasure would remove. The xlsx follows the rules of
 every other export (``export.set_safe_value``: strings as text cells, never formulas;
 control characters removed); both files are written aside and renamed into place.
@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment, Font
 from .. import vocab
 from ..errors import UserError, os_error_text
 from ..export import set_safe_value
-from .erase import build_plan
+from .plan import build_plan
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
