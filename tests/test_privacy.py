@@ -459,3 +459,26 @@ def test_cli_erase_says_when_the_file_could_not_be_rewritten(catalogue_path, tmp
     retry = run_cli(["erase", "--compact", "--db", catalogue_path], home=tmp_path)
     assert "Fichier réécrit" in retry.stdout
     assert b"quillebeuf" not in file_bytes(catalogue_path)
+
+
+def test_views_renamed_alike_keep_unique_names(catalogue):
+    contact_id = catalogue.add_contact(catalogue.actor_ids()[0], {"first_name": "Zéphyrine", "last_name": "Quillebeuf"})
+    catalogue.save_view("Zéphyrine Quillebeuf", Filter(text="x"))
+    catalogue.save_view("Quillebeuf Zéphyrine", Filter(text="y"))
+    plan = privacy.preview_erasure(catalogue, contact_id)
+    assert sorted(p.after for p in plan.places if p.table == "saved_views") == \
+        ["[personne effacée]", "[personne effacée] (2)"]
+    privacy.erase_person(catalogue, contact_id, expected=plan)
+    assert sorted(v["name"] for v in catalogue.saved_views()) == ["[personne effacée]", "[personne effacée] (2)"]
+
+
+def test_an_unreadable_backup_is_reported_not_skipped(catalogue, person, tmp_path, monkeypatch):
+    from eco_desktop import backup, paths
+    monkeypatch.setattr(paths, "user_data_dir", lambda: tmp_path / "userdata")
+    copy = backup.backup_now(catalogue)
+    copy.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    holding = privacy.backups_holding(catalogue.path, catalogue.get_contact(person["id"]))
+    assert [h.path for h in holding] == [copy]
+    assert "illisible" in holding[0].sentence() and "peut encore contenir" in holding[0].sentence()
+    result = privacy.erase_person(catalogue, person["id"], backups=True)
+    assert result.backups and result.backups[0][0] == copy and "illisible" in result.backups[0][1]
