@@ -118,3 +118,51 @@ def test_contacts_file(tmp_path, catalogue_path):
     assert done.returncode == 0 and "(contacts)" in done.stdout
     assert "Créés : 2" in done.stdout and "Erreurs : 1" in done.stdout
     assert "Organisation « Vectoria » introuvable" in done.stdout
+
+
+def test_an_import_whose_rows_all_fail_exits_1_and_says_nothing_was_imported(tmp_path, catalogue_path):
+    # The issue's file: rows of quotes only, each one an error; it used to print
+    # « terminé » and exit 0.
+    source = tmp_path / "guillemets.csv"
+    source.write_text("Nom;Commune\n" + '"""";""""\n' * 300, encoding="utf-8")
+    before = dump(catalogue_path)
+    for options in ((), ("--dry-run",)):
+        done = run(tmp_path, catalogue_path, source, *options)
+        assert done.returncode == 1, done.stdout
+        assert "terminé" not in done.stdout and "Erreurs : 300" in done.stdout
+        assert ("Aucune ligne de « guillemets.csv » n'a pu être importée : les 300 lignes sont "
+                "en erreur.") in done.stderr
+        assert "Traceback" not in done.stderr
+    assert dump(catalogue_path) == before
+    # One row imported is an import: exit 0.
+    source.write_text("Nom;Commune;Type\n" + '"""";"""";\n' * 3 + "Nouvelle Bio;Orsay;biotech\n",
+                      encoding="utf-8")
+    done = run(tmp_path, catalogue_path, source)
+    assert done.returncode == 0 and "Créés : 1" in done.stdout and "Erreurs : 3" in done.stdout
+
+
+def test_a_hostile_workbook_is_refused_in_french_with_its_numbers(tmp_path, catalogue_path):
+    import zipfile
+
+    import openpyxl
+    source = tmp_path / "bombe.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Liste"
+    wb.save(source)
+    original = zipfile.ZipFile(source)
+    parts = {i.filename: original.read(i.filename) for i in original.infolist()}
+    original.close()
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for part, data in parts.items():
+            if part == "xl/worksheets/sheet1.xml":
+                with out.open(part, "w", force_zip64=True) as fh:
+                    for _ in range(220):
+                        fh.write(b" " * (1 << 20))
+            else:
+                out.writestr(part, data)
+    before = dump(catalogue_path)
+    done = run(tmp_path, catalogue_path, source)
+    assert done.returncode == 1
+    assert ("La feuille « Liste » de « bombe.xlsx » occupe 220 Mo une fois décompressée "
+            "(limite : 200 Mo)") in done.stderr
+    assert dump(catalogue_path) == before

@@ -440,3 +440,21 @@ def test_a_file_deleted_after_it_was_read_is_refused(catalogue, tmp_path):
     with pytest.raises(UserError, match="a été modifié pendant l'import"):
         apply_import(catalogue, plan)
     assert snapshot(catalogue) == before
+
+
+def test_a_summary_whose_rows_all_failed_says_so(catalogue, tmp_path):
+    source = write_csv(tmp_path / "liste.csv", [["Nom", "Commune"], ["Sans type", "Orsay"],
+                                                ["Autre sans type", "Évry"]])
+    plan = plan_import(catalogue, source)
+    summary = plan.summary()
+    assert summary.all_failed and summary.errors == 2
+    assert summary.lines()[0] == ("Simulation de l'import de « liste.csv » : aucune ligne ne "
+                                  "pourrait être importée.")
+    assert summary.failure().startswith("Aucune ligne de « liste.csv » n'a pu être importée : "
+                                        "les 2 lignes sont en erreur.")
+    done = apply_import(catalogue, plan)
+    assert done.all_failed and "terminé" not in done.lines()[0]
+    source = write_csv(tmp_path / "liste.csv", [["Nom", "Commune", "Type"],
+                                                ["Sans type", "Orsay", ""],
+                                                ["Avec type", "Évry", "biotech"]])
+    assert not plan_import(catalogue, source).summary().all_failed

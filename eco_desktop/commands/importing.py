@@ -56,6 +56,8 @@ def run(args) -> int:
     if args.report:
         path = write_report(args.report, summary)
         print(f"Rapport enregistré : {path}")
+    if summary.all_failed:  # « terminé » and exit 0 would hide that nothing was imported
+        raise UserError(summary.failure())
     return 0
 
 

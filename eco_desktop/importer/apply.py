@@ -153,11 +153,29 @@ class ImportSummary:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
                 "skipped": self.skipped, "warnings": self.warnings, "errors": self.errors}
 
+    @property
+    def all_failed(self) -> bool:
+        """Every row of the file is in error: nothing is (or would be) imported."""
+        return self.rows > 0 and self.errors == self.rows
+
+    def failure(self) -> str:
+        """The sentence saying that no row could be imported (see ``all_failed``)."""
+        rows = "la ligne est" if self.rows == 1 else f"les {_count(self.rows, 'ligne')} sont"
+        return (f"Aucune ligne de « {self.path.name} » n'a pu être importée : {rows} en "
+                "erreur. Corrigez le fichier (ou la correspondance des colonnes) puis "
+                "relancez l'import.")
+
     def lines(self, max_problems: int = 20) -> list[str]:
         """The summary in French, one sentence a line."""
         what = "acteurs" if self.kind == "actors" else "contacts"
-        head = (f"Simulation de l'import de « {self.path.name} » : rien n'a été écrit."
-                if self.dry_run else f"Import de « {self.path.name} » terminé.")
+        if self.all_failed:
+            head = (f"Simulation de l'import de « {self.path.name} » : aucune ligne ne "
+                    "pourrait être importée." if self.dry_run else
+                    f"Import de « {self.path.name} » : aucune ligne importée, rien n'a été "
+                    "écrit.")
+        else:
+            head = (f"Simulation de l'import de « {self.path.name} » : rien n'a été écrit."
+                    if self.dry_run else f"Import de « {self.path.name} » terminé.")
         future = self.dry_run
         out = [head, f"{_count(self.rows, 'ligne')} lue{'s' if self.rows > 1 else ''} "
                      f"({what})."]

@@ -428,6 +428,7 @@ class PreviewPage(QWizardPage):
     def show_plan(self) -> None:
         plan = self.wiz.plan
         self.model.set_plan(plan)
+        self.all_failed = False
         if plan is None:
             self.counts_label.clear()
         else:
@@ -441,10 +442,16 @@ class PreviewPage(QWizardPage):
             view.resizeColumnsToContents()
             for column, most in ((1, 240), (2, 380), (3, 170)):
                 view.setColumnWidth(column, min(view.columnWidth(column), most))
+            summary = plan.summary()
+            self.all_failed = summary.all_failed
+            if summary.all_failed:  # nothing to confirm: said here, « Suivant » disabled
+                self.error_label.setText(summary.failure())
         self.completeChanged.emit()
 
+    all_failed = False
+
     def isComplete(self) -> bool:  # noqa: N802
-        return self.wiz.plan is not None
+        return self.wiz.plan is not None and not self.all_failed
 
 
 class ConfirmPage(QWizardPage):

@@ -193,3 +193,18 @@ def test_unreadable_file_is_said_on_the_first_page(qtbot, window):
 
 def test_module_has_install():
     assert callable(import_wizard.install)
+
+
+def test_a_file_whose_rows_all_fail_cannot_be_imported_and_the_wizard_says_why(qtbot, window, tmp_path):
+    source = tmp_path / "sans-type.csv"
+    source.write_text("Nom;Commune\nSans type;Orsay\nAutre sans type;Évry\n", encoding="utf-8")
+    total = window.catalogue.total()
+    wizard = open_wizard(window, source)
+    next_page(qtbot, wizard)                     # the mapping
+    next_page(qtbot, wizard)                     # the preview
+    assert wizard.currentId() == PAGE_PREVIEW
+    assert wizard.preview_page.error_label.text().startswith(
+        "Aucune ligne de « sans-type.csv » n'a pu être importée : les 2 lignes sont en erreur.")
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    assert window.catalogue.total() == total
+    wizard.close()
