@@ -87,10 +87,10 @@ class Kept:
     value: str
 
     def sentence(self) -> str:
-        what = "L'adresse e-mail" if self.field == "email" else "Le numéro de téléphone"
-        return (f"{what} « {self.value} » est aussi celle de l'organisation « {self.actor_name} » : "
-                "elle est conservée dans sa fiche et n'est pas effacée ailleurs." if self.field == "email" else
-                f"{what} « {self.value} » est aussi celui de l'organisation « {self.actor_name} » : "
+        if self.field == "email":
+            return (f"L'adresse e-mail « {self.value} » est aussi celle de l'organisation « {self.actor_name} » : "
+                    "elle est conservée dans sa fiche et n'est pas effacée ailleurs.")
+        return (f"Le numéro de téléphone « {self.value} » est aussi celui de l'organisation « {self.actor_name} » : "
                 "il est conservé dans sa fiche et n'est pas effacé ailleurs.")
 
 
