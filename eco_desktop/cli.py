@@ -63,6 +63,16 @@ class UsageError(UserError):
     """A wrong option value: exit code 2."""
 
 
+def parse_id(text: str, what: str = "L'identifiant") -> int:
+    """An identifier typed on the command line: an integer, else a usage error. One
+    beyond SQLite's 64-bit integers stays a number: the store finds no row with it, and
+    the command says so like for any other id nothing has."""
+    try:
+        return int(str(text).strip())
+    except ValueError:  # (also a number of more than 4,300 digits)
+        raise UsageError(f"{what} doit être un nombre entier : « {str(text)[:40]} ».") from None
+
+
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="PATH", help="fichier catalogue (.sqlite) à utiliser")
 

@@ -938,3 +938,13 @@ def test_lone_surrogates_and_nul_are_cleaned_not_refused(catalogue):
         assert "\x00" not in label and "\udc80" not in label
     assert cat.undo() == "Import" and cat.get_actor(bulk) is None
 
+
+def test_an_id_beyond_sqlite_integers_names_no_row(catalogue):
+    huge = 99999999999999999999999
+    assert catalogue.get_actor(huge) is None and catalogue.get_contact(huge) is None
+    assert catalogue.get_actor(-huge) is None
+    assert catalogue.actors_by_ids([huge, CELLECTIS])[0]["id"] == CELLECTIS
+    with pytest.raises(UserError, match=f"L'acteur {huge} n'existe pas"):
+        catalogue.update_actor(huge, {"description": "x"})
+    with pytest.raises(UserError, match="n'existe pas"):
+        catalogue.add_contact(huge, {"last_name": "X"})

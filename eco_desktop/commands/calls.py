@@ -6,7 +6,7 @@ import sys
 
 from .. import vocab
 from ..calls import call_to_json, export_mailing
-from ..cli import UsageError, filter_from_args, open_from_args
+from ..cli import filter_from_args, open_from_args, parse_id
 from ..terminal import printable
 from .list import print_table
 
@@ -121,10 +121,7 @@ def run_show(args) -> int:
 
 
 def run_status(args) -> int:
-    try:
-        actor_id = int(args.actor_id)
-    except ValueError:
-        raise UsageError(f"L'identifiant de l'acteur doit être un nombre entier : « {args.actor_id} ».") from None
+    actor_id = parse_id(args.actor_id, "L'identifiant de l'acteur")
     with open_from_args(args) as catalogue:
         call = catalogue.get_call(args.name)
         changed = catalogue.set_status(call["id"], [actor_id], args.status, note=args.note)

@@ -5,7 +5,7 @@ import json
 import sys
 
 from .. import vocab
-from ..cli import UsageError, open_from_args
+from ..cli import open_from_args, parse_id
 from ..errors import UserError
 from ..terminal import printable
 
@@ -32,10 +32,7 @@ def actor_record(catalogue, actor_id: int) -> dict:
 
 
 def run(args) -> int:
-    try:
-        actor_id = int(args.id)
-    except ValueError:
-        raise UsageError(f"L'identifiant doit être un nombre entier : « {args.id} ».") from None
+    actor_id = parse_id(args.id)
     with open_from_args(args, read_only=True) as catalogue:
         record = actor_record(catalogue, actor_id)
         if args.format == "json":
