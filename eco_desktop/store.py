@@ -23,7 +23,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 import sqlite_utils
 
@@ -328,6 +328,7 @@ class Catalogue(CallsMixin):
         self.session = uuid.uuid4().hex
         self._replay_notes: list[str] = []
         self._index: ActorIndex | None = None
+        self._text_memo: _TextMatch | None = None
         self._data_version = self._read_data_version()
         self.listeners: list[Callable[[str, bool], None]] = []
         self._kind_slugs: set[str] | None = None
@@ -729,22 +730,78 @@ class Catalogue(CallsMixin):
             batch.actor_ids.update(r[0] for r in self.conn.execute("SELECT id FROM actors"))
 
     # ------------------------------------------------------------------ filtering
-    def _text_matches(self, text: str) -> tuple[Sequence[int], bool] | None:
-        """Ids matching the text, and whether they are in relevance order (ranking
-        thousands of matches of a one-letter prefix would cost more than it tells)."""
+    def _text_key(self, query: str) -> tuple:
+        """What the result of ``query`` depends on: the file as this connection sees it
+        (data_version counts other programs' commits, total_changes our own writes, even
+        rolled back ones)."""
+        return query, self._data_version, self.conn.total_changes
+
+    def _text_match(self, text: str, index: ActorIndex) -> _TextMatch | None:
+        """The actors matching the text (None when it searches nothing), run once per
+        state of the file: the window asks for the ids and then the facet counts of the
+        same filter, and each would otherwise run the same full-text query."""
         query = fts_query(text)
         if query is None:
             return None
+        key = self._text_key(query)
+        memo = self._text_memo
+        if memo is not None and memo.key == key and memo.index is index:
+            return memo
         try:
-            # one string of ids parsed by numpy: no Python object per match
-            ids = int_array(self.conn.execute(
-                "SELECT group_concat(rowid) FROM actors_fts WHERE actors_fts MATCH ?", (query,)).fetchone()[0])
-            if len(ids) > RANK_LIMIT:
-                return ids, False
-            return [r[0] for r in self.conn.execute(
-                "SELECT rowid FROM actors_fts WHERE actors_fts MATCH ? ORDER BY rank", (query,))], True
+            ids, ranked = _run_text_query(self.conn, query)
         except sqlite3.OperationalError:
-            return [], True
+            ids, ranked = [], []
+        self._text_memo = _TextMatch(key, index, index.bits_for_ids(ids), ranked)
+        return self._text_memo
+
+    @locked
+    def text_ready(self, text: str) -> bool:
+        """True when filtering by this text runs no full-text query (none to run, or its
+        result is kept for the file as it is now)."""
+        query = fts_query(text)
+        if query is None:
+            return True
+        index = self.index()  # notices other programs' commits
+        memo = self._text_memo
+        return memo is not None and memo.key == self._text_key(query) and memo.index is index
+
+    def prefetch_text(self, text: str, cancelled: Callable[[], bool] = lambda: False) -> bool:
+        """Run the full-text query of ``text`` ahead, for a worker thread: on a connection
+        of its own and without holding the catalogue's lock, so the window's thread keeps
+        using the catalogue meanwhile; the next actor_ids, count or facet_counts of that
+        text take its result. Returns False, keeping nothing, when ``cancelled()`` became
+        true first (checked while SQLite works). A result the file outdated meanwhile
+        (a write here or elsewhere) is not kept: those calls run the query again."""
+        query = fts_query(text)
+        if query is None or cancelled():
+            return query is None
+        with self._lock:
+            if self.text_ready(text):
+                return True
+            key = self._text_key(query)
+        reader = None
+        try:
+            reader = db.connect(self.path, read_only=True)
+            # SQLite calls this every 1,000 instructions: a superseded search stops there.
+            reader.set_progress_handler(lambda: int(cancelled()), 1000)
+            ids, ranked = _run_text_query(reader, query)
+        except sqlite3.Error:
+            if cancelled():
+                return False
+            # No second connection (a WAL file on a read-only medium…): this one will do.
+            with self._lock:
+                self._text_match(text, self.index())
+            return True
+        finally:
+            if reader is not None:
+                reader.close()
+        if cancelled():
+            return False
+        with self._lock:
+            index = self.index()
+            if self._text_key(query) == key:
+                self._text_memo = _TextMatch(key, index, index.bits_for_ids(ids), ranked)
+        return True
 
     def _call_ids(self, name: str) -> list[int]:
         wanted = fold(name)
@@ -756,9 +813,9 @@ class Catalogue(CallsMixin):
 
     def _masks(self, flt: Filter) -> tuple[ActorIndex, int | None, int | None, list[int] | None]:
         index = self.index()
-        matches = self._text_matches(flt.text) if flt.text else None
-        text_bits = index.bits_for_ids(matches[0]) if matches is not None else None
-        ranked = matches[0] if matches is not None and matches[1] else None
+        match = self._text_match(flt.text, index) if flt.text else None
+        text_bits = match.bits if match is not None else None
+        ranked = match.ranked if match is not None else None
         call_bits = index.bits_for_ids(self._call_ids(flt.call)) if flt.call else None
         return index, text_bits, call_bits, ranked
 
@@ -1881,6 +1938,29 @@ def _other_changes(changes: list, actor_ids: list[int]) -> list:
 def _consecutive(ids: list[int]) -> bool:
     """Whether ``ids`` are first, first + 1, first + 2…"""
     return ids == list(range(ids[0], ids[0] + len(ids)))
+
+
+class _TextMatch(NamedTuple):
+    """A full-text query's result, for one state of the file (key) and one index."""
+
+    key: tuple
+    index: ActorIndex
+    bits: int                   # the matching actors' positions in index
+    ranked: list[int] | None    # their ids by relevance, when few enough to rank
+
+
+def _run_text_query(conn: sqlite3.Connection, query: str) -> tuple[Sequence[int], list[int] | None]:
+    """The ids matching an FTS5 expression, and the same ids by relevance unless there
+    are more than RANK_LIMIT (ranking thousands of matches of a one-letter prefix would
+    cost more than it tells)."""
+    # one string of ids parsed by numpy: no Python object per match
+    ids = int_array(conn.execute(
+        "SELECT group_concat(rowid) FROM actors_fts WHERE actors_fts MATCH ?", (query,)).fetchone()[0])
+    if len(ids) > RANK_LIMIT:
+        return ids, None
+    ranked = [r[0] for r in conn.execute(
+        "SELECT rowid FROM actors_fts WHERE actors_fts MATCH ? ORDER BY rank", (query,))]
+    return ranked, ranked
 
 
 def _fts_rows(ids: list[int], bodies: list[str]) -> tuple[str, tuple]:
