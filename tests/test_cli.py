@@ -395,7 +395,7 @@ def test_text_formats_show_control_characters_as_escapes(hostile_db, call):
 
     _, err = call("calls", "show", "--db", path, "Appel\x1b[2J\x00", expect=1)
     _assert_terminal_safe(err)
-    assert "Appel\\x1b[2J\\x07" in err
+    assert "Appel\\x1b[2J\\x00" in err
 
 
 def test_json_and_csv_keep_record_text_exact(hostile_db, call):
