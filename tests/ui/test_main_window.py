@@ -1,9 +1,14 @@
 """The main window as a person uses it: search, facets, sort, undo, trash, views, settings."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import threading
+import time
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit
 
+from eco_desktop.filter import Filter
+from eco_desktop.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS
 from eco_desktop.store import Catalogue
 from eco_desktop.ui.facets import ValueRole
 from eco_desktop.ui.main_window import MainWindow
@@ -40,6 +45,91 @@ def test_search_as_you_type_folds_accents(qtbot, window):
     window.table.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.search.hasFocus()
+
+
+
+def paste_into_search(qtbot, window, text: str) -> None:
+    QApplication.clipboard().setText(text)
+    window.search.setFocus()
+    window.search.selectAll()
+    qtbot.keyClick(window.search, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+
+
+def slow_searches(monkeypatch, window, seconds: float) -> list[dict]:
+    """Searches go to the worker even on the small bundled catalogue, and each one takes
+    ``seconds`` (or until superseded), as a long query on a big catalogue would."""
+    from eco_desktop.ui import main_window
+    monkeypatch.setattr(main_window, "BACKGROUND_SEARCH", 1)
+    catalogue = window.catalogue
+    real = catalogue.prefetch_text
+    runs: list[dict] = []
+
+    def prefetch_text(text, cancelled):
+        run = {"text": text, "thread": threading.current_thread(), "cancelled": False}
+        runs.append(run)
+        deadline = time.monotonic() + (seconds if len(runs) == 1 else 0.05)
+        while time.monotonic() < deadline and not cancelled():
+            time.sleep(0.005)
+        run["cancelled"] = cancelled()
+        return real(text, cancelled)
+
+    monkeypatch.setattr(catalogue, "prefetch_text", prefetch_text)
+    return runs
+
+
+def test_a_pasted_document_is_searched_in_a_worker_while_the_window_keeps_turning(qtbot, window, monkeypatch):
+    paste = "ge ev " * 5_000            # 10,000 words, within the field's 32,767 characters
+    with Catalogue.open(window.catalogue.path) as other:
+        expected = other.actor_ids(Filter(text=paste))
+    assert 0 < len(expected) < window.catalogue.total()
+    runs = slow_searches(monkeypatch, window, 0.6)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(20)
+    announced = []
+    window.filterChanged.connect(lambda flt: announced.append((flt.text, list(window.model.ids))))
+    start = time.monotonic()
+    paste_into_search(qtbot, window, paste)
+    assert time.monotonic() - start < 0.5           # the paste itself waits on nothing
+    qtbot.waitUntil(lambda: window.model.ids == expected, timeout=5000)
+    timer.stop()
+    assert window.search.text() == paste and window.filter.text == paste
+    assert [run["thread"] is threading.main_thread() for run in runs] == [False]
+    during = [t for t in ticks if start + 0.2 < t < start + 0.6]
+    assert len(during) >= 5                         # the event loop turned while it searched
+    assert window.count_label.text().startswith(f"{len(expected)} acteur")
+    assert announced == [(paste, expected)]         # filterChanged once the list shows it
+
+
+def test_typing_further_words_discards_the_earlier_search(qtbot, window, monkeypatch):
+    with Catalogue.open(window.catalogue.path) as other:
+        first, expected = (other.actor_ids(Filter(text=text)) for text in ("genopole", "genopole evry"))
+    assert first != expected
+    runs = slow_searches(monkeypatch, window, 3.0)
+    shown = []
+    real_set_ids = window.model.set_ids
+    monkeypatch.setattr(window.model, "set_ids", lambda ids, **kw: shown.append(list(ids)) or real_set_ids(ids, **kw))
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "genopole")
+    qtbot.waitUntil(lambda: len(runs) == 1, timeout=2000)
+    assert window.count_label.text() == "Recherche…"
+    qtbot.keyClicks(window.search, " evry")
+    qtbot.waitUntil(lambda: window.model.ids == expected, timeout=5000)
+    assert runs[0]["text"] == "genopole" and runs[0]["cancelled"]
+    assert shown == [expected]                      # genopole's result was never shown
+    qtbot.wait(100)
+    assert window.model.ids == expected
+
+
+
+def test_the_status_bar_says_when_a_search_was_cut_to_its_first_words(qtbot, window):
+    words = " ".join(f"mot{i:02d}" for i in range(MAX_QUERY_WORDS + 1))
+    type_search(qtbot, window, words)
+    assert window.count_label.text() == ("0 acteur sur 49 — recherche réduite à ses premiers mots "
+                                         f"({MAX_QUERY_WORDS} mots, {MAX_QUERY_CHARS} caractères au plus)")
+    type_search(qtbot, window, "genopole")
+    assert "réduite" not in window.count_label.text()
 
 
 def test_ticking_a_facet_narrows_and_updates_counts(qtbot, window):
