@@ -325,8 +325,7 @@ def _replace_content(source: sqlite3.Connection, source_path: Path, path: Path) 
                 with closing(_with_page_size(source, source_path, converted, page_size)) as same_size:
                     db.copy_pages(same_size, target, path)
             finally:
-                for leftover in (converted, Path(str(converted) + "-journal")):
-                    leftover.unlink(missing_ok=True)
+                db.discard_database_files(converted)
         else:
             db.copy_pages(source, target, path)  # pages=-1: one step, one transaction
         target.execute("PRAGMA journal_mode = WAL")
@@ -337,7 +336,7 @@ def _with_page_size(source: sqlite3.Connection, source_path: Path, tmp: Path,
                     page_size: int) -> sqlite3.Connection:
     """A copy of ``source`` in ``tmp`` whose pages are ``page_size`` bytes (a new file in
     rollback-journal mode, where VACUUM may change the page size)."""
-    tmp.unlink(missing_ok=True)
+    db.remove_database_files(tmp)
     conn = sqlite3.connect(str(tmp), isolation_level=None)
     try:
         db.copy_pages(source, conn, source_path)
@@ -353,7 +352,7 @@ def _replace_file(source: sqlite3.Connection, source_path: Path, path: Path) -> 
     """Write a fresh file aside and rename it over the (missing or damaged) catalogue."""
     tmp = path.with_name(path.name + ".restoring")
     try:
-        tmp.unlink(missing_ok=True)
+        db.remove_database_files(tmp)
         with closing(sqlite3.connect(str(tmp))) as target:
             db.copy_pages(source, target, source_path)
             target.execute("PRAGMA journal_mode = WAL")
@@ -363,17 +362,9 @@ def _replace_file(source: sqlite3.Connection, source_path: Path, path: Path) -> 
             Path(str(path) + suffix).unlink(missing_ok=True)
         os.replace(tmp, path)
     except OSError as exc:
-        _discard(tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm"))
+        db.discard_database_files(tmp)
         raise UserError(f"Impossible de remplacer « {path.name} » : {os_error_text(exc)}.") from exc
     except BaseException:
-        _discard(tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm"))
+        db.discard_database_files(tmp)
         raise
 
-
-def _discard(*files: Path) -> None:
-    """Remove leftovers of a failed write; a failure here must not hide the first one."""
-    for file in files:
-        try:
-            file.unlink(missing_ok=True)
-        except OSError:
-            log.warning("could not remove %s", file)

@@ -255,6 +255,14 @@ def migrate(conn: sqlite3.Connection, path: Path, *, target: int | None = None) 
     return version
 
 
+def remove_database_files(path: Path) -> None:
+    """Delete a database file and its journals, if present. A temporary copy left by a killed
+    process must go before its name is reused: SQLite would open the half-written file (and
+    replay its ``-journal`` or ``-wal``) instead of starting an empty one."""
+    for file in (Path(path), *(Path(f"{path}{suffix}") for suffix in ("-journal", "-wal", "-shm"))):
+        file.unlink(missing_ok=True)
+
+
 def copy_database(conn: sqlite3.Connection, destination: Path) -> Path:
     """Copy a live database with SQLite's online backup API into ``destination``
     (written aside, then renamed: never a half-written file under that name)."""
@@ -264,17 +272,26 @@ def copy_database(conn: sqlite3.Connection, destination: Path) -> Path:
     tmp = destination.with_name(destination.name + ".tmp")
     source_path = conn.execute("PRAGMA database_list").fetchone()[2] or destination
     try:
+        remove_database_files(tmp)
         with closing(sqlite3.connect(str(tmp))) as target:
             copy_pages(conn, target, source_path)
             target.execute("PRAGMA journal_mode = DELETE")
         os.replace(tmp, destination)
     except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
+        discard_database_files(tmp)
         raise translate_error(exc, destination) from exc
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        discard_database_files(tmp)
         raise UserError(f"Impossible d'écrire « {destination} » : {os_error_text(exc)}.") from exc
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        discard_database_files(tmp)
         raise
     return destination
+
+
+def discard_database_files(path: Path) -> None:
+    """remove_database_files after a failure: an error here must not hide the first one."""
+    try:
+        remove_database_files(path)
+    except OSError:
+        log.warning("could not remove the temporary copy %s", path)

@@ -171,3 +171,18 @@ def test_killed_writers_leave_all_or_nothing(prepared, tmp_path):
         futures = {action: pool.submit(kill_repeatedly, copies[action], script, action) for action in copies}
         outcomes = {action: future.result() for action, future in futures.items()}
     assert sum(len(o) for o in outcomes.values()) >= 20
+
+
+def test_a_backup_killed_halfway_does_not_spoil_the_next_one(catalogue_path, tmp_path):
+    """A killed backup leaves its temporary copy half-written (and maybe its journal): the next
+    backup to the same file starts afresh instead of opening that fragment as a database."""
+    from eco_desktop import backup
+
+    target = tmp_path / "copie.sqlite"
+    whole = backup.backup_now(catalogue_path, tmp_path / "entiere.sqlite").read_bytes()
+    Path(f"{target}.tmp").write_bytes(whole[:len(whole) // 3])           # what the kill left
+    Path(f"{target}.tmp-journal").write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" + b"\x00" * 504)
+    assert backup.backup_now(catalogue_path, target) == target
+    assert target.read_bytes() == whole
+    assert checking.check(target).ok
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalogue.sqlite", "copie.sqlite", "entiere.sqlite"]
