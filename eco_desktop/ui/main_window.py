@@ -532,6 +532,13 @@ class MainWindow(QMainWindow):
         self.run_store_action(action, background=size >= BACKGROUND_REPLAY,
                               text=f"{'Annulation' if backwards else 'Rétablissement'} de "
                                    f"{size:,} modifications…".replace(",", "\u202f"))
+        # What another window or program changed since was kept: say so, or the person
+        # would take the step for fully undone.
+        notes = self.catalogue.replay_notes() if self.catalogue is not None else []
+        if notes:
+            shown = notes[:20] + ([f"… et {len(notes) - 20} autre(s)."] if len(notes) > 20 else [])
+            inform(self, APP_TITLE, f"{'Annulation' if backwards else 'Rétablissement'} faite en partie :\n\n"
+                   + "\n".join(shown))
 
     def run_store_action(self, action, *, background: bool = False, text: str = "") -> None:
         """``action(catalogue)``, a replay of the history; with ``background``, in a worker
