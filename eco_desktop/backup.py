@@ -106,10 +106,6 @@ def open_for_reading(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _copy(conn: sqlite3.Connection, destination: Path) -> Path:
-    return db.copy_database(conn, destination)
-
-
 def backup_now(source: CatalogueOrPath, destination: str | os.PathLike | None = None, *,
                now: datetime | None = None) -> Path:
     """Copy the catalogue (an open Catalogue or a path) now; returns the copy's path."""
@@ -123,12 +119,11 @@ def backup_now(source: CatalogueOrPath, destination: str | os.PathLike | None = 
     if not destination.parent.is_dir():
         raise UserError(f"Le dossier « {destination.parent} » n'existe pas.")
     if hasattr(source, "conn"):
-        with source._lock:
-            result = _copy(source.conn, destination)
+        result = source.save_copy(destination)  # under the catalogue's lock
     else:
         try:
             with closing(open_for_reading(path)) as conn:
-                result = _copy(conn, destination)
+                result = db.copy_database(conn, destination)
         except sqlite3.DatabaseError as exc:
             raise db.translate_error(exc, path) from exc
     log.info("backup of %s written to %s", path, result)
