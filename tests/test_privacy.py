@@ -436,7 +436,9 @@ def test_cli_erase_previews_then_erases(catalogue_path, tmp_path):
     assert "a été effacé(e) du catalogue" in done.stdout
     assert b"quillebeuf" not in file_bytes(catalogue_path)
     gone = run_cli(["erase", contact_id, "--yes", "--db", catalogue_path], home=tmp_path, expect=1)
-    assert "n'existe plus" in gone.stderr
+    assert f"Aucun contact n'a l'identifiant {contact_id}." in gone.stderr
+    word = run_cli(["erase", "douze", "--db", catalogue_path], home=tmp_path, expect=2)
+    assert "doit être un nombre entier" in word.stderr
     huge = run_cli(["erase", "99999999999999999999999", "--db", catalogue_path], home=tmp_path, expect=1)
     assert "Aucun contact" in huge.stderr
 

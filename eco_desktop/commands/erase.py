@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 from .. import privacy
-from ..cli import UsageError, open_from_args
+from ..cli import UsageError, open_from_args, parse_id
 from ..errors import UserError
 
 
@@ -28,13 +28,7 @@ def register(subparsers, parents) -> None:
 def _contact_id(value: str | None) -> int:
     if value is None:
         raise UsageError("Indiquez l'identifiant du contact à effacer (ou --compact).")
-    try:
-        number = int(value)
-    except ValueError:
-        raise UsageError(f"L'identifiant doit être un nombre entier : « {value} ».") from None
-    if not 0 < number < 2 ** 63:
-        raise UserError(f"Aucun contact n'a l'identifiant {value}.")
-    return number
+    return parse_id(value, "L'identifiant du contact")
 
 
 def print_plan(plan: privacy.Plan, holding: list[privacy.BackupHolding]) -> None:
@@ -66,6 +60,8 @@ def run(args) -> int:
         return 0
     contact_id = _contact_id(args.contact_id)
     with open_from_args(args, read_only=args.preview) as catalogue:
+        if catalogue.get_contact(contact_id) is None:
+            raise UserError(f"Aucun contact n'a l'identifiant {contact_id}.")
         plan = privacy.preview_erasure(catalogue, contact_id)
         holding = privacy.backups_holding(catalogue.path, plan.contact)
         print_plan(plan, holding)
