@@ -26,7 +26,6 @@ import math
 import os
 import re
 import secrets
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -44,7 +43,7 @@ import xstatic.pkg.leaflet as _xs_leaflet
 import xstatic.pkg.leaflet_markercluster as _xs_markercluster
 
 from . import paths, vocab
-from .errors import UserError
+from .atomic import atomic_files
 from .validate import normalize_url
 
 # Centre used before the actors are known; zoom limits (MarkerCluster needs a maxZoom).
@@ -624,24 +623,9 @@ def write_standalone_map(
     target = Path(path)
     html = build_map_html(actors, relations=relations, kinds=kinds, domains=domains,
                           title=title, subtitle=subtitle, standalone=True)
-    directory = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".carte-", suffix=".html.tmp", dir=directory)
-    except OSError as exc:
-        raise UserError(f"Impossible d'écrire la carte dans « {directory} » : "
-                        f"{exc.strerror or exc}.") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(html)
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 is for secrets, not for a map to share
-        os.replace(tmp, target)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise UserError(f"Impossible d'écrire la carte « {target} » : "
-                        f"{exc.strerror or exc}.") from exc
+    # atomic.py: the user's umask, no leftover after a kill, French errors.
+    with atomic_files() as files:
+        files.open(target, encoding="utf-8", newline="\n").write(html)
     return target
 
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
+import stat
 import struct
 from html.parser import HTMLParser
 
@@ -182,8 +184,17 @@ def test_standalone_file_is_self_contained(tmp_path):
 
 
 def test_standalone_write_error_is_a_user_error(tmp_path):
-    with pytest.raises(UserError, match="Impossible d'écrire la carte"):
+    with pytest.raises(UserError, match="Impossible d'écrire .*carte.html.* n'existe pas"):
         maps.write_standalone_map(tmp_path / "absent" / "carte.html", ACTORS)
+
+
+def test_standalone_file_follows_the_users_umask(tmp_path):
+    old = os.umask(0o002)
+    try:
+        target = maps.write_standalone_map(tmp_path / "carte.html", ACTORS[:1])
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o664  # not 0644 forced, not mkstemp's 0600
 
 
 def test_standalone_replaces_an_existing_file(tmp_path):
