@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -391,11 +393,22 @@ def test_the_person_export_says_write_failures_in_french(catalogue, tmp_path):
     contact_id = catalogue.add_contact(catalogue.actor_ids()[0], {"last_name": "Quillebeuf"})
     folder = tmp_path / "dossier.xlsx"
     folder.mkdir()
-    with pytest.raises(UserError, match="c'est un dossier"):
+    with pytest.raises(UserError, match="c'est le nom d'un dossier"):
         privacy.export_person(catalogue, contact_id, tmp_path / "p.json", folder)
     assert not (tmp_path / "p.json").exists()
-    with pytest.raises(UserError, match="introuvable"):
+    with pytest.raises(UserError, match="n'existe pas"):
         privacy.export_person(catalogue, contact_id, tmp_path / "absent" / "p.json", None)
+
+
+def test_the_person_export_follows_the_users_umask(catalogue, tmp_path):
+    contact_id = catalogue.add_contact(catalogue.actor_ids()[0], {"last_name": "Quillebeuf"})
+    old = os.umask(0o022)
+    try:
+        privacy.export_person(catalogue, contact_id, tmp_path / "p.json", tmp_path / "p.xlsx")
+    finally:
+        os.umask(old)
+    # mkstemp gave 0600: a colleague could not open the file on a shared folder.
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "p.json", tmp_path / "p.xlsx")} == {0o644}
 
 
 def test_matching_whole_words_phrases_and_numbers():

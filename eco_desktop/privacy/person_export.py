@@ -7,12 +7,9 @@ control characters removed); both files are written aside and renamed into place
 """
 from __future__ import annotations
 
-import errno
 import json
-import os
 import re
 import sqlite3
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -21,8 +18,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from .. import vocab
-from ..errors import UserError, os_error_text
-from ..export import set_safe_value
+from ..errors import UserError
+from ..atomic import atomic_files
+from ..export import save_workbook, set_safe_value
 from .plan import build_plan
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -81,39 +79,22 @@ def export_person(catalogue, contact_id: int, path_json: str | Path | None,
 
     Both files are written aside and renamed into place only when both are complete."""
     record = person_record(catalogue, contact_id)
-    pending: list[tuple[Path, str]] = []
-    target: Path | None = None
-    try:
-        for target, write in ((path_json, _write_json), (path_xlsx, _write_xlsx)):
-            if not target:
-                continue
-            target = Path(target)
-            if target.is_dir():
-                raise IsADirectoryError(errno.EISDIR, "Is a directory")
-            fd, tmp = tempfile.mkstemp(prefix=f".~{target.stem[:40]}-", suffix=".tmp", dir=target.parent)
-            os.close(fd)
-            pending.append((target, tmp))
-            write(Path(tmp), record)
-        for target, tmp in pending:
-            os.replace(tmp, target)
-    except OSError as exc:
-        raise UserError(f"Impossible d'écrire « {target} » : {os_error_text(exc)}.") from exc
-    finally:
-        for _target, tmp in pending:
-            try:
-                os.remove(tmp)
-            except OSError:
-                pass
+    # atomic.py: both files or neither, the user's umask, French errors.
+    with atomic_files() as files:
+        if path_json:
+            files.open(path_json).write(_json_bytes(record))
+        if path_xlsx:
+            save_workbook(_workbook(record), files.open(path_xlsx))
     return record
 
 
-def _write_json(path: Path, record: dict[str, Any]) -> None:
+def _json_bytes(record: dict[str, Any]) -> bytes:
     text = json.dumps(record, ensure_ascii=False, indent=2)
     # A lone surrogate (pasted from a broken source) cannot be encoded as UTF-8.
-    path.write_text(_SURROGATE.sub("\ufffd", text), encoding="utf-8")
+    return _SURROGATE.sub("\ufffd", text).encode("utf-8")
 
 
-def _write_xlsx(path: Path, record: dict[str, Any]) -> None:
+def _workbook(record: dict[str, Any]) -> Workbook:
     wb = Workbook()
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -135,7 +116,7 @@ def _write_xlsx(path: Path, record: dict[str, Any]) -> None:
     for sheet in wb.worksheets:
         for cell in sheet[1]:
             cell.font = bold
-    wb.save(path)
+    return wb
 
 
 def _fill(ws, rows: list[list[Any]], wrap: Alignment) -> None:
