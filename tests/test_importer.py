@@ -1394,3 +1394,14 @@ def test_unreadable_file_is_said_in_french(tmp_path, monkeypatch):
     with pytest.raises(UserError) as info:
         read_table(path)
     assert str(info.value) == "Impossible de lire le fichier « locked.csv » : permission refusée."
+
+
+def test_readme_states_the_import_limits_of_limits_py():
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Limites", 1)[1].split("\n## ", 1)[0]
+    for value in (limits.size_text(limits.MAX_FILE_BYTES), limits.size_text(limits.MAX_SHEET_BYTES),
+                  limits.size_text(limits.MAX_PART_BYTES), limits.size_text(limits.RATIO_FROM),
+                  f"| {limits.MAX_RATIO} |", limits.count_text(limits.MAX_ROWS),
+                  f"| {limits.MAX_COLUMNS} |", limits.count_text(limits.MAX_CELLS),
+                  limits.count_text(limits.MAX_FIELD_CHARS)):
+        assert value in section, value
