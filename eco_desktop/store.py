@@ -29,7 +29,7 @@ import sqlite_utils
 
 from . import db, vocab
 from .calls import CallsMixin
-from .errors import ReadOnlyCatalogue, UserError
+from .errors import ReadOnlyCatalogue, UserError, os_error_text
 from .filter import FACETS, Filter
 from .index import INDEX_COLUMNS, ActorIndex, int_array, mask_array
 from .search import BODY_FIELDS, actor_body, body_text, fts_query
@@ -395,7 +395,8 @@ class Catalogue(CallsMixin):
         if not path.parent.is_dir():
             raise UserError(f"Le dossier « {path.parent} » n'existe pas.")
         tmp = path.with_name(path.name + ".creating")
-        for leftover in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+        leftovers = (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm"))
+        for leftover in leftovers:
             leftover.unlink(missing_ok=True)
         try:
             conn = db.connect(tmp)
@@ -407,14 +408,16 @@ class Catalogue(CallsMixin):
                 load_bundled_dataset(catalogue)
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             conn.close()
-        except sqlite3.DatabaseError as exc:
-            tmp.unlink(missing_ok=True)
-            raise db.translate_error(exc, path) from exc
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise UserError(f"Impossible de créer « {path} » : {exc.strerror}.") from exc
-        except BaseException:
-            tmp.unlink(missing_ok=True)
+        except BaseException as exc:
+            # A failed creation leaves nothing: the connection's -wal and -shm go too.
+            if conn is not None:
+                conn.close()
+            for leftover in leftovers:
+                leftover.unlink(missing_ok=True)
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise db.translate_error(exc, path) from exc
+            if isinstance(exc, OSError):
+                raise UserError(f"Impossible de créer « {path} » : {os_error_text(exc)}.") from exc
             raise
         for suffix in ("-wal", "-shm"):
             Path(str(tmp) + suffix).unlink(missing_ok=True)

@@ -948,3 +948,18 @@ def test_an_id_beyond_sqlite_integers_names_no_row(catalogue):
         catalogue.update_actor(huge, {"description": "x"})
     with pytest.raises(UserError, match="n'existe pas"):
         catalogue.add_contact(huge, {"last_name": "X"})
+
+
+def test_create_says_a_file_failure_in_french(tmp_path, monkeypatch):
+    # The reason came from strerror (« No space left on device »): the system's English.
+    import errno
+
+    from eco_desktop import dataset
+
+    def full(catalogue):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(dataset, "load_bundled_dataset", full)
+    with pytest.raises(UserError) as caught:
+        Catalogue.create(tmp_path / "neuf.sqlite")
+    assert "disque plein" in str(caught.value) and "space" not in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
