@@ -398,6 +398,7 @@ class Catalogue(CallsMixin):
         leftovers = (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm"))
         for leftover in leftovers:
             leftover.unlink(missing_ok=True)
+        conn = None
         try:
             conn = db.connect(tmp)
             db.migrate(conn, tmp)
