@@ -72,6 +72,12 @@ _DEPENDENTS = {
                ("relations", "source_id"), ("relations", "target_id")),
     "calls": (("call_entries", "call_id"),),
 }
+# The rows a row of these tables refers to: (column, table).
+_PARENTS = {
+    "contacts": (("actor_id", "actors"),), "exchanges": (("actor_id", "actors"),),
+    "call_entries": (("actor_id", "actors"), ("call_id", "calls")),
+    "relations": (("source_id", "actors"), ("target_id", "actors")),
+}
 # Stamps an undo or redo brings back only with a row nobody else wrote since (a kept
 # edit keeps its newer stamp).
 _STAMPS = frozenset({"updated_at", "created_at"})
@@ -1721,6 +1727,9 @@ class Catalogue(CallsMixin):
         elif current is None:
             if expected is not None:
                 notes.gone(tbl, target)
+            elif any((parent, target.get(column)) in notes.not_back or self._row(parent, target.get(column)) is None
+                     for column, parent in _PARENTS.get(tbl, ())):
+                notes.orphan(tbl, target)  # (its actor or call is gone, or is another one now)
             else:
                 self._insert(tbl, target)
         elif expected is None:
@@ -1888,6 +1897,7 @@ class _ReplayNotes:
     def __init__(self) -> None:
         self._sentences: dict[tuple[str, int], str] = {}
         self._fields: dict[tuple[str, int], tuple[Mapping, list[str]]] = {}
+        self.not_back: set[tuple[str, int]] = set()   # rows the replay did not bring back
 
     @staticmethod
     def _what(tbl: str, row: Mapping) -> tuple[str, str]:
@@ -1908,13 +1918,22 @@ class _ReplayNotes:
     def gone(self, tbl: str, row: Mapping) -> None:
         what, e = self._what(tbl, row)
         pronoun = "elle" if e else "il"
+        self.not_back.add((tbl, row["id"]))
         self._sentences[tbl, row["id"]] = (f"{what} a été supprimé{e} depuis {_ELSEWHERE} : "
                                            f"{pronoun} n'est pas rétabli{e}.")
 
     def taken(self, tbl: str, row: Mapping) -> None:
         what, e = self._what(tbl, row)
+        self.not_back.add((tbl, row["id"]))
         self._sentences[tbl, row["id"]] = (f"{what} n'est pas rétabli{e} : son numéro ({row['id']}) est pris "
                                            f"par un élément créé depuis {_ELSEWHERE}.")
+
+    def orphan(self, tbl: str, row: Mapping) -> None:
+        what, e = self._what(tbl, row)
+        self.not_back.add((tbl, row["id"]))
+        self._sentences[tbl, row["id"]] = (f"{what} n'est pas rétabli{e} : l'élément auquel "
+                                           f"{'elle' if e else 'il'} se rattache a été supprimé ou remplacé "
+                                           f"depuis {_ELSEWHERE}.")
 
     def fields(self, tbl: str, row: Mapping, keys: list[str]) -> None:
         _, known = self._fields.get((tbl, row["id"]), (row, []))

@@ -871,6 +871,23 @@ def test_undo_does_not_bring_back_a_row_deleted_since(two_sessions):
                                    "autre programme : il n'est pas rétabli."]
 
 
+def test_undo_does_not_attach_a_row_to_an_actor_gone_or_replaced_since(two_sessions):
+    ours, theirs = two_sessions
+    mine = _new_actor(ours, name="Le mien")
+    ours.add_contact(mine, {"last_name": "Dupont"})
+    ours.purge_actors([mine])                          # the contact, then the actor
+    assert _new_actor(theirs, name="Le leur") == mine  # its id given again
+    assert ours.undo().startswith("Supprimer définitivement")
+    assert ours.contacts(mine) == []                   # not attached to their actor
+    assert ours.replay_notes()[1] == ("Le contact « Dupont » n'est pas rétabli : l'élément auquel il se rattache "
+                                      "a été supprimé ou remplacé depuis dans une autre fenêtre ou un autre programme.")
+    cid = ours.add_contact(CELLECTIS, {"last_name": "Martin"})
+    ours.delete_contact(cid)
+    theirs.purge_actors([CELLECTIS])
+    assert ours.undo().startswith("Supprimer le contact")   # no foreign-key failure
+    assert ours.get_contact(cid) is None and len(ours.replay_notes()) == 1
+
+
 @pytest.mark.parametrize("bulk_rows", [5, 10_000])   # undone by two statements, or row by row
 def test_undo_of_an_import_keeps_the_actors_another_session_changed(two_sessions, monkeypatch, bulk_rows):
     from eco_desktop import store
