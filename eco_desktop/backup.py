@@ -89,8 +89,9 @@ def open_for_reading(path: Path) -> sqlite3.Connection:
     When the file and its folder are writable, a normal connection with
     ``query_only``: it can recover the WAL left by a crashed writer (a ``mode=ro``
     connection cannot, and would wait, then fail). Otherwise db.connect_read_only:
-    ``mode=ro``, CatalogueBusy while another program writes, ``immutable=1`` only
-    on a medium where even ``mode=ro`` cannot open it.
+    ``mode=ro``, ``immutable=1`` only on a medium where even ``mode=ro`` cannot open it.
+    Either way, CatalogueBusy when another program holds the file locked beyond the busy
+    timeout (said as such, not as a read failure of the file).
     """
     db.check_is_sqlite(path)
     if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
@@ -99,6 +100,7 @@ def open_for_reading(path: Path) -> sqlite3.Connection:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA query_only = ON")
+        db.check_readable(conn, path)
         return conn
     conn = db.connect_read_only(path)
     if db.stale_warning(conn):

@@ -71,6 +71,9 @@ def check(path: str | Path) -> Report:
     except sqlite3.DatabaseError as exc:
         report.problems.append(str(db.translate_error(exc, path)))
         return report
+    except UserError as exc:  # held locked by another program: said as such
+        report.problems.append(str(exc))
+        return report
     with closing(conn):
         try:
             _run_checks(conn, report)

@@ -157,6 +157,18 @@ def stale_warning(conn: sqlite3.Connection) -> str | None:
     return getattr(conn, "stale_warning", None)
 
 
+def check_readable(conn: sqlite3.Connection, path: Path) -> None:
+    """Read the schema now, so that a lock held elsewhere shows at opening: CatalogueBusy
+    (a read, not a write, failed) once the busy timeout is over; ``conn`` is then closed."""
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if is_busy(exc):
+            raise CatalogueBusy(busy_message(path, reading=True)) from exc
+        raise
+
+
 def connect_read_only(path: Path) -> sqlite3.Connection:
     """``mode=ro``; ``immutable=1`` only when that cannot open the file for another reason
     than a lock (see connect())."""
@@ -205,13 +217,7 @@ def connect(path: Path, *, read_only: bool = False, immutable: bool = False) -> 
             "le modifie, ou l'a laissé avec un journal non intégré, les données affichées peuvent ne pas "
             "être à jour.")
     elif read_only:
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.OperationalError as exc:
-            conn.close()
-            if is_busy(exc):
-                raise CatalogueBusy(busy_message(path, reading=True)) from exc
-            raise
+        check_readable(conn, path)
     else:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal":

@@ -246,7 +246,7 @@ def test_restore_gives_the_busy_sentence_while_another_program_writes(catalogue_
         code = _in_thread(main, ["restore", "--db", str(catalogue_path), str(copy)])
         assert code == 1
         err = capsys.readouterr().err
-        assert "utilisé par un autre programme" in err and "réessayez" in err
+        assert "par un autre programme" in err and "éessayez dans un instant" in err
         holder.execute("COMMIT")                        # the other program's write is not lost
     finally:
         holder.close()

@@ -381,3 +381,16 @@ def test_read_only_medium_is_read_unlocked_with_a_warning(catalogue_path, monkey
     assert err.startswith("eco-desktop : attention :") and "peuvent ne pas être à jour" in err
     with Catalogue.open(catalogue_path) as cat:                # a normal connection: no warning
         assert db.stale_warning(cat.conn) is None
+
+
+def test_check_of_a_locked_catalogue_says_it_is_being_written_not_damaged(catalogue_path, short_timeout):
+    holder = _hold_exclusive(catalogue_path)
+    try:
+        report = checking.check(catalogue_path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert len(report.problems) == 1
+    assert "en cours d'écriture par un autre programme" in report.problems[0]
+    assert "enregistrement" not in report.problems[0]          # a read was refused, nothing was written
+    assert checking.check(catalogue_path).ok
