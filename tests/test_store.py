@@ -907,6 +907,23 @@ def test_undo_of_an_import_keeps_the_actors_another_session_changed(two_sessions
     assert ours.undo() == "Import" and sorted(ours.actor_ids(Filter(tags=("lot",)))) == [ids[3], ids[7]]
 
 
+@pytest.mark.parametrize("bulk_rows", [5, 10_000])
+def test_redo_of_an_import_leaves_an_id_taken_since_to_its_new_row(two_sessions, monkeypatch, bulk_rows):
+    from eco_desktop import store
+    monkeypatch.setattr(store, "BULK_ROWS", bulk_rows)
+    ours, theirs = two_sessions
+    ids = ours.bulk_create_actors([{"name": f"Importé {i}", "kind": "biotech"} for i in range(12)],
+                                  label="Import")
+    assert ours.undo() == "Import"
+    assert _new_actor(theirs, name="Le leur") == ids[0]
+    assert ours.redo() == "Import"                           # (a UNIQUE failure before, at 5 rows)
+    assert ours.get_actor(ids[0])["name"] == "Le leur"
+    assert [ours.get_actor(i)["name"] for i in ids[1:]] == [f"Importé {i}" for i in range(1, 12)]
+    assert ours.replay_notes() == [f"L'acteur « Importé 0 » n'est pas rétabli : son numéro ({ids[0]}) est pris "
+                                   "par un élément créé depuis dans une autre fenêtre ou un autre programme."]
+    assert sorted(ours.actor_ids(Filter(text="importe"))) == ids[1:]
+
+
 def test_a_closed_sessions_batches_are_not_undone_after_reopening(catalogue_path):
     with Catalogue.open(catalogue_path) as first:
         first.update_actor(CELLECTIS, {"description": "un"})
