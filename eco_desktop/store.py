@@ -1727,8 +1727,7 @@ class Catalogue(CallsMixin):
         elif current is None:
             if expected is not None:
                 notes.gone(tbl, target)
-            elif any((parent, target.get(column)) in notes.not_back or self._row(parent, target.get(column)) is None
-                     for column, parent in _PARENTS.get(tbl, ())):
+            elif any(self._gone(parent, target.get(column), notes) for column, parent in _PARENTS.get(tbl, ())):
                 notes.orphan(tbl, target)  # (its actor or call is gone, or is another one now)
             else:
                 self._insert(tbl, target)
@@ -1750,10 +1749,19 @@ class Catalogue(CallsMixin):
                     values[key] = value
                 elif key != "sort_name":  # (follows the name)
                     clashes.append(key)
+            if any(column in values and self._gone(parent, values[column], notes)
+                   for column, parent in _PARENTS.get(tbl, ())):
+                notes.orphan(tbl, current)  # (moved back to an actor gone since: a merge undone)
+                return
             if values:
                 self._update(tbl, row_id, values)
             if clashes:
                 notes.fields(tbl, current, clashes)
+
+    def _gone(self, tbl: str, row_id: Any, notes: "_ReplayNotes") -> bool:
+        """Whether a row another one would refer to is missing, or is not the one this
+        replay means (it did not bring it back)."""
+        return (tbl, row_id) in notes.not_back or self._row(tbl, row_id) is None
 
     def _in_use(self, tbl: str, row_id: int) -> bool:
         """Whether other rows still refer to this one (deleting it would take them along)."""

@@ -888,6 +888,19 @@ def test_undo_does_not_attach_a_row_to_an_actor_gone_or_replaced_since(two_sessi
     assert ours.get_contact(cid) is None and len(ours.replay_notes()) == 1
 
 
+def test_undo_of_a_merge_whose_other_actor_was_purged_since(two_sessions):
+    ours, theirs = two_sessions
+    other = 17  # GenSight Biologics
+    contact = ours.add_contact(other, {"last_name": "Martin"})
+    ours.merge_actors(CELLECTIS, other)                # the contact moves to Cellectis, GenSight to the trash
+    theirs.empty_trash()
+    assert ours.undo().startswith("Fusionner")         # no foreign-key failure
+    assert ours.get_contact(contact)["actor_id"] == CELLECTIS and ours.get_actor(other) is None
+    assert "GenSight Biologics" not in ours.get_actor(CELLECTIS)["aliases"]
+    assert "Le contact « Martin » n'est pas rétabli : l'élément auquel il se rattache a été supprimé" in " ".join(
+        ours.replay_notes())
+
+
 @pytest.mark.parametrize("bulk_rows", [5, 10_000])   # undone by two statements, or row by row
 def test_undo_of_an_import_keeps_the_actors_another_session_changed(two_sessions, monkeypatch, bulk_rows):
     from eco_desktop import store
