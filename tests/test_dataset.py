@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 
 import pytest
+from stdnum.fr import siren as stdnum_siren
 
 from eco_desktop import paths, vocab
 from eco_desktop.dataset import dataset_version, read_csv
@@ -135,3 +136,54 @@ def test_relation_examples(catalogue):
     assert catalogue.relations_of(17)
     assert catalogue.relations_of(20)                # Genopole hosts companies
     assert all(r["other_name"] for r in catalogue.relations_of(20))
+
+
+# Public SIRENs: the i-Lab laureates' list (companies) and the tutelles' SIRETs in the RNSR.
+PUBLIC_SIRENS = {
+    "Cellectis": "428859052", "Ipsirius": "843629940", "Everzom": "854006681",
+    "Evora Biosciences": "882655699", "TreeFrog Therapeutics": "844370320", "Astraveus": "821427465",
+    "Inserm": "180036048", "Institut Pasteur": "775684897", "Institut Curie": "784257164",
+    "AP-HP": "267500452",
+}
+
+
+def by_name(actors):
+    return {a["name"]: a for a in actors}
+
+
+def test_every_siren_of_the_dataset_valid(rows):
+    sirens = [r["siren"] for r in rows if r["siren"]]
+    assert len(sirens) >= len(PUBLIC_SIRENS)
+    for value in sirens:
+        assert stdnum_siren.is_valid(value), value
+    assert len(set(sirens)) == len(sirens)          # one legal unit, one row
+
+
+@pytest.mark.parametrize("name, siren", sorted(PUBLIC_SIRENS.items()))
+def test_public_sirens_present(actors, name, siren):
+    actor = by_name(actors)[name]
+    assert actor["siren"] == siren
+    assert "SIREN : " in actor["source"]             # where the number comes from
+
+
+def test_honing_biosciences_not_given_an_other_firms_siren(actors):
+    # The i-Lab list's « Honing CellTune Regulation » (840896310) is not, on any source we
+    # have, the note's Honing Biosciences.
+    assert by_name(actors)["Honing Biosciences"]["siren"] == ""
+    assert all(a["siren"] != "840896310" for a in actors)
+
+
+def test_evora_keeps_the_notes_spelling_as_alias(catalogue):
+    found = catalogue.actor_ids(Filter(text="Evora"))
+    assert [catalogue.get_actor(i)["name"] for i in found] == ["Evora Biosciences"]
+    assert catalogue.get_actor(42)["aliases"] == ["Evora"]
+
+
+def test_art_tg_at_corbeil_essonnes(catalogue):
+    art = catalogue.get_actor(27)
+    commune = gazetteer().by_insee("91174")
+    assert (art["name"], art["commune"], art["postcode"], art["insee_code"], art["departement"]) == \
+        ("ART-TG", "Corbeil-Essonnes", "91100", "91174", "91")
+    assert (art["lat"], art["lon"], art["geo_precision"]) == (commune.lat, commune.lon, "commune")
+    assert "201822806R" in art["source"]
+
