@@ -98,8 +98,8 @@ def translate_error(exc: sqlite3.Error, path: Path | str) -> UserError:
         return UserError(f"Une valeur est trop grande pour être enregistrée dans « {name} ».")
     # SQLite's text is English: the user gets its code name, the log the full message.
     log.warning("untranslated SQLite error on %s: %s", path, exc)
-    code = getattr(exc, "sqlite_errorname", None) or type(exc).__name__
-    return UserError(f"Erreur de la base de données sur « {name} » ({code}).")
+    code = getattr(exc, "sqlite_errorname", None)
+    return UserError(f"Erreur de la base de données sur « {name} »" + (f" (code {code})." if code else "."))
 
 
 _FIELD_NAMES = {"lat": "la latitude", "lon": "la longitude", "name": "le nom", "kind": "le type",

@@ -34,3 +34,22 @@ def test_subclasses_from_real_calls(tmp_path):
 def test_unknown_code_and_no_code():
     assert os_error_text(OSError(123456, "Weird")) == "erreur du système (code 123456)"
     assert os_error_text(OSError("Bad magic number")) == "erreur du système"
+
+
+def test_sqlite_errors_reach_the_user_without_sqlite_english(tmp_path):
+    import sqlite3
+
+    from eco_desktop import db
+
+    conn = sqlite3.connect(tmp_path / "x.sqlite")
+    with pytest.raises(sqlite3.OperationalError) as caught:
+        conn.execute("SELECT * FROM nulle_part")
+    conn.close()
+    message = str(db.translate_error(caught.value, tmp_path / "x.sqlite"))
+    assert message == "Erreur de la base de données sur « x.sqlite » (code SQLITE_ERROR)."
+    for english, french in (("disk I/O error", "Erreur de lecture ou d'écriture sur le disque"),
+                            ("out of memory", "Mémoire insuffisante"),
+                            ("interrupted", "Opération interrompue"),
+                            ("string or blob too big", "trop grande")):
+        message = str(db.translate_error(sqlite3.OperationalError(english), "c.sqlite"))
+        assert french in message and english not in message
