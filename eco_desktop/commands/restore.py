@@ -22,8 +22,8 @@ def run(args) -> int:
     source = Path(args.backup).expanduser()
     if not source.is_file():
         raise UserError(f"La sauvegarde « {source} » n'existe pas.")
-    actors = backup.verify_backup(source)
-    safety = backup.restore(path, source)
+    safety = backup.restore(path, source)  # verifies the backup first (one integrity check, not two)
+    actors = backup.count_actors(path)
     print(f"Catalogue « {path} » restauré depuis « {source} » ({actors} acteurs).")
     if safety is not None:
         print(f"L'état précédent est conservé dans « {safety} ».")
