@@ -190,6 +190,13 @@ def copy_pages(source: sqlite3.Connection, target: sqlite3.Connection, path: Pat
     source.backup(target, progress=progress, sleep=0.05)
 
 
+def file_uri(path: Path | str, **params: str) -> str:
+    """An SQLite ``file:`` URI for ``path``: the path percent-encoded, or a folder named
+    « Projets #2 » or « 100 % » would cut it (SQLite reads ``#`` and ``?`` as URI syntax)."""
+    from urllib.parse import quote, urlencode
+    return f"file:{quote(Path(path).as_posix(), safe='/:')}" + (f"?{urlencode(params)}" if params else "")
+
+
 def connect(path: Path, *, read_only: bool = False, immutable: bool = False) -> sqlite3.Connection:
     """Open a connection in autocommit mode (transactions are explicit), WAL, foreign keys on.
 
@@ -202,7 +209,7 @@ def connect(path: Path, *, read_only: bool = False, immutable: bool = False) -> 
     """
     timeout = BUSY_TIMEOUT_MS / 1000
     if read_only:
-        uri = f"file:{path.as_posix()}?mode=ro" + ("&immutable=1" if immutable else "")
+        uri = file_uri(path, mode="ro", **({"immutable": "1"} if immutable else {}))
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=timeout,
                                factory=_UnlockedConnection if immutable else sqlite3.Connection)
     else:

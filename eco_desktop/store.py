@@ -358,7 +358,7 @@ class Catalogue(CallsMixin):
             if not read_only:
                 # Look before writing anything (connect() switches the file to WAL, migrate()
                 # adds tables): a newer catalogue or a foreign SQLite file stays untouched.
-                probe = sqlite3.connect(f"file:{path.as_posix()}?mode=rw", uri=True)
+                probe = sqlite3.connect(db.file_uri(path, mode="rw"), uri=True)
                 try:
                     version = db.check_version(probe, path)
                     if version == 0 or not probe.execute(

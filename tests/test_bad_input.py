@@ -399,3 +399,18 @@ def test_check_of_a_locked_catalogue_says_it_is_being_written_not_damaged(catalo
     assert "en cours d'écriture par un autre programme" in report.problems[0]
     assert "enregistrement" not in report.problems[0]          # a read was refused, nothing was written
     assert checking.check(catalogue_path).ok
+
+
+def test_catalogue_in_a_folder_named_with_uri_characters(catalogue_path, tmp_path, capsys):
+    from eco_desktop.cli import main
+    folder = tmp_path / "Projets #2 ?100% & co"
+    folder.mkdir()
+    path = folder / "catalogue.sqlite"
+    catalogue_path.rename(path)
+    with Catalogue.open(path, read_only=True) as cat:
+        assert cat.total() == 49
+    with Catalogue.open(path) as cat:
+        assert not cat.read_only and cat.total() == 49
+    assert main(["list", "--db", str(path), "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 49
+    assert backup.backup_now(path).parent == folder / "backups"
