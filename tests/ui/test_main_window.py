@@ -126,8 +126,9 @@ def test_typing_further_words_discards_the_earlier_search(qtbot, window, monkeyp
 def test_the_status_bar_says_when_a_search_was_cut_to_its_first_words(qtbot, window):
     words = " ".join(f"mot{i:02d}" for i in range(MAX_QUERY_WORDS + 1))
     type_search(qtbot, window, words)
-    assert window.count_label.text() == ("0 acteur sur 49 — recherche réduite à ses premiers mots "
-                                         f"({MAX_QUERY_WORDS} mots, {MAX_QUERY_CHARS} caractères au plus)")
+    assert window.count_label.text() == (f"0 acteur sur {window.catalogue.total()} — recherche réduite à ses "
+                                         f"premiers mots ({MAX_QUERY_WORDS} mots, {MAX_QUERY_CHARS} caractères "
+                                         "au plus)")
     type_search(qtbot, window, "genopole")
     assert "réduite" not in window.count_label.text()
 
