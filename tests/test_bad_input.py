@@ -264,15 +264,18 @@ def test_disk_full_during_backup_leaves_no_partial_file(catalogue, monkeypatch):
 
 
 def test_disk_full_during_person_export(catalogue, tmp_path, monkeypatch):
+    from eco_desktop.privacy import person_export
     contact_id = catalogue.add_contact(catalogue.actor_ids()[0], {"last_name": "Dupont"})
 
-    def full(*args, **kwargs):
+    def full(wb, fh):
+        fh.write(b"PK\x03\x04 partial")
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(Path, "write_text", full)
-    target = tmp_path / "personne.json"
-    with pytest.raises(UserError, match="Impossible d'écrire"):
-        privacy.export_person(catalogue, contact_id, target, None)
-    assert not target.exists()
+    monkeypatch.setattr(person_export, "save_workbook", full)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    with pytest.raises(UserError, match="Impossible d'écrire .* le disque est plein"):
+        privacy.export_person(catalogue, contact_id, folder / "personne.json", folder / "personne.xlsx")
+    assert list(folder.iterdir()) == []  # neither file, no temporary: both or none
     assert catalogue.get_contact(contact_id)["last_name"] == "Dupont"
 
 
