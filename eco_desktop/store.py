@@ -1005,12 +1005,13 @@ class Catalogue(CallsMixin):
         values["mgp"] = 1 if commune.mgp else 0
         values["ept"] = commune.ept or ""
         values["epci"] = commune.epci or ""
-        values["outside_idf"] = 0
+        values["outside_idf"] = 0 if commune.in_idf else 1  # the gazetteer knows all France
         if not merged.get("postcode") and len(commune.postcodes) == 1:
             values["postcode"] = commune.postcodes[0]
         manual = merged.get("geo_precision") in ("address", "manual") and "lat" not in values
-        if not manual and ("lat" not in values or values.get("lat") is None
-                           or merged.get("geo_precision") in ("", "commune")):
+        if commune.lat is not None and not manual and (
+                "lat" not in values or values.get("lat") is None
+                or merged.get("geo_precision") in ("", "commune")):
             values["lat"], values["lon"] = round(commune.lat, 6), round(commune.lon, 6)
             values["geo_precision"] = "commune"
 

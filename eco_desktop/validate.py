@@ -341,7 +341,9 @@ def _check_address(data: dict) -> list[Issue]:
     place = by_code or by_name
     if not pc:
         return issues
-    known = gaz.by_postcode(pc)
+    # Only the région's postcodes are checked against their communes; one outside it
+    # that disagrees is a warning, as before the gazetteer knew all France.
+    known = gaz.by_postcode(pc) if gaz.is_idf_departement(pc[:2]) else []
     if place is not None:
         if pc not in place.postcodes:
             if known:

@@ -43,7 +43,7 @@ def test_by_postcode(gaz):
     assert [c.insee for c in gaz.by_postcode("75013")] == ["75113"]
     assert {c.insee for c in gaz.by_postcode("75116")} == {"75116"}
     assert {c.name for c in gaz.by_postcode("91940")} >= {"Les Ulis"}
-    assert gaz.by_postcode("69003") == []
+    assert [c.insee for c in gaz.by_postcode("69003")] == ["69383"]   # Lyon 3e, outside IDF
     assert gaz.by_postcode("abc") == []
 
 
@@ -94,8 +94,7 @@ def test_match_what_officers_type(gaz, commune, postcode, expected):
     ("Marolles-en-Brie", None),      # one in 77, one in 94
     (None, "91940"),                 # several communes share it
     ("Saint", None),
-    ("Lyon", "69003"),
-    ("Lyon", None),
+    ("Valence", None),               # one in 26, one in 82: never Valence-en-Brie
     ("Paris", "91000"),
     ("Orsay", "75013"),              # name and postcode disagree on the département
 ])
@@ -167,3 +166,88 @@ def test_completions_by_name(gaz):
     assert [c.insee for _, c in gaz.completions("ulis")] == ["91692"]
     assert any(c.insee == "91228" for _, c in gaz.completions("courcour"))  # former name
     assert gaz.completions("") == []
+
+
+# -- every commune of France -------------------------------------------------------------------
+
+@pytest.mark.parametrize("commune, postcode, expected", [
+    # Names that look like an Île-de-France commune's stay in their own département.
+    ("Valence", "26000", "26362"),              # not Valence-en-Brie (77)
+    ("LIMOGES", "87000", "87085"),              # not Limoges-Fourches (77)
+    ("Saint-Denis", "97400", "97411"),          # La Réunion, not Saint-Denis (93)
+    ("Vienne", "38200", "38544"),               # not Vienne-en-Arthies (95)
+    ("Colombe", "38690", "38118"),              # not Colombes (92)
+    ("CHAMBERY", "73000", "73065"),             # not Chambry (77)
+    ("Colombe", None, "38118"),                 # a name alone that is exactly a commune's
+    ("Chambéry", None, "73065"),
+    ("Lyon", "69003", "69383"),                 # the arrondissement of its postcode
+    ("Lyon", None, "69123"),
+    ("Ajaccio", "20000", "2A004"),              # Corsica: 20000 is in Corse-du-Sud
+    ("Bastia", "20200", "2B033"),
+    ("GRENOBLE CEDEX 9", "38042", "38185"),     # CEDEX: the name within the postcode's département
+    ("Grenoble", "38042", "38185"),
+    (None, "26000", "26362"),
+    ("Chambery cedex", "73011", "73065"),
+])
+def test_match_outside_idf(gaz, commune, postcode, expected):
+    found = gaz.match(commune, postcode)
+    assert found is not None, (commune, postcode)
+    assert found.insee == expected
+    assert not found.in_idf and not found.mgp
+    assert found.lat is not None
+
+
+@pytest.mark.parametrize("commune, postcode", [
+    ("Valence-en-Brie", "26000"),   # an IDF name with a Drôme postcode: not moved to 77
+    ("Colombes", "38690"),
+    ("Saint-Denis", "97499"),       # unknown CEDEX-like code of 974: no 93 fallback
+    ("Evry", "89000"),              # Évry (89) is not at Auxerre's postcode... nor in 91
+])
+def test_a_name_never_moves_a_row_to_another_departement(gaz, commune, postcode):
+    found = gaz.match(commune, postcode)
+    dep = gaz.postcode_departement(postcode)
+    assert found is None or found.departement == dep
+
+
+def test_by_insee_knows_all_france(gaz):
+    assert gaz.by_insee("97411").name == "Saint-Denis"
+    assert gaz.by_insee("97411").departement == "974"
+    assert gaz.by_insee("2A004").departement == "2A"
+    assert gaz.by_insee("2a004").name == "Ajaccio"
+    assert gaz.by_insee("26362").name == "Valence"
+    assert gaz.by_insee("69232").insee == "69123"           # former code of a merged commune
+    assert gaz.by_insee("99132") is None                    # a foreign country's code
+    assert gaz.by_insee("1001").insee == "01001"            # leading zero lost by a spreadsheet
+
+
+def test_split_communes_and_their_postcodes(gaz):
+    assert gaz.by_insee_and_postcode("75056", "75013").insee == "75113"
+    assert gaz.by_insee_and_postcode("69123", "69003").insee == "69383"
+    assert gaz.by_insee_and_postcode("13055", "13013").insee == "13213"
+    assert gaz.by_insee_and_postcode("13055", None).insee == "13055"
+    assert gaz.by_insee_and_postcode("38185", "38000").insee == "38185"
+
+
+@pytest.mark.parametrize("postcode, dep", [
+    ("26000", "26"), ("20000", "2A"), ("20167", "2A"), ("20200", "2B"), ("20600", "2B"),
+    ("97400", "974"), ("97499", "974"), ("97600", "976"), ("97100", "971"), ("91742", "91"),
+    ("75634", "75"), ("1000", "01"),
+])
+def test_postcode_departement(gaz, postcode, dep):
+    assert gaz.postcode_departement(postcode) == dep
+
+
+def test_departement_names(gaz):
+    assert gaz.departement_name("91") == "Essonne"
+    assert gaz.departement_name("974") == "La Réunion"
+    assert gaz.departement_name("2A") == "Corse-du-Sud"
+    assert gaz.departement_name("") == ""
+
+
+def test_france_is_read_only_when_needed():
+    fresh = Gazetteer()
+    assert fresh.match("Evry", "91000").insee == "91228"
+    assert fresh.by_insee("91228") and fresh.by_postcode("75013")
+    assert not fresh.france_loaded          # an Île-de-France lookup never reads it
+    assert fresh.by_insee("26362").name == "Valence"
+    assert fresh.france_loaded

@@ -6,6 +6,7 @@ Reads SHARED_DATA_DIR/geo/*.json|geojson and SHARED_DATA_DIR/nomenclatures/naf-r
 (see their README.md) and writes:
 
 - resources/gazetteer.json      communes + Paris arrondissements, départements, EPT, EPCI
+- resources/communes-france.json.gz  every other commune of France (compact rows, gzip)
 - resources/basemap/*.geojson   simplified outlines (région, départements, communes)
 - resources/naf.json            NAF rév. 2, id -> label
 - resources/DATA-SOURCES.md     sources and licences
@@ -15,6 +16,8 @@ Needs shapely (the ``data`` extra); the application itself never imports it.
 from __future__ import annotations
 
 import argparse
+import csv
+import gzip
 import json
 import sys
 from pathlib import Path
@@ -102,6 +105,86 @@ def _polygonal(geom):
         return geom
     polys = [g for g in getattr(geom, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
     return unary_union(polys)
+
+
+FRANCE_FILE = "communes-france.json.gz"
+FRANCE_COLUMNS = ("insee", "name", "departement", "postcodes", "lat", "lon", "type",
+                  "old_codes", "old_names")
+
+
+def _laposte_centroids(path: Path) -> dict[str, tuple[float, float]]:
+    """INSEE code -> (lat, lon) of La Poste's table (the same centroid on each of its rows)."""
+    out: dict[str, tuple[float, float]] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter=";"):
+            lat, lon = row.get("latitude"), row.get("longitude")
+            if lat and lon and row["Code_commune_INSEE"] not in out:
+                out[row["Code_commune_INSEE"]] = (float(lat), float(lon))
+    return out
+
+
+def build_france(geo: Path, path: Path) -> int:
+    """Every commune of France outside Île-de-France (the région's own stay in
+    gazetteer.json with their outlines, MGP, EPT and EPCI), plus the arrondissements of
+    Lyon and Marseille, as arrays rather than objects and gzipped: the application reads
+    it only when a row names a place outside the région.
+
+    A row: code, name, département, postcodes (space-separated), lat, lon (La Poste's
+    centroid, else the mean of the centroids of its former communes or arrondissements;
+    null when none is known), type ("c" commune, "a" arrondissement), former codes
+    (space-separated: anciensCodes and its delegated/associated communes), former names
+    ("|"-separated)."""
+    cog = _load(geo / "cog-communes-france.json")
+    departements = _load(geo / "cog-departements-france.json")
+    centroids = _laposte_centroids(geo / "laposte-hexasmal.csv")
+    old_codes: dict[str, set[str]] = {}
+    old_names: dict[str, set[str]] = {}
+    for entry in cog:
+        owner = entry.get("chefLieu") or entry.get("commune")
+        if entry["type"] in ("commune-deleguee", "commune-associee") and owner:
+            old_codes.setdefault(owner, set()).add(entry["code"])
+            old_names.setdefault(owner, set()).add(entry["nom"])
+    arrondissements: dict[str, list[str]] = {}
+    for entry in cog:
+        if entry["type"] == "arrondissement-municipal":
+            arrondissements.setdefault(entry["commune"], []).append(entry["code"])
+
+    rows = []
+    for entry in cog:
+        if entry["type"] not in ("commune-actuelle", "arrondissement-municipal"):
+            continue
+        if entry["departement"] in IDF_DEPARTEMENTS:
+            continue
+        code = entry["code"]
+        former = sorted((set(entry.get("anciensCodes", [])) | old_codes.get(code, set()))
+                        - {code})
+        position = centroids.get(code)
+        if position is None:
+            near = [centroids[c] for c in former + arrondissements.get(code, [])
+                    if c in centroids]
+            if near:
+                position = (sum(p[0] for p in near) / len(near),
+                            sum(p[1] for p in near) / len(near))
+        lat, lon = ((round(position[0], POS_DECIMALS), round(position[1], POS_DECIMALS))
+                    if position else (None, None))
+        names = sorted(old_names.get(code, set()) - {entry["nom"]})
+        rows.append([code, entry["nom"], entry["departement"],
+                     " ".join(sorted(entry.get("codesPostaux", []))), lat, lon,
+                     "a" if entry["type"] == "arrondissement-municipal" else "c",
+                     " ".join(former), "|".join(names)])
+    data = {
+        "version": 1,
+        "columns": list(FRANCE_COLUMNS),
+        "departements": {d["code"]: d["nom"] for d in departements},
+        "communes": rows,
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # mtime=0: the same data gives the same bytes (no spurious change to commit).
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0,
+                                                 filename="") as fh:
+        fh.write(text.encode("utf-8"))
+    return path.stat().st_size
 
 
 def build(data_dir: Path, out_dir: Path) -> dict:
@@ -215,6 +298,7 @@ def build(data_dir: Path, out_dir: Path) -> dict:
         "communes": communes,
     }
     sizes = {"gazetteer.json": _dump_compact(gazetteer, out_dir / "gazetteer.json")}
+    sizes[FRANCE_FILE] = build_france(geo, out_dir / FRANCE_FILE)
 
     # Basemap.
     basemap = out_dir / "basemap"
@@ -262,6 +346,7 @@ ouvertes de `../shared/data` (voir son README.md). Pour tout régénérer :
 | fichier | contenu | sources | licence |
 |---|---|---|---|
 | `gazetteer.json` | les communes d'Île-de-France (code INSEE, nom officiel, codes postaux, département, position, anciens codes et noms, appartenance à la Métropole du Grand Paris, EPT et EPCI) et les 20 arrondissements municipaux de Paris (75101–75120) ; listes des départements, EPT et EPCI avec leurs noms | `cog-communes-idf.json`, `cog-departements-idf.json`, `ept-grand-paris.json`, `epci-idf.json` (paquet @etalab/decoupage-administratif 6.0.0, Code officiel géographique de l'INSEE) ; positions calculées à partir de `communes-idf-2018.geojson` (IGN Admin Express COG 2018, via gregoiredavid/france-geojson) et, pour les arrondissements, de `paris-arrondissements.geojson` (données ouvertes de la Ville de Paris) | Licence Ouverte / Etalab 2.0 ; positions des arrondissements : ODbL (Ville de Paris) |
+| `communes-france.json.gz` | toutes les autres communes de France (métropole, départements et collectivités d'outre-mer) et les arrondissements de Lyon et Marseille : code INSEE, nom, département, codes postaux, position, anciens codes (`anciensCodes`, communes déléguées et associées) et anciens noms ; noms des 101 départements et des collectivités. Lu seulement quand une ligne nomme un lieu hors de la région | `cog-communes-france.json`, `cog-departements-france.json` (paquet @etalab/decoupage-administratif 6.0.0, Code officiel géographique de l'INSEE) ; positions : centroïdes de `laposte-hexasmal.csv` (La Poste, Base officielle des codes postaux, data.gouv.fr), à défaut la moyenne de ceux des anciennes communes ou des arrondissements (12 communes sans aucune position) | Licence Ouverte / Etalab 2.0 |
 | `basemap/region.geojson` | contour simplifié de la région | `region-idf.geojson` (IGN Admin Express COG 2018, via gregoiredavid/france-geojson) | Licence Ouverte / Etalab 2.0 |
 | `basemap/departements.geojson` | contours simplifiés des 8 départements (`code`, `nom`) | `departements-idf.geojson` (idem) | Licence Ouverte / Etalab 2.0 |
 | `basemap/communes.geojson` | contours grossiers des communes actuelles (`code`, `nom`) ; une commune qui en a absorbé d'autres depuis 2018 reçoit l'union de leurs contours | `communes-idf-2018.geojson` (idem) et `cog-communes-idf.json` (`anciensCodes`) | Licence Ouverte / Etalab 2.0 |
@@ -275,7 +360,8 @@ résumés rédigés pour le catalogue.
 Remarques :
 - Les positions sont le centroïde du contour, ou un point intérieur quand le centroïde
   tombe dehors (formes irrégulières) ; elles représentent un acteur dont l'adresse
-  précise est inconnue (« précision : commune »).
+  précise est inconnue (« précision : commune »). Hors de la région, c'est le centroïde
+  donné par La Poste.
 - Paris (75056) appartient à la Métropole du Grand Paris mais à aucun EPT ; son EPCI,
   comme celui de toutes les communes de la Métropole, est la Métropole du Grand Paris.
 - Les contours sont simplifiés (quelques centaines de mètres pour les communes) pour la

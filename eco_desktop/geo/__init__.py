@@ -1,31 +1,34 @@
-"""The gazetteer of Île-de-France: communes, Paris arrondissements, départements, EPT, EPCI.
+"""The gazetteer: the communes of Île-de-France (with Paris's arrondissements,
+départements, EPT, EPCI and the région's outline) and, read when first needed, every
+other commune of France (``france.py``).
 
 Loaded once from ``resources/gazetteer.json`` (built by ``tools/build_resources.py``).
 ``match()`` turns what people type ("EVRY COURCOURONNES", "Paris 13e", "PARIS" + 75013,
-"Gif sur Yvette", a postcode alone) into a :class:`Commune`, or None when unsure.
+"Gif sur Yvette", "Valence" + 26000, a postcode alone) into a :class:`Commune`, or None
+when unsure. A name never takes a place into another département than the one its
+postcode gives; each lookup is a dictionary lookup, and only a name matching no commune
+exactly is compared loosely, within its postcode's département.
 """
 from __future__ import annotations
 
 import json
 import re
 import threading
-from dataclasses import dataclass
 from functools import cached_property
 
 from rapidfuzz import fuzz, process
 
-from . import paths
-from .text import fold
+from .. import paths
+from .france import France
+from .model import IDF_DEPARTEMENTS, PARIS, SPLIT_COMMUNES, Commune, departement_of_code, \
+    digits, distance_km, name_key, strip_article
 
-PARIS = "75056"
-IDF_DEPARTEMENTS = frozenset({"75", "77", "78", "91", "92", "93", "94", "95"})
+__all__ = ["IDF_DEPARTEMENTS", "PARIS", "Commune", "Gazetteer", "departement_of_code",
+           "distance_km", "gazetteer"]
 
-# Abbreviations officers use, on folded tokens.
-_TOKEN_EXPANSIONS = {
-    "st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes",
-    "s": "sur", "ss": "sous", "lez": "les", "mt": "mont", "gd": "grand",
-}
-_ARTICLES = frozenset({"le", "la", "les", "l"})
+_key = name_key
+_strip_article = strip_article
+_digits = digits
 _CEDEX = re.compile(r"\bcedex(?:\s+(\d{1,2}))?\b")
 _POSTCODE_IN_TEXT = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9,
@@ -40,46 +43,9 @@ FUZZY_CUTOFF_ANYWHERE = 92  # among all communes
 FUZZY_MARGIN = 4            # best must beat the second by this much
 
 
-@dataclass(frozen=True)
-class Commune:
-    insee: str
-    name: str
-    postcodes: tuple[str, ...]
-    departement: str
-    lat: float
-    lon: float
-    mgp: bool
-    ept: str | None
-    ept_name: str | None
-    epci: str | None
-    epci_name: str | None
-    old_codes: tuple[str, ...] = ()
-    old_names: tuple[str, ...] = ()
-
-    @property
-    def is_arrondissement(self) -> bool:
-        return self.insee.startswith("751") and self.insee != PARIS and self.departement == "75"
-
-
-def _key(text: str | None) -> str:
-    """Folded name with abbreviations expanded: 'St-Denis' -> 'saint denis'."""
-    return " ".join(_TOKEN_EXPANSIONS.get(t, t) for t in fold(text).split())
-
-
-def _strip_article(key: str) -> str:
-    tokens = key.split()
-    while len(tokens) > 1 and tokens[0] in _ARTICLES:
-        tokens = tokens[1:]
-    return " ".join(tokens)
-
-
 def _natural(key: str) -> str:
     """Sort key putting 'paris 2e' before 'paris 10e'."""
     return re.sub(r"\d+", lambda m: m.group(0).zfill(3), key)
-
-
-def _digits(value) -> str:
-    return re.sub(r"\D", "", str(value)) if value is not None else ""
 
 
 class Gazetteer:
@@ -134,6 +100,8 @@ class Gazetteer:
         for code, commune in old_codes.items():
             self._by_insee.setdefault(code, commune)
 
+        self._france: France | None = None
+        self._france_lock = threading.Lock()
         self._region_rings: list[list[tuple[float, float]]] | None = None
         self._inside_cache: dict[tuple[float, float], bool] = {}
         self._region_bbox: tuple[float, float, float, float] | None = None
@@ -153,19 +121,68 @@ class Gazetteer:
         """Every commune and arrondissement (a copy)."""
         return list(self._communes)
 
+    def france(self) -> France:
+        """The communes outside the région, read on first use."""
+        if self._france is None:
+            with self._france_lock:
+                if self._france is None:
+                    self._france = France()
+        return self._france
+
+    @property
+    def france_loaded(self) -> bool:
+        """Whether the communes outside the région have been read (a start-up check)."""
+        return self._france is not None
+
     def by_insee(self, code) -> Commune | None:
-        """The commune with this INSEE code; a former code gives the commune that absorbed it."""
+        """The commune with this INSEE code, anywhere in France; a former code gives the
+        commune that absorbed it."""
         if code is None:
             return None
         code = str(code).strip().upper()
         if len(code) == 4 and code.isdigit():
             code = "0" + code
-        return self._by_insee.get(code)
+        found = self._by_insee.get(code)
+        if found is None and len(code) == 5 and code[:2] not in IDF_DEPARTEMENTS \
+                and not code.startswith("99"):  # 99xxx: a foreign country's code
+            found = self.france().by_insee.get(code)
+        return found
+
+    def by_insee_and_postcode(self, code, postcode=None) -> Commune | None:
+        """:meth:`by_insee`, with Paris, Lyon or Marseille as a whole (75056, 69123, 13055)
+        narrowed to the arrondissement its postcode serves."""
+        commune = self.by_insee(code)
+        if commune is None or commune.insee not in SPLIT_COMMUNES:
+            return commune
+        arrondissements = [c for c in self.by_postcode(postcode) if c.parent() == commune.insee]
+        return arrondissements[0] if len(arrondissements) == 1 else commune
 
     def by_postcode(self, postcode) -> list[Commune]:
-        """Communes served by this postcode (Paris postcodes give their arrondissement)."""
+        """Communes served by this postcode, anywhere in France (Paris, Lyon and Marseille
+        postcodes give their arrondissement)."""
         pc = _digits(postcode)
-        return list(self._by_postcode.get(pc, ())) if len(pc) == 5 else []
+        if len(pc) != 5:
+            return []
+        found = self._by_postcode.get(pc)
+        if found is None:
+            found = self.france().by_postcode.get(pc, ())
+        return list(found)
+
+    def postcode_departement(self, postcode) -> str:
+        """The département of a postcode: that of the communes it serves, else what its
+        digits say (a CEDEX code: 91742 -> 91, 20167 -> 2A, 97411 -> 974)."""
+        pc = _digits(postcode)
+        if len(pc) == 4:
+            pc = "0" + pc
+        served = {c.departement for c in self.by_postcode(pc)}
+        return served.pop() if len(served) == 1 else departement_of_code(pc)
+
+    def departement_name(self, code) -> str:
+        """The name of a département of France ("" when unknown)."""
+        code = str(code or "").strip().upper()
+        if code in self._departements:
+            return self._departements[code]
+        return self.france().departements.get(code, "") if code else ""
 
     def paris(self) -> Commune:
         return self._by_insee[PARIS]
@@ -207,6 +224,10 @@ class Gazetteer:
             cedex_number = int(cedex.group(1)) if cedex.group(1) else None
             key = _CEDEX.sub(" ", key)
             key = " ".join(key.split())
+        if pc:
+            dep = self.postcode_departement(pc)
+            if dep not in IDF_DEPARTEMENTS:
+                return self._match_outside(key, pc, dep)
         near = self._by_postcode.get(pc, []) if pc else []
 
         if not key:
@@ -226,7 +247,7 @@ class Gazetteer:
                     return None
                 # Postcode of a neighbouring delivery office or a CEDEX: trust the name
                 # if it sits in the postcode's département.
-                same_dep = [c for c in exact if self._postcode_departement(pc) == c.departement]
+                same_dep = [c for c in exact if self.postcode_departement(pc) == c.departement]
                 return same_dep[0] if len(same_dep) == 1 else None
             return exact[0] if len(exact) == 1 else None
 
@@ -235,9 +256,15 @@ class Gazetteer:
             if len(prefixed) == 1:
                 return prefixed[0]
             return self._fuzzy(key, near, FUZZY_CUTOFF_NEAR)
+        if not pc:
+            # A name alone that is exactly a commune's elsewhere in France is that commune
+            # ("Valence", "Colombe"), never an Île-de-France commune it looks like.
+            elsewhere = self.france().named(key, bare=False)
+            if elsewhere:
+                return elsewhere[0] if len(elsewhere) == 1 else None
         pool = self._communes
         if pc:  # an unknown (CEDEX) postcode still tells the département
-            dep = self._postcode_departement(pc)
+            dep = self.postcode_departement(pc)
             pool = [c for c in self._communes if c.departement == dep]
         prefixed = self._prefixed(key, pool)
         if len(prefixed) == 1:
@@ -245,6 +272,42 @@ class Gazetteer:
         if prefixed:
             return None
         return self._fuzzy(key, pool, FUZZY_CUTOFF_ANYWHERE)
+
+    def _match_outside(self, key: str, pc: str, dep: str) -> Commune | None:
+        """A name and a postcode outside the région: only communes of the postcode's
+        département, loosely only when no name is exact."""
+        france = self.france()
+        near = france.by_postcode.get(pc, [])
+        if not key:
+            return near[0] if len(near) == 1 else None
+        exact = france.named(key)
+        if exact:
+            both = [c for c in exact if c in near]
+            if len(both) == 1:
+                return both[0]
+            if both:
+                return None
+            # "Lyon" + 69003: the arrondissement of the commune named.
+            named = {c.insee for c in exact}
+            arrondissements = [c for c in near if c.parent() in named]
+            if len(arrondissements) == 1:
+                return arrondissements[0]
+            same_dep = [c for c in exact if c.departement == dep]
+            return same_dep[0] if len(same_dep) == 1 else None
+        if near:
+            prefixed = self._prefixed(key, near, france.name_keys)
+            if len(prefixed) == 1:
+                return prefixed[0]
+            found = self._fuzzy(key, near, FUZZY_CUTOFF_NEAR, france.name_keys)
+            if found is not None:
+                return found
+        pool = france.by_departement.get(dep, [])
+        prefixed = self._prefixed(key, pool, france.name_keys)
+        if len(prefixed) == 1:
+            return prefixed[0]
+        if prefixed:
+            return None
+        return self._fuzzy(key, pool, FUZZY_CUTOFF_ANYWHERE, france.name_keys)
 
     def _match_paris(self, key: str, pc: str, near: list[Commune],
                      cedex_number: int | None) -> Commune | None:
@@ -263,27 +326,25 @@ class Gazetteer:
             return None
         return self._by_insee[PARIS]
 
-    @staticmethod
-    def _postcode_departement(pc: str) -> str:
-        return pc[:2]
-
     def _names(self, commune: Commune) -> tuple[str, ...]:
         """Folded keys of the current and former names, with and without article."""
         return self._name_keys[commune.insee]
 
-    def _prefixed(self, key: str, pool: list[Commune]) -> list[Commune]:
+    def _prefixed(self, key: str, pool: list[Commune],
+                  name_keys: dict[str, tuple[str, ...]] | None = None) -> list[Commune]:
         """Communes one of whose names starts with the typed words ('Boulogne' ...)."""
-        out = []
-        for commune in pool:
-            if any(n == key or n.startswith(key + " ") for n in self._names(commune)):
-                out.append(commune)
-        return out
+        name_keys = name_keys or self._name_keys
+        start = key + " "
+        return [commune for commune in pool
+                if any(n == key or n.startswith(start) for n in name_keys[commune.insee])]
 
-    def _fuzzy(self, key: str, pool: list[Commune], cutoff: int) -> Commune | None:
+    def _fuzzy(self, key: str, pool: list[Commune], cutoff: int,
+               name_keys: dict[str, tuple[str, ...]] | None = None) -> Commune | None:
+        name_keys = name_keys or self._name_keys
         choices: dict[int, str] = {}
         owners: list[Commune] = []
         for commune in pool:
-            for name in set(self._names(commune)):
+            for name in set(name_keys[commune.insee]):
                 choices[len(owners)] = name
                 owners.append(commune)
         if not choices:

@@ -39,6 +39,7 @@ from ..text import fold
 from ..validate import Issue
 from ._gc import gc_paused
 from .mapping import FIELD_LABELS, JOINED_FIELDS, Mapping, header_key
+from .places import Place, Places, lambert_positions, parse_lat_lon
 from .reading import Table
 from .values import SYNONYMS, default_vocabularies, matcher, parse_bool, parse_consent, \
     split_values
@@ -227,6 +228,10 @@ def _prepare_rows(kind, headers, by_field, vocabularies, gazetteer, strict, defa
     if kind == "actors":
         builder = _ActorBuilder(headers, by_field, vocabularies, gazetteer, strict,
                                 default_kind, source)
+        if "x_lambert" in by_field and "y_lambert" in by_field:
+            builder.positions = lambert_positions(
+                numbered, by_field["x_lambert"][0], by_field["y_lambert"][0],
+                by_field.get("insee_code", []) + by_field.get("postcode", []))
     else:
         builder = _ContactBuilder(headers, by_field, strict)
     with gc_paused():
@@ -511,9 +516,10 @@ class _ActorBuilder(_Builder):
             name: matcher(vocabularies.get(name, {}), SYNONYMS.get(name))
             for name in ("kind", "domain", "activity")
         }
-        self._places: dict[tuple[str, str, str], Any] = {}
+        self.places = Places(gazetteer)
+        # Row number -> (lat, lon) converted from the file's projected coordinates.
+        self.positions: dict[int, tuple[float, float]] = {}
         self._place_issues: dict[tuple[str, str, str], list[Issue]] = {}
-        self._place_rows: dict[tuple[str, ...], tuple[dict, list[Issue]]] = {}
 
     def build(self, number: int, row: list[str]) -> Candidate:
         data: dict[str, Any] = dict(_EMPTY_ACTOR)
@@ -534,7 +540,7 @@ class _ActorBuilder(_Builder):
         self._identifiers(candidate, get)
         self._contact_points(candidate, get)
         self._company(candidate, get)
-        self._place(candidate, get)
+        self._place(candidate, get, row)
         self._validate(candidate)
         if "id" in self.by_field:
             text = get("id")
@@ -644,92 +650,82 @@ class _ActorBuilder(_Builder):
             parts.append(text)
         return " ".join(parts)
 
-    def _place(self, candidate: Candidate, get) -> None:
-        """Postcode, commune, INSEE code, département and position; a place given without
-        coordinates is worked out once per distinct set of cells (files repeat them)."""
-        if get("lat") or get("lon") or get("geo_precision"):
-            self._locate_row(candidate, get)
-            return
-        key = (get("postcode"), get("commune"), get("insee_code"), get("departement"))
-        known = self._place_rows.get(key)
-        if known is None:
-            probe = Candidate(0, {"lat": None, "lon": None, "geo_precision": ""})
-            self._locate_row(probe, get)
-            known = (probe.data, probe.warnings)
-            if len(self._place_rows) < 200_000:
-                self._place_rows[key] = known
-        fields, warnings = known
-        candidate.data.update(fields)
-        candidate.warnings.extend(
-            Issue(w.field, w.level, w.message) for w in warnings)
-
-    def _locate_row(self, candidate: Candidate, get) -> None:
+    def _place(self, candidate: Candidate, get, row: list[str]) -> None:
+        """Postcode, commune, INSEE code, département, the région's memberships and the
+        position (see places.py); each distinct place is worked out once."""
         data = candidate.data
         postcode = _digits_only(get("postcode"))
         if postcode.isdigit() and len(postcode) == 4:
             postcode = "0" + postcode
-        data["postcode"] = postcode or get("postcode")
         commune_text = _one_line(get("commune"))
-        insee = get("insee_code").upper()
+        insee = get("insee_code").upper().replace(" ", "")
         if insee.isdigit() and len(insee) == 4:
             insee = "0" + insee
+        country = self._country(row) if "country" in self.by_field else ""
+        place = self.places.locate(commune_text, postcode, insee, get("departement"), country)
+        data["postcode"] = postcode or get("postcode")
         data["commune"] = commune_text
         data["insee_code"] = insee
-        lat, lon = get("lat"), get("lon")
-        if lat or lon:
-            data["lat"], data["lon"] = parse_number(lat), parse_number(lon)
-            if data["lat"] is None or data["lon"] is None:
-                self.dropped(candidate, "position",
-                             f"La position « {lat} ; {lon} » n'est pas un couple de nombres.")
-                data["lat"] = data["lon"] = None
-        precision = get("geo_precision")
-        if precision:
-            key = fold(precision)
-            data["geo_precision"] = next(
-                (slug for slug, label in vocab.GEO_PRECISIONS.items()
-                 if key in (slug, fold(label))), "")
-        if data["lat"] is not None and not data["geo_precision"]:
-            data["geo_precision"] = "address"
+        data.update(place.fields)
+        if place.foreign:
+            # No French postcode or code: the store would take them for a French place.
+            data["postcode"] = data["insee_code"] = ""
+            if commune_text and place.country:
+                data["commune"] = f"{commune_text} ({place.country})"
+        commune = place.commune
+        if commune is not None and not data["postcode"] and len(commune.postcodes) == 1:
+            data["postcode"] = commune.postcodes[0]
+        for note in place.notes:
+            candidate.warnings.append(Issue(note.field, note.level, note.message))
+        self._position(candidate, get, place)
 
-        place = self._locate(commune_text, data["postcode"], insee)
-        if place is not None:
-            data["insee_code"] = place.insee
-            data["commune"] = place.name
-            data["departement"] = place.departement
-            data["mgp"] = bool(place.mgp)
-            data["ept"] = place.ept or ""
-            data["epci"] = place.epci or ""
-            data["outside_idf"] = False
-            if not data["postcode"] and len(place.postcodes) == 1:
-                data["postcode"] = place.postcodes[0]
-            if data["lat"] is None:
-                data["lat"], data["lon"] = round(place.lat, 6), round(place.lon, 6)
-                data["geo_precision"] = "commune"
-            return
-        departement = _departement(get("departement"), data["postcode"], insee)
-        data["departement"] = departement
-        if departement and not self.gazetteer.is_idf_departement(departement):
-            data["outside_idf"] = True
-            candidate.warnings.append(Issue(
-                "outside_idf", "warning",
-                f"Hors Île-de-France (département {departement}) : la ligne est importée et "
-                "signalée."))
+    def _country(self, row: list[str]) -> str:
+        """The country cell, its name rather than its INSEE code when both are given."""
+        cells = [clean_text(row[i]) for i in self.by_field["country"] if i < len(row)]
+        cells = [c for c in cells if c]
+        return next((c for c in cells if not c.isdigit()), cells[0] if cells else "")
+
+    def _position(self, candidate: Candidate, get, place: Place) -> None:
+        """The file's position (latitude/longitude columns, a « lat, lon » column, SIRENE's
+        projected coordinates, in this order) when it lies near its commune, else the
+        commune's centre."""
+        data = candidate.data
+        lat = lon = None
+        lat_text, lon_text, pair = get("lat"), get("lon"), get("position")
+        if lat_text or lon_text:
+            lat, lon = parse_number(lat_text), parse_number(lon_text)
+            if lat is None or lon is None:
+                self.dropped(candidate, "position", f"La position « {lat_text} ; {lon_text} » "
+                             "n'est pas un couple de nombres.")
+                lat = lon = None
+        elif pair:
+            found = parse_lat_lon(pair)
+            if found is None:
+                self.dropped(candidate, "position", f"Les coordonnées « {pair} » ne sont pas "
+                             "un couple « latitude, longitude ».")
+            else:
+                lat, lon = found
+        elif self.positions:
+            lat, lon = self.positions.get(candidate.row_number, (None, None))
+        precision = ""
+        text = get("geo_precision")
+        if text:
+            key = fold(text)
+            precision = next((slug for slug, label in vocab.GEO_PRECISIONS.items()
+                              if key in (slug, fold(label))), "")
+        if lat is not None:
+            far = self.places.check_position(place, lat, lon)
+            if far is not None:
+                candidate.warnings.append(far)
+                lat = lon = None
+        commune = place.commune
+        if lat is not None:
+            data["lat"], data["lon"] = lat, lon
+            data["geo_precision"] = precision or "address"
+        elif commune is not None and commune.lat is not None:
+            data["lat"], data["lon"] = round(commune.lat, 6), round(commune.lon, 6)
+            data["geo_precision"] = "commune"
         # An unknown commune or postcode in Île-de-France is reported by validation.
-
-    def _locate(self, commune: str, postcode: str, insee: str):
-        key = (commune, postcode, insee)
-        if key in self._places:
-            return self._places[key]
-        place = None
-        if insee:
-            place = self.gazetteer.by_insee(insee)
-        if place is None and (commune or postcode):
-            place = self.gazetteer.match(commune=commune or None, postcode=postcode or None)
-            if place is None and commune and postcode:
-                place = self.gazetteer.match(commune=commune)
-        if len(self._places) < 200_000:
-            self._places[key] = place
-        return place
 
     # validation
 
@@ -828,17 +824,6 @@ def _clear(data: dict, name: str) -> None:
         data["geo_precision"] = ""
     elif name in data:
         data[name] = [] if isinstance(data[name], list) else (None if name == "founded" else "")
-
-
-def _departement(column: str, postcode: str, insee: str) -> str:
-    text = (column or "").strip().upper()
-    found = re.match(r"^(\d{2,3}|2[AB])\b", text)
-    if found:
-        return found.group(1)
-    for code in (insee, postcode):
-        if code and len(code) == 5:
-            return "20" if code.startswith("20") else code[:2]
-    return ""
 
 
 # -- contacts --------------------------------------------------------------------------------
