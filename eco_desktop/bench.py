@@ -44,6 +44,8 @@ FIGURES: dict[str, tuple[float | None, str, bool, str]] = {
     "map_ready": (3.0, "s", False, "page loaded in QWebEngineView (first load) until the JS reports its markers"),
     "export_xlsx_ratio": (1.3, "ratio", False, "export.export_xlsx / raw openpyxl write_only, same cells"),
     "import_csv": (15.0, "s", True, "CSV of N rows through the importer's public apply function"),
+    "import_national_ratio": (1.3, "ratio", False, "CSV of N rows with SIRENE headers, communes all over France "
+                              "(2/3 outside IDF, 5 % abroad or overseas) / the import_csv file, pairs in one run"),
     "peak_rss_gui": (600.0, "MB", False, "peak resident size (VmHWM) of the window process, every actor listed and mapped"),
     "peak_rss_webengine": (None, "MB", False, "sum of VmHWM of the QtWebEngineProcess children"),
 }
@@ -215,6 +217,75 @@ def write_import_csv(catalogue, path: Path, n: int) -> None:
                           actor["website"], actor["postcode"], actor["commune"], actor["description"]])
 
 
+# Abroad rows of the national file: (INSEE code of the country, its name, a city).
+_ABROAD = (("99132", "ROYAUME-UNI", "LONDRES"), ("99109", "ALLEMAGNE", "BERLIN"),
+           ("99131", "BELGIQUE", "BRUXELLES"), ("99140", "SUISSE", "GENEVE"),
+           ("99404", "ETATS-UNIS", "BOSTON"))
+
+
+def write_national_csv(catalogue, path: Path, n: int) -> None:
+    """The actors of :func:`write_import_csv` as a SIRENE-style export (camelCase
+    headers, ',', INSEE code column) whose places are spread over France: a third keep
+    their Île-de-France commune, 3 % go overseas (971-976), 2 % abroad, the rest to
+    communes drawn among all those of metropolitan France outside the région."""
+    import random
+
+    from . import synth
+    from .geo import gazetteer
+    france = gazetteer().france()
+    communes = sorted({c.insee: c for group in france.by_departement.values() for c in group}.values(),
+                      key=lambda c: c.insee)
+    metropolitan = [c for c in communes if len(c.departement) == 2]
+    overseas = [c for c in communes if c.departement in ("971", "972", "973", "974", "976")]
+    labels = {name: catalogue.vocabulary(name) for name in ("kind", "domain", "activity")}
+    draw = random.Random(16)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["denominationUniteLegale", "Type", "Domaines", "Activités", "Site web",
+                      "codePostalEtablissement", "libelleCommuneEtablissement", "codeCommuneEtablissement",
+                      "codePaysEtrangerEtablissement", "libellePaysEtrangerEtablissement", "Description"])
+        for i, actor in enumerate(synth.synthetic_actors(n, seed=7)):
+            postcode, commune, insee, country_code, country = actor["postcode"], actor["commune"], "", "", ""
+            place = None
+            slot = i % 100
+            if slot < 2:
+                country_code, country, commune = _ABROAD[draw.randrange(len(_ABROAD))]
+                postcode = ""
+            elif slot < 5:
+                place = overseas[draw.randrange(len(overseas))]
+            elif slot < 5 + 62:
+                place = metropolitan[draw.randrange(len(metropolitan))]
+            if place is not None:
+                postcode, commune, insee = place.postcodes[0] if place.postcodes else "", place.name.upper(), place.insee
+            out.writerow([actor["name"] + " import", labels["kind"].get(actor["kind"], actor["kind"]),
+                          ", ".join(labels["domain"].get(d, d) for d in actor["domains"]),
+                          ", ".join(labels["activity"].get(a, a) for a in actor["activities"]),
+                          actor["website"], postcode, commune, insee, country_code, country, actor["description"]])
+
+
+def bench_import_national(apply: Callable, catalogue, folder: Path, n: int, repeat: int) -> list[float]:
+    """National file / Île-de-France file, each pair imported one after the other into
+    empty catalogues (the machine's load changes less within a pair than across a run)."""
+    from .store import Catalogue
+    idf_path, national_path = folder / "import.csv", folder / "import-national.csv"
+    if not idf_path.exists():
+        write_import_csv(catalogue, idf_path, n)
+    write_national_csv(catalogue, national_path, n)
+    ratios = []
+    for _ in range(repeat):
+        pair = []
+        for source in (idf_path, national_path):
+            target = folder / "import-target.sqlite"
+            Catalogue.create(target, seed=False, overwrite=True).close()
+            into = Catalogue.open(target)
+            try:
+                pair.append(_timed(lambda: apply(into, source)))
+            finally:
+                into.close()
+        ratios.append(pair[1] / pair[0])
+    return ratios
+
+
 def bench_import(apply: Callable, catalogue, folder: Path, n: int, repeat: int) -> list[float]:
     """Import a CSV of N new actors into an empty catalogue, ``repeat`` times."""
     from .store import Catalogue
@@ -316,6 +387,11 @@ def run_suite(n: int = DEFAULT_ACTORS, repeat: int = DEFAULT_REPEAT, *, folder: 
                                   "d'application (eco_desktop.importer.apply_import).")
                 else:
                     attempt("import_csv", lambda: bench_import(apply, catalogue, folder, n, repeat))
+            if wanted("import_national_ratio"):
+                apply = import_function()
+                if apply is not None:
+                    attempt("import_national_ratio",
+                            lambda: bench_import_national(apply, catalogue, folder, n, repeat))
         finally:
             catalogue.close()
 

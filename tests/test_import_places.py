@@ -202,3 +202,20 @@ def test_imported_outside_rows_are_stored_outside(tmp_path, catalogue):
     [actor] = [a for a in catalogue.actors() if a["name"] == "Boulangerie de Valence"]
     assert (actor["insee_code"], actor["departement"], actor["outside_idf"]) == (
         "26362", "26", True)
+
+
+def test_benchmarks_national_file_is_spread_over_france(tmp_path, catalogue):
+    from eco_desktop import bench
+    path = tmp_path / "national.csv"
+    bench.write_national_csv(catalogue, path, 600)
+    table = read_table(path)
+    candidates = prepare(table, Mapping.auto(table.headers))
+    assert len(candidates) == 600 and all(c.ok for c in candidates)
+    data = [c.data for c in candidates]
+    outside = [d for d in data if d["outside_idf"]]
+    abroad = [d for d in outside if not d.get("departement")]
+    overseas = [d for d in outside if len(d.get("departement", "")) == 3]
+    assert len(outside) == 402                      # two thirds
+    assert len(abroad) + len(overseas) == 30        # 5 %
+    assert all(d["departement"] == d["insee_code"][:len(d["departement"])]
+               for d in outside if d.get("insee_code"))
