@@ -176,15 +176,6 @@ class _Places:
             distinct[cell] = self._place(_blocks(*cell))
         return list(map(distinct.__getitem__, zip(postcodes, insees, communes)))
 
-    def numbered(self, place: int, numbers: str) -> int:
-        """The place with its blocks kept for the names holding ``numbers``."""
-        key = (place, "#" + numbers)
-        numbered = self._cut.get(key)
-        if numbered is None:
-            numbered = self._cut[key] = self._place(tuple(
-                b + "#" + numbers for b in self.blocks[place]))
-        return numbered
-
     def cut(self, place: int, prefix: str, sizes: Mapping[str, int]) -> int:
         """The place with its big blocks cut by ``prefix`` (the name key's first letters)."""
         cut = self._cut.get((place, prefix))
@@ -311,7 +302,8 @@ def _scores(queries: list[str], choices: list[str], threshold: float,
 
 def _best_matches(queries: list[str], choices: list[str], threshold: float,
                   shared: bool = False) -> list[tuple[float, int]]:
-    """For each query, (best score >= threshold, index in choices) or (0.0, -1).
+    """For each query, (best score >= threshold, index in choices) or (0.0, -1), among
+    the choices holding the same numbers.
 
     Scores are computed in matrices of at most _CELLS_PER_CHUNK cells: a chunk of rows
     against a slice of the choices (many choices: one row against each slice in turn)."""
@@ -324,15 +316,30 @@ def _best_matches(queries: list[str], choices: list[str], threshold: float,
         best_at = np.full(len(chunk), -1, dtype=np.int64)
         for first in range(0, len(choices), cols):
             # Keys hold sorted tokens, so ratio() here is token_sort_ratio of the names.
-            matrix = _scores(chunk, choices[first:first + cols], threshold, shared)
-            best = matrix.argmax(axis=1)
-            scores = matrix[np.arange(len(chunk)), best]
-            better = scores > best_scores   # a tie counts for the slice met first
-            best_scores[better] = scores[better]
-            best_at[better] = best[better] + first
+            sliced = choices[first:first + cols]
+            matrix = _scores(chunk, sliced, threshold, shared)
+            _keep_best(matrix, chunk, sliced, first, threshold, 0, best_scores, best_at)
         out.extend((float(sc), int(b)) if b >= 0 and sc >= threshold else (0.0, -1)
                    for sc, b in zip(best_scores, best_at))
     return out
+
+
+def _keep_best(matrix: np.ndarray, queries: list[str], choices: list[str], first: int,
+               threshold: float, fill: float, best_scores: np.ndarray, best_at: np.ndarray
+               ) -> None:
+    """Fold the scores of ``queries`` against ``choices`` (from index ``first`` on) into
+    each query's best score and choice so far; a tie counts for the choice met first.
+    Only the rows reaching the threshold are looked at further (a few, most often)."""
+    hits = np.flatnonzero(matrix.max(axis=1) >= threshold)
+    if not len(hits):
+        return
+    matrix = matrix[hits]
+    _drop_other_numbers(matrix, [queries[h] for h in hits.tolist()], choices, threshold, fill)
+    best = matrix.argmax(axis=1)
+    scores = matrix[np.arange(len(hits)), best]
+    better = scores > best_scores[hits]
+    best_scores[hits[better]] = scores[better]
+    best_at[hits[better]] = best[better] + first
 
 
 def _in_order(work: Callable[..., list], tasks: list[tuple], cells: list[float]
@@ -489,7 +496,6 @@ def _find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
             pass
     cat = _Side(actor_columns, places, known)
     actor_ids = actor_columns[6]
-    _split_by_numbers(rows, cat, places)
     _cut_big_blocks(rows, cat, places)
     lengths = _Lengths(threshold)
 
@@ -530,46 +536,48 @@ def _find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
     return out
 
 
-_ANY_DIGIT = re.compile(r"[0-9]")
-_NOT_DIGITS = re.compile(r"[^0-9\n]+")
-_SPACE_AT_ENDS = re.compile(r" ?\n ?")
+_DIGITS = re.compile(r"[0-9]+")
 
 
-def _numbers(keys: list[str]) -> list[str] | None:
-    """The numbers in each name key ("10 acteur import" -> "10", "" without any), or None
-    when no key holds one; worked out on all the keys at once (keys hold no newline)."""
-    joined = "\n".join(keys)
-    if not _ANY_DIGIT.search(joined):
-        return None
-    return _SPACE_AT_ENDS.sub("\n", _NOT_DIGITS.sub(" ", joined)).strip(" ").split("\n")
+@lru_cache(maxsize=65536)
+def _numbers_of(key: str) -> tuple[str, ...]:
+    return tuple(_DIGITS.findall(key))
 
 
-def _split_by_numbers(rows: _Side, cat: _Side, places: _Places) -> None:
-    """Names differing only by a number are different organisations (« Acteur import 1 »
-    and « Acteur import 2 », a « Site 2 » next to a « Site 3 »), however close they look:
-    within a block, names are compared only with names holding the same numbers. A typo
-    (« Cellectis », « Celectis ») changes no number and is still found."""
-    for side in (rows, cat):
-        numbers = _numbers(side.keys)
-        if numbers is not None:
-            side.set_places([places.numbered(place, found) if found else place
-                             for place, found in zip(side.place, numbers)])
+def _drop_other_numbers(matrix: np.ndarray, queries: list[str], choices: list[str],
+                        threshold: float, fill: float) -> None:
+    """Set to ``fill`` the scores reaching ``threshold`` of names holding other numbers.
+
+    Names differing only by a number are different organisations (« Acteur import 1 »
+    and « Acteur import 2 », a « Site 2 » next to a « Site 3 »), however close they look;
+    a typo (« Celectis ») changes no number. Only the pairs reaching the threshold are
+    looked at: a few in an ordinary file, so this costs nothing on the way of 100k rows."""
+    rows, cols = np.nonzero(matrix >= threshold)
+    numbers = _numbers_of
+    other = [k for k, (r, c) in enumerate(zip(rows.tolist(), cols.tolist()))
+             if numbers(queries[r]) != numbers(choices[c])]
+    if other:
+        matrix[rows[other], cols[other]] = fill
 
 
 def _cut_big_blocks(rows: _Side, cat: _Side, places: _Places) -> None:
     """Blocks too big to compare pairwise (a postcode of central Paris in a national file)
-    are cut by the first two letters of the name key."""
-    counts = Counter(rows.place)
-    counts.update(cat.place)
-    sizes: dict[str, int] = {}
-    for place, count in counts.items():
-        for block in places.blocks[place]:
-            sizes[block] = sizes.get(block, 0) + count
-    if any(size > BIG_BLOCK for size in sizes.values()):
+    are cut by the first two letters of the name key; those still too big (« Acteur
+    import 1 » … « 99999 » in one commune), by the numbers in the names, which must be the
+    same for a match anyway."""
+    for part in (lambda key: key[:2], lambda key: "#" + " ".join(_numbers_of(key))):
+        counts = Counter(rows.place)
+        counts.update(cat.place)
+        sizes: dict[str, int] = {}
+        for place, count in counts.items():
+            for block in places.blocks[place]:
+                sizes[block] = sizes.get(block, 0) + count
+        if not any(size > BIG_BLOCK for size in sizes.values()):
+            return
         big = {place for place in counts
                if any(sizes[b] > BIG_BLOCK for b in places.blocks[place])}
         for side in (rows, cat):
-            side.set_places([places.cut(place, side.keys[i][:2], sizes) if place in big
+            side.set_places([places.cut(place, part(side.keys[i]), sizes) if place in big
                              else place for i, place in enumerate(side.place)])
 
 
@@ -823,7 +831,7 @@ def _duplicate(index: int, row_number: int | None, rule: str, score: float,
 def _earlier_matches(asking: np.ndarray, choices: np.ndarray, shared: bool, *,
                      keys: np.ndarray, threshold: float) -> list[tuple[int, float, int]]:
     """(row, score, row matched) for the asking rows with a close name among the choices
-    above them (rows in file order), the best one."""
+    above them (rows in file order) holding the same numbers, the best one."""
     out = []
     choice_keys = keys[choices].tolist()
     above = np.searchsorted(choices, asking)   # choices above each asking row
@@ -846,15 +854,15 @@ def _earlier_matches(asking: np.ndarray, choices: np.ndarray, shared: bool, *,
         best_at = np.full(len(chunk), -1, dtype=np.int64)
         for first in range(0, limit, cols):
             last = min(limit, first + cols)
-            matrix = _scores(queries, choice_keys[first:last], threshold, shared)
+            sliced = choice_keys[first:last]
+            matrix = _scores(queries, sliced, threshold, shared)
             # A row may only match the rows above it (the row itself and the rows below it
-            # are among the choices of the chunk's last row).
-            matrix[np.arange(first, last)[None, :] >= before[:, None]] = -1
-            best = matrix.argmax(axis=1)
-            scores = matrix[np.arange(len(chunk)), best]
-            better = scores > best_scores   # a tie counts for the row met first
-            best_scores[better] = scores[better]
-            best_at[better] = best[better] + first
+            # are among the choices of the chunk's last row): only the columns from the
+            # first row of the chunk on hold such cells.
+            low = max(first, int(before[0]))
+            if low < last:
+                matrix[:, low - first:][np.arange(low, last)[None, :] >= before[:, None]] = -1
+            _keep_best(matrix, queries, sliced, first, threshold, -1, best_scores, best_at)
         for r in np.flatnonzero((best_scores >= threshold) & (best_at >= 0)).tolist():
             out.append((int(chunk[r]), float(best_scores[r]), int(choices[best_at[r]])))
     return out
