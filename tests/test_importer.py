@@ -898,6 +898,27 @@ def test_names_differing_only_by_a_number_are_different_organisations():
     assert found[22] is None and found[23] is None
 
 
+def test_a_block_still_too_big_after_the_letters_cut_is_cut_by_the_numbers(monkeypatch):
+    # « Acteur import 1000 » … « 1099 » in one commune: the keys all start with « 10 »;
+    # comparing them pairwise could only find names with other numbers, never a match.
+    from eco_desktop.importer import duplicates
+    monkeypatch.setattr(duplicates, "BIG_BLOCK", 5)
+    cells = []
+    scores = duplicates._scores
+
+    def counted(queries, choices, threshold, shared=False):
+        cells.append(len(queries) * len(choices))
+        return scores(queries, choices, threshold, shared)
+
+    monkeypatch.setattr(duplicates, "_scores", counted)
+    rows = [row(f"Acteur import {n}", commune="Paris") for n in range(1000, 1100)]
+    rows.append(row("Acteur importt 1050", commune="Paris"))
+    found = find_duplicates(rows, [])
+    assert found[:100] == [None] * 100
+    assert found[100].first_index == 50
+    assert sum(cells) <= 4
+
+
 def _letters_names(count: int, seed: int) -> list[str]:
     import random
 
