@@ -520,6 +520,7 @@ class _ActorBuilder(_Builder):
         # Row number -> (lat, lon) converted from the file's projected coordinates.
         self.positions: dict[int, tuple[float, float]] = {}
         self._place_issues: dict[tuple[str, str, str], list[Issue]] = {}
+        self._place_rows: dict[tuple[str, ...], tuple[dict, Place]] = {}
 
     def build(self, number: int, row: list[str]) -> Candidate:
         data: dict[str, Any] = dict(_EMPTY_ACTOR)
@@ -652,20 +653,33 @@ class _ActorBuilder(_Builder):
 
     def _place(self, candidate: Candidate, get, row: list[str]) -> None:
         """Postcode, commune, INSEE code, département, the région's memberships and the
-        position (see places.py); each distinct place is worked out once."""
-        data = candidate.data
-        postcode = _digits_only(get("postcode"))
+        position (see places.py); each distinct set of place cells is worked out once
+        (a national file has tens of thousands of them, each row a dictionary lookup)."""
+        country = self._country(get, row) if "country" in self.by_field else ""
+        key = (get("postcode"), get("commune"), get("insee_code"), get("departement"), country)
+        known = self._place_rows.get(key)
+        if known is None:
+            known = self._work_out_place(*key)
+            if len(self._place_rows) < 200_000:
+                self._place_rows[key] = known
+        fields, place = known
+        candidate.data.update(fields)
+        for note in place.notes:
+            candidate.warnings.append(Issue(note.field, note.level, note.message))
+        self._position(candidate, get, place)
+
+    def _work_out_place(self, postcode_text: str, commune_text: str, insee_text: str,
+                        departement: str, country: str) -> tuple[dict, Place]:
+        postcode = _digits_only(postcode_text)
         if postcode.isdigit() and len(postcode) == 4:
             postcode = "0" + postcode
-        commune_text = _one_line(get("commune"))
-        insee = get("insee_code").upper().replace(" ", "")
+        commune_text = _one_line(commune_text)
+        insee = insee_text.upper().replace(" ", "")
         if insee.isdigit() and len(insee) == 4:
             insee = "0" + insee
-        country = self._country(row) if "country" in self.by_field else ""
-        place = self.places.locate(commune_text, postcode, insee, get("departement"), country)
-        data["postcode"] = postcode or get("postcode")
-        data["commune"] = commune_text
-        data["insee_code"] = insee
+        place = self.places.locate(commune_text, postcode, insee, departement, country)
+        data = {"postcode": postcode or postcode_text, "commune": commune_text,
+                "insee_code": insee}
         data.update(place.fields)
         if place.foreign:
             # No French postcode or code: the store would take them for a French place.
@@ -675,15 +689,20 @@ class _ActorBuilder(_Builder):
         commune = place.commune
         if commune is not None and not data["postcode"] and len(commune.postcodes) == 1:
             data["postcode"] = commune.postcodes[0]
-        for note in place.notes:
-            candidate.warnings.append(Issue(note.field, note.level, note.message))
-        self._position(candidate, get, place)
+        if commune is not None and (not data["postcode"] or data["postcode"] in commune.postcodes) \
+                and len(self._place_issues) < 200_000:
+            # The gazetteer's own commune, code and postcode agree: nothing to check.
+            self._place_issues.setdefault((data["postcode"], data["commune"],
+                                           data["insee_code"]), [])
+        return data, place
 
-    def _country(self, row: list[str]) -> str:
+    def _country(self, get, row: list[str]) -> str:
         """The country cell, its name rather than its INSEE code when both are given."""
-        cells = [clean_text(row[i]) for i in self.by_field["country"] if i < len(row)]
-        cells = [c for c in cells if c]
-        return next((c for c in cells if not c.isdigit()), cells[0] if cells else "")
+        text = get("country")
+        if not text.isdigit() or len(self.by_field["country"]) < 2:
+            return text
+        names = (clean_text(row[i]) for i in self.by_field["country"] if i < len(row))
+        return next((c for c in names if c and not c.isdigit()), text)
 
     def _position(self, candidate: Candidate, get, place: Place) -> None:
         """The file's position (latitude/longitude columns, a « lat, lon » column, SIRENE's
