@@ -9,6 +9,8 @@ from __future__ import annotations
 import gc
 import gzip
 import json
+import threading
+from contextlib import contextmanager
 
 from .. import paths
 from .model import SPLIT_COMMUNES, Commune, name_key, strip_article
@@ -20,32 +22,23 @@ class France:
     """Read-only indexes over the communes outside the région."""
 
     def __init__(self, data: dict | None = None):
-        # ~200,000 objects made at once: collections scanning them again and again would
-        # double the time; nothing here makes a reference cycle.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        self._communes: list[Commune] = []
+        self._names: tuple[dict, dict, dict] | None = None   # read on the first name lookup
+        self._names_lock = threading.Lock()
+        with _no_collection():
             if data is None:
                 with paths.resource(RESOURCE).open("rb") as raw, gzip.open(raw) as fh:
                     data = json.load(fh)
             self._index(data)
-        finally:
-            if enabled:
-                gc.freeze()     # what was made goes to the oldest generation, unscanned
-                gc.unfreeze()
-                gc.enable()
 
     def _index(self, data: dict) -> None:
         self.departements: dict[str, str] = dict(data["departements"])
         self.by_insee: dict[str, Commune] = {}
         self.by_postcode: dict[str, list[Commune]] = {}
-        self.by_name: dict[str, list[Commune]] = {}
-        self.by_bare_name: dict[str, list[Commune]] = {}
         self.by_departement: dict[str, list[Commune]] = {}
-        self.name_keys: dict[str, tuple[str, ...]] = {}
         arrondissement_postcodes: set[str] = set()
         old_codes: dict[str, Commune] = {}
-        communes = []
+        communes = self._communes
         for code, name, dep, postcodes, lat, lon, kind, former, names in data["communes"]:
             commune = Commune(
                 insee=code, name=name, postcodes=tuple(postcodes.split()), departement=dep,
@@ -60,16 +53,6 @@ class France:
             if commune.arrondissement:
                 arrondissement_postcodes.update(commune.postcodes)
             self.by_departement.setdefault(dep, []).append(commune)
-            keys: list[str] = []
-            for text in (name, *commune.old_names):
-                key = name_key(text)
-                bare = strip_article(key)
-                _add(self.by_name, key, commune)
-                _add(self.by_bare_name, bare, commune)
-                keys.append(key)
-                if bare != key:
-                    keys.append(bare)
-            self.name_keys[code] = tuple(dict.fromkeys(keys))
         for commune in communes:
             for pc in commune.postcodes:
                 # Lyon's and Marseille's postcodes belong to their arrondissements.
@@ -79,13 +62,58 @@ class France:
         for code, commune in old_codes.items():
             self.by_insee.setdefault(code, commune)
 
+    def _name_indexes(self) -> tuple[dict, dict, dict]:
+        """(by full name key, by name key without article, INSEE code -> its keys), made
+        the first time a name is looked up: a file giving INSEE codes never needs them."""
+        if self._names is None:
+            with self._names_lock, _no_collection():
+                if self._names is None:
+                    by_name: dict[str, list[Commune]] = {}
+                    by_bare_name: dict[str, list[Commune]] = {}
+                    name_keys: dict[str, tuple[str, ...]] = {}
+                    for commune in self._communes:
+                        keys: list[str] = []
+                        for text in (commune.name, *commune.old_names):
+                            key = name_key(text)
+                            bare = strip_article(key)
+                            _add(by_name, key, commune)
+                            _add(by_bare_name, bare, commune)
+                            keys.append(key)
+                            if bare != key:
+                                keys.append(bare)
+                        name_keys[commune.insee] = tuple(dict.fromkeys(keys))
+                    self._names = (by_name, by_bare_name, name_keys)
+        return self._names
+
+    @property
+    def name_keys(self) -> dict[str, tuple[str, ...]]:
+        """INSEE code -> folded keys of its current and former names."""
+        return self._name_indexes()[2]
+
     def named(self, key: str, bare: bool = True) -> list[Commune]:
         """Communes whose current or former name is this key (with or without its article
         unless ``bare`` is false: "Saint" alone is not Le Saint)."""
-        found = self.by_name.get(key)
+        by_name, by_bare_name, _keys = self._name_indexes()
+        found = by_name.get(key)
         if found or not bare:
             return found or []
-        return self.by_bare_name.get(strip_article(key), [])
+        return by_bare_name.get(strip_article(key), [])
+
+
+@contextmanager
+def _no_collection():
+    """Tens of thousands of objects made at once: collections scanning them again and
+    again would double the time, and nothing here makes a reference cycle. What was
+    made goes to the oldest generation, unscanned (gc.freeze + unfreeze)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.freeze()
+            gc.unfreeze()
+            gc.enable()
 
 
 def _add(index: dict, key: str, commune: Commune) -> None:
