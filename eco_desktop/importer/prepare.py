@@ -689,9 +689,11 @@ class _ActorBuilder(_Builder):
         commune = place.commune
         if commune is not None and not data["postcode"] and len(commune.postcodes) == 1:
             data["postcode"] = commune.postcodes[0]
-        if commune is not None and (not data["postcode"] or data["postcode"] in commune.postcodes) \
-                and len(self._place_issues) < 200_000:
-            # The gazetteer's own commune, code and postcode agree: nothing to check.
+        agreeing = commune is not None and (not data["postcode"]
+                                            or data["postcode"] in commune.postcodes)
+        if (agreeing or place.foreign) and len(self._place_issues) < 200_000:
+            # The gazetteer's own commune, code and postcode agree, or the place is abroad:
+            # nothing to check (and no name to look up among all French communes).
             self._place_issues.setdefault((data["postcode"], data["commune"],
                                            data["insee_code"]), [])
         return data, place
