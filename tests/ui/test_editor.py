@@ -89,8 +89,9 @@ def test_edit_then_save_persists_in_one_undo_step(qtbot, editor, catalogue, cata
 
 
 def test_invalid_siret_blocks_saving(qtbot, editor, catalogue, errors_shown):
-    cellectis = actor_id(catalogue, "Cellectis")
-    editor.load(cellectis)
+    # An actor without a SIREN: Cellectis' (428859052) would make any other firm's SIRET wrong.
+    gensight = actor_id(catalogue, "GenSight Biologics")
+    editor.load(gensight)
     qtbot.keyClicks(editor.siret_edit, "732 829 320 00075")
     message = editor.message_for("siret")
     assert message.isVisible()
@@ -100,13 +101,13 @@ def test_invalid_siret_blocks_saving(qtbot, editor, catalogue, errors_shown):
     assert not editor.save_button.isEnabled()
     assert editor.save() is False
     assert errors_shown and "SIRET" in errors_shown[0]
-    assert catalogue.get_actor(cellectis)["siret"] == ""
+    assert catalogue.get_actor(gensight)["siret"] == ""
 
     editor.siret_edit.setText("732 829 320 00074")  # valid: the message goes away
     assert not message.isVisible() and editor.siret_edit.property("issue") == ""
     assert editor.save_button.isEnabled()
     assert editor.save() is True
-    assert catalogue.get_actor(cellectis)["siret"] == "73282932000074"
+    assert catalogue.get_actor(gensight)["siret"] == "73282932000074"
 
 
 def test_warning_does_not_block_saving(editor, catalogue):
