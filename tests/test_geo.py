@@ -251,3 +251,27 @@ def test_france_is_read_only_when_needed():
     assert not fresh.france_loaded          # an Île-de-France lookup never reads it
     assert fresh.by_insee("26362").name == "Valence"
     assert fresh.france_loaded
+
+
+def test_france_resource_is_small_and_complete():
+    import gzip
+    import json
+
+    from eco_desktop import paths
+    from eco_desktop.geo import departement_of_code
+    path = paths.resource("communes-france.json.gz")
+    assert path.stat().st_size < 1_500_000
+    with path.open("rb") as raw, gzip.open(raw) as fh:
+        data = json.load(fh)
+    rows = data["communes"]
+    idf = [r for r in gazetteer().communes if r.departement in ("75", "77", "78", "91", "92",
+                                                                  "93", "94", "95")]
+    # Every current commune of France (34,969) and the 45 arrondissements, IDF's included.
+    assert len(rows) + len(idf) == 34_969 + 45
+    assert len(data["departements"]) >= 101
+    for code, _name, dep, _pcs, lat, lon, _kind, _old, _names in rows:
+        assert departement_of_code(code) == dep
+        assert dep not in ("75", "77", "78", "91", "92", "93", "94", "95")
+        if lat is not None and len(dep) == 2:     # metropolitan France and Corsica
+            assert 41.3 < lat < 51.2 and -5.2 < lon < 9.6, code
+    assert sum(1 for r in rows if r[4] is None) <= 12
