@@ -66,7 +66,7 @@ def test_list_backups_newest_first_with_actor_counts(catalogue):
     (catalogue.path.parent / "backups" / "notes.txt").write_text("autre chose")
     listed = backup.list_backups(catalogue.path)
     assert [b["path"] for b in listed] == [second, first]
-    assert [b["actors"] for b in listed] == [45, 49]
+    assert [b["actors"] for b in listed] == [48, 52]
     assert listed[0]["when"] == datetime(2024, 1, 2, 9, 0, 0)
 
 
@@ -150,11 +150,11 @@ def test_restore_round_trip_gives_identical_data(catalogue):
     assert dump(safety) == changed                       # the state before restoring is kept
     # The open catalogue sees the restored content once it notices the change.
     assert catalogue.changed_elsewhere()
-    assert catalogue.total() == 49
+    assert catalogue.total() == 52
     assert catalogue.count(catalogue_filter_tag("après-sauvegarde")) == 0
     with Catalogue.open(catalogue.path) as reopened:
         assert reopened.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert reopened.total() == 49
+        assert reopened.total() == 52
 
 
 def catalogue_filter_tag(tag):
@@ -272,7 +272,7 @@ def test_restore_a_backup_with_another_page_size(catalogue, tmp_path, page_size)
 
     backup.restore(catalogue.path, copy)
     assert dump(catalogue.path) == expected
-    assert catalogue.changed_elsewhere() and catalogue.total() == 49   # the open window sees it
+    assert catalogue.changed_elsewhere() and catalogue.total() == 52   # the open window sees it
     with Catalogue.open(catalogue.path) as reopened:
         assert reopened.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert reopened.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -116,7 +116,7 @@ def test_busy_catalogue_fails_with_french_message_then_retry_works(catalogue_pat
         cat.update_actor(actor_id, {"description": "modifiée pendant le verrou"})
     assert str(caught.value).startswith("Le catalogue est utilisé par un autre programme")
     assert "Rien n'a été perdu" in str(caught.value)
-    assert cat.total() == 49                                 # still readable while locked
+    assert cat.total() == 52                                 # still readable while locked
     other.execute("ROLLBACK")
     other.close()
     assert snapshot_via(cat) == before                       # nothing half-written
@@ -141,18 +141,18 @@ def test_file_locked_exclusively_cannot_be_opened(catalogue_path, short_timeout)
         holder.execute("ROLLBACK")
         holder.close()
     with Catalogue.open(catalogue_path) as cat:
-        assert cat.total() == 49
+        assert cat.total() == 52
 
 
 def test_second_window_sees_changes_through_data_version(catalogue_path):
     first, second = Catalogue.open(catalogue_path), Catalogue.open(catalogue_path)
-    assert second.total() == 49
+    assert second.total() == 52
     assert not second.changed_elsewhere()
     new_id = first.create_actor({"name": "Nouvelle biotech", "kind": "biotech"})
     assert not first.changed_elsewhere()                     # its own writes do not count
     assert second.changed_elsewhere()
     assert not second.changed_elsewhere()                    # seen once
-    assert second.total() == 50 and new_id in second.actor_ids(Filter(text="nouvelle"))
+    assert second.total() == 53 and new_id in second.actor_ids(Filter(text="nouvelle"))
     first.close()
     second.close()
 
@@ -173,7 +173,7 @@ def _assert_read_only(path: Path):
     before = path.read_bytes()
     with Catalogue.open(path) as cat:
         assert cat.read_only
-        assert cat.total() == 49
+        assert cat.total() == 52
         with pytest.raises(ReadOnlyCatalogue, match="lecture seule"):
             cat.create_actor({"name": "Interdit", "kind": "biotech"})
         with pytest.raises(UserError, match="lecture seule"):
@@ -234,10 +234,10 @@ def test_disk_full_during_import_rolls_everything_back(catalogue):
     assert "Rien n'a été modifié" in str(caught.value)
     catalogue.conn.execute("PRAGMA max_page_count = 1073741823")
     assert snapshot(catalogue.path) == before
-    assert catalogue.total() == 49
+    assert catalogue.total() == 52
     assert checking.check(catalogue.path).ok
     catalogue.create_actor({"name": "Après la place libérée", "kind": "biotech"})   # and it works again
-    assert catalogue.total() == 50
+    assert catalogue.total() == 53
 
 
 class _FullDisk:
@@ -260,7 +260,7 @@ def test_disk_full_during_backup_leaves_no_partial_file(catalogue, monkeypatch):
         backup.backup_now(catalogue)
     folder = catalogue.path.parent / "backups"
     assert list(folder.iterdir()) == []
-    assert catalogue.total() == 49
+    assert catalogue.total() == 52
 
 
 def test_disk_full_during_person_export(catalogue, tmp_path, monkeypatch):
@@ -292,7 +292,7 @@ def test_disk_full_during_xlsx_export(catalogue, tmp_path, monkeypatch):
     with pytest.raises(UserError):
         export.export_xlsx(target, catalogue.actors())
     assert list(folder.iterdir()) == []                      # neither the file nor a temporary one
-    assert catalogue.total() == 49
+    assert catalogue.total() == 52
 
 
 # ---------------------------------------------------------------------------- absurd values
@@ -301,7 +301,7 @@ def test_ten_megabyte_name_round_trips_without_breaking_anything(catalogue):
     name = "Biotech " + "x" * (10 * 1024 * 1024)
     actor_id = catalogue.create_actor({"name": name, "kind": "biotech"})
     assert catalogue.get_actor(actor_id)["name"] == name
-    assert catalogue.total() == 50
+    assert catalogue.total() == 53
     assert checking.check(catalogue.path).ok
 
 
@@ -330,7 +330,7 @@ def test_latitude_999_is_refused_in_french_and_nothing_written(catalogue):
     with pytest.raises(UserError):
         catalogue.update_actor(actor_id, {"lat": 999, "lon": 2.3})
     assert snapshot(catalogue.path) == before
-    assert catalogue.total() == 49
+    assert catalogue.total() == 52
 
 
 # ---------------------------------------------------------------------------- reading while locked, read-only media
@@ -381,11 +381,11 @@ def test_read_only_medium_is_read_unlocked_with_a_warning(catalogue_path, monkey
     from eco_desktop.cli import main
     monkeypatch.setattr(db, "sqlite3", _NoSharedMemory())
     with Catalogue.open(catalogue_path, read_only=True) as cat:
-        assert cat.total() == 49
+        assert cat.total() == 52
         assert "peuvent ne pas être à jour" in db.stale_warning(cat.conn)
     assert main(["list", "--db", str(catalogue_path), "--format", "json"]) == 0
     out, err = capsys.readouterr()
-    assert len(json.loads(out)) == 49                         # stdout stays clean JSON
+    assert len(json.loads(out)) == 52                         # stdout stays clean JSON
     assert err.startswith("eco-desktop : attention :") and "peuvent ne pas être à jour" in err
     with Catalogue.open(catalogue_path) as cat:                # a normal connection: no warning
         assert db.stale_warning(cat.conn) is None
@@ -411,9 +411,9 @@ def test_catalogue_in_a_folder_named_with_uri_characters(catalogue_path, tmp_pat
     path = folder / "catalogue.sqlite"
     catalogue_path.rename(path)
     with Catalogue.open(path, read_only=True) as cat:
-        assert cat.total() == 49
+        assert cat.total() == 52
     with Catalogue.open(path) as cat:
-        assert not cat.read_only and cat.total() == 49
+        assert not cat.read_only and cat.total() == 52
     assert main(["list", "--db", str(path), "--format", "json"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == 49
+    assert len(json.loads(capsys.readouterr().out)) == 52
     assert backup.backup_now(path).parent == folder / "backups"

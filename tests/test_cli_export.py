@@ -53,7 +53,7 @@ def test_filtered_xlsx_rows_in_list_order(db, tmp_path):
     out = tmp_path / "biotech.xlsx"
     proc = run(db, "--kind", "biotech", "--domain", "gene_therapy", "-o", out)
     names = expected_names(db, Filter(kinds=("biotech",), domains=("gene_therapy",)))
-    assert 1 < len(names) < 49
+    assert 1 < len(names) < 52
     assert proc.stdout.strip() == f"{len(names)} acteurs exportés dans {out}."
     wb = load_workbook(out)
     assert wb.sheetnames == ["Acteurs", "Critères"]
@@ -64,7 +64,7 @@ def test_filtered_xlsx_rows_in_list_order(db, tmp_path):
     assert set(column(ws, "Type")) == {"Entreprise de biothérapie"}
     criteria = {row[1] for row in wb["Critères"].iter_rows(min_row=2, values_only=True)}
     assert any("Entreprise de biothérapie" in str(v) for v in criteria)
-    assert f"{len(names)} sur 49" in criteria
+    assert f"{len(names)} sur 52" in criteria
     assert str(db) in criteria
 
 
@@ -80,7 +80,7 @@ def test_columns_chosen_in_order(db, tmp_path):
     run(db, "--columns", "siren, name,postcode,id", "-o", out)
     ws = load_workbook(out)["Acteurs"]
     assert [c.value for c in ws[1]] == ["SIREN", "Nom", "Code postal", "Identifiant"]
-    assert ws.max_row == 50
+    assert ws.max_row == 53
     postcodes = [v for v in column(ws, "Code postal") if v]
     assert postcodes and all(isinstance(v, str) and len(v) == 5 for v in postcodes)
     with Catalogue.open(db, read_only=True) as cat:
@@ -90,7 +90,7 @@ def test_columns_chosen_in_order(db, tmp_path):
 def test_contacts_usable_only_then_all(db, tmp_path):
     out = tmp_path / "contacts.xlsx"
     proc = run(db, "--contacts", "-o", out)
-    assert "49 acteurs et 1 contact exportés" in proc.stdout
+    assert "52 acteurs et 1 contact exportés" in proc.stdout
     ws = load_workbook(out)["Contacts"]
     assert ws.max_row == 2
     headers = [c.value for c in ws[1]]
@@ -99,7 +99,7 @@ def test_contacts_usable_only_then_all(db, tmp_path):
 
     everything = tmp_path / "tous.xlsx"
     proc = run(db, "--all-contacts", "-o", everything)
-    assert "49 acteurs et 3 contacts exportés" in proc.stdout
+    assert "52 acteurs et 3 contacts exportés" in proc.stdout
     ws = load_workbook(everything)["Contacts"]
     assert ws.max_row == 4
     assert sorted(column(ws, "Nom")) == ["Durand", "Martin", "Petit"]

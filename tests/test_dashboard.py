@@ -26,7 +26,7 @@ def bars(board, key) -> dict[str, int]:
 def test_key_figures_match_sql(catalogue):
     board = dashboard.compute(catalogue)
     total = sql_count(catalogue)
-    assert board.total == total == 49
+    assert board.total == total == 52
     assert board.figure("total").count == total
     assert board.figure("biotech").count == sql_count(catalogue, "kind = 'biotech'")
     assert board.figure("techprovider").count == sql_count(catalogue, "kind = 'techprovider'")
@@ -114,7 +114,7 @@ def test_usable_contact_and_trash(catalogue):
     assert dashboard.compute(catalogue).figure("with_contact").count == 1
     catalogue.delete_actors([actor_id])
     board = dashboard.compute(catalogue)
-    assert board.total == 48 and board.figure("with_contact").count == 0
+    assert board.total == 51 and board.figure("with_contact").count == 0
     trash = dashboard.compute(catalogue, Filter(only_deleted=True, kinds=("biotech",)))
     assert trash.total == 1 and trash.figure("with_contact").count == 1
 

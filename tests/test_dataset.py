@@ -187,3 +187,18 @@ def test_art_tg_at_corbeil_essonnes(catalogue):
     assert (art["lat"], art["lon"], art["geo_precision"]) == (commune.lat, commune.lon, "commune")
     assert "201822806R" in art["source"]
 
+
+def test_campus_funders_and_their_relations(catalogue):
+    funders = {a["name"]: a for a in catalogue.actors(Filter(kinds=("funder",)))}
+    assert set(funders) == {"Caisse des Dépôts", "OPCO2i", "Région Île-de-France"}
+    assert {a["id"] for a in funders.values()} == {50, 51, 52}
+    campus = catalogue.get_actor(36)
+    assert campus["name"] == "Campus Biotech Digital"
+    linked = {(r["type"], r["direction"], r["other_name"]) for r in catalogue.relations_of(36)}
+    for name, funder in funders.items():
+        assert ("partner_of", "out", name) in linked
+        assert "funding" in funder["activities"] and "campus-biotech-digital" in funder["tags"]
+        assert "Note rapide" in funder["source"]
+    assert funders["Région Île-de-France"]["departement"] == "93"
+    assert "a-localiser" in funders["OPCO2i"]["tags"]   # no place the note or a sure source gives
+

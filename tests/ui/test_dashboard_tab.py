@@ -20,11 +20,11 @@ def settled(dash) -> bool:
 def test_tab_shows_the_key_figures(window, qtbot):
     assert window.tabs.tabText(window.features["dashboard"].tab_index) == "Tableau de bord"
     dash = open_dashboard(window, qtbot)
-    assert dash.board.total == window.catalogue.count(Filter()) == 49
-    assert dash.cards["total"].count_label.text() == "49"
+    assert dash.board.total == window.catalogue.count(Filter()) == 52
+    assert dash.cards["total"].count_label.text() == "52"
     paris = dash.board.figure("paris")
     assert dash.cards["paris"].share_label.text() == paris.share_text() != ""
-    assert "49 acteurs" in dash.heading.text()
+    assert "52 acteurs" in dash.heading.text()
     assert dash.criteria.text() == "Tous les acteurs"
     kind_chart = dash.charts["kind"]
     # largest bar on top (the last category of a horizontal chart), one colour per kind
@@ -52,8 +52,8 @@ def test_a_write_refreshes_the_figures(window, qtbot):
     actor_id = window.catalogue.actor_ids(Filter(departements=("75",)))[0]
     window.catalogue.delete_actors([actor_id])
     window.refresh()
-    qtbot.waitUntil(lambda: settled(dash) and dash.board.total == 48)
-    assert dash.cards["total"].count_label.text() == "48"
+    qtbot.waitUntil(lambda: settled(dash) and dash.board.total == 51)
+    assert dash.cards["total"].count_label.text() == "51"
 
 
 def test_clicking_a_bar_filters_the_list(window, qtbot):

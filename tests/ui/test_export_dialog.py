@@ -83,7 +83,7 @@ def test_exports_the_current_view_in_the_table_order(qtbot, window, tmp_path):
     assert [c.value for c in wb["Acteurs"][1]] == [ACTOR_COLUMNS[k] for k in DEFAULT_COLUMNS]
     criteria = [row[1] for row in wb["Critères"].iter_rows(min_row=2, values_only=True)]
     assert any("Entreprise de biothérapie" in str(v) for v in criteria)
-    assert "11 sur 49" in criteria
+    assert "11 sur 52" in criteria
 
     box = dialog.message_box
     assert box.isVisible() and "11 acteurs exportés" in box.text()
@@ -178,7 +178,7 @@ def test_cancel_leaves_no_file(qtbot, window, tmp_path, monkeypatch):
     release.set()
     qtbot.waitUntil(lambda: dialog.job is None, timeout=20000)
     assert dialog.was_cancelled and dialog.result is None
-    assert len(reads) == 2  # stopped mid-way: the other 47 actors were never read
+    assert len(reads) == 2  # stopped mid-way: the other 50 actors were never read
     assert "annulé" in dialog.status_label.text()
     assert dialog.isVisible() and dialog.button_export.isEnabled()
     assert list(tmp_path.glob("annule*")) == [] and list(tmp_path.glob(".~*")) == []

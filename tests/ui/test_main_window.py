@@ -34,8 +34,8 @@ def type_search(qtbot, window, text: str) -> None:
 
 def test_search_as_you_type_folds_accents(qtbot, window):
     total = window.model.rowCount()
-    assert total == window.catalogue.total() == 49
-    assert window.count_label.text() == "49 acteurs sur 49"
+    assert total == window.catalogue.total() == 52
+    assert window.count_label.text() == "52 acteurs sur 52"
     type_search(qtbot, window, "Courtaboeuf")
     names = listed_names(window)
     assert "Parc d'activités de Courtabœuf" in names
@@ -149,7 +149,7 @@ def test_ticking_a_facet_narrows_and_updates_counts(qtbot, window):
     # the département facet keeps counting other départements (its own selection is not applied)
     assert window.facets.value_item("departement", "75") is not None
     window.facets.clear_button.click()
-    assert window.model.rowCount() == 49
+    assert window.model.rowCount() == 52
 
 
 def test_sorting_by_clicking_a_header(qtbot, window):
@@ -218,7 +218,7 @@ def test_delete_to_trash_and_restore(qtbot, window, monkeypatch):
     window.select_actor(GENOPOLE)
     window.act_delete.trigger()
     assert GENOPOLE not in window.model.ids
-    assert window.model.rowCount() == 48
+    assert window.model.rowCount() == 51
     # relations of Genopole are hidden with it
     assert all(r["other_id"] != GENOPOLE for r in window.catalogue.relations_of(14))
     window.act_trash.setChecked(True)
@@ -239,7 +239,7 @@ def test_saved_view_round_trip(qtbot, window, monkeypatch):
     monkeypatch.setattr("eco_desktop.ui.dialogs.ask_view_name", lambda *a, **k: "Biotechs thérapie")
     window.act_save_view.trigger()
     window.clear_filters()
-    assert window.model.rowCount() == 49
+    assert window.model.rowCount() == 52
     views = window.catalogue.saved_views()
     assert [v["name"] for v in views] == ["Biotechs thérapie"]
     assert window.facets.views.count() == 2
@@ -292,7 +292,7 @@ def test_opening_a_damaged_file_shows_an_error_and_keeps_the_window_usable(qtbot
     assert window.open_catalogue_path(not_a_catalogue) is False
     assert len(messages) == 2
     assert all("catalogue" in m for m in messages)
-    assert window.catalogue is not None and window.model.rowCount() == 49
+    assert window.catalogue is not None and window.model.rowCount() == 52
 
 
 def test_opening_a_damaged_file_offers_its_latest_backup(qtbot, window, tmp_path, monkeypatch):
@@ -307,7 +307,7 @@ def test_opening_a_damaged_file_offers_its_latest_backup(qtbot, window, tmp_path
     monkeypatch.setattr("eco_desktop.ui.safety._ask", lambda *a, **k: asked.append(a[2]) or True)
     assert window.open_catalogue_path(source) is True
     assert asked and "endommagé" in asked[0]
-    assert window.catalogue.path == source and window.catalogue.total() == 49
+    assert window.catalogue.path == source and window.catalogue.total() == 52
 
 
 def test_new_actor_from_the_toolbar(qtbot, window):
@@ -321,7 +321,7 @@ def test_new_actor_from_the_toolbar(qtbot, window):
     kind.setCurrentIndex(kind.findData("biotech"))
     assert window.editor.save()
     assert "Nouvelle Biotech" in listed_names(window)
-    assert window.catalogue.total() == 50
+    assert window.catalogue.total() == 53
     QApplication.processEvents()
 
 

@@ -40,7 +40,7 @@ def test_daily_backup_when_the_window_opens_a_catalogue(qtbot, window):
     part = safety(window)
     part.daily_thread.join(timeout=30)
     copies = backup.list_backups(window.catalogue.path)
-    assert len(copies) == 1 and copies[0]["actors"] == 49
+    assert len(copies) == 1 and copies[0]["actors"] == 52
     # reopening the same day makes no second copy
     window.set_catalogue(Catalogue.open(window.catalogue.path))
     part.daily_thread.join(timeout=30)
@@ -97,11 +97,11 @@ def test_read_only_banner_visible(qtbot, catalogue_path):
 
 
 def test_refresh_when_the_window_regains_focus_after_another_program_wrote(qtbot, window):
-    assert window.model.rowCount() == 49
+    assert window.model.rowCount() == 52
     with Catalogue.open(window.catalogue.path) as other:          # a second window / program
         other.create_actor({"name": "Ajouté ailleurs", "kind": "biotech"})
     QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))
-    assert window.model.rowCount() == 50
+    assert window.model.rowCount() == 53
     assert "modifié par un autre programme" in window.statusBar().currentMessage()
     assert not safety(window).refresh_if_changed()                  # nothing new since
 
@@ -112,17 +112,17 @@ def test_restore_dialog_lists_backups_and_restores(qtbot, window, monkeypatch):
     path = window.catalogue.path
     window.catalogue.purge_actors(window.catalogue.actor_ids()[:9])
     window.refresh()
-    assert window.model.rowCount() == 40
+    assert window.model.rowCount() == 43
     dialog = BackupListDialog(path, window)
     assert dialog.table.rowCount() == 1
-    assert dialog.table.item(0, 1).text() == "49"
+    assert dialog.table.item(0, 1).text() == "52"
     dialog.grab().save("/tmp/shots/safety_restore.png")
     chosen = dialog.backups[0]["path"]
     assert part.restore(chosen)
     assert window.catalogue is not None and window.catalogue.path == path
-    assert window.model.rowCount() == 49
+    assert window.model.rowCount() == 52
     counts = sorted(b["actors"] for b in backup.list_backups(path))
-    assert counts == [40, 49]                                       # the state before restoring was kept
+    assert counts == [43, 52]                                       # the state before restoring was kept
 
 
 def test_offer_restore_for_a_damaged_file(qtbot, catalogue_path, tmp_path):
@@ -130,7 +130,7 @@ def test_offer_restore_for_a_damaged_file(qtbot, catalogue_path, tmp_path):
     catalogue_path.write_bytes(catalogue_path.read_bytes()[:5000])
     answer_next_box(qtbot, "Restaurer la sauvegarde")
     reopened = offer_restore(None, catalogue_path)
-    assert reopened is not None and reopened.total() == 49
+    assert reopened is not None and reopened.total() == 52
     reopened.close()
     assert good.exists()
 
