@@ -66,7 +66,7 @@ def db(tmp_path_factory, home) -> Path:
     """A seeded catalogue (made by `init`) with a contact, a trashed actor and a call."""
     path = tmp_path_factory.mktemp("cli") / "c.sqlite"
     out = run(home, "init", path).stdout
-    assert "Catalogue créé" in out and "49 acteurs" in out
+    assert "Catalogue créé" in out and "52 acteurs" in out
     with Catalogue.open(path) as cat:
         cat.add_contact(CELLECTIS, {"first_name": "Marie", "last_name": "Curie", "email": "m@exemple.fr",
                                     "legal_basis": "consent"})
@@ -114,12 +114,12 @@ def test_init_in_missing_folder(tmp_path, call):
 def test_list_table(db, call):
     out = call("list", "--db", db)[0]
     assert out.splitlines()[0].split() == ["Id", "Nom", "Type", "Commune", "Dép."]
-    assert out.rstrip().endswith("48 acteur(s) sur 48.")
+    assert out.rstrip().endswith("51 acteur(s) sur 51.")
 
 
 def test_list_json_shape(db, home):
     actors = run_json(home, "list", "--db", db, "--format", "json")
-    assert isinstance(actors, list) and len(actors) == 48
+    assert isinstance(actors, list) and len(actors) == 51
     for actor in actors:
         assert set(actor) == LIST_KEYS
         assert type(actor["id"]) is int
@@ -143,7 +143,7 @@ def test_list_csv(db, call):
     out = call("list", "--db", db, "--format", "csv")[0]
     rows = list(csv.DictReader(io.StringIO(out)))
     assert list(rows[0]) == list(ACTOR_FIELDS)
-    assert len(rows) == 48
+    assert len(rows) == 51
     cellectis = next(r for r in rows if r["id"] == str(CELLECTIS))
     assert cellectis["name"] == "Cellectis" and cellectis["aliases"] == "Collectis"
 
@@ -225,7 +225,7 @@ def test_show_text(db, call):
 def test_stats_json(db, home):
     result = run_json(home, "stats", "--db", db, "--format", "json")
     assert set(result) == {"total", "facets"}
-    assert result["total"] == 48
+    assert result["total"] == 51
     assert set(result["facets"]) == {"kind", "domain", "activity", "departement", "mgp", "ept", "epci", "tag"}
     for facet, items in result["facets"].items():
         assert isinstance(items, list)
@@ -235,8 +235,8 @@ def test_stats_json(db, home):
             assert type(item["count"]) is int and item["count"] >= 0
     kinds = {i["value"]: i for i in result["facets"]["kind"]}
     assert kinds["biotech"]["label"] == "Entreprise de biothérapie"
-    assert sum(i["count"] for i in result["facets"]["kind"]) == 48
-    assert sum(i["count"] for i in result["facets"]["mgp"]) == 48
+    assert sum(i["count"] for i in result["facets"]["kind"]) == 51
+    assert sum(i["count"] for i in result["facets"]["mgp"]) == 51
 
 
 def test_stats_with_filters(db, call):
@@ -249,7 +249,7 @@ def test_stats_with_filters(db, call):
 
 def test_stats_table(db, call):
     out = call("stats", "--db", db)[0]
-    assert out.startswith("48 acteur(s)")
+    assert out.startswith("51 acteur(s)")
     assert "Entreprise de biothérapie" in out
 
 
@@ -323,16 +323,16 @@ def test_default_catalogue_created_on_first_use(tmp_path):
     assert "Genopole" in out
     assert default.is_file()
     with Catalogue.open(default) as cat:
-        assert cat.total() == 49
+        assert cat.total() == 52
         cat.delete_actors([GENOPOLE])
     # used, not recreated, the next time
-    assert run_json(home, "stats", "--format", "json")["total"] == 48
+    assert run_json(home, "stats", "--format", "json")["total"] == 51
 
 
 def test_environment_variable(db, tmp_path, home):
     env = cli_env(tmp_path, ECO_DESKTOP_DB=str(db))
     proc = run(home, "stats", "--format", "json", env=env)
-    assert json.loads(proc.stdout)["total"] == 48
+    assert json.loads(proc.stdout)["total"] == 51
     assert not (tmp_path / "data").exists()            # the default catalogue was not created
     missing = tmp_path / "absent.sqlite"
     proc = run(home, "list", env=cli_env(tmp_path, ECO_DESKTOP_DB=str(missing)), expect=1)
@@ -342,7 +342,7 @@ def test_environment_variable(db, tmp_path, home):
     shutil.copyfile(db, other)
     with Catalogue.open(other) as cat:
         cat.delete_actors([GENOPOLE])
-    assert json.loads(run(home, "stats", "--db", other, "--format", "json", env=env).stdout)["total"] == 47
+    assert json.loads(run(home, "stats", "--db", other, "--format", "json", env=env).stdout)["total"] == 50
 
 
 def test_read_commands_do_not_write(db, call):
