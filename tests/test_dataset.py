@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import csv
+import shutil
 
 import pytest
 from stdnum.fr import siren as stdnum_siren
 
 from eco_desktop import paths, vocab
-from eco_desktop.dataset import dataset_version, read_csv
+from eco_desktop.dataset import dataset_version, load_bundled_dataset, read_csv
 from eco_desktop.filter import Filter
 from eco_desktop.geo import gazetteer
+from eco_desktop.store import Catalogue
 
 UNPLACED_TAG = "a-localiser"
 
@@ -201,4 +203,49 @@ def test_campus_funders_and_their_relations(catalogue):
         assert "Note rapide" in funder["source"]
     assert funders["Région Île-de-France"]["departement"] == "93"
     assert "a-localiser" in funders["OPCO2i"]["tags"]   # no place the note or a sure source gives
+
+
+def test_calls_and_their_laureates_in_a_fresh_catalogue(catalogue):
+    calls = {c["name"]: c for c in catalogue.calls(include_archived=False)}   # what the tab shows
+    grand_defi = calls["Grand Défi « Biomédicaments » : labellisation des intégrateurs industriels"]
+    training = calls["Ingénierie de formations professionnelles et continues d'offres innovantes"]
+    assert len(calls) == 2
+    for call in (grand_defi, training):
+        assert call["state"] == "closed"
+        assert call["opens"] == call["closes"] == ""    # the note dates neither
+        assert call["funder"] and "Source : Note rapide" in call["description"]
+    assert "Caisse des Dépôts" in training["funder"]
+    assert grand_defi["url"].startswith("https://www.gouvernement.fr/")
+    shortlists = {name: {(e["name"], e["status"]) for e in catalogue.shortlist(call["id"])}
+                  for name, call in calls.items()}
+    assert shortlists[grand_defi["name"]] == {("Magenta", "selected"), ("Centre Meary", "selected")}
+    assert shortlists[training["name"]] == {("Campus Biotech Digital", "selected")}
+    assert [c["call"] for c in catalogue.calls_of_actor(25)] == [grand_defi["name"]]
+    assert catalogue.undo() is None                   # part of the unrecorded load
+
+
+def test_call_files_well_formed():
+    calls = read_csv(paths.dataset_dir() / "calls.csv")
+    entries = read_csv(paths.dataset_dir() / "call_entries.csv")
+    actor_ids = {int(r["id"]) for r in read_csv(paths.dataset_dir() / "actors.csv")}
+    assert [int(c["id"]) for c in calls] == list(range(1, len(calls) + 1))
+    for call in calls:
+        assert None not in call and call["state"] in vocab.CALL_STATES and call["source"], call["id"]
+    for entry in entries:
+        assert int(entry["call_id"]) in {int(c["id"]) for c in calls}, entry
+        assert int(entry["actor_id"]) in actor_ids, entry
+        assert entry["status"] in vocab.SHORTLIST_STATUSES, entry
+
+
+def test_a_gap_in_the_ids_is_refused(tmp_path):
+    directory = tmp_path / "dataset"
+    shutil.copytree(paths.dataset_dir(), directory)
+    relations = (directory / "relations.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    del relations[1]                                  # relation 1 gone: 2 would be stored as 1
+    (directory / "relations.csv").write_text("".join(relations), encoding="utf-8")
+    cat = Catalogue.create(tmp_path / "c.sqlite", seed=False)
+    with pytest.raises(ValueError):
+        load_bundled_dataset(cat, directory)
+    assert cat.total() == 0                           # one transaction: nothing half-loaded
+    cat.close()
 

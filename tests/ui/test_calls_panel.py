@@ -16,6 +16,9 @@ from eco_desktop.ui.main_window import MainWindow
 
 LEFT = Qt.MouseButton.LeftButton
 GENSIGHT, ART_TG, SANOFI = 17, 27, 1
+# A new catalogue starts with the study's two calls (db/dataset/calls.csv), both closed.
+BUNDLED_CALLS = ["Grand Défi « Biomédicaments » : labellisation des intégrateurs industriels",
+                 "Ingénierie de formations professionnelles et continues d'offres innovantes"]
 
 
 @pytest.fixture
@@ -71,6 +74,12 @@ def create_gene_call(panel, qtbot) -> int:
     return panel.current_call_id()
 
 
+def call_row(panel, name: str = "Thérapie génique 2025") -> int:
+    """The row of a call in the calls list (sorted by name, after the bundled calls)."""
+    table = panel.calls_table
+    return next(r for r in range(table.rowCount()) if table.item(r, 0).text() == name)
+
+
 def shortlisted_names(panel) -> list[str]:
     return [row["name"] for row in panel.model.rows]
 
@@ -86,21 +95,42 @@ def select_names(panel, names: set[str]) -> None:
 
 def test_create_a_call_through_the_dialog(panel, qtbot, window):
     assert window.tabs.tabText(panel.tab_index) == "Appels à projets"
-    assert panel.empty_hint.isVisible()
     call_id = create_gene_call(panel, qtbot)
     call = window.catalogue.get_call(call_id)
     assert call["funder"] == "Région Île-de-France"
     assert (call["opens"], call["closes"]) == ("2025-01-15", "2025-03-31")
     assert call["eligibility"] == Filter(domains=("gene_therapy",))
-    assert panel.calls_table.item(0, 0).text() == "Thérapie génique 2025"
-    assert panel.calls_table.item(0, 2).text() == "15/01 → 31/03/2025"
-    assert panel.calls_table.item(0, 3).text() == "En préparation"
-    assert panel.calls_table.item(0, 4).text() == "7"
+    row = call_row(panel)
+    assert panel.calls_table.currentRow() == row      # the new call is the one shown
+    assert panel.calls_table.item(row, 2).text() == "15/01 → 31/03/2025"
+    assert panel.calls_table.item(row, 3).text() == "En préparation"
+    assert panel.calls_table.item(row, 4).text() == "7"
     assert {"GenSight Biologics", "ART-TG"} <= set(shortlisted_names(panel))
     assert panel.count_labels["to_contact"].text() == "À contacter : 7"
     assert panel.count_labels["contacted"].text() == "Contacté : 0"
     assert "Thérapie génique" in panel.call_info.text()
     assert window.undo_stack.count() == 1  # one undoable step
+
+
+def test_first_start_shows_the_studys_calls_and_their_laureates(panel, qtbot):
+    assert [panel.calls_table.item(r, 0).text() for r in range(panel.calls_table.rowCount())] == BUNDLED_CALLS
+    assert {panel.calls_table.item(r, 3).text() for r in range(len(BUNDLED_CALLS))} == {"Clos"}
+    assert not panel.empty_hint.isVisible()
+    assert panel.calls_table.currentRow() == 0        # the first call's shortlist is shown
+    assert set(shortlisted_names(panel)) == {"Magenta", "Centre Meary"}
+    assert panel.count_labels["selected"].text() == "Lauréat : 2"
+    panel.calls_table.setCurrentCell(1, 0)
+    assert shortlisted_names(panel) == ["Campus Biotech Digital"]
+
+
+def test_an_empty_catalogue_shows_the_hint(qtbot, tmp_path):
+    window = MainWindow(Catalogue.create(tmp_path / "vide.sqlite", seed=False))
+    qtbot.addWidget(window)
+    window.show()
+    panel = window.features["calls_panel"]
+    window.tabs.setCurrentIndex(panel.tab_index)
+    assert panel.calls_table.rowCount() == 0 and panel.empty_hint.isVisible()
+    window.set_catalogue(None)
 
 
 def test_dialog_refuses_a_duplicate_name_and_stays_open(panel, qtbot, window, errors):
@@ -109,7 +139,7 @@ def test_dialog_refuses_a_duplicate_name_and_stays_open(panel, qtbot, window, er
     qtbot.addWidget(dialog)
     assert fill_and_accept(dialog, name="THÉRAPIE GÉNIQUE 2025") != QDialog.DialogCode.Accepted
     assert errors and "s'appelle déjà" in errors[0]
-    assert len(window.catalogue.calls()) == 1
+    assert len(window.catalogue.calls()) == len(BUNDLED_CALLS) + 1
 
 
 def test_edit_a_call_keeps_its_eligibility_ticked(panel, qtbot, window):
@@ -124,7 +154,7 @@ def test_edit_a_call_keeps_its_eligibility_ticked(panel, qtbot, window):
     panel.exec_dialog = drive
     qtbot.mouseClick(panel.edit_button, LEFT)
     assert window.catalogue.get_call(call_id)["state"] == "open"
-    assert panel.calls_table.item(0, 3).text() == "Ouvert"
+    assert panel.calls_table.item(call_row(panel), 3).text() == "Ouvert"
     assert "page de l'appel" in panel.call_info.text()
 
 
@@ -172,7 +202,7 @@ def test_note_edit_and_remove(panel, qtbot, window):
     qtbot.mouseClick(panel.remove_button, LEFT)
     assert "GenSight Biologics" not in shortlisted_names(panel)
     assert window.catalogue.calls_of_actor(GENSIGHT) == []
-    assert panel.calls_table.item(0, 4).text() == "6"
+    assert panel.calls_table.item(call_row(panel), 4).text() == "6"
     assert len(window.catalogue.shortlist(call_id)) == 6
 
 
@@ -251,10 +281,10 @@ def test_add_selected_actors_to_a_call_from_the_list(panel, qtbot, window):
 def test_archive_hides_the_call_unless_asked(panel, qtbot, window):
     create_gene_call(panel, qtbot)
     qtbot.mouseClick(panel.archive_button, LEFT)
-    assert panel.calls_table.rowCount() == 0
+    assert panel.calls_table.rowCount() == len(BUNDLED_CALLS)
     panel.archived_check.setChecked(True)
-    assert panel.calls_table.rowCount() == 1
-    assert panel.calls_table.item(0, 3).text() == "Archivé"
+    assert panel.calls_table.rowCount() == len(BUNDLED_CALLS) + 1
+    assert panel.calls_table.item(call_row(panel), 3).text() == "Archivé"
 
 
 def test_calls_of_actor_widget(qtbot, window, panel):
