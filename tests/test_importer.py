@@ -740,8 +740,6 @@ def test_in_file_fuzzy_matches_equal_a_pairwise_reference(monkeypatch):
     # a few rows: each row must still get the best close name among the rows above it.
     import random
 
-    from rapidfuzz import fuzz
-
     from eco_desktop.importer import duplicates
     monkeypatch.setattr(duplicates, "_TRIANGLE_ROWS", 7)
     monkeypatch.setattr(duplicates, "_PARALLEL_CELLS", 50)
@@ -834,7 +832,6 @@ def test_close_names_in_overlapping_blocks_equal_a_pairwise_reference(monkeypatc
     # the rows above it in one of its blocks (a tie may go to any of them).
     import random
 
-    from rapidfuzz import fuzz
     _compare_in_chunks_by_lengths_on_all_cores(monkeypatch)
     rng = random.Random(5)
     names = _near_names(rng, 400)
@@ -859,7 +856,6 @@ def test_close_names_in_overlapping_blocks_equal_a_pairwise_reference(monkeypatc
 def test_close_names_in_the_catalogue_equal_a_pairwise_reference(monkeypatch):
     import random
 
-    from rapidfuzz import fuzz
     _compare_in_chunks_by_lengths_on_all_cores(monkeypatch)
     rng = random.Random(8)
     names = _near_names(rng, 600)
