@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import sqlite3
 
 import pytest
 from stdnum.fr import siren as stdnum_siren
@@ -32,7 +33,7 @@ def actors(catalogue):
 
 
 def test_version(catalogue):
-    assert dataset_version() == "2021.1"
+    assert dataset_version() == "2021.2"
     assert catalogue.meta("dataset_version") == dataset_version()
 
 
@@ -249,3 +250,56 @@ def test_a_gap_in_the_ids_is_refused(tmp_path):
     assert cat.total() == 0                           # one transaction: nothing half-loaded
     cat.close()
 
+
+def _dump(path):
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_a_catalogue_made_from_an_older_dataset_is_not_changed_on_open(tmp_path):
+    """Creating a catalogue takes the current dataset; opening one made from the previous
+    version (49 actors, ART-TG at Évry, no SIREN, no calls) leaves every byte of its data."""
+    old = tmp_path / "dataset-2021.1"
+    shutil.copytree(paths.dataset_dir(), old)
+    (old / "VERSION").write_text("2021.1\n", encoding="utf-8")
+    (old / "calls.csv").unlink()
+    (old / "call_entries.csv").unlink()
+    with open(old / "actors.csv", newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        fields, actor_rows = reader.fieldnames, [r for r in reader if int(r["id"]) <= 49]
+    for row in actor_rows:
+        row["siren"] = ""
+        if row["name"] == "ART-TG":
+            row.update(commune="Évry-Courcouronnes", insee_code="91228", postcode="")
+    with open(old / "actors.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(actor_rows)
+    relations = [r for r in read_csv(old / "relations.csv") if int(r["id"]) <= 42]
+    with open(old / "relations.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(relations[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(relations)
+
+    path = tmp_path / "old.sqlite"
+    cat = Catalogue.create(path, seed=False)
+    load_bundled_dataset(cat, old)
+    cat.close()
+    before = _dump(path)
+
+    cat = Catalogue.open(path)
+    assert cat.meta("dataset_version") == "2021.1"
+    assert cat.total() == 49 and cat.calls() == []
+    assert cat.get_actor(27)["commune"] == "Évry-Courcouronnes"
+    assert cat.get_actor(15)["siren"] == ""
+    cat.close()
+    assert _dump(path) == before
+
+    fresh = Catalogue.create(tmp_path / "new.sqlite")
+    assert fresh.meta("dataset_version") == dataset_version() != "2021.1"
+    assert fresh.total() == len(read_csv(paths.dataset_dir() / "actors.csv")) == 52
+    assert fresh.get_actor(27)["commune"] == "Corbeil-Essonnes" and len(fresh.calls()) == 2
+    fresh.close()

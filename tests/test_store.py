@@ -471,7 +471,7 @@ def test_changes_from_another_connection_are_seen(catalogue):
 
 
 def test_meta(catalogue):
-    assert catalogue.meta("dataset_version") == "2021.1"
+    assert catalogue.meta("dataset_version") == "2021.2"
     catalogue.set_meta("k", "v")
     assert catalogue.meta("k") == "v"
     assert catalogue.meta("absent", "d") == "d"

@@ -79,4 +79,4 @@ def test_installed_wheel_works_without_the_source_tree(wheel, tmp_path):
                           text=True, cwd=outside, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
     total, first, version = proc.stdout.split()
-    assert int(total) >= 40 and first == "20" and version == "2021.1"
+    assert int(total) >= 40 and first == "20" and version == "2021.2"
