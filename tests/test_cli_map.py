@@ -88,6 +88,6 @@ def test_errors(catalogue_path, tmp_path):
     run(catalogue_path, "--kind", "inconnu", "-o", tmp_path / "x.html", expect=2)
     run(catalogue_path, expect=2)  # -o is required
     proc = run(catalogue_path, "-o", tmp_path / "absent" / "x.html", expect=1)
-    assert "Impossible d'écrire la carte" in proc.stderr
+    assert "Impossible d'écrire" in proc.stderr and "n'existe pas" in proc.stderr
     run(tmp_path / "absent.sqlite", "-o", tmp_path / "x.html", expect=1)
     assert not (tmp_path / "x.html").exists()
