@@ -22,6 +22,7 @@ from .. import paths
 from .france import France
 from .model import IDF_DEPARTEMENTS, PARIS, SPLIT_COMMUNES, Commune, departement_of_code, \
     digits, distance_km, name_key, strip_article
+from .region import RegionOutline
 
 __all__ = ["IDF_DEPARTEMENTS", "PARIS", "Commune", "Gazetteer", "departement_of_code",
            "distance_km", "gazetteer"]
@@ -102,9 +103,7 @@ class Gazetteer:
 
         self._france: France | None = None
         self._france_lock = threading.Lock()
-        self._region_rings: list[list[tuple[float, float]]] | None = None
-        self._inside_cache: dict[tuple[float, float], bool] = {}
-        self._region_bbox: tuple[float, float, float, float] | None = None
+        self._region = RegionOutline()
 
     @staticmethod
     def _add(index: dict, key: str, commune: Commune) -> None:
@@ -387,8 +386,8 @@ class Gazetteer:
         if not key:
             return []
         first, second = [], []
-        for pc, name_key, commune in self._completion_rows:
-            if name_key.startswith(key) or _strip_article(name_key).startswith(key):
+        for pc, sort_key, commune in self._completion_rows:
+            if sort_key.startswith(key) or _strip_article(sort_key).startswith(key):
                 first.append((pc, commune))
             elif any(n.startswith(key) for n in self._names(commune)):
                 second.append((pc, commune))  # former names: "Evry", "Courcouronnes"
@@ -398,55 +397,9 @@ class Gazetteer:
 
     # -- inside the région ---------------------------------------------------------
 
-    def _load_region(self) -> None:
-        with paths.resource("basemap", "region.geojson").open(encoding="utf-8") as fh:
-            data = json.load(fh)
-        rings: list[list[tuple[float, float]]] = []
-        for feature in data["features"]:
-            geometry = feature["geometry"]
-            polygons = (geometry["coordinates"] if geometry["type"] == "MultiPolygon"
-                        else [geometry["coordinates"]])
-            for polygon in polygons:
-                for ring in polygon:
-                    rings.append([(float(x), float(y)) for x, y in ring])
-        xs = [x for ring in rings for x, _ in ring]
-        ys = [y for ring in rings for _, y in ring]
-        self._region_bbox = (min(xs), min(ys), max(xs), max(ys))
-        self._region_rings = rings
-
     def inside_idf(self, lat, lon) -> bool:
         """Whether the point lies in the (simplified) outline of the région."""
-        try:
-            lat, lon = float(lat), float(lon)
-        except (TypeError, ValueError):
-            return False
-        if self._region_rings is None:
-            self._load_region()
-        x0, y0, x1, y1 = self._region_bbox
-        if not (x0 <= lon <= x1 and y0 <= lat <= y1):
-            return False
-        key = (round(lat, 5), round(lon, 5))  # positions repeat (commune centres): remember them
-        cached = self._inside_cache.get(key)
-        if cached is None:
-            cached = self._inside_cache[key] = self._ray_cast(lat, lon)
-            if len(self._inside_cache) > 100_000:
-                self._inside_cache.clear()
-        return cached
-
-    def _ray_cast(self, lat: float, lon: float) -> bool:
-        inside = False  # even-odd rule over all rings (holes included)
-        for ring in self._region_rings:
-            n = len(ring)
-            j = n - 1
-            for i in range(n):
-                xi, yi = ring[i]
-                xj, yj = ring[j]
-                if (yi > lat) != (yj > lat):
-                    x_cross = xi + (lat - yi) * (xj - xi) / (yj - yi)
-                    if lon < x_cross:
-                        inside = not inside
-                j = i
-        return inside
+        return self._region.contains(lat, lon)
 
 
 _instance: Gazetteer | None = None
