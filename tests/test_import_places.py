@@ -219,3 +219,14 @@ def test_benchmarks_national_file_is_spread_over_france(tmp_path, catalogue):
     assert len(abroad) + len(overseas) == 30        # 5 %
     assert all(d["departement"] == d["insee_code"][:len(d["departement"])]
                for d in outside if d.get("insee_code"))
+
+
+def test_coordinates_that_cannot_be_converted_leave_the_commune_centre(tmp_path, monkeypatch):
+    from eco_desktop.importer import places
+
+    def broken(crs):
+        raise RuntimeError("proj.db introuvable")
+    monkeypatch.setattr(places, "_transformer", broken)
+    [data] = _prepare(tmp_path, SIRENE, [
+        _sirene("Labo", "91000", "EVRY-COURCOURONNES", "91228", x="658800.6", y="6836013.6")])
+    assert data["geo_precision"] == "commune" and data["insee_code"] == "91228"

@@ -24,6 +24,7 @@ column at a time (:func:`lambert_positions`).
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -50,6 +51,8 @@ _FRANCE = frozenset({"france", "fr", "fra", "99100", "republique francaise",
 PROJECTIONS = {"971": "EPSG:5490", "972": "EPSG:5490", "973": "EPSG:2972",
                "974": "EPSG:2975", "976": "EPSG:4471"}
 LAMBERT_93 = "EPSG:2154"
+
+log = logging.getLogger(__name__)
 
 _LAT_LON = re.compile(r"^\s*\[?\s*(-?\d+(?:[.,]\d+)?)\s*[,;\s]\s*(-?\d+(?:[.,]\d+)?)\s*\]?\s*$")
 
@@ -233,7 +236,11 @@ def lambert_positions(rows: list[tuple[int, list[str]]], x_column: int, y_column
         ys.append(y)
     out: dict[int, tuple[float, float]] = {}
     for crs, (numbers, xs, ys) in groups.items():
-        lons, lats = _transformer(crs).transform(np.array(xs), np.array(ys))
+        try:
+            lons, lats = _transformer(crs).transform(np.array(xs), np.array(ys))
+        except Exception as exc:  # noqa: BLE001 - PROJ missing or broken: commune centres
+            log.warning("coordinates in %s not converted (%s): commune centres kept", crs, exc)
+            continue
         for number, lat, lon in zip(numbers, lats.tolist(), lons.tolist()):
             if lat == lat and lon == lon and abs(lat) <= 90 and abs(lon) <= 180:
                 out[number] = (round(lat, 6), round(lon, 6))
