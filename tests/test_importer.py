@@ -1388,10 +1388,10 @@ def test_file_changed_while_it_is_read_is_refused(tmp_path, monkeypatch):
     path.write_text("Nom;Ville\nGenopole;Évry\nHelix;Orsay\n", encoding="utf-8")
     build = reading._build_table
 
-    def build_while_written(rows, name):
+    def build_while_written(rows, name, *args):
         with path.open("a", encoding="utf-8") as fh:   # another program still writing
             fh.write("Vectoria;Paris\n")
-        return build(rows, name)
+        return build(rows, name, *args)
 
     monkeypatch.setattr(reading, "_build_table", build_while_written)
     with pytest.raises(UserError, match="« moving.csv » a été modifié pendant l'import"):

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import hashlib
 import posixpath
+import re
 import statistics
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -56,7 +57,8 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
-    header_row: int = 1
+    header_row: int = 1          # 0: the file has no header row (columns named A, B…)
+    header_guessed: bool = False  # no header row, found by looking at the first row
     format: str = "csv"          # "csv" or "xlsx"
     path: Path | None = None
     fingerprint: Fingerprint | None = None   # the file as it was read
@@ -123,10 +125,11 @@ def ensure_unchanged(table: Table) -> None:
                         "programme qui l'écrit ait terminé, puis relancez l'import.")
 
 
-def read_table(path: str | Path, sheet: str | None = None) -> Table:
+def read_table(path: str | Path, sheet: str | None = None, header: bool | None = None) -> Table:
     """Read ``path`` (xlsx, csv, tsv, txt) into a Table; the sheet by name for a workbook.
 
-    The file is checked against :mod:`.limits` before it is read and while it is read;
+    ``header``: whether the file has a header row; None looks (a first row of SIRETs,
+    postcodes and e-mails is data, not the columns' names). The file is checked against :mod:`.limits` before it is read and while it is read;
     a file that changes meanwhile is refused."""
     path = Path(path)
     name = path.name
@@ -146,9 +149,9 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
 
     kind = _sniff_kind(path, head)
     if kind == "xlsx":
-        table = _read_xlsx(path, sheet)
+        table = _read_xlsx(path, sheet, header)
     else:
-        table = _read_text(path)
+        table = _read_text(path, header)
     table.path = path
     table.fingerprint = before
     ensure_unchanged(table)
@@ -305,7 +308,7 @@ def _sheet_limit(name: str, sheet: str, what: str) -> UserError:
                      "plusieurs fichiers.")
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> Table:
+def _read_xlsx(path: Path, sheet: str | None, header: bool | None = None) -> Table:
     import openpyxl  # imported here: reading a CSV need not load it
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -352,7 +355,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
                 yield number, [_cell_text(v) for v in values]
 
         try:
-            table = _build_table(rows(), name)
+            table = _build_table(rows(), name, header)
         except UserError:
             raise
         except Exception as exc:  # zlib/XML errors of a truncated member, raised lazily
@@ -451,7 +454,7 @@ def detect_delimiter(sample: str) -> str:
     return best if scores[best][0] else ","
 
 
-def _read_text(path: Path) -> Table:
+def _read_text(path: Path, header: bool | None = None) -> Table:
     """The rows of a delimited text file, streamed: the file is never held whole."""
     name = path.name
     encoding, errors = _text_encoding(path, name)
@@ -504,7 +507,7 @@ def _read_text(path: Path) -> Table:
             except OSError as exc:
                 raise _unreadable_file(path, exc) from None
 
-    table = _build_table(rows(), name)
+    table = _build_table(rows(), name, header)
     table.format = "csv"
     table.encoding = encoding
     table.delimiter = delimiter
@@ -547,6 +550,36 @@ def _find_header(sample: list[list[str]]) -> int:
         if count >= target:
             return index
     return 0
+
+
+# What a data cell looks like and a column's name never does: an identifier, a postcode,
+# a number, a phone, a date, an e-mail, a web address.
+_DATA_CELL = re.compile(r"[+(]?\d[\d\s.,/:()-]*|[^@\s]+@[^@\s]+\.\w+|(?:https?://|www\.)\S+",
+                        re.IGNORECASE)
+
+
+def _data_shaped(cell: str) -> bool:
+    return bool(cell) and _DATA_CELL.fullmatch(cell) is not None
+
+
+def _looks_like_data(sample: list[list[str]], index: int) -> bool:
+    """Whether the row ``index`` (the header row found by the shape of the table) is a
+    first row of data: no known header in it, and data-shaped cells in at least half of its
+    filled columns, in columns whose next cells are data-shaped too (a header « 2021 » over
+    names is still a header; « Nom;2020;2021 » over numbers too)."""
+    cells = sample[index]
+    filled = [i for i, cell in enumerate(cells) if cell]
+    if not filled or _known(cells):
+        return False
+    below = sample[index + 1:index + 11]
+    shaped = 0
+    for i in filled:
+        if not _data_shaped(cells[i]):
+            continue
+        column = [row[i] for row in below if i < len(row) and row[i]]
+        if not column or sum(map(_data_shaped, column)) * 2 >= len(column):
+            shaped += 1
+    return shaped * 2 >= len(filled)
 
 
 def _is_header_like(cells: list[str]) -> bool:
@@ -598,7 +631,8 @@ def _trim(cells: list[str]) -> list[str]:
     return cells[:end] if end != len(cells) else cells
 
 
-def _build_table(rows: Iterable[tuple[int, list[str]]], name: str) -> Table:
+def _build_table(rows: Iterable[tuple[int, list[str]]], name: str,
+                 has_header: bool | None = None) -> Table:
     max_rows, max_columns, max_chars = limits.MAX_ROWS, limits.MAX_COLUMNS, limits.MAX_FIELD_CHARS
 
     def check(number: int, cells: list[str]) -> None:
@@ -619,9 +653,15 @@ def _build_table(rows: Iterable[tuple[int, list[str]]], name: str) -> Table:
                 break
     if not sample:
         raise UserError(f"Le fichier « {name} » est vide.")
-    index = _find_header([cells for _n, cells in sample])
-    header, last = _merge_header([cells for _n, cells in sample], index)
-    header_row = sample[index][0]
+    cells_of = [cells for _n, cells in sample]
+    index = _find_header(cells_of)
+    guessed = has_header is None and _looks_like_data(cells_of, index)
+    if has_header is False or guessed:
+        # Every row is data (a title line above the table stays out): columns A, B…
+        header, last, header_row = [], index - 1, 0
+    else:
+        header, last = _merge_header(cells_of, index)
+        header_row = sample[index][0]
 
     data: list[list[str]] = []
     numbers: list[int] = []
@@ -665,4 +705,5 @@ def _build_table(rows: Iterable[tuple[int, list[str]]], name: str) -> Table:
             raise UserError(f"La colonne « {h} » apparaît deux fois dans l'en-tête du fichier : "
                             "renommez l'une des deux.")
         seen[key] = h
-    return Table(headers=headers, rows=data, row_numbers=numbers, header_row=header_row)
+    return Table(headers=headers, rows=data, row_numbers=numbers, header_row=header_row,
+                 header_guessed=guessed)
