@@ -73,13 +73,15 @@ def parse_id(text: str, what: str = "L'identifiant") -> int:
         raise UsageError(f"{what} doit être un nombre entier : « {str(text)[:40]} ».") from None
 
 
-def add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="PATH", help="fichier catalogue (.sqlite) à utiliser")
+def add_db_option(parser: argparse.ArgumentParser, default=None) -> None:
+    parser.add_argument("--db", metavar="PATH", default=default, help="fichier catalogue (.sqlite) à utiliser")
 
 
 def db_parent() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
-    add_db_option(parent)
+    # SUPPRESS: a subcommand without --db must not overwrite the one given before its name
+    # (« eco-desktop --db X list » silently used the default catalogue).
+    add_db_option(parent, default=argparse.SUPPRESS)
     return parent
 
 

@@ -438,3 +438,35 @@ def test_an_untranslated_os_error_still_reaches_the_user_in_french(db, tmp_path,
     _, err = call("backup", "--db", db, expect=1)
     assert f"erreur d'accès au fichier « {tmp_path / 'copie.sqlite'} » : permission refusée." in err
     assert "Permission denied" not in err
+
+
+# ---------------------------------------------------------------- ids beyond SQLite's integers
+HUGE_ID = "99999999999999999999999"   # more than 64 bits: SQLite raised OverflowError
+
+
+def test_an_id_too_big_for_sqlite_is_an_actor_nobody_has(db, call, home):
+    assert call("show", "--db", db, HUGE_ID, expect=1)[1] == f"eco-desktop : Aucun acteur n'a l'identifiant {HUGE_ID}.\n"
+    assert "Aucun acteur n'a l'identifiant -" + HUGE_ID in call("show", "--db", db, "-" + HUGE_ID, expect=1)[1]
+    assert "nombre entier" in call("show", "--db", db, "1" * 5000, expect=2)[1]   # beyond int()'s digits
+    done = run(home, "show", "--db", db, HUGE_ID, "--format", "json", expect=1)
+    assert "Aucun acteur" in done.stderr and "inattendue" not in done.stderr and done.stdout == ""
+
+
+def test_calls_status_of_an_id_too_big_for_sqlite(db, call):
+    with Catalogue.open(db) as cat:
+        name = cat.calls()[0]["name"]
+    _, err = call("calls", "status", "--db", db, name, HUGE_ID, "contacted", expect=1)
+    assert f"L'acteur n° {HUGE_ID} n'est pas dans la présélection" in err
+    assert "nombre entier" in call("calls", "status", "--db", db, name, "six", "contacted", expect=2)[1]
+
+
+def test_db_given_before_the_command_is_the_one_used(call, catalogue_path, home):
+    # argparse let the subcommand's own --db (None) overwrite it: the default catalogue
+    # was listed, and an import went into it.
+    with Catalogue.open(catalogue_path) as cat:
+        cat.create_actor({"name": "Acteur du catalogue choisi", "kind": "biotech"})
+    before, _ = call("--db", catalogue_path, "list", "--format", "json")
+    assert "Acteur du catalogue choisi" in {a["name"] for a in json.loads(before)}
+    after, _ = call("--db", home / "autre.sqlite", "list", "--db", catalogue_path, "--format", "json")
+    assert before == after  # the subcommand's own --db wins when both are given
+    call("--db", home / "absent.sqlite", "list", expect=1)  # not the default catalogue
