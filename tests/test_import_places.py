@@ -230,3 +230,20 @@ def test_coordinates_that_cannot_be_converted_leave_the_commune_centre(tmp_path,
     [data] = _prepare(tmp_path, SIRENE, [
         _sirene("Labo", "91000", "EVRY-COURCOURONNES", "91228", x="658800.6", y="6836013.6")])
     assert data["geo_precision"] == "commune" and data["insee_code"] == "91228"
+
+
+def test_research_lists_places(tmp_path):
+    # RNSR writes CEDEX offices and two places in one cell, and officers lose zeros.
+    rows = _prepare(tmp_path, ["libelle", "code_postal", "commune"], [
+        ["Lab A", "91191", "GIF SUR YVETTE CEDEX - ST AUBIN"],   # office, then commune
+        ["Lab B", "77454", "MARNE LA VALLEE CEDEX 2 - CHAMPS SUR MARNE"],
+        ["Lab C", "67401", "ILLKIRCH CEDEX - ILLKIRCH GRAFFENSTADEN"],
+        ["Lab D", "9401", "Créteil"],          # 94010 with a digit lost, not Ariège (09)
+        ["Lab E", "00186", "ROME"],            # a foreign postcode: no département
+        ["Lab F", "1000", "Bourg-en-Bresse"],  # 01000 whose zero a spreadsheet dropped
+    ])
+    assert [r.get("insee_code", "") for r in rows] == [
+        "91538", "77083", "67218", "94028", "", "01053"]
+    assert rows[3]["departement"] == "94" and rows[3]["outside_idf"] is False
+    assert not rows[4].get("departement") and rows[4]["outside_idf"] is False
+    assert rows[5]["postcode"] == "01000"

@@ -85,7 +85,7 @@ def departement_of_code(code: str | None) -> str:
         return "2A" if code < "20200" else "2B"
     if code[:2] in ("97", "98"):
         return code[:3]
-    if code == "00000":
+    if code.startswith("00"):
         return ""
     return code[:2]
 

@@ -102,17 +102,22 @@ class Places:
         self._known: dict[tuple[str, ...], Place] = {}
 
     def locate(self, commune: str = "", postcode: str = "", insee: str = "",
-               departement: str = "", country: str = "") -> Place:
-        key = (commune, postcode, insee, departement, country)
+               departement: str = "", country: str = "", *,
+               guessed_postcode: bool = False) -> Place:
+        """``guessed_postcode``: the postcode had four digits and was given a leading zero
+        (a spreadsheet drops it, but a typo or a foreign code looks the same): it then
+        bounds nothing when the name does not fit it."""
+        key = (commune, postcode, insee, departement, country, guessed_postcode)
         place = self._known.get(key)
         if place is None:
-            place = self._locate(commune, postcode, insee, departement, country)
+            place = self._locate(commune, postcode, insee, departement, country,
+                                 guessed_postcode)
             if len(self._known) < 200_000:
                 self._known[key] = place
         return place
 
     def _locate(self, commune: str, postcode: str, insee: str, departement: str,
-                country: str) -> Place:
+                country: str, guessed_postcode: bool = False) -> Place:
         gaz = self.gazetteer
         if is_foreign(country) or insee.startswith("99"):
             shown = country if country and not country.isdigit() else ""
@@ -130,17 +135,33 @@ class Places:
             or _departement_column(departement)
         found = None
         if commune or postcode:
-            found = gaz.match(commune=commune or None, postcode=postcode or None)
+            found = self._match(commune, postcode, bound)
             if found is None and insee and commune and postcode:
-                found = gaz.match(commune=commune)   # an unknown INSEE code with a CEDEX
-        if found is not None and bound and found.departement != bound:
-            found = None
+                found = self._match(commune, "", bound)  # an unknown INSEE code with a CEDEX
+        if found is None and guessed_postcode:
+            bound = (departement_of_code(insee) if insee else "") \
+                or _departement_column(departement)
+            found = self._match(commune, "", bound) if commune else None
         if found is not None:
             return self._found(found)
         place = Place(departement=bound)
         if bound and bound not in _IDF:
             place.notes.append(Issue("outside_idf", "warning", self._outside_text(None, bound)))
         return place
+
+    def _match(self, commune: str, postcode: str, bound: str) -> Commune | None:
+        """The gazetteer's match within ``bound`` (a département, or ""). A cell naming
+        a CEDEX office then the commune (RNSR: « MARNE LA VALLEE CEDEX 2 - CHAMPS SUR
+        MARNE », the postal address's last line) gives the commune, else the office's."""
+        gaz = self.gazetteer
+        candidates = [commune]
+        if " - " in commune:
+            candidates += [part for part in reversed(commune.split(" - ")) if part.strip()]
+        for text in candidates:
+            found = gaz.match(commune=text or None, postcode=postcode or None)
+            if found is not None and (not bound or found.departement == bound):
+                return found
+        return None
 
     def _found(self, commune: Commune) -> Place:
         place = Place(commune=commune, departement=commune.departement)
