@@ -35,15 +35,13 @@ from stdnum.fr import siren as siren_module
 from stdnum.fr import siret as siret_module
 
 from .. import validate, vocab
-from ..kind_rules import KindRules
 from ..text import fold
 from ..validate import Issue
 from ._gc import gc_paused
-from .mapping import FIELD_LABELS, JOINED_FIELDS, Mapping, header_key, ranked_columns
+from .mapping import FIELD_LABELS, JOINED_FIELDS, Mapping, header_key
 from .places import Place, Places, lambert_positions, parse_lat_lon
 from .reading import Table
-from .values import SYNONYMS, default_vocabularies, is_non_diffusible, is_placeholder, \
-    matcher, parse_bool, parse_consent, \
+from .values import SYNONYMS, default_vocabularies, matcher, parse_bool, parse_consent, \
     split_values
 
 ACTOR_KEYS = ("name", "aliases", "kind", "domains", "activities", "tags", "description",
@@ -74,26 +72,7 @@ _CHECKED = tuple(f for f in validate.ACTOR_CHECKED_FIELDS
 # Derived from the place: recomputed from the gazetteer, never taken from the file.
 _DERIVED = ("mgp", "ept", "epci", "outside_idf")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_JOIN = {"street": " ", "description": "\n", "aliases": "; ", "tags": "; ", "domains": "; ",
-         "activities": "; "}
-# Cells worth checking for a placeholder (« [ND] », « N/A », « - »…) start with one of these.
-_PLACEHOLDER_STARTS = frozenset("[(#/.-?nNiI")
-
-# Where the person sets the kind of rows whose file gives none, as the caller says it: a
-# message names what exists where the person is.
-KIND_HINT_CLI = "un type par défaut avec l'option --kind (par exemple --kind biotech)"
-KIND_HINT_WIZARD = "le type par défaut de l'étape Colonnes"
-
-# Dates that stand for « unknown » in registers and spreadsheets (Excel's day 0, SIRENE's
-# 1900-01-01): no date.
-_PLACEHOLDER_DATES = frozenset({"1900-01-01", "1899-12-30", "1899-12-31", "0000-00-00",
-                                "0001-01-01", "1000-01-01", "01/01/1900", "00/00/0000",
-                                "31/12/1899", "30/12/1899", "01.01.1900"})
-# Columns whose text may stand in for a missing name (an establishment's enseigne).
-_NAME_STAND_INS = frozenset(header_key(h) for h in (
-    "enseigne1Etablissement", "enseigne2Etablissement", "enseigne3Etablissement",
-    "denominationUsuelleEtablissement", "Enseigne", "Nom commercial", "Nom usuel",
-    "Enseigne de l'établissement", "Enseigne ou nom de l'exploitation"))
+_JOIN = {"street": " ", "description": "\n"}
 
 # INSEE's abbreviations of street types (SIRENE typeVoieEtablissement).
 STREET_TYPES = {
@@ -119,7 +98,7 @@ _BANDS_GG = {"52", "53"}
 
 _STATUS_WORDS = {
     "active": {"a", "actif", "active", "en activite", "ouvert", "open", "oui"},
-    "closed": {"f", "c", "ferme", "fermee", "closed", "cesse", "cessee", "radie", "radiee",
+    "closed": {"f", "ferme", "fermee", "closed", "cesse", "cessee", "radie", "radiee",
                "cessation", "inactif", "inactive"},
     "acquired": {"rachete", "rachetee", "acquired", "absorbe", "absorbee", "fusionne"},
 }
@@ -147,8 +126,6 @@ class Candidate:
     # Fields filled by a default (default_kind, source) rather than by the file: an
     # overwrite of an existing actor should leave them out.
     defaults: set[str] = field(default_factory=set)
-    # Why the kind was proposed (« code NAF 72.11Z »…), "" when the file or the default gave it.
-    proposed: str = ""
 
     @property
     def ok(self) -> bool:
@@ -159,20 +136,10 @@ class Candidate:
         return [f"ligne {self.row_number} : {i.message}" for i in self.errors + self.warnings]
 
 
-@dataclass
-class KindChoice:
-    """How rows whose file gives no known kind get one (see :func:`prepare`)."""
-
-    default: str | None = None
-    rules: KindRules | None = None
-    hint: str = ""
-
-
 def prepare(table: Table, mapping: Mapping | MappingABC[int, str],
             vocabularies: MappingABC[str, MappingABC[str, str]] | None = None,
             gazetteer=None, *, kind: str | None = None, strict: bool = False,
             default_kind: str | None = None, source: str | None = None,
-            kind_rules: KindRules | None = None, kind_hint: str = "",
             helper: SecondProcess | None = None) -> list[Candidate]:
     """One :class:`Candidate` per row of ``table``.
 
@@ -180,11 +147,7 @@ def prepare(table: Table, mapping: Mapping | MappingABC[int, str],
     ``{"kind": {slug: label}, "domain": …, "activity": …}`` (the catalogue's, by default
     the code's). ``gazetteer``: a :class:`eco_desktop.geo.Gazetteer` (the shared one by
     default). ``default_kind``: the kind given to rows whose kind is missing or not
-    recognised (the value not recognised is kept as a tag); without it, ``kind_rules``
-    propose one from the row's type of structure or NAF code (``Candidate.proposed`` says
-    which), and a row still without a kind is an error, as an actor needs one: its
-    message names ``kind_hint``, where the person can set a default (KIND_HINT_CLI,
-    KIND_HINT_WIZARD).
+    recognised (without it such a row is an error, as an actor needs a kind).
     ``source``: the ``source`` of rows that have none.
     ``helper``: the second process of a big file, already started
     (:meth:`SecondProcess.start`); it is used or closed here.
@@ -202,19 +165,17 @@ def prepare(table: Table, mapping: Mapping | MappingABC[int, str],
     by_field: dict[str, list[int]] = {}
     for index, name in sorted(columns.items()):
         by_field.setdefault(name, []).append(index)
-    headers = list(table.headers)
-    by_field = {name: ranked_columns(name, headers, indexes) for name, indexes in by_field.items()}
-    kinds = KindChoice(default_kind, kind_rules, kind_hint)
     numbered = list(zip(table.row_numbers, table.rows))
     if kind == "actors" and shared_gazetteer and len(numbered) >= PARALLEL_ROWS:
         helper = helper or SecondProcess.start()
         if helper is not None:
-            return _prepare_in_two_processes(helper, headers, by_field, dict(vocabularies),
-                                             strict, kinds, source, numbered)
+            return _prepare_in_two_processes(helper, list(table.headers), by_field,
+                                             dict(vocabularies), strict, default_kind, source,
+                                             numbered)
     if helper is not None:
         helper.close()
-    return _prepare_rows(kind, headers, by_field, vocabularies, gazetteer, strict, kinds,
-                         source, numbered)
+    return _prepare_rows(kind, list(table.headers), by_field, vocabularies, gazetteer, strict,
+                         default_kind, source, numbered)
 
 
 def _idle_core() -> bool:
@@ -259,14 +220,14 @@ def _idle_cores(interval: float) -> float | None:
     return (after[0] - before[0]) / (after[1] - before[1]) * (os.cpu_count() or 1)
 
 
-def _prepare_rows(kind, headers, by_field, vocabularies, gazetteer, strict, kinds: KindChoice,
+def _prepare_rows(kind, headers, by_field, vocabularies, gazetteer, strict, default_kind,
                   source, numbered: list[tuple[int, list[str]]]) -> list[Candidate]:
     if gazetteer is None:
         from ..geo import gazetteer as shared
         gazetteer = shared()
     if kind == "actors":
-        builder = _ActorBuilder(headers, by_field, vocabularies, gazetteer, strict, kinds,
-                                source)
+        builder = _ActorBuilder(headers, by_field, vocabularies, gazetteer, strict,
+                                default_kind, source)
         if "x_lambert" in by_field and "y_lambert" in by_field:
             builder.positions = lambert_positions(
                 numbered, by_field["x_lambert"][0], by_field["y_lambert"][0],
@@ -372,12 +333,12 @@ class SecondProcess:
 
 
 def _prepare_in_two_processes(helper: SecondProcess, headers, by_field, vocabularies, strict,
-                              kinds: KindChoice, source,
+                              default_kind, source,
                               numbered: list[tuple[int, list[str]]]) -> list[Candidate]:
     """The last rows prepared by ``helper`` while this process prepares the first: the
     same candidates as one process gives. Should it fail, its rows are prepared here."""
     split = len(numbered) - int(len(numbered) * _SECOND_PROCESS_SHARE)
-    args = ("actors", headers, by_field, vocabularies, None, strict, kinds, source)
+    args = ("actors", headers, by_field, vocabularies, None, strict, default_kind, source)
     try:
         sent = helper.send((*args, numbered[split:]))
         first = _prepare_rows(*args, numbered[:split])
@@ -399,40 +360,6 @@ def clean_text(value: str | None) -> str:
     return text
 
 
-def valued_text(value: str | None) -> str:
-    """``clean_text``, a placeholder (« [ND] », « N/A », « - »…) being no text."""
-    text = clean_text(value)
-    return "" if text and text[0] in _PLACEHOLDER_STARTS and is_placeholder(text) else text
-
-
-def person_name(first: str, last: str) -> str:
-    """« Prénom Nom » from a register's capitals (« JEAN-PIERRE », « DUPONT »); text already
-    in mixed case is kept as written."""
-    return " ".join(_capitalised(p) for p in (_one_line(first), _one_line(last)) if p)
-
-
-def _capitalised(text: str) -> str:
-    return text.title() if text.isupper() or text.islower() else text
-
-
-def sirene_v2_name(text: str) -> str:
-    """SIRENE v2 writes an entrepreneur individuel as « NOM*PRÉNOM/ » (or « NOM*NOM
-    D'USAGE/PRÉNOM/ »): « Prénom Nom ». Other text is returned as it is."""
-    body = text.strip().rstrip("/").strip()
-    if "/" in body:
-        surnames, first = body.split("/", 1)
-        names = [n for n in surnames.split("*") if n.strip()]
-        last = names[-1] if names else ""
-    else:
-        parts = body.split("*")
-        if len(parts) != 2:
-            return text
-        last, first = parts
-    if not last.strip() or not first.strip() or "*" in first or "/" in first:
-        return text
-    return person_name(first, last)
-
-
 def _one_line(value: str) -> str:
     """Runs of white space (line breaks included) to one space, trimmed."""
     return " ".join(value.split()) if value else ""
@@ -447,12 +374,6 @@ def _restore_zero(number: str, length: int, valid) -> str:
     if number.isdigit() and len(number) == length - 1 and valid("0" + number):
         return "0" + number
     return number
-
-
-def is_placeholder_date(value: str) -> bool:
-    """« 1900-01-01 » and the like: what a register writes for an unknown date."""
-    text = value.strip()
-    return text[:10] in _PLACEHOLDER_DATES or text[:19] == "1900-01-01T00:00:00"
 
 
 def parse_year(value: str) -> int | None:
@@ -541,17 +462,16 @@ class _Builder:
         self._several = [name for name in by_field if name not in dict(self._single)]
 
     def cell(self, row: list[str], name: str) -> str:
-        """The field's text: joined over its columns, or the first non-empty one in the
-        order the columns win (mapping.PRECEDENCE). A placeholder is empty."""
+        """The field's text: joined over its columns, or the first non-empty one."""
         indexes = self.by_field.get(name)
         if not indexes:
             return ""
         if name in JOINED_FIELDS or name in _JOIN:
-            parts = [valued_text(row[i]) for i in indexes if i < len(row)]
+            parts = [clean_text(row[i]) for i in indexes if i < len(row)]
             return _JOIN.get(name, " ").join(p for p in parts if p)
         for i in indexes:
             if i < len(row):
-                text = valued_text(row[i])
+                text = clean_text(row[i])
                 if text:
                     return text
         return ""
@@ -567,7 +487,7 @@ class _Builder:
                     text = text.strip()
                     if text[:1] == "'":
                         text = clean_text(text)
-                    if text and (text[0] not in _PLACEHOLDER_STARTS or not is_placeholder(text)):
+                    if text:
                         out[name] = text
         for name in self._several:
             text = self.cell(row, name)
@@ -586,18 +506,11 @@ class _Builder:
 # -- actors --------------------------------------------------------------------------------------
 
 class _ActorBuilder(_Builder):
-    def __init__(self, headers, by_field, vocabularies, gazetteer, strict, kinds: KindChoice,
+    def __init__(self, headers, by_field, vocabularies, gazetteer, strict, default_kind,
                  source):
         super().__init__(headers, by_field, strict)
         self.gazetteer = gazetteer
-        self.default_kind = kinds.default
-        self.kind_rules = kinds.rules
-        self.kind_hint = kinds.hint
-        # The columns of the name other than the winning one (their names become aliases),
-        # and those that stand in for a missing name.
-        self._other_names = by_field.get("name", [])[1:]
-        self._stand_ins = [i for i in by_field.get("aliases", ())
-                           if self.header_keys[i] in _NAME_STAND_INS]
+        self.default_kind = default_kind
         self.source = source or ""
         self.matchers = {
             name: matcher(vocabularies.get(name, {}), SYNONYMS.get(name))
@@ -615,8 +528,8 @@ class _ActorBuilder(_Builder):
         candidate = Candidate(number, data)
         get = self.cells(row).__getitem__
 
+        data["name"] = _one_line(get("name"))
         data["aliases"] = [_one_line(a) for a in split_values(get("aliases"))]
-        data["name"] = self._name(candidate, get, row)
         data["description"] = get("description")
         data["street"] = _one_line(self._street(row))
         data["source"] = _one_line(get("source"))
@@ -624,14 +537,12 @@ class _ActorBuilder(_Builder):
             data["source"] = self.source
             candidate.defaults.add("source")
         data["tags"] = [t for t in split_values(get("tags"))]
-        self._identifiers(candidate, get)   # the NAF code may propose the kind
         self._vocab(candidate, get)
+        self._identifiers(candidate, get)
         self._contact_points(candidate, get)
         self._company(candidate, get)
         self._place(candidate, get, row)
         self._validate(candidate)
-        if not data["name"]:
-            self._nameless(candidate, row)
         if "id" in self.by_field:
             text = get("id")
             if text.isdigit():
@@ -640,44 +551,6 @@ class _ActorBuilder(_Builder):
         return candidate
 
     # identity and vocabularies
-
-    def _name(self, candidate: Candidate, get, row: list[str]) -> str:
-        """The company's name (mapping.PRECEDENCE), else the establishment's enseigne, else
-        an entrepreneur individuel's first name and name; the other names the row gives
-        become aliases."""
-        aliases = candidate.data["aliases"]
-        name = _one_line(get("name"))
-        if "*" in name:
-            name = sirene_v2_name(name)
-        if name and self._other_names:
-            for i in self._other_names:
-                other = _one_line(valued_text(row[i])) if i < len(row) else ""
-                if other and fold(other) != fold(name) and other not in aliases:
-                    aliases.append(other)
-        if name:
-            return name
-        for i in self._stand_ins:
-            text = _one_line(valued_text(row[i])) if i < len(row) else ""
-            if text:
-                return text
-        return person_name(get("holder_first_name"), get("holder_last_name"))
-
-    def _nameless(self, candidate: Candidate, row: list[str]) -> None:
-        """A row without a name is not created: said as « non diffusible » when the file
-        hides it (SIRENE's « [ND] »), « sans nom » when it writes a placeholder."""
-        cells = [clean_text(row[i]) for name in ("name", "holder_last_name")
-                 for i in self.by_field.get(name, ()) if i < len(row)]
-        hidden = next((c for c in cells if c and is_non_diffusible(c)), "")
-        blank = next((c for c in cells if c and is_placeholder(c)), "")
-        if hidden:
-            message = (f"Nom non diffusible (« {hidden} » dans le fichier) : la ligne n'est "
-                       "pas importée.")
-        elif blank:
-            message = f"Sans nom (« {blank} » dans le fichier) : la ligne n'est pas importée."
-        else:
-            return
-        candidate.errors = [e for e in candidate.errors if e.field != "name"]
-        candidate.errors.insert(0, Issue("name", "error", message))
 
     def _vocab(self, candidate: Candidate, get) -> None:
         data = candidate.data
@@ -696,41 +569,16 @@ class _ActorBuilder(_Builder):
             if self.default_kind:
                 data["kind"] = self.default_kind
                 candidate.defaults.add("kind")
-            elif not self._propose_kind(candidate, kind_text):
-                candidate.errors.append(Issue("kind", "error", self._kind_missing(kind_text)))
+            else:
+                what = f"« {kind_text} » n'est pas un type d'acteur connu" if kind_text \
+                    else "Le type d'acteur n'est pas renseigné"
+                candidate.errors.append(Issue(
+                    "kind", "error", f"{what} : choisissez un type par défaut ou corrigez "
+                    "la colonne « Type »."))
         for name, key in (("domains", "domain"), ("activities", "activity")):
             slugs, unknown = self.matchers[key].match(get(name))
             data[name] = slugs
             self._keep_as_tags(candidate, name, unknown)
-
-    def _propose_kind(self, candidate: Candidate, kind_text: str) -> bool:
-        """The kind the rules give for the row's type of structure, else its NAF code."""
-        rules = self.kind_rules
-        if not rules:
-            return False
-        data = candidate.data
-        kind = rules.for_structure(kind_text) if kind_text else None
-        if kind:
-            why = f"type de structure « {kind_text} »"
-        else:
-            kind = rules.for_naf(data["naf"])
-            why = f"code NAF {data['naf']}"
-        if not kind or kind not in self.matchers["kind"].vocab:
-            return False
-        data["kind"] = kind
-        candidate.defaults.add("kind")
-        candidate.proposed = why
-        return True
-
-    def _kind_missing(self, kind_text: str) -> str:
-        hint = self.kind_hint
-        if kind_text:
-            return (f"« {kind_text} » n'est pas un type d'acteur connu : "
-                    + (f"indiquez {hint} ou corrigez la colonne du type." if hint else
-                       "corrigez la colonne du type."))
-        return ("Le type d'acteur n'est pas renseigné : "
-                + (f"indiquez {hint} ou ajoutez au fichier une colonne « Type »." if hint
-                   else "ajoutez au fichier une colonne « Type » renseignée."))
 
     def _keep_as_tags(self, candidate: Candidate, name: str, values: list[str]) -> None:
         if not values:
@@ -770,8 +618,6 @@ class _ActorBuilder(_Builder):
         for name, parse, what in (("size", parse_size, "taille"),
                                   ("status", parse_status, "statut")):
             text = get(name)
-            if name == "size" and text.upper() == "NN":
-                continue  # INSEE's « no headcount known »: says nothing of the size
             if text:
                 value = parse(text)
                 if value:
@@ -780,7 +626,7 @@ class _ActorBuilder(_Builder):
                     self.dropped(candidate, name, f"{what.capitalize()} « {text} » non reconnu"
                                  f"{'e' if name == 'size' else ''}.")
         text = get("founded")
-        if text and not is_placeholder_date(text):
+        if text:
             year = parse_year(text)
             if year is None:
                 self.dropped(candidate, "founded",
@@ -1042,7 +888,7 @@ class _ContactBuilder(_Builder):
             elif value:
                 data["opt_out"] = True
         date = get("basis_date")
-        if date and not is_placeholder_date(date):
+        if date:
             iso = parse_date(date)
             if iso is None:
                 self.dropped(candidate, "basis_date",
