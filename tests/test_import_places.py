@@ -234,7 +234,7 @@ def test_coordinates_that_cannot_be_converted_leave_the_commune_centre(tmp_path,
 
 def test_research_lists_places(tmp_path):
     # RNSR writes CEDEX offices and two places in one cell, and officers lose zeros.
-    rows = _prepare(tmp_path, ["libelle", "code_postal", "commune"], [
+    rows = _prepare(tmp_path, ["Nom", "code_postal", "commune"], [
         ["Lab A", "91191", "GIF SUR YVETTE CEDEX - ST AUBIN"],   # office, then commune
         ["Lab B", "77454", "MARNE LA VALLEE CEDEX 2 - CHAMPS SUR MARNE"],
         ["Lab C", "67401", "ILLKIRCH CEDEX - ILLKIRCH GRAFFENSTADEN"],
