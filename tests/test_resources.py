@@ -100,5 +100,6 @@ def test_build_script_reproduces_the_bundled_files(tmp_path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.build(data_dir, tmp_path)
-    for name in ("gazetteer.json", "naf.json", "basemap/communes.geojson", "DATA-SOURCES.md"):
+    for name in ("gazetteer.json", "communes-france.json.gz", "naf.json", "basemap/communes.geojson",
+                 "DATA-SOURCES.md"):
         assert (tmp_path / name).read_bytes() == paths.resource(name).read_bytes(), name
