@@ -101,7 +101,8 @@ def test_corsica_and_overseas(tmp_path):
 
 def test_foreign_address_is_outside_idf_without_a_french_commune(tmp_path):
     path_rows = [_sirene("Acme Ltd", "", "LONDRES", "", "99132", "ROYAUME-UNI"),
-                 _sirene("Autre", "", "MONTREAL", "99401")]     # a country's INSEE code
+                 _sirene("Autre", "", "MONTREAL", "99401",      # a country's INSEE code
+                         x="658800.6", y="6836013.6")]          # in no French projection
     candidates_data = _prepare(tmp_path, SIRENE, path_rows)
     for data in candidates_data:
         assert data["outside_idf"] is True

@@ -249,7 +249,7 @@ def lambert_positions(rows: list[tuple[int, list[str]]], x_column: int, y_column
         code = next((row[i].strip() for i in code_columns if i < width and row[i].strip()), "")
         dep = departement_of_code(code.zfill(5) if code.isdigit() and len(code) == 4 else code)
         crs = PROJECTIONS.get(dep) if len(dep) == 3 else LAMBERT_93
-        if crs is None:
+        if crs is None or dep == "99":   # 99xxx: a foreign country, in no French projection
             continue
         numbers, xs, ys = groups.setdefault(crs, ([], [], []))
         numbers.append(number)
