@@ -363,7 +363,8 @@ class Safety(QObject):
                 result = ("", str(exc))
             except Exception as exc:  # never let a backup problem break the window
                 log.exception("daily backup of %s failed", path)
-                result = ("", f"La sauvegarde du jour a échoué : {exc}")
+                result = ("", "La sauvegarde du jour a échoué (erreur inattendue ; le détail "
+                              "technique est dans le journal, Aide › Ouvrir le journal).")
             try:
                 self.dailyBackupFinished.emit(*result)
             except RuntimeError:  # the window is gone

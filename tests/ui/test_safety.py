@@ -47,6 +47,20 @@ def test_daily_backup_when_the_window_opens_a_catalogue(qtbot, window):
     assert len(backup.list_backups(window.catalogue.path)) == 1
 
 
+def test_an_unexpected_daily_backup_failure_is_said_in_french(qtbot, window, monkeypatch):
+    # The exception's own text (English, technical) was put in the status bar.
+    part = safety(window)
+    part.daily_thread.join(timeout=30)
+
+    def broken(path):
+        raise RuntimeError("cannot allocate write buffer")
+    monkeypatch.setattr(backup, "maybe_daily_backup", broken)
+    part.start_daily_backup(window.catalogue.path).join(timeout=30)
+    qtbot.waitUntil(lambda: "sauvegarde du jour a échoué" in window.statusBar().currentMessage())
+    message = window.statusBar().currentMessage()
+    assert "journal" in message and "cannot" not in message
+
+
 def test_backup_now_creates_a_file(qtbot, window):
     safety(window).daily_thread.join(timeout=30)
     before = {b["path"] for b in backup.list_backups(window.catalogue.path)}
