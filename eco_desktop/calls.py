@@ -25,6 +25,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import quote, urlsplit
 
 from . import vocab
+from .clock import now_iso
 from .errors import UserError
 from .filter import Filter
 from .text import fold, stored_text
@@ -50,11 +51,6 @@ MAILING_COLUMNS: dict[str, str] = {
     "closes": "Date de clôture",
     "actors": "Acteurs",
 }
-
-
-def _now() -> str:
-    from .store import now_iso
-    return now_iso()
 
 
 def resolve_status(value: str) -> str:
@@ -364,7 +360,7 @@ class CallsMixin:
             values = self._clean_call({"name": name, "funder": funder, "opens": opens, "closes": closes,
                                        "url": url, "description": description, "state": state,
                                        "eligibility": eligibility}, None)
-            stamp = _now()
+            stamp = now_iso()
             values.update(created_at=stamp, updated_at=stamp)
             with self._calls_transaction(f"Créer l'appel à projets « {values['name']} »"):
                 call_id = self._insert("calls", values)
@@ -381,7 +377,7 @@ class CallsMixin:
             values = {k: v for k, v in values.items() if previous.get(k) != v}
             if not values:
                 return False
-            values["updated_at"] = _now()
+            values["updated_at"] = now_iso()
             with self.transaction(f"Modifier l'appel à projets « {previous['name']} »"):
                 return self._update("calls", call_id, values)
 
@@ -391,7 +387,7 @@ class CallsMixin:
             if row["state"] == "archived":
                 return False
             with self.transaction(f"Archiver l'appel à projets « {row['name']} »"):
-                return self._update("calls", call_id, {"state": "archived", "updated_at": _now()})
+                return self._update("calls", call_id, {"state": "archived", "updated_at": now_iso()})
 
     def delete_call(self, call_id: int) -> None:
         """Delete a call and its shortlist (one undoable step)."""
@@ -428,7 +424,7 @@ class CallsMixin:
             if not missing:
                 return 0
             with self._calls_transaction(f"Mettre à jour la présélection de « {row['name']} »"):
-                return self._add_entries(call_id, missing, _now())
+                return self._add_entries(call_id, missing, now_iso())
 
     def add_to_call(self, call_id: int, actor_ids: Sequence[int]) -> int:
         """Shortlist actors by hand ("à contacter"); those already there are left as they are."""
@@ -439,7 +435,7 @@ class CallsMixin:
             if not wanted:
                 return 0
             with self._calls_transaction(f"Ajouter {len(wanted)} acteur(s) à l'appel « {row['name']} »"):
-                return self._add_entries(call_id, wanted, _now())
+                return self._add_entries(call_id, wanted, now_iso())
 
     def remove_from_call(self, call_id: int, actor_ids: Sequence[int]) -> int:
         with self._lock:
@@ -465,7 +461,7 @@ class CallsMixin:
             if missing:
                 raise UserError(f"L'acteur n° {missing[0]} n'est pas dans la présélection de l'appel "
                                 f"« {row['name']} » : ajoutez-le d'abord.")
-            stamp = _now()
+            stamp = now_iso()
             changed = 0
             label = f"Statut « {STATUSES[slug]} » pour {len(ids)} acteur(s) de « {row['name']} »"
             with self._calls_transaction(label):
@@ -493,7 +489,7 @@ class CallsMixin:
             if entry["note"] == note:
                 return False
             with self._calls_transaction(f"Note dans l'appel « {row['name']} »"):
-                return self._update("call_entries", entry["id"], {"note": note, "changed_at": _now()})
+                return self._update("call_entries", entry["id"], {"note": note, "changed_at": now_iso()})
 
     # ------------------------------------------------------------------ mailing
     def mailing_rows(self, call_id: int, *, statuses: Iterable[str] | None = None

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import paths
-from .store import Catalogue, now_iso
+from .clock import now_iso
+
+if TYPE_CHECKING:  # the store loads this module to seed a new catalogue
+    from .store import Catalogue
 
 LIST_SEPARATOR = "|"
 
@@ -44,7 +48,7 @@ def _same_id(expected: str, got: int, what: str) -> None:
         raise ValueError(f"dataset {what} {expected} was stored as {got}: ids must run from 1 without gaps")
 
 
-def load_bundled_dataset(catalogue: Catalogue, directory: Path | None = None) -> int:
+def load_bundled_dataset(catalogue: "Catalogue", directory: Path | None = None) -> int:
     """Insert the dataset's actors, relations and calls (one transaction, not undoable)."""
     directory = directory or paths.dataset_dir()
     actors = read_csv(directory / "actors.csv")

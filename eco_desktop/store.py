@@ -12,7 +12,6 @@ thread waits (calibre's read/write API discipline, simplified to one lock).
 from __future__ import annotations
 
 import functools
-import getpass
 import json
 import logging
 import operator
@@ -21,7 +20,7 @@ import sqlite3
 import threading
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
@@ -29,6 +28,8 @@ import sqlite_utils
 
 from . import db, vocab
 from .calls import CallsMixin
+from .clock import now_iso, os_user
+from .dataset import load_bundled_dataset
 from .errors import ReadOnlyCatalogue, UserError, os_error_text
 from .filter import FACETS, Filter
 from .index import INDEX_COLUMNS, ActorIndex, int_array, mask_array
@@ -85,17 +86,6 @@ _STAMPS = frozenset({"updated_at", "created_at"})
 
 class OperationCancelled(UserError):
     """The user cancelled a long operation; nothing was written."""
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-
-
-def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "inconnu"
 
 
 def locked(method: Callable) -> Callable:
@@ -411,7 +401,6 @@ class Catalogue(CallsMixin):
             catalogue = cls(tmp, conn)
             catalogue.set_meta("created_at", now_iso())
             if seed:
-                from .dataset import load_bundled_dataset
                 load_bundled_dataset(catalogue)
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             conn.close()

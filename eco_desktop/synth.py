@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import vocab
+from .clock import now_iso
 from .geo import gazetteer
-from .store import Catalogue, now_iso
+from .store import Catalogue
 
 _PREFIXES = ["Bio", "Gen", "Cell", "Immu", "Thera", "Vax", "Neo", "Cyto", "Onco", "Plasma", "Vita", "Myo",
              "Lympho", "Stem", "Muco", "Nano", "Ortho", "Hema", "Neuro", "Retina"]

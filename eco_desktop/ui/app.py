@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 from .. import APP_NAME, APP_TITLE, __version__
+# Re-exported for the screens that still take settings from here (the import wizard).
+from .settings import ORGANISATION, settings  # noqa: F401
 
 log = logging.getLogger(__name__)
-ORGANISATION = "eco-desktop"
 _TRANSLATORS: list = []
 
 
@@ -59,11 +60,6 @@ def install_translations(app) -> bool:
     app.installTranslator(translator)
     _TRANSLATORS.append(translator)
     return True
-
-
-def settings():
-    from PySide6.QtCore import QSettings
-    return QSettings(ORGANISATION, APP_NAME)
 
 
 def run_app(db: str | None = None) -> int:
@@ -119,7 +115,3 @@ def excepthook(exc_type, exc, tb) -> None:
 
 def install_excepthook() -> None:
     sys.excepthook = excepthook
-
-
-def catalogue_display_name(path: Path) -> str:
-    return path.stem

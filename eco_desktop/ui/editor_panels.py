@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from .. import validate, vocab
+from ..clock import os_user
 from ..errors import UserError
-from ..store import os_user
 from .dialog_common import confirm, show_error
 from .editor_dialogs import ContactDialog, ExchangeDialog, RelationDialog
 from .editor_widgets import MUTED_COLOR, french_date, local_datetime, role_label

@@ -23,8 +23,8 @@ from .. import export, paths
 from ..errors import UserError
 from ..filter import Filter
 from ..logs import log_path
-from .app import settings
 from .dialog_common import confirm, show_file_written
+from .settings import settings
 from .text_safety import bound_width, escape_html, message_box, plain_label
 from .theme import icon
 from .workers import Job, ProgressDialog

@@ -25,9 +25,9 @@ from ..logs import log_path
 from ..search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, parse_query
 from ..store import Catalogue
 from . import workers
-from .app import settings as app_settings
 from .facets import FacetPanel
 from .models import COLUMNS, ActorTableModel
+from .settings import settings as app_settings
 from .text_safety import escape_mnemonic, inform, warn
 from .theme import icon
 

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QSizePolicy, QTo
 
 from .. import paths
 from ..errors import UserError
-from .app import settings
 from .dialog_common import show_file_written
+from .settings import settings
 from .text_safety import display_text, message_box, set_plain, set_tooltip
 from .workers import CatalogueRelay, Job, ProgressDialog
 

@@ -275,7 +275,7 @@ def test_settings_persist_across_windows(qtbot, catalogue_path):
     assert (second.size().width(), second.size().height()) == (760, 620)
     assert not second.table.horizontalHeader().isSectionHidden(COLUMN_KEYS.index("email"))
     assert second.splitter.sizes() == sizes
-    from eco_desktop.ui.app import settings
+    from eco_desktop.ui.settings import settings
     assert settings().value("catalogue/last") == str(catalogue_path.resolve())
     second.close()
 

@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog
 
 from eco_desktop import maps
-from eco_desktop.ui.app import settings
+from eco_desktop.ui.settings import settings
 from eco_desktop.ui.map_tab import KEY_RELATIONS
 
 from test_maps import actor_columns
