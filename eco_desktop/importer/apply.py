@@ -165,8 +165,10 @@ class ImportSummary:
                 "erreur. Corrigez le fichier (ou la correspondance des colonnes) puis "
                 "relancez l'import.")
 
-    def lines(self, max_problems: int = 20) -> list[str]:
-        """The summary in French, one sentence a line."""
+    def lines(self, max_problems: int = 20,
+              full_list: str = "--report FICHIER.xlsx pour la liste complète") -> list[str]:
+        """The summary in French, one sentence a line. ``full_list``: how, where the
+        reader is, to get every problem (the command line's option, the wizard's button)."""
         what = "acteurs" if self.kind == "actors" else "contacts"
         if self.all_failed:
             head = (f"Simulation de l'import de « {self.path.name} » : aucune ligne ne "
@@ -200,8 +202,7 @@ class ImportSummary:
         for problem in listed[:max_problems]:
             out.append(f"ligne {problem.row_number} : {problem.message}")
         if len(listed) > max_problems:
-            out.append(f"… et {len(listed) - max_problems} autres problèmes "
-                       "(--report FICHIER.xlsx pour la liste complète).")
+            out.append(f"… et {len(listed) - max_problems} autres problèmes ({full_list}).")
         return out
 
     def message(self) -> str:
