@@ -30,6 +30,7 @@ from . import db, vocab
 from .calls import CallsMixin
 from .clock import now_iso, os_user
 from .dataset import load_bundled_dataset
+from .kind_rules import KindRulesMixin
 from .errors import ReadOnlyCatalogue, UserError, os_error_text
 from .filter import FACETS, Filter
 from .index import INDEX_COLUMNS, ActorIndex, int_array, mask_array
@@ -65,7 +66,7 @@ BULK_REBUILD_THRESHOLD = 2000
 RANK_LIMIT = 5000
 # Tables whose rows are recorded in the history (each has an integer primary key `id`).
 HISTORY_TABLES = ("actors", "contacts", "relations", "exchanges", "vocabulary", "saved_views",
-                  "calls", "call_entries")
+                  "calls", "call_entries", "kind_rules")
 
 # Rows that refer to a row of these tables (deleting it would take them along).
 _DEPENDENTS = {
@@ -308,7 +309,7 @@ class _Batch:
         self.changes = 0
 
 
-class Catalogue(CallsMixin):
+class Catalogue(CallsMixin, KindRulesMixin):
     """One open catalogue file."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
@@ -1868,6 +1869,7 @@ _ROW_NAMES = {
     "relations": ("Une relation", True, None), "exchanges": ("Un échange", False, None),
     "vocabulary": ("La valeur de vocabulaire", True, "label"), "saved_views": ("La vue", True, "name"),
     "calls": ("L'appel à projets", False, "name"), "call_entries": ("Une présélection d'appel", True, None),
+    "kind_rules": ("La règle de type proposé", True, "pattern"),
 }
 _ELSEWHERE = "dans une autre fenêtre ou un autre programme"
 # The French names of the recorded tables' fields, for those notes.

@@ -71,8 +71,10 @@ def test_unreadable_files_exit_1_with_a_french_message_and_write_nothing(tmp_pat
 def test_on_duplicate_strict_and_sheet(tmp_path, catalogue_path):
     assert run(tmp_path, catalogue_path, FIXTURES / "actors_cp1252.csv").returncode == 0
     done = run(tmp_path, catalogue_path, FIXTURES / "sirene_extract.csv", "--on-duplicate", "merge")
-    # BioThéra matches by SIRET; VECTORIA (Villejuif) is no actor yet and has no kind
-    assert done.returncode == 0 and "Mis à jour : 1" in done.stdout and "Erreurs : 1" in done.stdout
+    # BioThéra matches by SIRET; VECTORIA (Villejuif) is no actor yet: its NAF code (72.11Z)
+    # proposes its kind
+    assert done.returncode == 0 and "Mis à jour : 1" in done.stdout and "Créés : 1" in done.stdout
+    assert "Erreurs : 0" in done.stdout and "Type proposé" in done.stdout
     strict = run(tmp_path, catalogue_path, FIXTURES / "actors_title_merged.xlsx", "--strict", "--dry-run")
     assert "Erreurs : 1" in strict.stdout
     other = run(tmp_path, catalogue_path, FIXTURES / "actors_title_merged.xlsx", "--sheet", "Absente")
@@ -83,11 +85,11 @@ def test_on_duplicate_strict_and_sheet(tmp_path, catalogue_path):
 
 def test_mapping_file(tmp_path, catalogue_path):
     source = tmp_path / "liste.csv"
-    source.write_text("Libellé;Genre;Localité\nNouvelle Structure;Biotech;Orsay\n", encoding="utf-8")
+    source.write_text("Appellation;Genre;Localité\nNouvelle Structure;Biotech;Orsay\n", encoding="utf-8")
     unmapped = run(tmp_path, catalogue_path, source, "--dry-run")
     assert unmapped.returncode == 1 and "Aucune colonne ne correspond au nom" in unmapped.stderr
     mapping = tmp_path / "correspondance.json"
-    mapping.write_text(json.dumps({"kind": "actors", "columns": {"Libellé": "name", "Genre": "kind",
+    mapping.write_text(json.dumps({"kind": "actors", "columns": {"Appellation": "name", "Genre": "kind",
                                                                   "Localité": "commune"}}), encoding="utf-8")
     done = run(tmp_path, catalogue_path, source, "--mapping", mapping)
     assert done.returncode == 0, done.stderr

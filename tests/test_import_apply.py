@@ -87,6 +87,14 @@ def test_formula_like_text_is_stored_literally(catalogue):
 
 
 def test_sirene_extract_without_kind_is_an_error_unless_it_merges(catalogue):
+    # The catalogue's rules propose a kind from the NAF code (72.11Z: biotech) ...
+    plan = plan_import(catalogue, fixture("sirene_extract.csv"))
+    assert [r.status for r in plan.rows] == ["new", "new"]
+    assert all("d'après le code NAF 72.11Z" in r.proposed for r in plan.rows)
+    # ... and without that rule a row without a type is an error
+    for rule in catalogue.kind_rules():
+        if rule["pattern"] == "72.11Z":
+            catalogue.delete_kind_rule(rule["id"])
     plan = plan_import(catalogue, fixture("sirene_extract.csv"))
     assert [r.status for r in plan.rows] == ["error", "error"]
     assert "type d'acteur" in plan.rows[0].errors[0]
@@ -96,10 +104,11 @@ def test_sirene_extract_without_kind_is_an_error_unless_it_merges(catalogue):
     assert (first.status, first.rule, first.action) == ("duplicate", "siret", "update")
     assert first.duplicate_of == "BioThéra Paris"
     assert "Doublon de « BioThéra Paris » (même SIRET)" == first.status_text
-    assert {"naf", "size", "founded"} <= set(first.changes)
+    # the establishment's headcount band is not the firm's size
+    assert {"naf", "founded"} <= set(first.changes) and "size" not in first.changes
     summary = apply_import(catalogue, plan)
     biothera = by_name(catalogue, "BioThéra Paris")
-    assert (biothera["naf"], biothera["size"], biothera["founded"]) == ("72.11Z", "PME", 2016)
+    assert (biothera["naf"], biothera["size"], biothera["founded"]) == ("72.11Z", "", 2016)
     assert biothera["kind"] == "biotech" and biothera["name"] == "BioThéra Paris"  # fill only
     assert summary.updated >= 1
 

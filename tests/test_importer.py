@@ -436,7 +436,8 @@ def test_prepare_sirene_extract():
     assert vectoria.data["street"] == "7 bis Avenue DE LA REPUBLIQUE"
     assert thera.data["insee_code"] == "75113" and vectoria.data["insee_code"] == "94076"
     assert thera.data["status"] == "active" and vectoria.data["status"] == "closed"
-    assert thera.data["size"] == "PME" and thera.data["founded"] == 2016
+    # trancheEffectifsEtablissement is one site's headcount, not the firm's size
+    assert "size" not in thera.data and thera.data["founded"] == 2016
     assert thera.data["kind"] == "biotech" and thera.defaults == {"kind", "source"}
     assert thera.data["source"] == "SIRENE"
 
@@ -499,7 +500,7 @@ def _mixed_table():
     sirene = read_table(fixture("sirene_extract.csv"))
     nameless = list(sirene.rows[0])
     for index, name in Mapping.auto(sirene.headers, "actors").columns.items():
-        if name == "name":
+        if name in ("name", "aliases"):   # the enseigne would stand in for the name
             nameless[index] = ""
     bad_siret = list(sirene.rows[0])
     bad_siret[sirene.headers.index("siret")] = "123"

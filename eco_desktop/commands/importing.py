@@ -1,5 +1,8 @@
 """eco-desktop import FILE [--sheet NAME] [--dry-run] [--on-duplicate …] [--strict]
-[--mapping FILE.json] [--report FILE.xlsx]
+[--kind SLUG] [--mapping FILE.json] [--report FILE.xlsx]
+
+Exit code 1 when rows were given and none could be imported because of errors; 0 when
+something was imported, or nothing needed to be (every row already in the catalogue).
 
 (The module cannot be called ``import``: the subcommand is registered under that name.)
 """
@@ -11,6 +14,7 @@ import sys
 from ..cli import open_from_args
 from ..errors import UserError
 from ..importer import ON_DUPLICATE, apply_import, plan_import, write_report
+from ..importer.prepare import KIND_HINT_CLI
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +38,11 @@ def register(subparsers, parents) -> None:
     parser.add_argument("--strict", action="store_true",
                         help="rejeter les lignes ayant une valeur invalide (SIRET, e-mail…) au lieu "
                              "d'ignorer la valeur")
+    parser.add_argument("--kind", metavar="TYPE",
+                        help="type d'acteur des lignes dont le type est absent, vide ou inconnu "
+                             "(la valeur inconnue est gardée en étiquette) : biotech, pharma, "
+                             "academic… ; sans cette option, un type est proposé d'après le "
+                             "code NAF ou le type de structure (Outils → Vocabulaires)")
     parser.add_argument("--mapping", metavar="FICHIER.json",
                         help="correspondance des colonnes enregistrée (en-tête → champ)")
     parser.add_argument("--report", metavar="FICHIER.xlsx",
@@ -45,8 +54,10 @@ def run(args) -> int:
     if args.report and not args.report.lower().endswith(".xlsx"):
         raise UserError(f"Le rapport doit être un classeur .xlsx : « {args.report} ».")
     with open_from_args(args, read_only=args.dry_run) as catalogue:
+        kind = _kind(catalogue, args.kind)
         plan = plan_import(catalogue, args.file, sheet=args.sheet, mapping=args.mapping,
-                           on_duplicate=args.on_duplicate, strict=args.strict)
+                           on_duplicate=args.on_duplicate, strict=args.strict,
+                           default_kind=kind, kind_hint=KIND_HINT_CLI)
         if args.dry_run:
             summary = plan.summary()
         else:
@@ -59,6 +70,20 @@ def run(args) -> int:
     if summary.all_failed:  # « terminé » and exit 0 would hide that nothing was imported
         raise UserError(summary.failure())
     return 0
+
+
+def _kind(catalogue, text: str | None) -> str | None:
+    """The slug --kind names: a slug or a label of the catalogue's kinds, folded."""
+    if not text:
+        return None
+    from ..text import fold
+    kinds = catalogue.vocabulary("kind")
+    key = fold(text)
+    for slug, label in kinds.items():
+        if key in (fold(slug), fold(label)):
+            return slug
+    raise UserError(f"--kind : type d'acteur inconnu « {text} » (types possibles : "
+                    f"{', '.join(kinds)}).")
 
 
 def _backup(catalogue) -> None:

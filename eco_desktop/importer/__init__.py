@@ -18,7 +18,7 @@ from .duplicates import Duplicate, find_duplicates, name_key
 from .mapping import (ACTOR_FIELDS, CONTACT_FIELDS, FIELD_LABELS, Mapping, auto_map,
                       field_for_header)
 from .merge import changed_fields, merge_fill, merge_overwrite
-from .prepare import Candidate, prepare
+from .prepare import KIND_HINT_CLI, KIND_HINT_WIZARD, Candidate, prepare, proposed_default_kind
 from . import limits
 from .reading import Fingerprint, Table, ensure_unchanged, file_fingerprint, read_table
 from .values import SYNONYMS, default_vocabularies, match_vocab, parse_consent
@@ -27,6 +27,7 @@ __all__ = [
     "ON_DUPLICATE", "ImportPlan", "ImportSummary", "PlannedRow", "apply_import", "detect_kind",
     "plan_import", "write_report",
     "ACTOR_FIELDS", "CONTACT_FIELDS", "FIELD_LABELS", "SYNONYMS",
+    "KIND_HINT_CLI", "KIND_HINT_WIZARD", "proposed_default_kind",
     "Candidate", "Duplicate", "Fingerprint", "Mapping", "Table", "auto_map", "changed_fields",
     "ensure_unchanged", "file_fingerprint", "limits",
     "default_vocabularies", "field_for_header", "find_duplicates", "match_vocab",

@@ -27,7 +27,8 @@ from ..errors import UserError, os_error_text
 from ..text import fold
 from ._gc import gc_paused
 from .duplicates import Duplicate, find_duplicates, name_key
-from .mapping import FIELD_LABELS, Mapping, auto_map
+from .mapping import FIELD_LABELS, Mapping
+from .mapping import detect_kind as _detect_kind
 from .merge import changed_fields, is_empty, merge_fill, merge_overwrite
 from .prepare import Candidate, SecondProcess, prepare
 from .reading import Table, ensure_unchanged, read_table
@@ -50,8 +51,8 @@ RULE_LABELS = {"siret": "même SIRET", "siren": "même SIREN", "name": "nom proc
 CREATE, UPDATE, UNCHANGED, SKIP, MERGED, NOTHING = (
     "create", "update", "unchanged", "skip", "merged", "nothing")
 
-_CONTACT_SIGNS = frozenset({"first_name", "civility", "consent", "opt_out", "basis_date", "role"})
 _PROGRESS_EVERY = 200
+PROPOSED = "Type proposé"   # the report's level of a row whose kind the rules proposed
 
 
 @dataclass
@@ -76,6 +77,7 @@ class PlannedRow:
     outside_idf: bool = False
     data: dict[str, Any] = field(default_factory=dict)
     unmatched: dict[str, list[str]] = field(default_factory=dict)  # kept as tags
+    proposed: str = ""                          # the kind proposed by the rules, and why
 
     @property
     def imported(self) -> bool:
@@ -142,6 +144,8 @@ class ImportSummary:
     skipped: int = 0
     warnings: int = 0           # rows imported with at least one warning
     errors: int = 0             # rows not imported because of an error
+    proposed: int = 0           # rows imported with a kind the rules proposed
+    duplicates: int = 0         # rows found already in the catalogue or earlier in the file
     outside_idf: int = 0
     dry_run: bool = False
     unmatched: dict[str, list[str]] = field(default_factory=dict)
@@ -155,15 +159,45 @@ class ImportSummary:
 
     @property
     def all_failed(self) -> bool:
-        """Every row of the file is in error: nothing is (or would be) imported."""
-        return self.rows > 0 and self.errors == self.rows
+        """Rows needed importing and none could be, because of errors: nothing created or
+        updated, and some rows in error (rows already in the catalogue needed nothing)."""
+        return self.rows > 0 and self.errors > 0 and not self.created and not self.updated
 
     def failure(self) -> str:
         """The sentence saying that no row could be imported (see ``all_failed``)."""
-        rows = "la ligne est" if self.rows == 1 else f"les {_count(self.rows, 'ligne')} sont"
-        return (f"Aucune ligne de « {self.path.name} » n'a pu être importée : {rows} en "
-                "erreur. Corrigez le fichier (ou la correspondance des colonnes) puis "
-                "relancez l'import.")
+        if self.errors == self.rows:
+            rows = "la ligne est" if self.rows == 1 else f"les {_count(self.rows, 'ligne')} sont"
+            why = f"{rows} en erreur"
+        else:  # the others are already in the catalogue
+            why = (f"{_count(self.errors, 'ligne')} en erreur, les autres déjà dans le "
+                   "catalogue")
+        return (f"Aucune ligne de « {self.path.name} » n'a pu être importée : {why}. "
+                "Corrigez le fichier (ou la correspondance des colonnes) puis relancez "
+                "l'import.")
+
+    def reasons(self, count: int = 3) -> list[tuple[str, int]]:
+        """The most frequent reasons rows were rejected, with how many rows each."""
+        seen: dict[str, int] = {}
+        for problem in self.problems:
+            if problem.level == "Erreur":
+                seen[problem.message] = seen.get(problem.message, 0) + 1
+        return sorted(seen.items(), key=lambda item: -item[1])[:count]
+
+    def tally(self) -> str:
+        """The one line a script or an officer reads first: created, updated, duplicates,
+        rejected and the first reasons."""
+        future = self.dry_run
+        parts = [f"{self.created} {'à créer' if future else 'créé' + 's' * (self.created > 1)}",
+                 f"{self.updated} {'à mettre à jour' if future else 'mis à jour'}",
+                 f"{self.duplicates} doublon{'s' * (self.duplicates > 1)}",
+                 f"{self.errors} rejeté{'s' * (self.errors > 1)}"]
+        line = "Bilan : " + ", ".join(parts)
+        reasons = self.reasons()
+        if reasons:
+            shown = " ; ".join(f"{m.rstrip('.')} ({n})" if n > 1 else m.rstrip(".")
+                               for m, n in reasons)
+            line += f" — motifs : {shown}"
+        return line + "."
 
     def lines(self, max_problems: int = 20,
               full_list: str = "--report FICHIER.xlsx pour la liste complète") -> list[str]:
@@ -180,7 +214,7 @@ class ImportSummary:
                     if self.dry_run else f"Import de « {self.path.name} » terminé.")
         future = self.dry_run
         out = [head, f"{_count(self.rows, 'ligne')} lue{'s' if self.rows > 1 else ''} "
-                     f"({what})."]
+                     f"({what}).", self.tally()]
         out.append(" · ".join([
             f"{'À créer' if future else 'Créés'} : {self.created}",
             f"{'À mettre à jour' if future else 'Mis à jour'} : {self.updated}",
@@ -188,6 +222,9 @@ class ImportSummary:
             f"{'À ignorer' if future else 'Ignorés'} : {self.skipped}",
             f"Avertissements : {self.warnings}",
             f"Erreurs : {self.errors}"]))
+        if self.proposed:
+            out.append(f"Type proposé d'après le code NAF ou le type de structure : "
+                       f"{_count(self.proposed, 'ligne')} (le rapport les liste).")
         if self.outside_idf:
             out.append(f"Hors Île-de-France : {_count(self.outside_idf, 'ligne')} "
                        f"{'importée' if not future else 'à importer'}"
@@ -198,7 +235,7 @@ class ImportSummary:
             more = f" et {len(values) - 10} autres" if len(values) > 10 else ""
             out.append(f"Valeurs non reconnues pour « {field_label(key)} », gardées comme "
                        f"étiquettes : {shown}{more}.")
-        listed = [p for p in self.problems if p.level != "Doublon"]
+        listed = [p for p in self.problems if p.level not in ("Doublon", PROPOSED)]
         for problem in listed[:max_problems]:
             out.append(f"ligne {problem.row_number} : {problem.message}")
         if len(listed) > max_problems:
@@ -222,6 +259,7 @@ class ImportSummary:
             ["À ignorer" if future else "Ignorés", self.skipped],
             ["Avertissements", self.warnings],
             ["Erreurs", self.errors],
+            ["Type proposé (code NAF, type de structure)", self.proposed],
             ["Hors Île-de-France", self.outside_idf],
         ]
         for key, values in self.unmatched.items():
@@ -280,11 +318,15 @@ class ImportPlan:
                 summary.skipped += 1
             if row.status == "error":
                 summary.errors += 1
+            elif row.status == "duplicate":
+                summary.duplicates += 1
             elif row.warnings and row.action != SKIP:
                 summary.warnings += 1
             if row.outside_idf and row.action in (CREATE, UPDATE, UNCHANGED):
                 summary.outside_idf += 1
-            if row.errors or row.warnings or row.status == "duplicate":
+            if row.proposed and row.action == CREATE:
+                summary.proposed += 1
+            if row.errors or row.warnings or row.status == "duplicate" or row.proposed:
                 summary.problems.extend(_problems(row))
         return summary
 
@@ -319,16 +361,14 @@ def _problems(row: PlannedRow) -> list[Problem]:
     if row.status == "duplicate" and row.action in (SKIP, MERGED, UNCHANGED):
         out.append(Problem(row.row_number, row.name, "Doublon",
                            f"{row.status_text} : {row.action_text}."))
+    if row.proposed and row.action == CREATE:
+        out.append(Problem(row.row_number, row.name, PROPOSED, row.proposed))
     return out
 
 
 def detect_kind(headers: list[str]) -> str:
-    """"contacts" when the header names people's fields (first name, civility, consent…)
-    beside a person's name or e-mail; "actors" otherwise."""
-    contact_fields = set(auto_map(headers, "contacts").values())
-    if contact_fields & _CONTACT_SIGNS and contact_fields & {"last_name", "email"}:
-        return "contacts"
-    return "actors"
+    """"contacts" or "actors" (see :func:`mapping.detect_kind`)."""
+    return _detect_kind(headers)
 
 
 def _load_mapping(mapping: Any, table: Table, kind: str | None) -> Mapping:
@@ -370,7 +410,8 @@ def _existing_actors(catalogue) -> list[dict[str, Any]]:
 def plan_import(catalogue, path: str | os.PathLike, *, sheet: str | None = None,
                 mapping: Mapping | MappingABC | str | os.PathLike | None = None,
                 kind: str | None = None, on_duplicate: str = "skip", strict: bool = False,
-                table: Table | None = None) -> ImportPlan:
+                table: Table | None = None, default_kind: str | None = None,
+                kind_hint: str = "") -> ImportPlan:
     """Read ``path`` and decide what each row would do; writes nothing.
 
     ``mapping``: a :class:`Mapping`, a JSON dict or the path of a JSON mapping file (the
@@ -378,6 +419,10 @@ def plan_import(catalogue, path: str | os.PathLike, *, sheet: str | None = None,
     header when None). ``on_duplicate``: skip, merge (fill empty fields, union of lists),
     overwrite (non-empty cells replace) or create. ``strict``: an invalid value rejects
     its row instead of being dropped with a warning. ``table``: the file already read.
+    ``default_kind``: the kind of actor rows whose type is absent, empty or unknown (the
+    unknown value kept as a tag); without it the catalogue's kind rules propose one from
+    the NAF code or the type of structure. ``kind_hint``: where the person sets that
+    default, for the messages of rows left without a kind (prepare.KIND_HINT_CLI, …).
     Raises :class:`UserError` when the file cannot be read or has no usable column.
     """
     if on_duplicate not in ON_DUPLICATE:
@@ -385,6 +430,11 @@ def plan_import(catalogue, path: str | os.PathLike, *, sheet: str | None = None,
                         f"{', '.join(ON_DUPLICATE)}).")
     if kind not in (None, "actors", "contacts"):
         raise UserError(f"Type d'import inconnu : « {kind} ».")
+    if default_kind:
+        kinds = catalogue.vocabulary("kind")
+        if default_kind not in kinds:
+            raise UserError(f"Type d'acteur inconnu : « {default_kind} » (types possibles : "
+                            f"{', '.join(kinds)}).")
     path = Path(path)
     # A big file: the second process that will prepare part of it starts while it is read.
     helper = SecondProcess.start_for(path) if table is None else None
@@ -400,7 +450,7 @@ def plan_import(catalogue, path: str | os.PathLike, *, sheet: str | None = None,
             mapping.require_name()
             plan = ImportPlan(path, table, mapping, kind, on_duplicate, strict, [], [])
             if kind == "actors":
-                _plan_actors(catalogue, plan, helper)
+                _plan_actors(catalogue, plan, helper, default_kind, kind_hint)
                 helper = None  # used or closed by prepare()
             else:
                 _plan_contacts(catalogue, plan)
@@ -410,10 +460,14 @@ def plan_import(catalogue, path: str | os.PathLike, *, sheet: str | None = None,
     return plan
 
 
-def _plan_actors(catalogue, plan: ImportPlan, helper: SecondProcess | None = None) -> None:
-    candidates = prepare(plan.table, plan.mapping, _vocabularies(catalogue), kind="actors",
+def _plan_actors(catalogue, plan: ImportPlan, helper: SecondProcess | None = None,
+                 default_kind: str | None = None, kind_hint: str = "") -> None:
+    vocabularies = _vocabularies(catalogue)
+    candidates = prepare(plan.table, plan.mapping, vocabularies, kind="actors",
                          strict=plan.strict, source=f"Import « {plan.path.name} »",
-                         helper=helper)
+                         default_kind=default_kind, kind_rules=catalogue.kind_rule_table(),
+                         kind_hint=kind_hint, helper=helper)
+    kind_labels = vocabularies["kind"]
     plan.candidates = candidates
     existing = _existing_actors(catalogue)
     duplicates = find_duplicates(candidates, existing)
@@ -452,6 +506,9 @@ def _plan_actors(catalogue, plan: ImportPlan, helper: SecondProcess | None = Non
                          warnings=[x.message for x in candidate.warnings],
                          outside_idf=bool(data.get("outside_idf")), data=data,
                          unmatched=candidate.unmatched)
+        if candidate.proposed:
+            row.proposed = (f"Type proposé : « {kind_labels.get(data['kind'], data['kind'])} » "
+                            f"d'après le {candidate.proposed}.")
         plan.rows.append(row)
         if not candidate.ok:
             row.status, row.action = "error", NOTHING

@@ -25,12 +25,27 @@ ACTOR_FIELDS: dict[str, tuple[str, ...]] = {
              "Nom de l'entreprise", "Raison sociale", "Dénomination", "Dénomination sociale",
              "Structure", "Organisation", "Organization", "Organisme", "Entreprise", "Société",
              "Acteur", "Name", "Company", "Company name", "nom_complet", "nom_raison_sociale",
-             "denominationUniteLegale"),
+             "denominationUniteLegale", "denominationUsuelle1UniteLegale", "Libellé", "uo_lib",
+             "uo_lib_officiel", "Libellé entreprise", "Libellé de l'entreprise",
+             "Nom ou raison sociale de l'entreprise", "Raison sociale de l'entreprise",
+             "Nom de l'établissement", "Libellé de l'établissement", "Nom du laboratoire",
+             "Intitulé", "Nom de l'unité"),
     "aliases": ("Autres noms", "Autre nom", "Alias", "Aliases", "Sigle", "Enseigne",
                 "Nom commercial", "Nom usuel", "sigleUniteLegale",
-                "denominationUsuelleEtablissement", "enseigne1Etablissement"),
+                "denominationUsuelleEtablissement", "enseigne1Etablissement",
+                "enseigne2Etablissement", "enseigne3Etablissement", "Sigle de l'entreprise",
+                "Enseigne de l'établissement", "Enseigne ou nom de l'exploitation"),
+    # An entrepreneur individuel's name (SIRENE): the actor's name when no company name
+    # or enseigne is given.
+    "holder_first_name": ("prenomUsuelUniteLegale", "prenom1UniteLegale",
+                          "Prénom usuel de la personne physique",
+                          "Premier prénom déclaré pour une personne physique"),
+    "holder_last_name": ("nomUsageUniteLegale", "nomUniteLegale",
+                         "Nom d'usage de la personne physique",
+                         "Nom de naissance de la personne physique"),
     "kind": ("Type", "Type d'acteur", "Type de structure", "Type d'organisation",
-             "Catégorie", "Catégorie d'acteur", "Typologie", "Kind", "Category"),
+             "Catégorie", "Catégorie d'acteur", "Typologie", "Kind", "Category",
+             "Type d'établissement", "Type de l'établissement", "Nature de la structure"),
     "domains": ("Domaine", "Domaines", "Domaine thérapeutique", "Domaines thérapeutiques",
                 "Domain", "Domains", "Therapeutic area", "Therapeutic areas"),
     "activities": ("Activité", "Activités", "Activités (chaîne de valeur)", "Chaîne de valeur",
@@ -46,13 +61,17 @@ ACTOR_FIELDS: dict[str, tuple[str, ...]] = {
     "siret": ("SIRET", "N° SIRET", "Numéro SIRET", "siret", "siret_siege"),
     "naf": ("NAF", "Code NAF", "APE", "Code APE", "NAF/APE", "Code NAF/APE", "Code NAF (APE)",
             "Activité principale", "activitePrincipaleEtablissement",
-            "activitePrincipaleUniteLegale", "activite_principale"),
+            "activitePrincipaleUniteLegale", "activite_principale",
+            "Activité principale de l'entreprise", "Activité principale de l'établissement"),
+    # Not trancheEffectifsEtablissement: a firm's size is the legal unit's (a LIDL store
+    # of 20 people belongs to a large company).
     "size": ("Taille", "Catégorie d'entreprise", "Tranche d'effectifs", "Tranche d'effectif",
              "Effectif", "Effectifs", "Size", "categorieEntreprise",
-             "trancheEffectifsUniteLegale", "trancheEffectifsEtablissement"),
+             "trancheEffectifsUniteLegale", "Tranche d'effectif salarié de l'entreprise"),
     "founded": ("Année de création", "Date de création", "Création", "Année de fondation",
                 "Fondation", "Founded", "Year founded", "dateCreationUniteLegale",
-                "dateCreationEtablissement"),
+                "dateCreationEtablissement", "Date de création de l'entreprise",
+                "Date de création de l'établissement"),
     "status": ("Statut", "État", "Status", "etatAdministratifEtablissement",
                "etatAdministratifUniteLegale"),
     "street": ("Adresse", "Rue", "Voie", "Adresse postale", "Street", "Address",
@@ -86,18 +105,30 @@ ACTOR_FIELDS: dict[str, tuple[str, ...]] = {
     "source": ("Source", "Sources"),
 }
 
+# The person heading each row's organisation (a laureate, the head of a lab): a contacts
+# field, but a file naming only such people beside its organisations is an actors file.
+HEAD_FIRST_NAMES = ("Prénom du lauréat", "Prénom du responsable", "Prénom du dirigeant",
+                    "Prénom du porteur", "Prénom du porteur de projet", "Prénom du directeur")
+HEAD_LAST_NAMES = ("Nom du lauréat", "Nom du responsable", "Nom du dirigeant",
+                   "Nom du porteur", "Nom du porteur de projet", "Nom du directeur")
+HEAD_ROLES = ("Titre du responsable", "Fonction du responsable", "Qualité du dirigeant")
+
 CONTACT_FIELDS: dict[str, tuple[str, ...]] = {
     "organisation": ("Organisation", "Organization", "Structure", "Entreprise", "Société",
-                     "Acteur", "Organisme", "Employeur", "Raison sociale", "Company"),
+                     "Acteur", "Organisme", "Employeur", "Raison sociale", "Company",
+                     "Nom de l'entreprise", "Libellé entreprise", "Nom de la structure"),
     "organisation_siret": ("SIRET", "N° SIRET", "SIRET de l'organisation",
                            "SIRET de la structure"),
     "actor_id": ("Identifiant de l'acteur",),
     "organisation_siren": ("SIREN", "N° SIREN", "SIREN de l'organisation",
                            "SIREN de la structure"),
     "civility": ("Civilité", "Civ", "Civ.", "Salutation"),
-    "first_name": ("Prénom", "First name", "Firstname", "Given name"),
-    "last_name": ("Nom", "Nom de famille", "Last name", "Lastname", "Surname", "Family name"),
-    "role": ("Fonction", "Rôle", "Poste", "Titre du poste", "Job title", "Role", "Position"),
+    "first_name": ("Prénom", "First name", "Firstname", "Given name", "Prénom du contact")
+    + HEAD_FIRST_NAMES,
+    "last_name": ("Nom", "Nom de famille", "Last name", "Lastname", "Surname", "Family name",
+                  "Nom du contact") + HEAD_LAST_NAMES,
+    "role": ("Fonction", "Rôle", "Poste", "Titre du poste", "Job title", "Role", "Position")
+    + HEAD_ROLES,
     "email": ACTOR_FIELDS["email"],
     "phone": ACTOR_FIELDS["phone"] + ("Portable", "Mobile"),
     "consent": ("Consentement", "Base légale", "Base légale RGPD", "RGPD", "Opt-in", "Optin",
@@ -122,6 +153,8 @@ FIELD_LABELS: dict[str, str] = {
     "lon": "Longitude", "geo_precision": "Précision de la position", "source": "Source",
     "country": "Pays (adresse à l'étranger)", "position": "Coordonnées (latitude, longitude)",
     "x_lambert": "X Lambert-93 (SIRENE)", "y_lambert": "Y Lambert-93 (SIRENE)",
+    "holder_first_name": "Prénom (entrepreneur individuel)",
+    "holder_last_name": "Nom (entrepreneur individuel)",
     "organisation": "Organisation", "organisation_siret": "SIRET de l'organisation",
     "organisation_siren": "SIREN de l'organisation",
     "actor_id": "Identifiant de l'acteur", "civility": "Civilité",
@@ -130,10 +163,76 @@ FIELD_LABELS: dict[str, str] = {
     "basis_date": "Date de la base légale", "notes": "Notes",
 }
 
-# Fields several columns may feed: their cells are joined with a space in column order
-# (SIRENE splits the street into number, repetition index, type and name). Any other field
-# fed by several columns takes the first non-empty cell.
-JOINED_FIELDS = frozenset({"street"})
+# Fields several columns may feed: their cells are joined in column order (SIRENE splits
+# the street into number, repetition index, type and name; a list takes every column's
+# values). Any other field fed by several columns takes one cell: see PRECEDENCE.
+JOINED_FIELDS = frozenset({"street", "description", "aliases", "tags", "domains", "activities"})
+
+# Which column wins when several feed one field, best first: the first non-empty cell in
+# this order is taken (a placeholder such as « [ND] » is empty). "*" stands for every
+# column not listed, in file order. A combined SIRENE export gives each fact twice, for
+# the legal unit and for the establishment: what describes the firm (its name, creation,
+# activity, size) is the legal unit's, what describes the place (address, position,
+# SIRET, whether it is open) is the establishment's.
+PRECEDENCE: dict[str, tuple[str, ...]] = {
+    "name": ("denominationUniteLegale", "Nom ou raison sociale de l'entreprise", "uo_lib",
+             "*", "denominationUsuelle1UniteLegale", "uo_lib_officiel"),
+    "founded": ("dateCreationUniteLegale", "Date de création de l'entreprise", "*",
+                "dateCreationEtablissement", "Date de création de l'établissement"),
+    "naf": ("activitePrincipaleUniteLegale", "Activité principale de l'entreprise", "*",
+            "activitePrincipaleEtablissement", "Activité principale de l'établissement"),
+    "size": ("categorieEntreprise", "Catégorie d'entreprise", "trancheEffectifsUniteLegale",
+             "Tranche d'effectif salarié de l'entreprise", "*",
+             "trancheEffectifsEtablissement", "Tranche d'effectif salarié de l'établissement"),
+    "holder_first_name": ("prenomUsuelUniteLegale", "*", "prenom1UniteLegale"),
+    "holder_last_name": ("nomUsageUniteLegale", "*", "nomUniteLegale"),
+    "siret": ("siret", "*", "siret_siege"),
+    "status": ("etatAdministratifEtablissement", "*", "etatAdministratifUniteLegale"),
+    "postcode": ("codePostalEtablissement", "*", "codeCedexEtablissement",
+                 "codePostal2Etablissement"),
+    "commune": ("libelleCommuneEtablissement", "*", "libelleCommuneEtrangerEtablissement",
+                "libelleCedexEtablissement", "libelleCommune2Etablissement"),
+    "insee_code": ("codeCommuneEtablissement", "*", "codeCommune2Etablissement"),
+}
+# Why, in French, for the mapping step of the wizard.
+PRECEDENCE_REASONS: dict[str, str] = {
+    "name": "la dénomination de l'entreprise (unité légale) prime ; les autres noms "
+            "deviennent des alias",
+    "founded": "la création de l'entreprise (unité légale) prime sur celle de "
+               "l'établissement",
+    "naf": "l'activité de l'entreprise (unité légale) prime sur celle de l'établissement",
+    "size": "la catégorie d'entreprise prime, puis l'effectif de l'entreprise (unité "
+            "légale) ; l'effectif de l'établissement ne dit pas la taille de l'entreprise",
+    "holder_first_name": "le prénom usuel prime sur le premier prénom",
+    "holder_last_name": "le nom d'usage prime sur le nom de naissance",
+    "siret": "le SIRET de l'établissement prime sur celui du siège",
+    "status": "l'état de l'établissement prime sur celui de l'entreprise",
+    "postcode": "l'adresse de l'établissement prime",
+    "commune": "l'adresse de l'établissement prime",
+    "insee_code": "l'adresse de l'établissement prime",
+}
+
+
+def _rank_keys() -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for name, headers in PRECEDENCE.items():
+        out[name] = {("*" if h == "*" else header_key(h)): rank for rank, h in enumerate(headers)}
+    return out
+
+
+def ranked_columns(field_name: str, headers: list[str], columns: list[int]) -> list[int]:
+    """``columns`` (those mapped to ``field_name``) in the order they win (PRECEDENCE);
+    file order for a joined field or a field without precedence."""
+    ranks = _RANKS.get(field_name)
+    if not ranks or field_name in JOINED_FIELDS or len(columns) < 2:
+        return sorted(columns)
+    other = ranks["*"]
+
+    def rank(index: int) -> tuple[int, int]:
+        header = headers[index] if index < len(headers) else ""
+        return ranks.get(header_key(header), other), index
+
+    return sorted(columns, key=rank)
 
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _NUMBER_PREFIX = re.compile(r"^(?:n|no|num|numero)\s+(?=\w)")
@@ -161,6 +260,12 @@ def _index(kind: str) -> dict[str, str]:
 
 
 _INDEXES = {kind: _index(kind) for kind in KINDS}
+_RANKS = _rank_keys()
+# Alias columns whose text stands in for a missing name (an establishment's enseigne).
+NAME_STAND_INS = frozenset(header_key(h) for h in (
+    "enseigne1Etablissement", "enseigne2Etablissement", "enseigne3Etablissement",
+    "denominationUsuelleEtablissement", "Enseigne", "Nom commercial", "Nom usuel",
+    "Enseigne de l'établissement", "Enseigne ou nom de l'exploitation"))
 
 
 def field_for_header(header: str | None, kind: str = "actors") -> str | None:
@@ -190,6 +295,38 @@ def auto_map(headers: list[str], kind: str = "actors") -> dict[int, str]:
         if name:
             out[index] = name
     return out
+
+
+# What only a file of people has (their consent), and what only a file of organisations
+# has: a contacts file names its organisation, never its NAF code or creation year.
+_CONTACT_SIGNS = frozenset({"first_name", "civility", "consent", "opt_out", "basis_date",
+                            "role"})
+_PRIVACY_SIGNS = frozenset({"consent", "opt_out", "basis_date"})
+_ORGANISATION_SIGNS = frozenset({"naf", "size", "founded", "kind", "status", "x_lambert",
+                                 "domains", "activities", "holder_last_name"})
+_HEAD_KEYS = frozenset(header_key(h) for h in HEAD_FIRST_NAMES + HEAD_LAST_NAMES + HEAD_ROLES)
+
+
+def detect_kind(headers: list[str]) -> str:
+    """"contacts" when the rows are people: first name, civility, consent… beside a
+    person's name or e-mail. A file of organisations that also names a person per row —
+    the head of each lab (RNSR), each laureate (i-Lab) — stays "actors": it has what
+    identifies organisations (NAF, creation, type of structure…), or its only people are
+    heads of the row's organisation (« Nom du lauréat ») beside the organisation's name."""
+    people = auto_map(headers, "contacts")
+    found = set(people.values())
+    if not (found & _CONTACT_SIGNS and found & {"last_name", "email"}):
+        return "actors"
+    if found & _PRIVACY_SIGNS:
+        return "contacts"
+    organisation = set(auto_map(headers, "actors").values())
+    if organisation & _ORGANISATION_SIGNS:
+        return "actors"
+    persons = [i for i, f in people.items() if f in ("first_name", "last_name", "role")]
+    if "name" in organisation and persons and all(
+            header_key(headers[i]) in _HEAD_KEYS for i in persons):
+        return "actors"
+    return "contacts"
 
 
 def _check_kind(kind: str) -> None:
@@ -243,10 +380,38 @@ class Mapping:
     def unmapped_headers(self) -> list[str]:
         return [h for i, h in enumerate(self.headers) if h and i not in self.columns]
 
+    def ranked(self, field_name: str) -> list[int]:
+        """The columns mapped to a field, in the order they win (see PRECEDENCE)."""
+        return ranked_columns(field_name, self.headers, self.columns_for(field_name))
+
+    def precedence_note(self, column: int) -> str:
+        """For a column sharing its field with others, the French sentence saying when it
+        is taken (« prioritaire », « utilisée si … est vide », « réunie avec … »); ""
+        for a column alone on its field or unmapped. For the mapping step of the wizard."""
+        field_name = self.columns.get(column)
+        if field_name is None:
+            return ""
+        ranked = self.ranked(field_name)
+        if len(ranked) < 2:
+            return ""
+        others = ", ".join(f"« {self.headers[i]} »" for i in ranked if i != column)
+        if field_name in JOINED_FIELDS:
+            return f"réunie avec {others}"
+        position = ranked.index(column)
+        reason = PRECEDENCE_REASONS.get(field_name, "")
+        if position == 0:
+            note = f"prioritaire sur {others}"
+        else:
+            before = ", ".join(f"« {self.headers[i]} »" for i in ranked[:position])
+            note = f"utilisée si {before} {'est vide' if position == 1 else 'sont vides'}"
+        return f"{note} ({reason})" if reason else note
+
     def require_name(self) -> None:
         """Raise a UserError when no column gives what identifies a row."""
         if self.kind == "actors":
-            if "name" not in self.fields():
+            if not self.fields() & {"name", "holder_last_name"} and not any(
+                    f == "aliases" and header_key(self.headers[i]) in NAME_STAND_INS
+                    for i, f in self.columns.items()):
                 raise UserError(
                     "Aucune colonne ne correspond au nom de l'acteur (« Nom », « Raison "
                     "sociale », « Dénomination »…) : indiquez-la dans la correspondance "

@@ -35,13 +35,16 @@ from stdnum.fr import siren as siren_module
 from stdnum.fr import siret as siret_module
 
 from .. import validate, vocab
+from ..kind_rules import KindRules
 from ..text import fold
 from ..validate import Issue
 from ._gc import gc_paused
-from .mapping import FIELD_LABELS, JOINED_FIELDS, Mapping, header_key
+from .mapping import FIELD_LABELS, JOINED_FIELDS, NAME_STAND_INS, Mapping, header_key, \
+    ranked_columns
 from .places import Place, Places, lambert_positions, parse_lat_lon
 from .reading import Table
-from .values import SYNONYMS, default_vocabularies, matcher, parse_bool, parse_consent, \
+from .values import SYNONYMS, default_vocabularies, is_non_diffusible, is_placeholder, \
+    matcher, parse_bool, parse_consent, \
     split_values
 
 ACTOR_KEYS = ("name", "aliases", "kind", "domains", "activities", "tags", "description",
@@ -72,7 +75,21 @@ _CHECKED = tuple(f for f in validate.ACTOR_CHECKED_FIELDS
 # Derived from the place: recomputed from the gazetteer, never taken from the file.
 _DERIVED = ("mgp", "ept", "epci", "outside_idf")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_JOIN = {"street": " ", "description": "\n"}
+_JOIN = {"street": " ", "description": "\n", "aliases": "; ", "tags": "; ", "domains": "; ",
+         "activities": "; "}
+# Cells worth checking for a placeholder (« [ND] », « N/A », « - »…) start with one of these.
+_PLACEHOLDER_STARTS = frozenset("[(#/.-?nNiI")
+
+# Where the person sets the kind of rows whose file gives none, as the caller says it: a
+# message names what exists where the person is.
+KIND_HINT_CLI = "un type par défaut avec l'option --kind (par exemple --kind biotech)"
+KIND_HINT_WIZARD = "le type par défaut de l'étape Colonnes"
+
+# Dates that stand for « unknown » in registers and spreadsheets (Excel's day 0, SIRENE's
+# 1900-01-01): no date.
+_PLACEHOLDER_DATES = frozenset({"1900-01-01", "1899-12-30", "1899-12-31", "0000-00-00",
+                                "0001-01-01", "1000-01-01", "01/01/1900", "00/00/0000",
+                                "31/12/1899", "30/12/1899", "01.01.1900"})
 
 # INSEE's abbreviations of street types (SIRENE typeVoieEtablissement).
 STREET_TYPES = {
@@ -92,13 +109,13 @@ _REPETITION = {"B": "bis", "T": "ter", "Q": "quater", "C": "quinquies"}
 # INSEE headcount bands (tranche d'effectifs) -> size. The legal size of a company also
 # depends on turnover; the headcount is what a file gives.
 _BANDS_TPE = {"00", "01", "02", "03"}
-_BANDS_PME = {"11", "12", "21", "22", "31", "32"}
-_BANDS_ETI = {"41", "42", "51"}
+_BANDS_PME = {"11", "12", "21", "22", "31"}          # 10 to 249
+_BANDS_ETI = {"32", "41", "42", "51"}                # 250 to 4,999
 _BANDS_GG = {"52", "53"}
 
 _STATUS_WORDS = {
     "active": {"a", "actif", "active", "en activite", "ouvert", "open", "oui"},
-    "closed": {"f", "ferme", "fermee", "closed", "cesse", "cessee", "radie", "radiee",
+    "closed": {"f", "c", "ferme", "fermee", "closed", "cesse", "cessee", "radie", "radiee",
                "cessation", "inactif", "inactive"},
     "acquired": {"rachete", "rachetee", "acquired", "absorbe", "absorbee", "fusionne"},
 }
@@ -126,6 +143,8 @@ class Candidate:
     # Fields filled by a default (default_kind, source) rather than by the file: an
     # overwrite of an existing actor should leave them out.
     defaults: set[str] = field(default_factory=set)
+    # Why the kind was proposed (« code NAF 72.11Z »…), "" when the file or the default gave it.
+    proposed: str = ""
 
     @property
     def ok(self) -> bool:
@@ -136,10 +155,20 @@ class Candidate:
         return [f"ligne {self.row_number} : {i.message}" for i in self.errors + self.warnings]
 
 
+@dataclass
+class KindChoice:
+    """How rows whose file gives no known kind get one (see :func:`prepare`)."""
+
+    default: str | None = None
+    rules: KindRules | None = None
+    hint: str = ""
+
+
 def prepare(table: Table, mapping: Mapping | MappingABC[int, str],
             vocabularies: MappingABC[str, MappingABC[str, str]] | None = None,
             gazetteer=None, *, kind: str | None = None, strict: bool = False,
             default_kind: str | None = None, source: str | None = None,
+            kind_rules: KindRules | None = None, kind_hint: str = "",
             helper: SecondProcess | None = None) -> list[Candidate]:
     """One :class:`Candidate` per row of ``table``.
 
@@ -147,7 +176,11 @@ def prepare(table: Table, mapping: Mapping | MappingABC[int, str],
     ``{"kind": {slug: label}, "domain": …, "activity": …}`` (the catalogue's, by default
     the code's). ``gazetteer``: a :class:`eco_desktop.geo.Gazetteer` (the shared one by
     default). ``default_kind``: the kind given to rows whose kind is missing or not
-    recognised (without it such a row is an error, as an actor needs a kind).
+    recognised (the value not recognised is kept as a tag); without it, ``kind_rules``
+    propose one from the row's type of structure or NAF code (``Candidate.proposed`` says
+    which), and a row still without a kind is an error, as an actor needs one: its
+    message names ``kind_hint``, where the person can set a default (KIND_HINT_CLI,
+    KIND_HINT_WIZARD).
     ``source``: the ``source`` of rows that have none.
     ``helper``: the second process of a big file, already started
     (:meth:`SecondProcess.start`); it is used or closed here.
@@ -165,17 +198,48 @@ def prepare(table: Table, mapping: Mapping | MappingABC[int, str],
     by_field: dict[str, list[int]] = {}
     for index, name in sorted(columns.items()):
         by_field.setdefault(name, []).append(index)
+    headers = list(table.headers)
+    by_field = {name: ranked_columns(name, headers, indexes) for name, indexes in by_field.items()}
+    kinds = KindChoice(default_kind, kind_rules, kind_hint)
     numbered = list(zip(table.row_numbers, table.rows))
     if kind == "actors" and shared_gazetteer and len(numbered) >= PARALLEL_ROWS:
         helper = helper or SecondProcess.start()
         if helper is not None:
-            return _prepare_in_two_processes(helper, list(table.headers), by_field,
-                                             dict(vocabularies), strict, default_kind, source,
-                                             numbered)
+            return _prepare_in_two_processes(helper, headers, by_field, dict(vocabularies),
+                                             strict, kinds, source, numbered)
     if helper is not None:
         helper.close()
-    return _prepare_rows(kind, list(table.headers), by_field, vocabularies, gazetteer, strict,
-                         default_kind, source, numbered)
+    return _prepare_rows(kind, headers, by_field, vocabularies, gazetteer, strict, kinds,
+                         source, numbered)
+
+
+def proposed_default_kind(table: Table, mapping: Mapping,
+                          vocabularies: MappingABC[str, MappingABC[str, str]] | None = None,
+                          kind_rules: KindRules | None = None, sample: int = 2000) -> str | None:
+    """The default kind to preset for a file (the wizard's « type par défaut »): the kind
+    most of its first ``sample`` rows have — from their type column, else proposed by
+    ``kind_rules`` from their type of structure or NAF code; None when nothing says."""
+    if mapping.kind != "actors":
+        return None
+    vocabularies = vocabularies or default_vocabularies()
+    kinds = matcher(vocabularies.get("kind", {}), SYNONYMS.get("kind"))
+    kind_columns = mapping.ranked("kind")
+    naf_columns = mapping.ranked("naf")
+    counts: dict[str, int] = {}
+    for row in table.rows[:sample]:
+        text = next((t for t in (valued_text(row[i]) for i in kind_columns if i < len(row))
+                     if t), "")
+        found = kinds.match(text)[0][:1] if text else []
+        kind = found[0] if found else None
+        if kind is None and kind_rules:
+            kind = kind_rules.for_structure(text) if text else None
+            if kind is None:
+                naf = next((t for t in (valued_text(row[i]) for i in naf_columns
+                                        if i < len(row)) if t), "")
+                kind = kind_rules.for_naf(validate.normalize_naf(naf) or "") if naf else None
+        if kind in kinds.vocab:
+            counts[kind] = counts.get(kind, 0) + 1
+    return max(counts, key=counts.get) if counts else None
 
 
 def _idle_core() -> bool:
@@ -220,14 +284,14 @@ def _idle_cores(interval: float) -> float | None:
     return (after[0] - before[0]) / (after[1] - before[1]) * (os.cpu_count() or 1)
 
 
-def _prepare_rows(kind, headers, by_field, vocabularies, gazetteer, strict, default_kind,
+def _prepare_rows(kind, headers, by_field, vocabularies, gazetteer, strict, kinds: KindChoice,
                   source, numbered: list[tuple[int, list[str]]]) -> list[Candidate]:
     if gazetteer is None:
         from ..geo import gazetteer as shared
         gazetteer = shared()
     if kind == "actors":
-        builder = _ActorBuilder(headers, by_field, vocabularies, gazetteer, strict,
-                                default_kind, source)
+        builder = _ActorBuilder(headers, by_field, vocabularies, gazetteer, strict, kinds,
+                                source)
         if "x_lambert" in by_field and "y_lambert" in by_field:
             builder.positions = lambert_positions(
                 numbered, by_field["x_lambert"][0], by_field["y_lambert"][0],
@@ -333,12 +397,12 @@ class SecondProcess:
 
 
 def _prepare_in_two_processes(helper: SecondProcess, headers, by_field, vocabularies, strict,
-                              default_kind, source,
+                              kinds: KindChoice, source,
                               numbered: list[tuple[int, list[str]]]) -> list[Candidate]:
     """The last rows prepared by ``helper`` while this process prepares the first: the
     same candidates as one process gives. Should it fail, its rows are prepared here."""
     split = len(numbered) - int(len(numbered) * _SECOND_PROCESS_SHARE)
-    args = ("actors", headers, by_field, vocabularies, None, strict, default_kind, source)
+    args = ("actors", headers, by_field, vocabularies, None, strict, kinds, source)
     try:
         sent = helper.send((*args, numbered[split:]))
         first = _prepare_rows(*args, numbered[:split])
@@ -360,6 +424,40 @@ def clean_text(value: str | None) -> str:
     return text
 
 
+def valued_text(value: str | None) -> str:
+    """``clean_text``, a placeholder (« [ND] », « N/A », « - »…) being no text."""
+    text = clean_text(value)
+    return "" if text and text[0] in _PLACEHOLDER_STARTS and is_placeholder(text) else text
+
+
+def person_name(first: str, last: str) -> str:
+    """« Prénom Nom » from a register's capitals (« JEAN-PIERRE », « DUPONT »); text already
+    in mixed case is kept as written."""
+    return " ".join(_capitalised(p) for p in (_one_line(first), _one_line(last)) if p)
+
+
+def _capitalised(text: str) -> str:
+    return text.title() if text.isupper() or text.islower() else text
+
+
+def sirene_v2_name(text: str) -> str:
+    """SIRENE v2 writes an entrepreneur individuel as « NOM*PRÉNOM/ » (or « NOM*NOM
+    D'USAGE/PRÉNOM/ »): « Prénom Nom ». Other text is returned as it is."""
+    body = text.strip().rstrip("/").strip()
+    if "/" in body:
+        surnames, first = body.split("/", 1)
+        names = [n for n in surnames.split("*") if n.strip()]
+        last = names[-1] if names else ""
+    else:
+        parts = body.split("*")
+        if len(parts) != 2:
+            return text
+        last, first = parts
+    if not last.strip() or not first.strip() or "*" in first or "/" in first:
+        return text
+    return person_name(first, last)
+
+
 def _one_line(value: str) -> str:
     """Runs of white space (line breaks included) to one space, trimmed."""
     return " ".join(value.split()) if value else ""
@@ -374,6 +472,12 @@ def _restore_zero(number: str, length: int, valid) -> str:
     if number.isdigit() and len(number) == length - 1 and valid("0" + number):
         return "0" + number
     return number
+
+
+def is_placeholder_date(value: str) -> bool:
+    """« 1900-01-01 » and the like: what a register writes for an unknown date."""
+    text = value.strip()
+    return text[:10] in _PLACEHOLDER_DATES or text[:19] == "1900-01-01T00:00:00"
 
 
 def parse_year(value: str) -> int | None:
@@ -462,16 +566,17 @@ class _Builder:
         self._several = [name for name in by_field if name not in dict(self._single)]
 
     def cell(self, row: list[str], name: str) -> str:
-        """The field's text: joined over its columns, or the first non-empty one."""
+        """The field's text: joined over its columns, or the first non-empty one in the
+        order the columns win (mapping.PRECEDENCE). A placeholder is empty."""
         indexes = self.by_field.get(name)
         if not indexes:
             return ""
         if name in JOINED_FIELDS or name in _JOIN:
-            parts = [clean_text(row[i]) for i in indexes if i < len(row)]
+            parts = [valued_text(row[i]) for i in indexes if i < len(row)]
             return _JOIN.get(name, " ").join(p for p in parts if p)
         for i in indexes:
             if i < len(row):
-                text = clean_text(row[i])
+                text = valued_text(row[i])
                 if text:
                     return text
         return ""
@@ -487,7 +592,7 @@ class _Builder:
                     text = text.strip()
                     if text[:1] == "'":
                         text = clean_text(text)
-                    if text:
+                    if text and (text[0] not in _PLACEHOLDER_STARTS or not is_placeholder(text)):
                         out[name] = text
         for name in self._several:
             text = self.cell(row, name)
@@ -506,11 +611,18 @@ class _Builder:
 # -- actors --------------------------------------------------------------------------------------
 
 class _ActorBuilder(_Builder):
-    def __init__(self, headers, by_field, vocabularies, gazetteer, strict, default_kind,
+    def __init__(self, headers, by_field, vocabularies, gazetteer, strict, kinds: KindChoice,
                  source):
         super().__init__(headers, by_field, strict)
         self.gazetteer = gazetteer
-        self.default_kind = default_kind
+        self.default_kind = kinds.default
+        self.kind_rules = kinds.rules
+        self.kind_hint = kinds.hint
+        # The columns of the name other than the winning one (their names become aliases),
+        # and those that stand in for a missing name.
+        self._other_names = by_field.get("name", [])[1:]
+        self._stand_ins = [i for i in by_field.get("aliases", ())
+                           if self.header_keys[i] in NAME_STAND_INS]
         self.source = source or ""
         self.matchers = {
             name: matcher(vocabularies.get(name, {}), SYNONYMS.get(name))
@@ -528,8 +640,8 @@ class _ActorBuilder(_Builder):
         candidate = Candidate(number, data)
         get = self.cells(row).__getitem__
 
-        data["name"] = _one_line(get("name"))
         data["aliases"] = [_one_line(a) for a in split_values(get("aliases"))]
+        data["name"] = self._name(candidate, get, row)
         data["description"] = get("description")
         data["street"] = _one_line(self._street(row))
         data["source"] = _one_line(get("source"))
@@ -537,12 +649,14 @@ class _ActorBuilder(_Builder):
             data["source"] = self.source
             candidate.defaults.add("source")
         data["tags"] = [t for t in split_values(get("tags"))]
+        self._identifiers(candidate, get)   # the NAF code may propose the kind
         self._vocab(candidate, get)
-        self._identifiers(candidate, get)
         self._contact_points(candidate, get)
         self._company(candidate, get)
         self._place(candidate, get, row)
         self._validate(candidate)
+        if not data["name"]:
+            self._nameless(candidate, row)
         if "id" in self.by_field:
             text = get("id")
             if text.isdigit():
@@ -551,6 +665,44 @@ class _ActorBuilder(_Builder):
         return candidate
 
     # identity and vocabularies
+
+    def _name(self, candidate: Candidate, get, row: list[str]) -> str:
+        """The company's name (mapping.PRECEDENCE), else the establishment's enseigne, else
+        an entrepreneur individuel's first name and name; the other names the row gives
+        become aliases."""
+        aliases = candidate.data["aliases"]
+        name = _one_line(get("name"))
+        if "*" in name:
+            name = sirene_v2_name(name)
+        if name and self._other_names:
+            for i in self._other_names:
+                other = _one_line(valued_text(row[i])) if i < len(row) else ""
+                if other and fold(other) != fold(name) and other not in aliases:
+                    aliases.append(other)
+        if name:
+            return name
+        for i in self._stand_ins:
+            text = _one_line(valued_text(row[i])) if i < len(row) else ""
+            if text:
+                return text
+        return person_name(get("holder_first_name"), get("holder_last_name"))
+
+    def _nameless(self, candidate: Candidate, row: list[str]) -> None:
+        """A row without a name is not created: said as « non diffusible » when the file
+        hides it (SIRENE's « [ND] »), « sans nom » when it writes a placeholder."""
+        cells = [clean_text(row[i]) for name in ("name", "holder_last_name")
+                 for i in self.by_field.get(name, ()) if i < len(row)]
+        hidden = next((c for c in cells if c and is_non_diffusible(c)), "")
+        blank = next((c for c in cells if c and is_placeholder(c)), "")
+        if hidden:
+            message = (f"Nom non diffusible (« {hidden} » dans le fichier) : la ligne n'est "
+                       "pas importée.")
+        elif blank:
+            message = f"Sans nom (« {blank} » dans le fichier) : la ligne n'est pas importée."
+        else:
+            return
+        candidate.errors = [e for e in candidate.errors if e.field != "name"]
+        candidate.errors.insert(0, Issue("name", "error", message))
 
     def _vocab(self, candidate: Candidate, get) -> None:
         data = candidate.data
@@ -569,16 +721,41 @@ class _ActorBuilder(_Builder):
             if self.default_kind:
                 data["kind"] = self.default_kind
                 candidate.defaults.add("kind")
-            else:
-                what = f"« {kind_text} » n'est pas un type d'acteur connu" if kind_text \
-                    else "Le type d'acteur n'est pas renseigné"
-                candidate.errors.append(Issue(
-                    "kind", "error", f"{what} : choisissez un type par défaut ou corrigez "
-                    "la colonne « Type »."))
+            elif not self._propose_kind(candidate, kind_text):
+                candidate.errors.append(Issue("kind", "error", self._kind_missing(kind_text)))
         for name, key in (("domains", "domain"), ("activities", "activity")):
             slugs, unknown = self.matchers[key].match(get(name))
             data[name] = slugs
             self._keep_as_tags(candidate, name, unknown)
+
+    def _propose_kind(self, candidate: Candidate, kind_text: str) -> bool:
+        """The kind the rules give for the row's type of structure, else its NAF code."""
+        rules = self.kind_rules
+        if not rules:
+            return False
+        data = candidate.data
+        kind = rules.for_structure(kind_text) if kind_text else None
+        if kind:
+            why = f"type de structure « {kind_text} »"
+        else:
+            kind = rules.for_naf(data["naf"])
+            why = f"code NAF {data['naf']}"
+        if not kind or kind not in self.matchers["kind"].vocab:
+            return False
+        data["kind"] = kind
+        candidate.defaults.add("kind")
+        candidate.proposed = why
+        return True
+
+    def _kind_missing(self, kind_text: str) -> str:
+        hint = self.kind_hint
+        if kind_text:
+            return (f"« {kind_text} » n'est pas un type d'acteur connu : "
+                    + (f"indiquez {hint} ou corrigez la colonne du type." if hint else
+                       "corrigez la colonne du type."))
+        return ("Le type d'acteur n'est pas renseigné : "
+                + (f"indiquez {hint} ou ajoutez au fichier une colonne « Type »." if hint
+                   else "ajoutez au fichier une colonne « Type » renseignée."))
 
     def _keep_as_tags(self, candidate: Candidate, name: str, values: list[str]) -> None:
         if not values:
@@ -618,6 +795,8 @@ class _ActorBuilder(_Builder):
         for name, parse, what in (("size", parse_size, "taille"),
                                   ("status", parse_status, "statut")):
             text = get(name)
+            if name == "size" and text.upper() == "NN":
+                continue  # INSEE's « no headcount known »: says nothing of the size
             if text:
                 value = parse(text)
                 if value:
@@ -626,7 +805,7 @@ class _ActorBuilder(_Builder):
                     self.dropped(candidate, name, f"{what.capitalize()} « {text} » non reconnu"
                                  f"{'e' if name == 'size' else ''}.")
         text = get("founded")
-        if text:
+        if text and not is_placeholder_date(text):
             year = parse_year(text)
             if year is None:
                 self.dropped(candidate, "founded",
@@ -888,7 +1067,7 @@ class _ContactBuilder(_Builder):
             elif value:
                 data["opt_out"] = True
         date = get("basis_date")
-        if date:
+        if date and not is_placeholder_date(date):
             iso = parse_date(date)
             if iso is None:
                 self.dropped(candidate, "basis_date",

@@ -104,6 +104,27 @@ FUZZY_CUTOFF = 88
 MIN_CONTAINED = 3   # a synonym found inside longer text must have this many characters
 
 
+# What files write for "no value": SIRENE's « [ND] » (a person who refused diffusion),
+# « N/A », « - »… Upper-cased text, looked up as it is (no folding on the hot path).
+NON_DIFFUSIBLE = frozenset({"[ND]", "ND", "N.D.", "N.D", "NON DIFFUSIBLE", "[NON DIFFUSIBLE]",
+                            "NON-DIFFUSIBLE", "(ND)"})
+PLACEHOLDERS = NON_DIFFUSIBLE | frozenset({
+    "N/A", "#N/A", "N.A.", "NC", "N.C.", "NON COMMUNIQUÉ", "NON COMMUNIQUE", "NON RENSEIGNÉ",
+    "NON RENSEIGNE", "-", "--", "---", "?", "??", "???", "INCONNU", "INCONNUE", "NULL",
+    "NONE", "NAN", "/", "."})
+_PLACEHOLDER_LENGTH = max(len(p) for p in PLACEHOLDERS)
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether a trimmed cell is a placeholder standing for no value."""
+    return len(text) <= _PLACEHOLDER_LENGTH and text.upper() in PLACEHOLDERS
+
+
+def is_non_diffusible(text: str) -> bool:
+    """Whether a trimmed cell is SIRENE's mark of a value not made public."""
+    return len(text) <= _PLACEHOLDER_LENGTH and text.upper() in NON_DIFFUSIBLE
+
+
 def split_values(cell: str | None) -> list[str]:
     """Pieces of a multi-valued cell split on ';', '|' and line breaks (not commas)."""
     if not cell:
