@@ -53,6 +53,12 @@ MAILING_COLUMNS: dict[str, str] = {
 }
 
 
+def call_key(name: str) -> str:
+    """What two names of calls share when they name the same call: case, accents and
+    punctuation ignored (``fold``), as people type a call's name after ``--call``."""
+    return fold(name)
+
+
 def resolve_status(value: str) -> str:
     """A shortlist status from its slug or its French label (accents and case ignored)."""
     return _resolve(value, STATUSES, "Statut inconnu")
@@ -214,25 +220,31 @@ class CallsMixin:
         return calls
 
     def get_call(self, name_or_id: str | int) -> dict[str, Any]:
-        """One call by id (int) or by name (case and accents of the case ignored)."""
+        """One call by id (int) or by name (compared by :func:`call_key`)."""
         with self._lock:
-            row = None
             if isinstance(name_or_id, int):
                 row = self.conn.execute("SELECT * FROM calls WHERE id = ?", (name_or_id,)).fetchone()
                 if row is None:
                     raise UserError(f"L'appel à projets n° {name_or_id} n'existe pas.")
                 return _call_to_dict(row)
-            name = stored_text(name_or_id)
-            row = self.conn.execute("SELECT * FROM calls WHERE name = ? COLLATE NOCASE", (name,)).fetchone()
-            if row is None:  # NOCASE folds ASCII only: "ÉTÉ" vs "été"
-                wanted = name.casefold()
-                for candidate in self.conn.execute("SELECT * FROM calls"):
-                    if candidate["name"].casefold() == wanted:
-                        row = candidate
-                        break
-            if row is None:
-                raise UserError(f"Aucun appel à projets ne s'appelle « {name} ».")
-            return _call_to_dict(row)
+            return _call_to_dict(self._call_named(name_or_id))
+
+    def _call_named(self, name: str):
+        """The row of the call called ``name`` by :func:`call_key` — the one rule of
+        get_call (``calls show``) and of a filter's call (``--call``)."""
+        name = stored_text(name)
+        wanted = call_key(name)
+        found = [row for row in self.conn.execute("SELECT * FROM calls ORDER BY id")
+                 if call_key(row["name"]) == wanted]
+        if not found:
+            raise UserError(f"Aucun appel à projets ne s'appelle « {name} ».")
+        # Two such names cannot be created any more, but an older catalogue may hold them.
+        return next((row for row in found if row["name"] == name), found[0])
+
+    def _call_ids(self, name: str) -> list[int]:
+        """The actors shortlisted in the call called ``name``: a filter's call criterion."""
+        call_id = self._call_named(name)["id"]
+        return [r[0] for r in self.conn.execute("SELECT actor_id FROM call_entries WHERE call_id = ?", (call_id,))]
 
     def _call_row(self, call_id: int) -> dict[str, Any]:
         row = self._row("calls", call_id)
@@ -241,8 +253,8 @@ class CallsMixin:
         return row
 
     def _name_taken(self, name: str, except_id: int | None = None) -> bool:
-        wanted = name.casefold()
-        return any(r[1].casefold() == wanted and r[0] != except_id
+        wanted = call_key(name)
+        return any(call_key(r[1]) == wanted and r[0] != except_id
                    for r in self.conn.execute("SELECT id, name FROM calls"))
 
     def _entries(self, call_id: int) -> dict[int, dict[str, Any]]:

@@ -803,14 +803,6 @@ class Catalogue(CallsMixin, KindRulesMixin):
                 self._text_memo = _TextMatch(key, index, index.bits_for_ids(ids), ranked)
         return True
 
-    def _call_ids(self, name: str) -> list[int]:
-        wanted = fold(name)
-        call = next((row for row in self.conn.execute("SELECT id, name FROM calls")
-                     if fold(row["name"]) == wanted), None)
-        if call is None:
-            raise UserError(f"Aucun appel à projets ne s'appelle « {name} ».")
-        return [r[0] for r in self.conn.execute("SELECT actor_id FROM call_entries WHERE call_id = ?", (call[0],))]
-
     def _masks(self, flt: Filter) -> tuple[ActorIndex, int | None, int | None, list[int] | None]:
         index = self.index()
         match = self._text_match(flt.text, index) if flt.text else None

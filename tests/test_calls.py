@@ -52,6 +52,23 @@ def test_call_fields_and_lookup_by_name_ignore_case(catalogue, gene_call):
         catalogue.get_call("Inconnu")
 
 
+def test_a_call_is_found_by_the_same_rule_by_name_and_in_a_filter(catalogue):
+    # Typed without accents, case or punctuation: the filter (--call) and get_call
+    # (calls show) agree, both by fold(); get_call used to compare casefold() only.
+    summer = catalogue.create_call("Été 2025 — bioproduction", eligibility=GENE)
+    shortlisted = {row["actor_id"] for row in catalogue.shortlist(summer)}
+    for typed in ("Été 2025 — bioproduction", "ete 2025 bioproduction", "ÉTÉ 2025 - BIOPRODUCTION"):
+        assert catalogue.get_call(typed)["id"] == summer
+        assert set(catalogue.actor_ids(Filter(call=typed))) == shortlisted
+    for typed in ("ete", "Été 2026 bioproduction"):
+        with pytest.raises(UserError, match=f"Aucun appel à projets ne s'appelle « {typed} »."):
+            catalogue.get_call(typed)
+        with pytest.raises(UserError, match=f"Aucun appel à projets ne s'appelle « {typed} »."):
+            catalogue.actor_ids(Filter(call=typed))
+    # Names that would be found for one another cannot both exist.
+    with pytest.raises(UserError, match="s'appelle déjà"):
+        catalogue.create_call("ete 2025 - bioproduction")
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"name": "thérapie GÉNIQUE 2025"}, "s'appelle déjà"),
     ({"name": "  "}, "Donnez un nom"),
