@@ -350,7 +350,7 @@ class MapActors:
         into columns: no per-actor dict, each distinct domains text decoded once."""
         wanted = list(ids)
         rows: dict[int, tuple] = {}
-        with catalogue._lock:  # the connection is shared with the window's thread
+        with catalogue.lock:  # the connection is shared with the window's thread
             cursor = catalogue.conn.cursor()
             cursor.row_factory = None  # plain tuples
             if len(wanted) > _SCAN_FROM:  # one pass over the table
