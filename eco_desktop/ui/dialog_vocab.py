@@ -1,16 +1,18 @@
 """Outils → Vocabulaires et étiquettes: rename, hide, colour and add kinds, domains and
-activities; rename or merge tags. Every change is written at once (each undoable)."""
+activities; rename or merge tags; the kinds an import proposes from a NAF code or a type of
+structure (kind_rules.py). Every change is written at once (each undoable)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QColorDialog, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-    QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView, QColorDialog, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from ..errors import UserError
 from ..filter import Filter
+from ..kind_rules import SOURCES
 from ..store import Catalogue
 from . import dialog_common as common
 from .text_safety import plain_label
@@ -235,8 +237,142 @@ class TagsTab(QWidget):
         self.dialog.status.setText(f"{done} ({common.plural(count, 'acteur')}).")
 
 
+class KindRulesTab(QWidget):
+    """« Types proposés à l'import »: code NAF or type of structure -> kind, for imported rows
+    whose file gives no type. The code (or type) is edited in place, the kind in a list."""
+
+    RULE, PATTERN, KIND = range(3)
+
+    def __init__(self, dialog: "VocabularyDialog") -> None:
+        super().__init__(dialog)
+        self.dialog = dialog
+        self.catalogue = dialog.catalogue
+        self._loading = False
+        layout = QVBoxLayout(self)
+        intro = QLabel("Quand un fichier importé ne donne pas le type d'un acteur (et qu'aucun type par "
+                       "défaut n'est choisi), le type est proposé d'après son code NAF (un code complet, "
+                       "ou son début : « 21 » pour toute l'industrie pharmaceutique ; le plus long "
+                       "l'emporte) ou d'après le type de structure des listes de recherche "
+                       "(« Unité mixte de recherche »).")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Règle", "Code NAF ou type de structure", "Type proposé"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(self.RULE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(self.PATTERN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(self.KIND, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.itemChanged.connect(self._item_changed)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        layout.addWidget(self.table)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.add_naf_button = QPushButton("Ajouter un code NAF…")
+        self.add_naf_button.clicked.connect(lambda: self.add_rule("naf"))
+        self.add_structure_button = QPushButton("Ajouter un type de structure…")
+        self.add_structure_button.clicked.connect(lambda: self.add_rule("structure"))
+        self.delete_button = QPushButton("Supprimer")
+        self.delete_button.clicked.connect(self.delete_selected)
+        for button in (self.add_naf_button, self.add_structure_button, self.delete_button):
+            row.addWidget(button)
+        layout.addLayout(row)
+        self.reload()
+
+    def reload(self) -> None:
+        # Items and lists are updated in place: a reload runs inside their own change signals.
+        self._loading = True
+        try:
+            kinds = self.catalogue.vocabulary("kind")
+            rules = self.catalogue.kind_rules()
+            self.table.setRowCount(len(rules))
+            for row, rule in enumerate(rules):
+                source = self._cell(row, self.RULE)
+                source.setText(SOURCES[rule["source"]])
+                source.setData(SLUG_ROLE, rule["id"])
+                self._cell(row, self.PATTERN, Qt.ItemFlag.ItemIsEditable).setText(rule["pattern"])
+                choice = self.table.cellWidget(row, self.KIND)
+                if choice is None:
+                    choice = QComboBox()
+                    choice.currentIndexChanged.connect(
+                        lambda _i, box=choice: self._kind_chosen(box))
+                    self.table.setCellWidget(row, self.KIND, choice)
+                choice.blockSignals(True)
+                choice.clear()
+                for slug, label in kinds.items():
+                    choice.addItem(label, slug)
+                choice.setCurrentIndex(max(0, choice.findData(rule["kind"])))
+                choice.setProperty("rule_id", rule["id"])
+                choice.blockSignals(False)
+        finally:
+            self._loading = False
+        self._update_buttons()
+
+    def _cell(self, row: int, column: int, extra=Qt.ItemFlag.NoItemFlags) -> QTableWidgetItem:
+        item = self.table.item(row, column)
+        if item is None:
+            item = QTableWidgetItem()
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | extra)
+            self.table.setItem(row, column, item)
+        return item
+
+    def rule_id(self, row: int) -> int:
+        return self.table.item(row, self.RULE).data(SLUG_ROLE)
+
+    def row_of(self, pattern: str) -> int:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, self.PATTERN).text() == pattern:
+                return row
+        return -1
+
+    def _selected_row(self) -> int:
+        rows = {i.row() for i in self.table.selectedItems()}
+        return rows.pop() if len(rows) == 1 else -1
+
+    def _update_buttons(self) -> None:
+        self.delete_button.setEnabled(self._selected_row() >= 0)
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if self._loading or item.column() != self.PATTERN:
+            return
+        rule_id, text = self.rule_id(item.row()), item.text()
+        self.dialog.write(lambda: self.catalogue.set_kind_rule(rule_id, pattern=text))
+
+    def _kind_chosen(self, box: QComboBox) -> None:
+        if not self._loading:
+            rule_id, kind = box.property("rule_id"), box.currentData()
+            self.dialog.write(lambda: self.catalogue.set_kind_rule(rule_id, kind=kind))
+
+    def add_rule(self, source: str) -> None:
+        what = "Code NAF (ou son début, par exemple 72.11Z ou 21)" if source == "naf" \
+            else "Type de structure (par exemple « Unité mixte de recherche »)"
+        pattern = common.ask_text(self, "Ajouter une règle", f"{what} :", ok_text="Ajouter")
+        if not pattern:
+            return
+        # A new rule proposes the first kind; the list beside it changes it.
+        kind = next(iter(self.catalogue.vocabulary("kind")), "")
+        rule_id = self.dialog.write(lambda: self.catalogue.add_kind_rule(source, pattern, kind))
+        if rule_id is None:
+            return
+        for row in range(self.table.rowCount()):
+            if self.rule_id(row) == rule_id:
+                self.table.selectRow(row)
+                self.table.scrollToItem(self.table.item(row, self.PATTERN))
+
+    def delete_selected(self) -> None:
+        row = self._selected_row()
+        if row >= 0:
+            rule_id = self.rule_id(row)
+            self.dialog.write(lambda: self.catalogue.delete_kind_rule(rule_id))
+
+
 class VocabularyDialog(QDialog):
-    """Tabs Types d'acteurs / Domaines / Activités / Étiquettes. Emits ``changed`` after each write."""
+    """Tabs Types d'acteurs / Domaines / Activités / Étiquettes / Types proposés à l'import. Emits
+    ``changed`` after each write."""
 
     changed = Signal()
 
@@ -253,6 +389,8 @@ class VocabularyDialog(QDialog):
             self.tabs.addTab(tab, title)
         self.tags_tab = TagsTab(self)
         self.tabs.addTab(self.tags_tab, "Étiquettes")
+        self.rules_tab = KindRulesTab(self)
+        self.tabs.addTab(self.rules_tab, "Types proposés à l'import")
         layout.addWidget(self.tabs, 1)
         self.status = plain_label("", wrap=True, bounded=True)  # quotes the labels and tags renamed
         layout.addWidget(self.status)
@@ -276,6 +414,7 @@ class VocabularyDialog(QDialog):
         for tab in self.vocab_tabs.values():
             tab.reload()
         self.tags_tab.reload()
+        self.rules_tab.reload()
         if not failed:
             self.changed.emit()
         return result

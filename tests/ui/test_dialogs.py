@@ -333,3 +333,29 @@ def test_confirm_delete_and_purge_answer(qtbot):
     seen = answer_next_modal(qtbot, button="Supprimer définitivement")
     assert confirm_purge(None, 3) is True
     assert "définitivement" in seen[0]
+
+
+def test_the_kinds_proposed_at_import_are_edited_like_the_vocabularies(qtbot, cat):
+    dialog = VocabularyDialog(cat)
+    shown(qtbot, dialog)
+    tab = dialog.rules_tab
+    dialog.tabs.setCurrentWidget(tab)
+    row = tab.row_of("72.19Z")
+    assert tab.table.item(row, tab.RULE).text() == "Code NAF"
+    choice = tab.table.cellWidget(row, tab.KIND)
+    assert choice.currentData() == "academic"
+    with qtbot.waitSignal(dialog.changed):
+        choice.setCurrentIndex(choice.findData("biotech"))
+    assert cat.kind_rule_table().for_naf("72.19Z") == "biotech"
+    with qtbot.waitSignal(dialog.changed):
+        tab.table.item(tab.row_of("72.19Z"), tab.PATTERN).setText("7219")
+    assert tab.row_of("72.19Z") < 0 and tab.row_of("72.19") >= 0      # written as INSEE does
+    assert cat.kind_rule_table().for_naf("72.19A") == "biotech"       # now a prefix
+    prompt = answer_next_modal(qtbot, text="Plateforme technologique")
+    click(qtbot, tab.add_structure_button)
+    assert prompt and tab.row_of("Plateforme technologique") >= 0
+    assert cat.kind_rule_table().for_structure("Plateformes technologiques") is not None
+    tab.table.selectRow(tab.row_of("Plateforme technologique"))
+    with qtbot.waitSignal(dialog.changed):
+        click(qtbot, tab.delete_button)
+    assert cat.kind_rule_table().for_structure("Plateforme technologique") is None
