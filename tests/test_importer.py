@@ -697,10 +697,12 @@ def test_in_file_duplicate_of_a_row_that_matches_the_catalogue_points_at_the_act
 
 
 def test_duplicates_accept_candidates_and_the_id_of_our_export():
-    existing = [actor(12, "BioThéra Paris")]
+    # Same name, but in Lyon: another place and no identifier (without any place, the
+    # same name would be the same actor).
+    existing = [actor(12, "BioThéra Paris", postcode="69001", commune="Lyon")]
     table_rows = prepared("actors_cp1252.csv")
     found = find_duplicates(table_rows, existing)
-    assert found == [None, None, None]  # no place in common, no identifier
+    assert found == [None, None, None]
     table_rows[0].link["id"] = 12
     assert find_duplicates(table_rows, existing)[0].actor_id == 12
     table_rows[1].link["id"] = 12  # an id with another name is not trusted

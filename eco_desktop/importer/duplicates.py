@@ -1,12 +1,21 @@
 """Which imported rows are already in the catalogue, or already earlier in the file.
 
 Rules, in order: the same SIRET; else the same SIREN (unless both have a SIRET and they
-differ: two sites of one company are two actors); else a close name in the same commune
-(INSEE code or name) or with the same postcode — rapidfuzz ``token_sort_ratio`` >= 92 on
-names folded (accents, case, punctuation) and stripped of legal forms ("CELLECTIS" =
+differ: two sites of one company are two actors); else the same name (or an actor's
+alias) in the same commune (INSEE code or name) or with the same postcode, or anywhere
+when the row or the actor has no place at all (a list of laureates gives no address);
+else a close name in the same commune or postcode — rapidfuzz ``token_sort_ratio`` >= 92
+on names folded (accents, case, punctuation) and stripped of legal forms ("CELLECTIS" =
 "Cellectis" = "Cellectis SA"), holding the same numbers: names differing only by a number
 are different organisations (« Acteur import 1 », « Acteur import 2 »). A row carrying the
 catalogue id of our own export matches that actor when the names are close too.
+
+Records whose identifiers conflict (two SIRETs that differ, two SIRENs that differ) are
+different establishments, never duplicates, whatever their names: the 26 stores of a
+chain in one file are 26 actors. A record without a SIRET (a firm known by its SIREN, a
+row without identifier) is one establishment: the first row with a SIRET found to be it
+gives it that SIRET, and the firm's other sites are not duplicates of it. The identifier
+and exact-name rules are dictionary lookups over the whole file and catalogue.
 
 Names are compared within blocks (postcode, INSEE code, commune) only, so 100,000 rows
 against 100,000 actors take seconds, not hours. Within a block only names whose lengths
@@ -18,6 +27,7 @@ length of a name.
 """
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -199,7 +209,8 @@ class _Side:
         self.lengths = np.fromiter(map(len, self.keys), dtype=np.int64, count=n)
         self.sirets = [""] * n
         self.sirens = [""] * n
-        # Records with a SIRET or a SIREN (most have neither).
+        # (SIRET, SIREN) of each record, None without either (most have neither).
+        self.idents: list[tuple[str, str] | None] = [None] * n
         self.with_ids = []
         for i, (siret, siren) in enumerate(zip(sirets, sirens)):
             if siret is not None and siret != "" or siren is not None and siren != "":
@@ -207,6 +218,7 @@ class _Side:
                 siren = siren or (siret[:9] if len(siret) == 14 else "")
                 if siret or siren:
                     self.sirets[i], self.sirens[i] = siret, siren
+                    self.idents[i] = (siret, siren)
                     self.with_ids.append(i)
         self.set_places(places.of(postcodes, insees, communes))
 
@@ -223,6 +235,15 @@ class _Side:
         places, indexes = places[order], indexes[order]
         starts = np.flatnonzero(np.diff(places)) + 1
         return dict(zip(places[np.r_[0, starts]].tolist(), np.split(indexes, starts)))
+
+
+def conflicting(a: tuple[str, str] | None, b: tuple[str, str] | None) -> bool:
+    """Whether two (SIRET, SIREN) say the records are different establishments: two
+    SIRETs that differ (two sites of one firm, two stores of a chain) or two SIRENs that
+    differ (two firms). Such records are never duplicates, whatever their names."""
+    if a is None or b is None:
+        return False
+    return bool(a[0] and b[0] and a[0] != b[0] or a[1] and b[1] and a[1] != b[1])
 
 
 def _name_keys(names: Sequence[Any], known: Mapping[str, str] | None = None) -> list[str]:
@@ -301,9 +322,11 @@ def _scores(queries: list[str], choices: list[str], threshold: float,
 
 
 def _best_matches(queries: list[str], choices: list[str], threshold: float,
-                  shared: bool = False) -> list[tuple[float, int]]:
+                  shared: bool = False, query_ids: list | None = None,
+                  choice_ids: list | None = None) -> list[tuple[float, int]]:
     """For each query, (best score >= threshold, index in choices) or (0.0, -1), among
-    the choices holding the same numbers.
+    the choices holding the same numbers and no conflicting identifier (``query_ids``,
+    ``choice_ids``: the records' (SIRET, SIREN) or None, see conflicting()).
 
     Scores are computed in matrices of at most _CELLS_PER_CHUNK cells: a chunk of rows
     against a slice of the choices (many choices: one row against each slice in turn)."""
@@ -318,15 +341,17 @@ def _best_matches(queries: list[str], choices: list[str], threshold: float,
             # Keys hold sorted tokens, so ratio() here is token_sort_ratio of the names.
             sliced = choices[first:first + cols]
             matrix = _scores(chunk, sliced, threshold, shared)
-            _keep_best(matrix, chunk, sliced, first, threshold, 0, best_scores, best_at)
+            _keep_best(matrix, chunk, sliced, first, threshold, 0, best_scores, best_at,
+                       None if query_ids is None else query_ids[start:start + rows],
+                       None if choice_ids is None else choice_ids[first:first + cols])
         out.extend((float(sc), int(b)) if b >= 0 and sc >= threshold else (0.0, -1)
                    for sc, b in zip(best_scores, best_at))
     return out
 
 
 def _keep_best(matrix: np.ndarray, queries: list[str], choices: list[str], first: int,
-               threshold: float, fill: float, best_scores: np.ndarray, best_at: np.ndarray
-               ) -> None:
+               threshold: float, fill: float, best_scores: np.ndarray, best_at: np.ndarray,
+               query_ids: list | None = None, choice_ids: list | None = None) -> None:
     """Fold the scores of ``queries`` against ``choices`` (from index ``first`` on) into
     each query's best score and choice so far; a tie counts for the choice met first.
     Only the rows reaching the threshold are looked at further (a few, most often)."""
@@ -334,7 +359,10 @@ def _keep_best(matrix: np.ndarray, queries: list[str], choices: list[str], first
     if not len(hits):
         return
     matrix = matrix[hits]
-    _drop_other_numbers(matrix, [queries[h] for h in hits.tolist()], choices, threshold, fill)
+    hit_list = hits.tolist()
+    _drop_other_numbers(matrix, [queries[h] for h in hit_list], choices, threshold, fill,
+                        None if query_ids is None else [query_ids[h] for h in hit_list],
+                        choice_ids)
     best = matrix.argmax(axis=1)
     scores = matrix[np.arange(len(hits)), best]
     better = scores > best_scores[hits]
@@ -484,10 +512,11 @@ def _find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
         fields.append((data.get("name"), data.get("siret"), data.get("siren"),
                        data.get("postcode"), data.get("insee_code"), data.get("commune")))
     actor_fields = [(a.get("name"), a.get("siret"), a.get("siren"), a.get("postcode"),
-                     a.get("insee_code"), a.get("commune"), a.get("id")) for a in existing]
+                     a.get("insee_code"), a.get("commune"), a.get("id"), a.get("aliases"))
+                    for a in existing]
     places = _Places()
     rows = _Side(list(zip(*fields)) or [()] * 6, places)
-    actor_columns = list(zip(*actor_fields)) or [()] * 7
+    actor_columns = list(zip(*actor_fields)) or [()] * 8
     known = None
     if actor_fields:  # a file imported again: its names are the catalogue's
         try:
@@ -499,7 +528,8 @@ def _find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
     _cut_big_blocks(rows, cat, places)
     lengths = _Lengths(threshold)
 
-    found = _same_in_catalogue(rows, cat, actor_ids, places) if actor_ids else {}
+    found = _same_in_catalogue(rows, cat, actor_ids, places,
+                               _alias_keys(actor_columns[7], cat.keys)) if actor_ids else {}
     _given_ids(found, given, rows.keys, actor_ids, cat.keys, threshold)
     named = np.flatnonzero(rows.lengths)   # rows with a name
     unsettled = np.ones(len(numbers), dtype=bool)
@@ -507,6 +537,17 @@ def _find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
     if actor_ids and unsettled[named].any():
         found.update(_close_in_catalogue(rows, named[unsettled[named]], cat, actor_ids,
                                          places, lengths, threshold))
+    # What each actor is once the rows above have been found to be it (see _claimed).
+    claimed: dict[tuple, tuple[str, str] | None] = {}
+    ident_of: dict[Any, tuple[str, str] | None] = {}   # actor id -> (SIRET, SIREN)
+    if rows.with_ids:
+        for j in cat.with_ids:
+            ident_of.setdefault(actor_ids[j], cat.idents[j])
+        for i in sorted(found):
+            ref = ("actor", found[i][0])
+            if not _claimed(claimed, ref, ident_of.get(ref[1]), rows.idents[i]):
+                del found[i]
+    unsettled = np.ones(len(numbers), dtype=bool)
     unsettled[list(found)] = False
     unmatched = named[unsettled[named]]   # rows with a name matching no actor
     same = _same_in_file(rows, places)
@@ -528,12 +569,22 @@ def _find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
             ref: tuple = ("actor", found[at][0])
         else:
             ref = refs.get(at) or ("row", at, numbers[at])
+        if rows.with_ids:
+            target = ref[:2]
+            own = rows.idents[ref[1]] if ref[0] == "row" else ident_of.get(ref[1])
+            if not _claimed(claimed, target, own, rows.idents[i]):
+                continue   # another establishment than the one already found to be it
         refs[i] = ref
         if ref[0] == "actor":
             out[i] = _duplicate(i, numbers[i], rule, score, ref[1], None, None)
         else:
             out[i] = _duplicate(i, numbers[i], rule, score, None, ref[1], ref[2])
     return out
+
+
+def _object_array(values: list) -> np.ndarray:
+    """A numpy array of Python objects (tuples stay elements, not rows)."""
+    return np.fromiter(values, dtype=object, count=len(values))
 
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -545,8 +596,10 @@ def _numbers_of(key: str) -> tuple[str, ...]:
 
 
 def _drop_other_numbers(matrix: np.ndarray, queries: list[str], choices: list[str],
-                        threshold: float, fill: float) -> None:
-    """Set to ``fill`` the scores reaching ``threshold`` of names holding other numbers.
+                        threshold: float, fill: float, query_ids: list | None = None,
+                        choice_ids: list | None = None) -> None:
+    """Set to ``fill`` the scores reaching ``threshold`` of names holding other numbers,
+    and of records with conflicting identifiers (two SIRETs: two establishments).
 
     Names differing only by a number are different organisations (« Acteur import 1 »
     and « Acteur import 2 », a « Site 2 » next to a « Site 3 »), however close they look;
@@ -554,8 +607,13 @@ def _drop_other_numbers(matrix: np.ndarray, queries: list[str], choices: list[st
     looked at: a few in an ordinary file, so this costs nothing on the way of 100k rows."""
     rows, cols = np.nonzero(matrix >= threshold)
     numbers = _numbers_of
-    other = [k for k, (r, c) in enumerate(zip(rows.tolist(), cols.tolist()))
-             if numbers(queries[r]) != numbers(choices[c])]
+    if query_ids is None or choice_ids is None:
+        other = [k for k, (r, c) in enumerate(zip(rows.tolist(), cols.tolist()))
+                 if numbers(queries[r]) != numbers(choices[c])]
+    else:
+        other = [k for k, (r, c) in enumerate(zip(rows.tolist(), cols.tolist()))
+                 if numbers(queries[r]) != numbers(choices[c])
+                 or conflicting(query_ids[r], choice_ids[c])]
     if other:
         matrix[rows[other], cols[other]] = fill
 
@@ -581,9 +639,12 @@ def _cut_big_blocks(rows: _Side, cat: _Side, places: _Places) -> None:
                              else place for i, place in enumerate(side.place)])
 
 
-def _same_in_catalogue(rows: _Side, cat: _Side, actor_ids: Sequence[Any], places: _Places
+def _same_in_catalogue(rows: _Side, cat: _Side, actor_ids: Sequence[Any], places: _Places,
+                       aliases: Mapping[str, list[int]] | None = None
                        ) -> dict[int, tuple[Any, str, float]]:
-    """row -> (actor id, rule, 100) for the same SIRET, SIREN or name in a block."""
+    """row -> (actor id, rule, 100) for the same SIRET, SIREN, or name (or alias:
+    ``aliases``, alias key -> the actors with it) in a block, or anywhere when the row or
+    the actor has no place."""
     found: dict[int, tuple[Any, str, float]] = {}
     by_siret: dict[str, Any] = {}
     by_siren: dict[str, list[tuple[Any, str]]] = {}
@@ -608,6 +669,7 @@ def _same_in_catalogue(rows: _Side, cat: _Side, actor_ids: Sequence[Any], places
 
     # The same name in a block: the first actor with that name in that block.
     keys, blocks_of = rows.keys, places.blocks
+    idents, actor_idents = rows.idents, cat.idents
     first = dict(zip(reversed(cat.keys), range(len(actor_ids) - 1, -1, -1)))
     first.pop("", None)
     more = _repeated(cat.keys, first)
@@ -624,26 +686,58 @@ def _same_in_catalogue(rows: _Side, cat: _Side, actor_ids: Sequence[Any], places
         same_place &= np.array([keys[i] not in more for i in rows_named.tolist()],
                                dtype=bool)
     settled = set(found)
-    for i, j in zip(rows_named[same_place].tolist(), at[same_place].tolist()):
-        if i not in settled:
-            found[i] = (actor_ids[j], "name", 100.0)
-    for i in rows_named[~same_place].tolist():
+    for k, (i, j) in enumerate(zip(rows_named.tolist(), at.tolist())):
+        if same_place[k] and i not in settled:
+            if conflicting(idents[i], actor_idents[j]):
+                same_place[k] = False  # another establishment: looked at below
+            else:
+                found[i] = (actor_ids[j], "name", 100.0)
+    asking = rows_named[~same_place].tolist()
+    if aliases:
+        asking += [i for i, key in enumerate(keys) if key in aliases and key not in first]
+    for i in asking:
         if i in found:
             continue
-        key, row_blocks = keys[i], blocks_of[rows.place[i]]
-        if key not in more:  # the one actor with that name: in a block of the row?
-            j = first[key]
-            if actor_ids[j] is not None and \
-                    not set(blocks_of[cat.place[j]]).isdisjoint(row_blocks):
-                found[i] = (actor_ids[j], "name", 100.0)
-            continue
-        for block in row_blocks:
-            j = next((j for j in more[key] if block in blocks_of[cat.place[j]]), None)
-            if j is not None and actor_ids[j] is not None:
-                found[i] = (actor_ids[j], "name", 100.0)
-                break
+        key, row_blocks, ident = keys[i], blocks_of[rows.place[i]], idents[i]
+        holders = more.get(key) or ([first[key]] if key in first else [])
+        if aliases and key in aliases:
+            holders = holders + aliases[key]
+        holders = [j for j in holders
+                   if actor_ids[j] is not None and not conflicting(ident, actor_idents[j])]
+        j = next((j for block in row_blocks for j in holders
+                  if block in blocks_of[cat.place[j]]), None)
+        if j is None:
+            # A name without a place to tell them apart (the i-Lab list gives no address,
+            # the bundled actors no SIRET once): the same organisation.
+            j = next((j for j in holders if not row_blocks or not blocks_of[cat.place[j]]),
+                     None)
+        if j is not None:
+            found[i] = (actor_ids[j], "name", 100.0)
     return found
 
+
+def _alias_keys(aliases: Sequence[Any], own_keys: list[str]) -> dict[str, list[int]]:
+    """alias key -> the actors with that alias (other than their name), in order."""
+    out: dict[str, list[int]] = {}
+    for j, value in enumerate(aliases):
+        if not value or value == "[]":
+            continue
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                value = [value]
+            if isinstance(value, str):
+                value = [value]
+        if not isinstance(value, (list, tuple)):
+            continue
+        for alias in value:
+            key = name_key(alias) if isinstance(alias, str) else ""
+            if key and key != own_keys[j]:
+                holders = out.setdefault(key, [])
+                if not holders or holders[-1] != j:
+                    holders.append(j)
+    return out
 
 def _given_ids(found: dict[int, tuple[Any, str, float]], given: list[tuple[int, Any]],
                keys: list[str], actor_ids: Sequence[Any], actor_keys: list[str],
@@ -697,11 +791,17 @@ def _close_in_catalogue(rows: _Side, asking: np.ndarray, cat: _Side,
             tasks.append((asking_rows.tolist(), members[at], block_ids[block], at))
     row_keys = np.array(rows.keys, dtype=object)
     actor_keys = np.array(cat.keys, dtype=object)
+    # Identifiers are looked at only when both sides have some.
+    with_ids = bool(rows.with_ids and cat.with_ids)
+    row_ids = _object_array(rows.idents) if with_ids else None
+    actor_idents = _object_array(cat.idents) if with_ids else None
 
     def closest_actors(asking_rows: list[int], choices: np.ndarray, ids: list[Any],
                        at: np.ndarray, shared: bool) -> list[tuple[int, float, Any]]:
-        results = _best_matches(row_keys[asking_rows].tolist(),
-                                actor_keys[choices].tolist(), threshold, shared)
+        results = _best_matches(
+            row_keys[asking_rows].tolist(), actor_keys[choices].tolist(), threshold, shared,
+            None if row_ids is None else row_ids[asking_rows].tolist(),
+            None if actor_idents is None else actor_idents[choices].tolist())
         return [(i, score, ids[at[best]]) for i, (score, best)
                 in zip(asking_rows, results) if best >= 0]
 
@@ -737,22 +837,89 @@ def _same_in_file(rows: _Side, places: _Places) -> dict[int, tuple[int, str]]:
                         same[i] = (at, "siren")
                         break
             sirens.append((i, siret))
-    keys = rows.keys
+    keys, idents = rows.keys, rows.idents
     first_row = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))
     first_row.pop("", None)
     for group in _repeated(keys, first_row).values():
-        in_block: dict[str, int] = {}
+        in_block: dict[str, _FirstRows] = {}
+        anywhere = _FirstRows()   # the group's rows, for a row without a place
+        placeless = _FirstRows()  # its rows without a place, for a row with one
         for i in group:
-            blocks = places.blocks[rows.place[i]]
+            blocks, ident = places.blocks[rows.place[i]], idents[i]
             if i not in same:
+                at = None
+                if not blocks:
+                    at = anywhere.find(ident)
                 for block in blocks:
-                    at = in_block.get(block)
+                    earlier = in_block.get(block)
+                    at = None if earlier is None else earlier.find(ident)
                     if at is not None:
-                        same[i] = (at, "name")
                         break
+                if at is None and blocks:
+                    at = placeless.find(ident)
+                if at is not None:
+                    same[i] = (at, "name")
             for block in blocks:
-                in_block.setdefault(block, i)
+                earlier = in_block.get(block)
+                if earlier is None:
+                    earlier = in_block[block] = _FirstRows()
+                earlier.add(i, ident)
+            anywhere.add(i, ident)
+            if not blocks:
+                placeless.add(i, ident)
     return same
+
+
+class _FirstRows:
+    """The first rows of a name in a block, by what identifies them: the first one a row
+    may duplicate is found by dictionary lookups, not by a scan of the rows above it
+    (26 stores of a chain with one name: none is a duplicate of another)."""
+
+    __slots__ = ("rows", "first", "plain", "by_siret", "by_siren", "siren_only",
+                 "first_siren_only", "first_siret_only")
+
+    def __init__(self) -> None:
+        self.rows: dict[int, tuple[str, str] | None] = {}
+        self.first = self.plain = self.first_siren_only = self.first_siret_only = None
+        self.by_siret: dict[str, int] = {}
+        self.by_siren: dict[str, int] = {}
+        self.siren_only: dict[str, int] = {}
+
+    def add(self, i: int, ident: tuple[str, str] | None) -> None:
+        self.rows.setdefault(i, ident)
+        if self.first is None:
+            self.first = i
+        if ident is None:
+            if self.plain is None:
+                self.plain = i
+            return
+        siret, siren = ident
+        if siret:
+            self.by_siret.setdefault(siret, i)
+            if not siren and self.first_siret_only is None:
+                self.first_siret_only = i
+        if siren:
+            self.by_siren.setdefault(siren, i)
+            if not siret:
+                self.siren_only.setdefault(siren, i)
+                if self.first_siren_only is None:
+                    self.first_siren_only = i
+
+    def find(self, ident: tuple[str, str] | None) -> int | None:
+        """The first row added that ``ident`` does not conflict with (see conflicting())."""
+        if ident is None:
+            return self.first
+        siret, siren = ident
+        found = [self.plain]
+        if siret:
+            found.append(self.by_siret.get(siret))
+            found.append(self.siren_only.get(siren) if siren else self.first_siren_only)
+        else:
+            found.append(self.by_siren.get(siren))
+            found.append(self.first_siret_only)
+        at = min((f for f in found if f is not None), default=None)
+        # A SIRET given with another firm's SIREN: only in a hand-made file.
+        return None if at is None or conflicting(ident, self.rows[at]) else at
 
 
 def _close_in_file(rows: _Side, named: np.ndarray, unmatched: np.ndarray,
@@ -791,7 +958,10 @@ def _close_in_file(rows: _Side, named: np.ndarray, unmatched: np.ndarray,
                                    rows.lengths[choices], True))
     earlier: dict[int, tuple[float, int]] = {}
     keys = np.array(rows.keys, dtype=object)
-    for results in _in_order(partial(_earlier_matches, keys=keys, threshold=threshold),
+    # Two rows of the file can only conflict when at least two have identifiers.
+    idents = _object_array(rows.idents) if len(rows.with_ids) > 1 else None
+    for results in _in_order(partial(_earlier_matches, keys=keys, threshold=threshold,
+                                     idents=idents),
                              tasks, [len(task[0]) * len(task[1]) / 2 for task in tasks]):
         for i, score, at in results:
             if score > earlier.get(i, (0.0,))[0]:
@@ -814,6 +984,24 @@ def _repeated(keys: list[str], first: dict[str, int]) -> dict[str, list[int]]:
     return out
 
 
+def _claimed(claimed: dict[tuple, tuple[str, str] | None], target: tuple,
+             own: tuple[str, str] | None, ident: tuple[str, str] | None) -> bool:
+    """Whether a row identified by ``ident`` may duplicate ``target`` (an actor or a first
+    row, identified by ``own``), given the rows already found to be it (``claimed``:
+    target -> what they made it). A record without a SIRET is one establishment: the first
+    row with a SIRET found to be it gives it that SIRET, and a row with another SIRET is
+    another establishment (a firm known by its SIREN, then a file of its sites)."""
+    current = claimed[target] if target in claimed else own
+    if conflicting(current, ident):
+        return False
+    if ident is not None and current != ident:
+        claimed[target] = ident if current is None else (current[0] or ident[0],
+                                                         current[1] or ident[1])
+    elif target not in claimed:
+        claimed[target] = current
+    return True
+
+
 _new_object, _set_attribute = object.__new__, object.__setattr__
 
 
@@ -829,11 +1017,14 @@ def _duplicate(index: int, row_number: int | None, rule: str, score: float,
 
 
 def _earlier_matches(asking: np.ndarray, choices: np.ndarray, shared: bool, *,
-                     keys: np.ndarray, threshold: float) -> list[tuple[int, float, int]]:
+                     keys: np.ndarray, threshold: float, idents: np.ndarray | None = None
+                     ) -> list[tuple[int, float, int]]:
     """(row, score, row matched) for the asking rows with a close name among the choices
-    above them (rows in file order) holding the same numbers, the best one."""
+    above them (rows in file order) holding the same numbers and no conflicting
+    identifier (``idents``: each row's (SIRET, SIREN) or None), the best one."""
     out = []
     choice_keys = keys[choices].tolist()
+    choice_ids = None if idents is None else idents[choices].tolist()
     above = np.searchsorted(choices, asking)   # choices above each asking row
     # Each row is compared with the rows above it only: a chunk of rows goes against the
     # choices before its last row (a lower triangle, not the whole square). Smaller chunks
@@ -862,7 +1053,9 @@ def _earlier_matches(asking: np.ndarray, choices: np.ndarray, shared: bool, *,
             low = max(first, int(before[0]))
             if low < last:
                 matrix[:, low - first:][np.arange(low, last)[None, :] >= before[:, None]] = -1
-            _keep_best(matrix, queries, sliced, first, threshold, -1, best_scores, best_at)
+            _keep_best(matrix, queries, sliced, first, threshold, -1, best_scores, best_at,
+                       None if idents is None else idents[chunk].tolist(),
+                       None if choice_ids is None else choice_ids[first:last])
         for r in np.flatnonzero((best_scores >= threshold) & (best_at >= 0)).tolist():
             out.append((int(chunk[r]), float(best_scores[r]), int(choices[best_at[r]])))
     return out
