@@ -27,11 +27,12 @@ from ..errors import UserError, os_error_text
 from ..text import fold
 from ._gc import gc_paused
 from .duplicates import Duplicate, find_duplicates, name_key
-from .mapping import FIELD_LABELS, Mapping
+from .mapping import FIELD_LABELS, Mapping, header_key
 from .mapping import detect_kind as _detect_kind
 from .merge import changed_fields, is_empty, merge_fill, merge_overwrite
 from .prepare import Candidate, SecondProcess, prepare
 from .reading import Table, ensure_unchanged, read_table
+from .values import parse_bool
 
 ON_DUPLICATE = ("skip", "merge", "overwrite", "create")
 ON_DUPLICATE_LABELS = {
@@ -70,6 +71,7 @@ class PlannedRow:
     score: float | None = None
     actor_id: int | None = None                 # the actor updated, or the contact's actor
     duplicate_of: str = ""                      # name of what it duplicates
+    site_of: str = ""                           # the head office it is to be linked to
     first_row: int | None = None                # in-file duplicate: the first occurrence
     contact_id: int | None = None               # contacts: the person updated
     organisation: str = ""                      # contacts: the actor's name
@@ -118,6 +120,8 @@ class PlannedRow:
         out = list(self.errors) + list(self.warnings)
         for key, (before, after) in self.changes.items():
             out.append(f"{field_label(key)} : {_shown(before)} → {_shown(after)}")
+        if self.site_of:
+            out.append(f"Établissement de « {self.site_of} » : relié à son siège (« site de »).")
         return out
 
 
@@ -152,6 +156,7 @@ class ImportSummary:
     problems: list[Problem] = field(default_factory=list)
     created_ids: list[int] = field(default_factory=list)
     updated_ids: list[int] = field(default_factory=list)
+    linked: int = 0             # sites linked to their head office (relations site_of)
 
     def counts(self) -> dict[str, int]:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
@@ -225,6 +230,9 @@ class ImportSummary:
         if self.proposed:
             out.append(f"Type proposé d'après le code NAF ou le type de structure : "
                        f"{_count(self.proposed, 'ligne')} (le rapport les liste).")
+        if self.linked:
+            out.append(f"{'À relier' if future else 'Reliés'} à leur siège (relation « site "
+                       f"de ») : {_count(self.linked, 'établissement')}.")
         if self.outside_idf:
             out.append(f"Hors Île-de-France : {_count(self.outside_idf, 'ligne')} "
                        f"{'importée' if not future else 'à importer'}"
@@ -283,6 +291,10 @@ class ImportPlan:
     create_rows: list[int] = field(default_factory=list)            # their row indexes
     # actor id (or contact id) -> the incoming dicts merged into it, in file order
     updates: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    # Sites to link to their head office (see plan_import's link_sites): (site, head
+    # office), each ("row", row index) for an actor the import creates, or ("actor", id).
+    link_sites: bool = True
+    site_links: list[tuple[tuple[str, int], tuple[str, int]]] = field(default_factory=list)
 
     @property
     def unmatched(self) -> dict[str, list[str]]:
@@ -307,6 +319,7 @@ class ImportPlan:
         """What applying the plan would do (a dry run)."""
         summary = ImportSummary(self.path, self.kind, len(self.rows), dry_run=True,
                                 unmatched={k: list(v) for k, v in self.unmatched.items()})
+        summary.linked = len(self.site_links)
         for row in self.rows:
             if row.action == CREATE:
                 summary.created += 1
@@ -410,7 +423,7 @@ def _existing_actors(catalogue) -> list[dict[str, Any]]:
 def plan_import(catalogue, path: str | os.PathLike, *, sheet: str | None = None,
                 mapping: Mapping | MappingABC | str | os.PathLike | None = None,
                 kind: str | None = None, on_duplicate: str = "skip", strict: bool = False,
-                table: Table | None = None, default_kind: str | None = None,
+                table: Table | None = None, link_sites: bool = True, default_kind: str | None = None,
                 kind_hint: str = "") -> ImportPlan:
     """Read ``path`` and decide what each row would do; writes nothing.
 
@@ -419,6 +432,10 @@ def plan_import(catalogue, path: str | os.PathLike, *, sheet: str | None = None,
     header when None). ``on_duplicate``: skip, merge (fill empty fields, union of lists),
     overwrite (non-empty cells replace) or create. ``strict``: an invalid value rejects
     its row instead of being dropped with a warning. ``table``: the file already read.
+    ``link_sites``: when the file says which establishment is its firm's head office
+    (SIRENE's ``etablissementSiege``, ``nicSiegeUniteLegale``, a « SIRET du siège »), the
+    firm's other establishments are linked to it by a ``site_of`` relation, written with
+    the import (same transaction, same undo); a link already there is not made again.
     ``default_kind``: the kind of actor rows whose type is absent, empty or unknown (the
     unknown value kept as a tag); without it the catalogue's kind rules propose one from
     the NAF code or the type of structure. ``kind_hint``: where the person sets that
@@ -448,7 +465,8 @@ def plan_import(catalogue, path: str | os.PathLike, *, sheet: str | None = None,
             mapping = _load_mapping(mapping, table, kind)
             kind = mapping.kind
             mapping.require_name()
-            plan = ImportPlan(path, table, mapping, kind, on_duplicate, strict, [], [])
+            plan = ImportPlan(path, table, mapping, kind, on_duplicate, strict, [], [],
+                              link_sites=link_sites)
             if kind == "actors":
                 _plan_actors(catalogue, plan, helper, default_kind, kind_hint)
                 helper = None  # used or closed by prepare()
@@ -549,6 +567,87 @@ def _plan_actors(catalogue, plan: ImportPlan, helper: SecondProcess | None = Non
     for actor_id in list(plan.updates):
         if not changed_fields(originals[actor_id], current[actor_id]):
             del plan.updates[actor_id]
+    if plan.link_sites:
+        _plan_site_links(catalogue, plan, duplicates, existing)
+
+
+# Columns saying which establishment is the firm's head office (SIRENE v3, v2's long
+# headers, the « recherche d'entreprises » exports). They feed no field of the actor.
+_HEAD_OFFICE_FLAGS = frozenset(header_key(h) for h in (
+    "etablissementSiege", "Siège", "Établissement siège", "Est siège", "Siège social",
+    "Qualité de siège ou non de l'établissement", "Établissement siège de l'unité légale"))
+_HEAD_OFFICE_NICS = frozenset(header_key(h) for h in (
+    "nicSiegeUniteLegale", "NIC du siège", "NIC du siège de l'entreprise",
+    "NIC du siège de l'unité légale"))
+_HEAD_OFFICE_SIRETS = frozenset(header_key(h) for h in (
+    "siret_siege", "SIRET du siège", "SIRET du siège de l'entreprise"))
+
+
+def _plan_site_links(catalogue, plan: ImportPlan, duplicates: list[Duplicate | None],
+                     existing: list[dict[str, Any]]) -> None:
+    """The (site, head office) pairs of the file: each establishment of a firm (same
+    SIREN, another SIRET) and the one the file says is its head office, in the file or
+    already in the catalogue. Rows without a SIRET are the firm, not one of its sites."""
+    keys = [header_key(h) for h in plan.table.headers]
+    flags = [k for k, key in enumerate(keys) if key in _HEAD_OFFICE_FLAGS]
+    nics = [k for k, key in enumerate(keys) if key in _HEAD_OFFICE_NICS]
+    head_sirets = [k for k, key in enumerate(keys) if key in _HEAD_OFFICE_SIRETS]
+    if not (flags or nics or head_sirets):
+        return
+    refs: list[tuple[str, int] | None] = [None] * len(plan.rows)
+    for i, (row, dup) in enumerate(zip(plan.rows, duplicates)):
+        if row.action == CREATE:
+            refs[i] = ("row", i)
+        elif row.action == NOTHING:
+            continue
+        elif row.actor_id is not None:
+            refs[i] = ("actor", row.actor_id)
+        elif dup is not None and dup.first_index is not None:
+            refs[i] = refs[dup.first_index]   # an earlier row, whose actor is known
+
+    def cell(cells: list[str], columns: list[int]) -> str:
+        return next((cells[k].strip() for k in columns if k < len(cells) and cells[k].strip()),
+                    "")
+
+    head_siret: dict[str, str] = {}               # SIREN -> its head office's SIRET
+    head_of: dict[str, tuple[tuple[str, int], str]] = {}   # SIREN -> (actor, name)
+    sites: list[tuple[int, str, str]] = []        # (row, SIREN, SIRET)
+    for i, (row, cells) in enumerate(zip(plan.rows, plan.table.rows)):
+        siret = row.data.get("siret") or ""
+        if refs[i] is None or len(siret) != 14:
+            continue
+        siren = siret[:9]
+        given = "".join(c for c in cell(cells, head_sirets) if c.isdigit())
+        nic = cell(cells, nics)
+        if not given and nic.isdigit() and len(nic) <= 5:
+            given = siren + nic.zfill(5)
+        if parse_bool(cell(cells, flags)):
+            given = siret
+        if given and siren not in head_siret:
+            head_siret[siren] = given
+        if siren not in head_of and head_siret.get(siren) == siret:
+            head_of[siren] = (refs[i], row.name)
+        sites.append((i, siren, siret))
+    if not head_siret:
+        return
+    for actor in existing:   # a head office already in the catalogue
+        siret = actor.get("siret") or ""
+        if siret[:9] not in head_of and head_siret.get(siret[:9]) == siret:
+            head_of[siret[:9]] = (("actor", actor["id"]), actor["name"])
+    pairs: dict[tuple, int] = {}   # (site, head office) -> the site's first row
+    for i, siren, siret in sites:
+        head = head_of.get(siren)
+        if head is not None and siret != head_siret[siren] and refs[i] != head[0]:
+            pairs.setdefault((refs[i], head[0]), i)
+    if any(site[0] == "actor" and head[0] == "actor" for site, head in pairs):
+        for relation in catalogue.relations():
+            if relation["type"] == "site_of":
+                pairs.pop((("actor", relation["source_id"]), ("actor", relation["target_id"])),
+                          None)
+    names = {siren: name for siren, (_, name) in head_of.items()}
+    for i in pairs.values():
+        plan.rows[i].site_of = names[(plan.rows[i].data.get("siret") or "")[:9]]
+    plan.site_links = list(pairs)
 
 
 def _describe_duplicate(row: PlannedRow, dup: Duplicate, names: dict[int, str],
@@ -782,7 +881,7 @@ def _apply_plan(catalogue, plan: ImportPlan, progress, cancelled) -> ImportSumma
     ensure_unchanged(plan.table)
     summary = plan.summary()
     summary.dry_run = False
-    total = len(plan.creates) + len(plan.updates)
+    total = len(plan.creates) + len(plan.updates) + len(plan.site_links)
     done = 0
 
     def tick(n: int = 1) -> None:
@@ -843,6 +942,25 @@ def _apply_actors(catalogue, plan: ImportPlan, summary: ImportSummary, tick, pro
         if cancelled is not None and cancelled():
             raise OperationCancelled("Import annulé : rien n'a été modifié.")
     _settle(summary, updated)
+    summary.linked = _apply_site_links(catalogue, plan, summary, tick)
+
+
+def _apply_site_links(catalogue, plan: ImportPlan, summary: ImportSummary, tick) -> int:
+    """The planned site_of relations, in the import's transaction; a link made since the
+    plan, or to an actor gone since, is left out."""
+    created = dict(zip(plan.create_rows, summary.created_ids))
+    made = 0
+    for site, head in plan.site_links:
+        ids = [created.get(ref[1]) if ref[0] == "row" else ref[1] for ref in (site, head)]
+        tick()
+        if None in ids or ids[0] == ids[1]:
+            continue
+        try:
+            catalogue.add_relation(ids[0], "site_of", ids[1])
+        except UserError:   # there already, or an actor deleted since the plan
+            continue
+        made += 1
+    return made
 
 
 def _apply_contacts(catalogue, plan: ImportPlan, summary: ImportSummary, tick) -> None:
