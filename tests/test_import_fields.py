@@ -254,6 +254,7 @@ def test_rnsr_kinds_are_proposed_from_the_type_of_structure(tmp_path, catalogue)
     assert umr.proposed == ("Type proposé : « Centre de recherche académique » d'après le type "
                             "de structure « Unité mixte ».")
     assert "Unité mixte" in umr.data["tags"]          # the file's word is kept
+    assert not [w for w in umr.warnings if "Type d'acteur" in w]   # and recognised: no warning
     assert umr.data["name"] == "Institut de biothérapies exemple"
     assert private.status == "error" and "Société privée" in private.errors[0]
     summary = plan.summary()

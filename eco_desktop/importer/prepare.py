@@ -716,36 +716,44 @@ class _ActorBuilder(_Builder):
                     "kind", "warning",
                     f"Plusieurs types reconnus dans « {kind_text} » : « {labels[kinds[0]]} » "
                     "retenu."))
-        self._keep_as_tags(candidate, "kind", unknown)
+        by = ""
         if not data["kind"]:
             if self.default_kind:
                 data["kind"] = self.default_kind
                 candidate.defaults.add("kind")
-            elif not self._propose_kind(candidate, kind_text):
-                candidate.errors.append(Issue("kind", "error", self._kind_missing(kind_text)))
+            else:
+                by = self._propose_kind(candidate, kind_text)
+                if not by:
+                    candidate.errors.append(Issue("kind", "error", self._kind_missing(kind_text)))
+        if by == "structure":
+            # A type of structure the rules know: recognised, kept as a tag, no warning.
+            tags = data["tags"]
+            tags.extend(v for v in unknown if v not in tags)
+        else:
+            self._keep_as_tags(candidate, "kind", unknown)
         for name, key in (("domains", "domain"), ("activities", "activity")):
             slugs, unknown = self.matchers[key].match(get(name))
             data[name] = slugs
             self._keep_as_tags(candidate, name, unknown)
 
-    def _propose_kind(self, candidate: Candidate, kind_text: str) -> bool:
-        """The kind the rules give for the row's type of structure, else its NAF code."""
+    def _propose_kind(self, candidate: Candidate, kind_text: str) -> str:
+        """The kind the rules give for the row's type of structure, else its NAF code: which
+        of the two gave it ("structure", "naf"), "" when neither."""
         rules = self.kind_rules
         if not rules:
-            return False
+            return ""
         data = candidate.data
         kind = rules.for_structure(kind_text) if kind_text else None
-        if kind:
-            why = f"type de structure « {kind_text} »"
-        else:
+        by, why = "structure", f"type de structure « {kind_text} »"
+        if not kind:
             kind = rules.for_naf(data["naf"])
-            why = f"code NAF {data['naf']}"
+            by, why = "naf", f"code NAF {data['naf']}"
         if not kind or kind not in self.matchers["kind"].vocab:
-            return False
+            return ""
         data["kind"] = kind
         candidate.defaults.add("kind")
         candidate.proposed = why
-        return True
+        return by
 
     def _kind_missing(self, kind_text: str) -> str:
         hint = self.kind_hint
