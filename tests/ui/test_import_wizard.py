@@ -140,14 +140,18 @@ def test_xlsx_sheet_choice_and_policy_merge(qtbot, window):
     preview.policy_combo.activated.emit(preview.policy_combo.currentIndex())
     assert wizard.plan.on_duplicate == "merge"
     assert all(preview.proxy.index(r, 2).data().startswith("Doublon de") for r in range(3))
+    # the same values: nothing would change, and « Importer » says so by being disabled
+    assert "Rien ne changerait" in preview.nothing_label.text()
     next_page(qtbot, wizard)
-    next_page(qtbot, wizard)
-    assert wizard.summary.created == 0
+    assert wizard.currentId() == PAGE_CONFIRM
+    assert "Rien ne changerait dans le catalogue" in wizard.confirm_page.text.text()
+    assert not wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
+    assert wizard.summary is None
 
 
 def test_corrected_mapping_saved_and_loaded(qtbot, window, tmp_path):
     source = tmp_path / "liste.csv"
-    source.write_text("Libellé;Genre;Localité\nNouvelle Structure;Biotech;Orsay\n", encoding="utf-8")
+    source.write_text("Appellation;Genre;Localité\nNouvelle Structure;Biotech;Orsay\n", encoding="utf-8")
     wizard = open_wizard(window, source)
     next_page(qtbot, wizard)
     page = wizard.mapping_page
@@ -158,7 +162,7 @@ def test_corrected_mapping_saved_and_loaded(qtbot, window, tmp_path):
         page.combos[column].setCurrentIndex(page.combos[column].findData(field))
     saved = page.save_mapping(str(tmp_path / "correspondance.json"))
     assert json.loads(saved.read_text(encoding="utf-8"))["columns"] == {
-        "Libellé": "name", "Genre": "kind", "Localité": "commune"}
+        "Appellation": "name", "Genre": "kind", "Localité": "commune"}
     page.combos[0].setCurrentIndex(0)
     assert page.load_mapping(str(saved))
     assert page.combos[0].currentData() == "name"
@@ -208,3 +212,180 @@ def test_a_file_whose_rows_all_fail_cannot_be_imported_and_the_wizard_says_why(q
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     assert window.catalogue.total() == total
     wizard.close()
+
+
+# --------------------------------------------------------------------------- issue 16
+
+SIRENE_HEADER = ("siren,nic,siret,statutDiffusionEtablissement,dateCreationEtablissement,"
+                 "trancheEffectifsEtablissement,anneeEffectifsEtablissement,etablissementSiege,"
+                 "dateCreationUniteLegale,denominationUniteLegale,nomUniteLegale,prenom1UniteLegale,"
+                 "activitePrincipaleUniteLegale,trancheEffectifsUniteLegale,categorieEntreprise,"
+                 "numeroVoieEtablissement,typeVoieEtablissement,libelleVoieEtablissement,"
+                 "codePostalEtablissement,libelleCommuneEtablissement,codeCommuneEtablissement,"
+                 "etatAdministratifEtablissement,enseigne1Etablissement,activitePrincipaleEtablissement")
+SIRENE_ROWS = (
+    # a biotech firm, its NAF saying what it is
+    "812345676,00017,81234567600017,O,2016-09-01,11,2019,true,2016-09-01,BIOTHERA PARIS,,,"
+    "72.11Z,12,PME,12,RUE,DE L ECLUSE,75013,PARIS 13,75113,A,BIOTHERA,72.11Z",
+    # an entrepreneur individuel: no company name, a NAF that proposes no kind
+    "734567894,00013,73456789400013,O,2019-02-15,NN,,true,2019-02-15,,MARTIN,CLAIRE,"
+    "70.22Z,NN,PME,7,AV,DE LA REPUBLIQUE,94800,VILLEJUIF,94076,A,,70.22Z",
+)
+
+
+def write_sirene(tmp_path, rows=SIRENE_ROWS, name="sirene-v3.csv"):
+    path = tmp_path / name
+    path.write_text(SIRENE_HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def cell(page, row: int, column: int) -> str:
+    return page.table.item(row, column).text()
+
+
+def test_mapping_step_marks_counts_meanings_and_precedence_of_a_sirene_file(qtbot, window, tmp_path):
+    from eco_desktop.ui.import_wizard.mapping_page import COL_MEANING, COL_NOTE, COL_STATE
+    wizard = open_wizard(window, write_sirene(tmp_path))
+    next_page(qtbot, wizard)
+    page = wizard.mapping_page
+    headers = wizard.table.headers
+    mapped = len(wizard.mapping.columns)
+    assert 0 < mapped < len(headers)
+    assert page.counts_label.text() == (f"✔ {mapped} colonnes reconnues, "
+                                        f"— {len(headers) - mapped} colonnes ignorées.")
+    states = [cell(page, i, COL_STATE) for i in range(len(headers))]
+    assert states == ["✔" if i in wizard.mapping.columns else "—" for i in range(len(headers))]
+    assert states[headers.index("statutDiffusionEtablissement")] == "—"
+    # camelCase headers with their French meaning
+    assert cell(page, headers.index("codeCommuneEtablissement"), COL_MEANING) == \
+        "Code commune (INSEE) de l'établissement"
+    assert "entreprise" in cell(page, headers.index("trancheEffectifsUniteLegale"), COL_MEANING)
+    # the required field is marked in every list and found
+    name_column = headers.index("denominationUniteLegale")
+    combo = page.combos[name_column]
+    assert combo.currentText() == "Nom *"
+    assert "« denominationUniteLegale »" in page.required_label.text()
+    # two columns feed the NAF: the legal unit's wins, and the page says so
+    unit, site = headers.index("activitePrincipaleUniteLegale"), headers.index("activitePrincipaleEtablissement")
+    assert cell(page, unit, COL_NOTE).startswith("prioritaire sur « activitePrincipaleEtablissement »")
+    assert cell(page, site, COL_NOTE).startswith("utilisée si « activitePrincipaleUniteLegale » est vide")
+    # the person unmaps a column: marks and counts follow at once
+    combo.setCurrentIndex(0)
+    assert cell(page, name_column, COL_STATE) == "—"
+    assert page.counts_label.text().startswith(f"✔ {mapped - 1} colonnes reconnues")
+    wizard.close()
+
+
+def test_the_required_field_missing_is_said_on_the_mapping_step(qtbot, window, tmp_path):
+    source = tmp_path / "liste.csv"
+    source.write_text("Appellation;Localité\nNouvelle Structure;Orsay\n", encoding="utf-8")
+    wizard = open_wizard(window, source)
+    next_page(qtbot, wizard)
+    page = wizard.mapping_page
+    assert page.required_label.text().startswith("Champ obligatoire manquant")
+    assert page.counts_label.text() == "✔ 1 colonne reconnue, — 1 colonne ignorée."
+    page.combos[0].setCurrentIndex(page.combos[0].findData("name"))
+    assert "« Appellation »" in page.required_label.text()
+    wizard.close()
+
+
+def test_preview_error_row_is_not_imported_and_the_default_kind_imports_it(qtbot, window, tmp_path):
+    wizard = open_wizard(window, write_sirene(tmp_path))
+    next_page(qtbot, wizard)
+    page = wizard.mapping_page
+    combo = page.default_kind_combo
+    # a NAF column: each row's code proposes its kind, no default overrides them
+    assert combo.isVisible() and combo.currentData() is None
+    next_page(qtbot, wizard)
+    preview = wizard.preview_page
+    rows = {preview.proxy.index(r, 1).data(): r for r in range(preview.proxy.rowCount())}
+    error = rows["Claire Martin"]            # the entrepreneur individuel, no kind for 70.22Z
+    assert preview.proxy.index(error, 2).data() == "Erreur"
+    details = preview.proxy.index(error, 4).data()
+    assert details.startswith("Non importée : ")
+    assert "importée et signalée" not in details
+    assert "le type par défaut de l'étape Colonnes" in details   # where the person is
+    assert "--kind" not in details
+    preview.view.selectRow(error)
+    pane = preview.detail.toPlainText()
+    assert "Pourquoi elle n'est pas importée :" in pane and "Remarques" not in pane
+    ok = rows["BIOTHERA PARIS"]
+    assert preview.proxy.index(ok, 4).data() == \
+        "Importée : Type proposé : « Entreprise de biothérapie » d'après le code NAF 72.11Z."
+    # back to the mapping step: a default kind, and the row is imported
+    wizard.back()
+    combo.setCurrentIndex(combo.findData("techprovider"))
+    combo.activated.emit(combo.currentIndex())
+    assert wizard.default_kind == "techprovider" and wizard.plan is None
+    next_page(qtbot, wizard)
+    assert {row.status for row in wizard.plan.rows} <= {"new", "warning"}
+    martin = next(row for row in wizard.plan.rows if row.name == "Claire Martin")
+    assert martin.data["kind"] == "techprovider"
+    preview.view.selectRow(martin.index)
+    assert "Type par défaut de l'étape Colonnes." in preview.detail.toPlainText()
+    next_page(qtbot, wizard)
+    next_page(qtbot, wizard)
+    assert wizard.summary.created == 2
+
+
+def test_the_default_kind_is_preset_from_the_files_types_when_no_naf_says_more(qtbot, window, tmp_path):
+    source = tmp_path / "liste.csv"
+    source.write_text("Nom;Type\nAlpha Thérapies;Biotech\nBeta Cellules;Biotech\nGamma;\n",
+                      encoding="utf-8")
+    wizard = open_wizard(window, source)
+    next_page(qtbot, wizard)
+    assert wizard.mapping_page.default_kind_combo.currentData() == "biotech"
+    next_page(qtbot, wizard)
+    gamma = next(row for row in wizard.plan.rows if row.name == "Gamma")
+    assert gamma.status == "new" and gamma.data["kind"] == "biotech"
+    assert wizard.preview_page.proxy.index(2, 4).data() == "Importée : Type par défaut de l'étape Colonnes."
+    wizard.close()
+
+
+def test_a_header_less_file_keeps_its_first_row_and_the_person_can_say_otherwise(qtbot, window, tmp_path):
+    source = tmp_path / "sans-entete.csv"
+    source.write_text("Cellule & Co;44306184100047;75013;contact@cellule.fr\n"
+                      "Vectoria;55208131766522;91000;info@vectoria.fr\n", encoding="utf-8")
+    wizard = open_wizard(window, source)
+    page = wizard.file_page
+    assert not page.header_check.isChecked()
+    assert "sans ligne d'en-tête" in page.info_label.text()
+    assert "La première ligne ressemble à des données" in page.header_note.text()
+    assert len(wizard.table) == 2 and wizard.table.headers[0] == "Colonne A"
+    page.header_check.click()                      # « it is a header »
+    assert page.header_check.isChecked() and len(wizard.table) == 1
+    assert wizard.table.headers[0] == "Cellule & Co" and page.header_note.text() == ""
+    page.header_check.click()
+    assert len(wizard.table) == 2
+    next_page(qtbot, wizard)
+    mapping = wizard.mapping_page
+    mapping.combos[0].setCurrentIndex(mapping.combos[0].findData("name"))
+    mapping.combos[1].setCurrentIndex(mapping.combos[1].findData("siret"))
+    next_page(qtbot, wizard)
+    names_seen = [wizard.preview_page.proxy.index(r, 1).data() for r in range(2)]
+    assert names_seen == ["Cellule & Co", "Vectoria"]
+    wizard.close()
+
+
+def test_mapping_saved_into_a_folder_is_refused_in_french(qtbot, window, tmp_path):
+    wizard = open_wizard(window, FIXTURES / "actors_cp1252.csv")
+    next_page(qtbot, wizard)
+    page = wizard.mapping_page
+    assert page.save_mapping(str(tmp_path)) is None
+    text = page.error_label.text()
+    assert "c'est un dossier" in text and "directory" not in text.lower()
+    wizard.close()
+
+
+def test_summary_lists_the_first_problems_and_names_the_wizards_report_button(qtbot, window, tmp_path):
+    source = tmp_path / "mails.csv"
+    source.write_text("Nom;Type;E-mail\n" + "".join(f"Structure {chr(65 + i)}{chr(65 + i)};Biotech;faux-{i}\n"
+                                                   for i in range(12)), encoding="utf-8")
+    wizard = open_wizard(window, source)
+    for _ in range(4):
+        next_page(qtbot, wizard)
+    assert wizard.currentId() == PAGE_SUMMARY
+    text = wizard.summary_page.details.text()
+    assert "… et 4 autres problèmes (« Enregistrer le rapport… » les donne tous)." in text
+    assert "--report" not in text
+

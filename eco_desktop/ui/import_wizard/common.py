@@ -1,0 +1,49 @@
+"""What the import wizard's pages share: settings keys, page ids, counts, error labels."""
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from ...errors import UserError
+from ...logs import log_path
+from ..text_safety import set_plain
+
+log = logging.getLogger("eco_desktop.ui.import_wizard")
+
+KEY_LAST_DIR = "import/last_dir"
+FILE_FILTER = "Tableaux (*.xlsx *.xlsm *.csv *.tsv *.txt);;Tous les fichiers (*)"
+PAGE_FILE, PAGE_MAPPING, PAGE_PREVIEW, PAGE_CONFIRM, PAGE_SUMMARY = range(5)
+ERROR_COLOUR = "#b00020"
+
+
+def plural(n: int, word: str, plural_word: str | None = None) -> str:
+    """« 1 ligne », « 12 345 lignes » (narrow no-break space between thousands)."""
+    shown = f"{n:,}".replace(",", "\u202f")
+    return f"{shown} {word if n <= 1 else (plural_word or word + 's')}"
+
+
+def error_text(exc: BaseException) -> str:
+    """The French sentence for an error of the import; an unexpected one is logged."""
+    if isinstance(exc, UserError):
+        return str(exc)
+    log.error("unexpected error while importing", exc_info=exc)
+    return ("L'import a échoué à cause d'une erreur inattendue ; rien n'a été modifié. "
+            f"Le détail technique est dans le journal : {log_path()}")
+
+
+def error_label() -> QLabel:
+    """Errors quote the file's name, cells and headers: plain text."""
+    label = set_plain(QLabel(), bounded=True)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def note_label() -> QLabel:
+    """A plain, wrapping label for what the wizard explains (it may quote the file)."""
+    label = set_plain(QLabel(), bounded=True)
+    label.setWordWrap(True)
+    return label
