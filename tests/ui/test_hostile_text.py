@@ -329,9 +329,10 @@ def test_import_wizard_shows_a_hostile_file_as_plain_text(hostile_window, qtbot,
     from PySide6.QtWidgets import QWizard
     win, _ids, _call = hostile_window
     path = tmp_path / "<b>gras <img src=x>.csv"  # no « / » in a file name
-    path.write_text(f"Nom;{BOLD} {IMAGE};Commune\n"
-                    f"{hostile('Importé')};{WIDE} {LINK};{hostile('Commune')}\n"
-                    f"{LONG_WORD};{BOLD};Paris\n", encoding="utf-8")
+    # A type for each row: a file whose rows are all errors or duplicates stops at the preview.
+    path.write_text(f"Nom;{BOLD} {IMAGE};Commune;Type\n"
+                    f"{hostile('Importé')};{WIDE} {LINK};{hostile('Commune')};Biotech\n"
+                    f"{LONG_WORD};{BOLD};Paris;Biotech\n", encoding="utf-8")
     wizard = win.features["import_wizard"].open_wizard(path)  # deleted when closed
     problems, pages = [], []
     for _step in range(3):  # file → mapping → preview → confirmation
