@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import json
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import quote, urlsplit
 
 from . import vocab
@@ -320,21 +319,6 @@ class CallsMixin:
         return self.actor_ids(flt) if not flt.is_empty() else []
 
     # ------------------------------------------------------------------ writing calls
-    @contextmanager
-    def _calls_transaction(self, label: str) -> Iterator[Any]:
-        """``transaction()`` for writes of calls and call entries only.
-
-        The store marks the actor of every written call entry for a full-text and
-        in-memory index refresh, which neither depends on (shortlists are looked up
-        when a Filter asks for a call): ~3 ms per actor, 20 s for a 5,000-actor
-        shortlist. Writes made here touch no actor, so the batch's set is put back as
-        it was before them (a joined outer batch keeps its own actors).
-        """
-        with self.transaction(label) as batch:
-            before = set(batch.actor_ids)
-            yield batch
-            batch.actor_ids.intersection_update(before)
-
     def _clean_call(self, data: Mapping[str, Any], previous: Mapping[str, Any] | None) -> dict[str, Any]:
         unknown = set(data) - set(CALL_FIELDS)
         if unknown:
@@ -374,7 +358,7 @@ class CallsMixin:
                                        "eligibility": eligibility}, None)
             stamp = now_iso()
             values.update(created_at=stamp, updated_at=stamp)
-            with self._calls_transaction(f"Créer l'appel à projets « {values['name']} »"):
+            with self.transaction(f"Créer l'appel à projets « {values['name']} »"):
                 call_id = self._insert("calls", values)
                 if shortlist_matching:
                     self._add_entries(call_id, self.eligible_ids(Filter.from_json(values["eligibility"])), stamp)
@@ -405,7 +389,7 @@ class CallsMixin:
         """Delete a call and its shortlist (one undoable step)."""
         with self._lock:
             row = self._call_row(call_id)
-            with self._calls_transaction(f"Supprimer l'appel à projets « {row['name']} »"):
+            with self.transaction(f"Supprimer l'appel à projets « {row['name']} »"):
                 for (entry_id,) in self.conn.execute("SELECT id FROM call_entries WHERE call_id = ?",
                                                      (call_id,)).fetchall():
                     self._delete("call_entries", entry_id)
@@ -435,7 +419,7 @@ class CallsMixin:
             missing = [a for a in self.eligible_ids(Filter.from_json(row["eligibility"])) if a not in present]
             if not missing:
                 return 0
-            with self._calls_transaction(f"Mettre à jour la présélection de « {row['name']} »"):
+            with self.transaction(f"Mettre à jour la présélection de « {row['name']} »"):
                 return self._add_entries(call_id, missing, now_iso())
 
     def add_to_call(self, call_id: int, actor_ids: Sequence[int]) -> int:
@@ -446,7 +430,7 @@ class CallsMixin:
             wanted = [int(a) for a in actor_ids if int(a) not in present]
             if not wanted:
                 return 0
-            with self._calls_transaction(f"Ajouter {len(wanted)} acteur(s) à l'appel « {row['name']} »"):
+            with self.transaction(f"Ajouter {len(wanted)} acteur(s) à l'appel « {row['name']} »"):
                 return self._add_entries(call_id, wanted, now_iso())
 
     def remove_from_call(self, call_id: int, actor_ids: Sequence[int]) -> int:
@@ -456,7 +440,7 @@ class CallsMixin:
             chosen = [entries[int(a)]["id"] for a in dict.fromkeys(actor_ids) if int(a) in entries]
             if not chosen:
                 return 0
-            with self._calls_transaction(f"Retirer {len(chosen)} acteur(s) de l'appel « {row['name']} »"):
+            with self.transaction(f"Retirer {len(chosen)} acteur(s) de l'appel « {row['name']} »"):
                 for entry_id in chosen:
                     self._delete("call_entries", entry_id)
             return len(chosen)
@@ -476,7 +460,7 @@ class CallsMixin:
             stamp = now_iso()
             changed = 0
             label = f"Statut « {STATUSES[slug]} » pour {len(ids)} acteur(s) de « {row['name']} »"
-            with self._calls_transaction(label):
+            with self.transaction(label):
                 for actor_id in ids:
                     entry = entries[actor_id]
                     values: dict[str, Any] = {"status": slug}
@@ -500,7 +484,7 @@ class CallsMixin:
             note = (note or "").strip()
             if entry["note"] == note:
                 return False
-            with self._calls_transaction(f"Note dans l'appel « {row['name']} »"):
+            with self.transaction(f"Note dans l'appel « {row['name']} »"):
                 return self._update("call_entries", entry["id"], {"note": note, "changed_at": now_iso()})
 
     # ------------------------------------------------------------------ mailing

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from . import vocab
 from .filter import FACETS, Filter
 from .text import fold
 
@@ -145,10 +144,3 @@ def compute(catalogue: "Catalogue", flt: Filter | None = None) -> Dashboard:
     charts = {key: _bars(facets[key]) for key in ("kind", "departement", "domain", "activity")}
     charts["relation"] = relation_counts(catalogue, base)
     return Dashboard(total=total, figures=figures, charts=charts)
-
-
-def describe_relation_type(rel_type: str) -> str:
-    """The French noun of a relation type, with its verb: 'Hébergement (hébergé par)'."""
-    verb = vocab.RELATION_TYPES.get(rel_type, ("",))[0]
-    noun = RELATION_NOUNS.get(rel_type, rel_type)
-    return f"{noun} ({verb})" if verb else noun

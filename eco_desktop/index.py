@@ -54,14 +54,6 @@ def bits_from_positions(positions: Iterable[int] | np.ndarray, size: int) -> int
     return int.from_bytes(np.packbits(arr, bitorder="little").tobytes(), "little")
 
 
-def positions_from_bits(bits: int, size: int) -> np.ndarray:
-    if not bits:
-        return np.empty(0, dtype=np.int64)
-    raw = bits.to_bytes((size + 7) // 8 or 1, "little")
-    arr = np.unpackbits(np.frombuffer(raw, dtype=np.uint8), bitorder="little")[:size]
-    return np.flatnonzero(arr)
-
-
 def mask_array(bits: int, size: int) -> np.ndarray:
     raw = bits.to_bytes((size + 7) // 8 or 1, "little")
     return np.unpackbits(np.frombuffer(raw, dtype=np.uint8), bitorder="little")[:size].astype(bool)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from PySide6.QtCore import QPoint, QRect, QSize, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QCompleter, QFrame, QLabel, QLayout, QPushButton, QSizePolicy, QTextEdit, QToolButton, QVBoxLayout, QWidget,
+    QCompleter, QLabel, QLayout, QPushButton, QSizePolicy, QTextEdit, QToolButton, QVBoxLayout, QWidget,
 )
 
 from .text_safety import display_text, escape_mnemonic, set_plain, set_tooltip
@@ -471,14 +471,6 @@ def header_font(base: QFont, scale: float = 1.5, bold: bool = True) -> QFont:
     font.setPointSizeF(size * scale)
     font.setBold(bold)
     return font
-
-
-def hline() -> QFrame:
-    line = QFrame()
-    line.setFrameShape(QFrame.Shape.HLine)
-    line.setFrameShadow(QFrame.Shadow.Plain)
-    line.setStyleSheet("color: #dcdfe3;")
-    return line
 
 
 # -- formatting --------------------------------------------------------------------

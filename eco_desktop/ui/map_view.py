@@ -188,11 +188,6 @@ class MapView(QWidget):
     def selected_ids(self) -> list[int]:
         return list(self._selection)
 
-    def open_actor(self, actor_id: int) -> None:
-        """Open the actor's popup (zooming in if its marker is in a cluster)."""
-        if self._ready:
-            self.run_js(f"ecoMap.openActor({int(actor_id)})")
-
     def set_relations_visible(self, visible: bool) -> None:
         if self._ready:
             self.run_js(f"ecoMap.setRelationsVisible({'true' if visible else 'false'})")
@@ -214,9 +209,6 @@ class MapView(QWidget):
             self.page.runJavaScript(script)
         else:
             self.page.runJavaScript(script, 0, callback)
-
-    def grab_png(self, path: str | Path) -> bool:
-        return self.view.grab().save(str(path))
 
     # ------------------------------------------------------------ page events
 

@@ -187,9 +187,6 @@ class ActorTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
         self.sortChanged.emit()
 
-    def clear_sort(self) -> None:
-        self.sort_column = None
-
     def _sorted(self, ids: list[int], column: int, order) -> list[int]:
         if self.catalogue is None or not ids:
             return ids
