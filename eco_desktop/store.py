@@ -3,8 +3,13 @@
 It owns the SQLite file (through sqlite-utils and :mod:`eco_desktop.db`), records
 every write in the history (one batch per user action, undoable), keeps the
 full-text index and the in-memory :class:`~eco_desktop.index.ActorIndex` in step,
-and evaluates :class:`~eco_desktop.filter.Filter` objects. Nothing outside this
-module writes SQL against the actors' tables.
+and evaluates :class:`~eco_desktop.filter.Filter` objects. Its row operations
+(``_insert``, ``_update``, ``_delete``) record each write and mark what to refresh;
+the calls (:mod:`eco_desktop.calls`) and kind rules mixed into the class use them.
+Three modules write SQL of their own, inside one of its transactions: the RGPD
+erasure (``privacy.plan``, unrecorded: it must leave no image of what it removed),
+its purge (``privacy.purge``, the full-text ``optimize``) and the synthetic
+catalogue (``synth``, contacts and relations by sqlite-utils).
 
 Public methods take a re-entrant lock, so a worker thread may read while the UI
 thread waits (calibre's read/write API discipline, simplified to one lock).

@@ -1,4 +1,8 @@
-"""Import actors and contacts from spreadsheets: pure core code, no Qt, no database writes.
+"""Import actors and contacts from spreadsheets: pure core code, no Qt.
+
+Only ``apply_import`` writes to the catalogue (through its API, in one transaction and
+one history batch); the rest reads the file and, for duplicates and vocabularies, the
+catalogue.
 
 reading     — a file to a :class:`Table` of strings (xlsx, csv/tsv/txt; encodings,
               delimiters, header row; bad files as UserError)
