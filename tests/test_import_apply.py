@@ -467,3 +467,18 @@ def test_a_summary_whose_rows_all_failed_says_so(catalogue, tmp_path):
                                                 ["Sans type", "Orsay", ""],
                                                 ["Avec type", "Évry", "biotech"]])
     assert not plan_import(catalogue, source).summary().all_failed
+
+
+def test_an_sqlite_failure_while_applying_is_said_in_french(catalogue, tmp_path, monkeypatch):
+    import sqlite3
+
+    from eco_desktop.importer import apply as applying
+    plan = plan_import(catalogue, write_csv(tmp_path / "neuf.csv", [["Nom", "Type"], ["Acteur neuf", "biotech"]]))
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+    monkeypatch.setattr(applying, "_apply_actors", full)
+    with pytest.raises(UserError) as caught:
+        apply_import(catalogue, plan)
+    assert "disque est plein" in str(caught.value) and "database" not in str(caught.value)
+    assert "Acteur neuf" not in {a["name"] for a in catalogue.actors_by_ids(catalogue.actor_ids())}

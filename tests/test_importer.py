@@ -1425,3 +1425,18 @@ def test_readme_states_the_import_limits_of_limits_py():
                   f"| {limits.MAX_COLUMNS} |", limits.count_text(limits.MAX_CELLS),
                   limits.count_text(limits.MAX_FIELD_CHARS)):
         assert value in section, value
+
+
+def test_an_unreadable_mapping_file_is_said_in_french(tmp_path):
+    # json's and the system's messages (« Expecting property name… », « Is a directory ») are English.
+    headers = ["Nom", "Ville"]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"columns":\n {oops}', encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        Mapping.load(bad, headers)
+    assert str(caught.value).endswith("n'est pas un JSON lisible (erreur ligne 2, colonne 3).")
+    bad.write_bytes('{"columns": {"Nom": "name"}, "x": "é"}'.encode("latin-1"))
+    with pytest.raises(UserError, match="pas encodé en UTF-8"):
+        Mapping.load(bad, headers)
+    with pytest.raises(UserError, match="n'a pas pu être lu : c'est un dossier"):
+        Mapping.load(tmp_path, headers)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import db
 from ..errors import UserError, os_error_text
 from ..text import fold
 from ._gc import gc_paused
@@ -904,8 +905,9 @@ def _apply_plan(catalogue, plan: ImportPlan, progress, cancelled) -> ImportSumma
                 _apply_contacts(catalogue, plan, summary, tick)
             if cancelled is not None and cancelled():
                 raise OperationCancelled("Import annulé : rien n'a été modifié.")
-    except sqlite3.Error as exc:  # translated by the store; anything left is unexpected
-        raise UserError(f"L'import n'a pas pu être enregistré ({exc}) : rien n'a été "
+    except sqlite3.Error as exc:  # SQLite's text is English: the reason in French
+        reason = str(db.translate_error(exc, catalogue.path)).rstrip(".")
+        raise UserError(f"L'import n'a pas pu être enregistré ({reason}) : rien n'a été "
                         "modifié.") from exc
     if progress is not None:
         progress(total, total)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UserError
+from ..errors import UserError, os_error_text
 from ..text import fold
 
 KINDS = ("actors", "contacts")
@@ -459,7 +459,13 @@ class Mapping:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except FileNotFoundError:
             raise UserError(f"Le fichier de correspondance « {path} » n'existe pas.") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise UserError(f"Le fichier de correspondance « {path.name} » n'est pas un "
-                            f"JSON lisible ({exc}).") from None
+        except OSError as exc:
+            raise UserError(f"Le fichier de correspondance « {path.name} » n'a pas pu être lu : "
+                            f"{os_error_text(exc)}.") from None
+        except UnicodeDecodeError:
+            raise UserError(f"Le fichier de correspondance « {path.name} » n'est pas un JSON lisible "
+                            "(il n'est pas encodé en UTF-8).") from None
+        except json.JSONDecodeError as exc:  # its msg is English: only its position is said
+            raise UserError(f"Le fichier de correspondance « {path.name} » n'est pas un JSON lisible "
+                            f"(erreur ligne {exc.lineno}, colonne {exc.colno}).") from None
         return cls.from_json(data, headers, kind, auto=auto)
