@@ -342,6 +342,31 @@ def test_the_default_kind_is_preset_from_the_files_types_when_no_naf_says_more(q
     wizard.close()
 
 
+def test_the_sites_of_a_firm_are_linked_to_its_head_office_unless_the_person_says_no(qtbot, window, tmp_path):
+    rows = ("523456788,00018,52345678800018,O,2011-04-12,11,2019,true,1998-01-01,GENOCELL,,,"
+            "72.11Z,42,ETI,3,AV,DU GENERAL DE GAULLE,94000,CRETEIL,94028,A,,72.11Z",
+            "523456788,00026,52345678800026,O,2015-01-01,12,2019,false,1998-01-01,GENOCELL,,,"
+            "72.11Z,42,ETI,20,BD,DE LA DEFENSE,92000,NANTERRE,92050,A,GENOCELL NANTERRE,72.11Z")
+    wizard = open_wizard(window, write_sirene(tmp_path, rows, "chaine.csv"))
+    next_page(qtbot, wizard)
+    next_page(qtbot, wizard)
+    preview = wizard.preview_page
+    assert [row.status for row in wizard.plan.rows] == ["new", "new"]   # two SIRETs: two actors
+    assert preview.link_check.isVisible() and preview.link_check.isChecked()
+    assert len(wizard.plan.site_links) == 1
+    preview.view.selectRow(1)
+    assert "relié à son siège" in preview.detail.toPlainText()
+    preview.link_check.click()
+    assert not wizard.plan.site_links and preview.link_check.isVisible()
+    preview.link_check.click()
+    next_page(qtbot, wizard)
+    assert "1 établissement relié à son siège" in wizard.confirm_page.text.text()
+    next_page(qtbot, wizard)
+    created = {a["siret"]: a["id"] for a in window.catalogue.actors_by_ids(wizard.summary.created_ids)}
+    assert wizard.summary.linked == 1
+    links = [(r["source_id"], r["type"], r["target_id"]) for r in window.catalogue.relations(list(created.values()))]
+    assert links == [(created["52345678800026"], "site_of", created["52345678800018"])]
+
 def test_a_header_less_file_keeps_its_first_row_and_the_person_can_say_otherwise(qtbot, window, tmp_path):
     source = tmp_path / "sans-entete.csv"
     source.write_text("Cellule & Co;44306184100047;75013;contact@cellule.fr\n"

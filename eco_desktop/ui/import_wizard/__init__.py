@@ -51,6 +51,7 @@ class ImportWizard(QWizard):
         self.mapping: Mapping | None = None
         self.plan: ImportPlan | None = None
         self.default_kind: str | None = None   # kind slug for rows the file gives none
+        self.link_sites = True                 # establishments linked to their head office
         self.summary: ImportSummary | None = None
         self.job: Job | None = None
         self.progress: ProgressDialog | None = None
@@ -120,14 +121,15 @@ class ImportWizard(QWizard):
         if self.mapping is None or self.mapping.kind != "actors":
             return {}
         # A row left without a kind is told where to set one: here, the mapping step.
-        return {"default_kind": self.default_kind, "kind_hint": KIND_HINT_WIZARD}
+        return {"default_kind": self.default_kind, "kind_hint": KIND_HINT_WIZARD,
+                "link_sites": self.link_sites}
 
     def would_change(self) -> bool:
-        """Whether applying the plan would create or update anything."""
+        """Whether applying the plan would create or update anything, or link a site."""
         if self.plan is None:
             return False
         summary = self.plan.summary()
-        return summary.created + summary.updated > 0
+        return summary.created + summary.updated + summary.linked > 0
 
     # -- background work ------------------------------------------------------------
     def run_plan(self, policy: str) -> None:

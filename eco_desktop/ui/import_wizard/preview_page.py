@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QPlainTextEdit, QSplitter,
-                               QTableView, QVBoxLayout, QWizardPage)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QPlainTextEdit,
+                               QSplitter, QTableView, QVBoxLayout, QWizardPage)
 
 from ...importer import ON_DUPLICATE
 from ...importer.apply import ON_DUPLICATE_LABELS, STATUS_LABELS, STATUSES, ImportPlan, PlannedRow
@@ -165,6 +165,15 @@ class PreviewPage(QWizardPage):
             self.status_combo.addItem(STATUS_LABELS[status], status)
         self.status_combo.currentIndexChanged.connect(
             lambda _i: self.proxy.set_status(self.status_combo.currentData()))
+        self.link_check = QCheckBox("Relier chaque établissement d'une entreprise à son siège "
+                                    "(relation « site de »)")
+        self.link_check.setToolTip(
+            "Quand le fichier dit quel établissement est le siège (colonne « etablissementSiege » "
+            "de SIRENE, SIRET ou NIC du siège), les autres établissements de la même entreprise "
+            "lui sont reliés, dans le même import (un seul Ctrl+Z).")
+        self.link_check.setChecked(True)
+        self.link_check.setVisible(False)
+        self.link_check.clicked.connect(self._link_clicked)
         self.counts_label = note_label()
         self.nothing_label = note_label()
         self.nothing_label.setStyleSheet("color: #b35900;")
@@ -200,13 +209,15 @@ class PreviewPage(QWizardPage):
         form.addRow("Afficher :", self.status_combo)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.link_check)
         layout.addWidget(self.counts_label)
         layout.addWidget(self.nothing_label)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.error_label)
 
     def initializePage(self) -> None:  # noqa: N802
-        if self.wiz.plan is None or self.wiz.plan.on_duplicate != self.policy():
+        plan = self.wiz.plan
+        if plan is None or plan.on_duplicate != self.policy() or plan.link_sites != self.wiz.link_sites:
             self.replan()
         else:
             self.show_plan()
@@ -219,6 +230,10 @@ class PreviewPage(QWizardPage):
         self.error_label.clear()
         self.wiz.run_plan(self.policy())
         self.show_plan()
+
+    def _link_clicked(self, checked: bool) -> None:
+        self.wiz.link_sites = checked
+        self.replan()
 
     def show_detail(self, index: QModelIndex) -> None:
         if not index.isValid():
@@ -240,6 +255,8 @@ class PreviewPage(QWizardPage):
             self.counts_label.clear()
             self.completeChanged.emit()
             return
+        # Shown when the file names head offices (or once the person unticked it).
+        self.link_check.setVisible(plan.kind == "actors" and (bool(plan.site_links) or not plan.link_sites))
         counts = {s: 0 for s in STATUSES}
         for row in plan.rows:
             counts[row.status] += 1

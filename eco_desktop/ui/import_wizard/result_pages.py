@@ -46,6 +46,10 @@ class ConfirmPage(QWizardPage):
                  f"{summary.unchanged} inchangé{s_unchanged}",
                  f"{plural(summary.skipped, 'ligne')} ignorée{s_skipped} (doublons)",
                  f"{plural(summary.errors, 'ligne')} en erreur, non importée{s_errors}"]
+        if summary.linked:
+            s_linked = "s" if summary.linked > 1 else ""
+            items.append(f"{plural(summary.linked, 'établissement')} relié{s_linked} à son siège "
+                         "(« site de »)")
         if self.wiz.would_change():
             end = ("<p>L'import est une seule opération : <b>Édition → Annuler</b> (Ctrl+Z) le "
                    "défait en entier. Pendant l'import, « Annuler » l'arrête sans rien modifier.</p>")
