@@ -9,6 +9,8 @@ documentation of the SIRENE variables and the RNSR's field list.
 """
 from __future__ import annotations
 
+import re
+
 from .mapping import header_key
 
 # header -> French meaning. « unité légale » is the firm (SIREN), « établissement » one of
@@ -130,3 +132,55 @@ def header_meaning(header: str | None) -> str | None:
     if not header:
         return None
     return _BY_KEY.get(header_key(header))
+
+
+# -- a file without a header: what its cells look like -----------------------------------
+
+_SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("siret", re.compile(r"\d{14}")),
+    ("siren", re.compile(r"\d{9}")),
+    ("postcode", re.compile(r"\d{5}")),
+    ("phone", re.compile(r"(?:\+33|0)\d{9}")),
+    ("naf", re.compile(r"\d{2}\.?\d{2}[A-Z]", re.IGNORECASE)),
+    ("email", re.compile(r"[^@\s]+@[^@\s]+\.\w+")),
+    ("website", re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)),
+)
+_SPACES = re.compile(r"[\s.\-]")
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+def _shape(cell: str) -> str | None:
+    compact = _SPACES.sub("", cell)
+    for name, pattern in _SHAPES:
+        target = cell if name in ("email", "website", "naf") else compact
+        if pattern.fullmatch(target):
+            return name
+    return None
+
+
+def guess_fields(rows: list[list[str]], width: int, sample: int = 50) -> dict[int, str]:
+    """Column index -> field for a table without a header, from what its cells look like:
+    14 digits a SIRET, 9 a SIREN, 5 a postcode, an e-mail, a web address, a phone, a NAF
+    code (in nine cells out of ten of the column's first ``sample``), and the first column
+    of words the name. Each field once; the person corrects the rest on the mapping step."""
+    out: dict[int, str] = {}
+    taken: set[str] = set()
+    wordy: list[int] = []
+    for column in range(width):
+        cells = [row[column] for row in rows[:sample * 4] if column < len(row) and row[column]][:sample]
+        if not cells:
+            continue
+        counts: dict[str, int] = {}
+        for cell in cells:
+            shape = _shape(cell)
+            if shape:
+                counts[shape] = counts.get(shape, 0) + 1
+        best = max(counts, key=counts.get) if counts else None
+        if best and counts[best] * 10 >= len(cells) * 9 and best not in taken:
+            out[column] = best
+            taken.add(best)
+        elif not counts and sum(1 for c in cells if _WORDS.search(c)) * 10 >= len(cells) * 9:
+            wordy.append(column)
+    if wordy:
+        out[wordy[0]] = "name"
+    return out

@@ -383,9 +383,9 @@ def test_a_header_less_file_keeps_its_first_row_and_the_person_can_say_otherwise
     page.header_check.click()
     assert len(wizard.table) == 2
     next_page(qtbot, wizard)
+    # no header to go by: the columns are mapped from what their cells look like
     mapping = wizard.mapping_page
-    mapping.combos[0].setCurrentIndex(mapping.combos[0].findData("name"))
-    mapping.combos[1].setCurrentIndex(mapping.combos[1].findData("siret"))
+    assert [combo.currentData() for combo in mapping.combos] == ["name", "siret", "postcode", "email"]
     next_page(qtbot, wizard)
     names_seen = [wizard.preview_page.proxy.index(r, 1).data() for r in range(2)]
     assert names_seen == ["Cellule & Co", "Vectoria"]
@@ -414,3 +414,17 @@ def test_summary_lists_the_first_problems_and_names_the_wizards_report_button(qt
     assert "… et 4 autres problèmes (« Enregistrer le rapport… » les donne tous)." in text
     assert "--report" not in text
 
+
+def test_a_mapping_that_cannot_be_read_is_refused_in_french(qtbot, window, tmp_path):
+    wizard = open_wizard(window, FIXTURES / "actors_cp1252.csv")
+    next_page(qtbot, wizard)
+    page = wizard.mapping_page
+    assert not page.load_mapping(str(tmp_path))                 # a folder
+    assert "c'est un dossier" in page.error_label.text()
+    assert "directory" not in page.error_label.text().lower()
+    broken = tmp_path / "correspondance.json"
+    broken.write_text('{"columns": ', encoding="utf-8")
+    assert not page.load_mapping(str(broken))
+    text = page.error_label.text()
+    assert "n'est pas un JSON lisible" in text and "Expecting" not in text and "line" not in text
+    wizard.close()

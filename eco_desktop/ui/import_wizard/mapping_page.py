@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QFile
 
 from ...errors import UserError, os_error_text
 from ...importer import Mapping, detect_kind
-from ...importer.headers import header_meaning
+from ...importer.headers import guess_fields, header_meaning
 from ...importer.mapping import FIELD_LABELS, FIELDS
 from ..settings import settings
 from ..text_safety import display_text, escape_tooltip
@@ -105,6 +105,9 @@ class MappingPage(QWizardPage):
         table = self.wiz.table
         if self.wiz.mapping is None:
             self.wiz.mapping = Mapping.auto(table.headers, detect_kind(table.headers))
+            if table.header_row == 0:  # no names to go by: what the cells look like
+                for column, name in guess_fields(table.rows, len(table.headers)).items():
+                    self.wiz.mapping.set(column, name)
             self.wiz.default_kind = self.wiz.proposed_default_kind()
         self._fill_default_kinds()
         self._fill()
