@@ -63,10 +63,28 @@ def test_the_same_name_without_any_address_is_a_duplicate():
 
 def test_rows_without_an_address_are_compared_in_the_file_too():
     rows = [row("Nouvelle Bio"), row("NOUVELLE BIO", postcode="91000"),
-            row("Autre Bio", postcode="91000"), row("Autre Bio", postcode="75013"),
-            row("autre bio")]
+            row("Nouvelle Bio", postcode="91000", insee="91228"), row("nouvelle bio")]
     assert found_as(find_duplicates(rows, [])) == [
-        None, (("row", 0), "name"), None, None, (("row", 2), "name")]
+        None, (("row", 0), "name"), (("row", 0), "name"), (("row", 0), "name")]
+
+
+def test_a_name_found_in_several_places_does_not_match_a_record_without_a_place():
+    # The research list's « Direction de la recherche clinique » of each hospital: a row
+    # without an address cannot tell which one it is.
+    rows = [row("Direction de la recherche clinique"),
+            row("Direction de la Recherche Clinique", postcode="35042"),
+            row("Direction de la recherche clinique", postcode="86021"),
+            row("DIRECTION DE LA RECHERCHE CLINIQUE", postcode="86021")]
+    assert found_as(find_duplicates(rows, [])) == [None, None, None, (("row", 2), "name")]
+    # Imported again: each is itself, the one without a place too.
+    existing = [actor(k, r["name"], postcode=r["postcode"]) for k, r in enumerate(rows[:3])]
+    assert found_as(find_duplicates(rows, existing)) == [(0, "name"), (1, "name"),
+                                                         (2, "name"), (2, "name")]
+    existing = [actor(1, "LIDL", postcode="75013"), actor(2, "LIDL", postcode="38000"),
+                actor(3, "Everzom")]
+    rows = [row("Lidl"), row("Everzom", postcode="75013"), row("Everzom", postcode="91000")]
+    # Everzom's two places are in the file: the actor without a place is neither.
+    assert find_duplicates(rows, existing) == [None, None, None]
 
 
 def test_a_chain_of_stores_with_their_own_sirets_is_no_duplicate():

@@ -528,8 +528,10 @@ def _find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
     _cut_big_blocks(rows, cat, places)
     lengths = _Lengths(threshold)
 
-    found = _same_in_catalogue(rows, cat, actor_ids, places,
-                               _alias_keys(actor_columns[7], cat.keys)) if actor_ids else {}
+    aliases = _alias_keys(actor_columns[7], cat.keys) if actor_ids else {}
+    spread = _spread_names(rows, cat, aliases, places)
+    found = _same_in_catalogue(rows, cat, actor_ids, places, aliases,
+                               spread) if actor_ids else {}
     _given_ids(found, given, rows.keys, actor_ids, cat.keys, threshold)
     named = np.flatnonzero(rows.lengths)   # rows with a name
     unsettled = np.ones(len(numbers), dtype=bool)
@@ -550,7 +552,7 @@ def _find_duplicates(candidates: Iterable[Any], existing: Iterable[Mapping],
     unsettled = np.ones(len(numbers), dtype=bool)
     unsettled[list(found)] = False
     unmatched = named[unsettled[named]]   # rows with a name matching no actor
-    same = _same_in_file(rows, places)
+    same = _same_in_file(rows, places, spread)
     unsettled[list(same)] = False
     earlier = _close_in_file(rows, named, unmatched, named[unsettled[named]], places,
                              lengths, threshold)
@@ -640,11 +642,12 @@ def _cut_big_blocks(rows: _Side, cat: _Side, places: _Places) -> None:
 
 
 def _same_in_catalogue(rows: _Side, cat: _Side, actor_ids: Sequence[Any], places: _Places,
-                       aliases: Mapping[str, list[int]] | None = None
+                       aliases: Mapping[str, list[int]] | None = None,
+                       spread: frozenset[str] = frozenset()
                        ) -> dict[int, tuple[Any, str, float]]:
     """row -> (actor id, rule, 100) for the same SIRET, SIREN, or name (or alias:
     ``aliases``, alias key -> the actors with it) in a block, or anywhere when the row or
-    the actor has no place."""
+    the actor has no place and the name is not ``spread`` over several places."""
     found: dict[int, tuple[Any, str, float]] = {}
     by_siret: dict[str, Any] = {}
     by_siren: dict[str, list[tuple[Any, str]]] = {}
@@ -708,12 +711,49 @@ def _same_in_catalogue(rows: _Side, cat: _Side, actor_ids: Sequence[Any], places
                   if block in blocks_of[cat.place[j]]), None)
         if j is None:
             # A name without a place to tell them apart (the i-Lab list gives no address,
-            # the bundled actors no SIRET once): the same organisation.
-            j = next((j for j in holders if not row_blocks or not blocks_of[cat.place[j]]),
-                     None)
+            # the bundled actors no SIRET once): the same organisation, unless the name
+            # is found in several places (« Direction de la recherche clinique »).
+            placeless = [j for j in holders if not blocks_of[cat.place[j]]]
+            if not row_blocks and placeless:   # two records without a place: the same
+                j = placeless[0]
+            elif key not in spread:
+                j = next((j for j in holders if not row_blocks or not blocks_of[cat.place[j]]),
+                         None)
         if j is not None:
             found[i] = (actor_ids[j], "name", 100.0)
     return found
+
+
+def _spread_names(rows: _Side, cat: _Side, aliases: Mapping[str, list[int]],
+                  places: _Places) -> frozenset[str]:
+    """The names (keys) held by records without a place whose records with a place, in
+    the file and the catalogue, are not all in one place (sharing a block with the first
+    one): a name alone cannot tell which of them a record without a place is."""
+    blocks_of = places.blocks
+    asked = {key for key, place in zip(rows.keys, rows.place) if key and not blocks_of[place]}
+    asked.update(key for key, place in zip(cat.keys, cat.place) if key and not blocks_of[place])
+    asked.update(key for key, holders in aliases.items()
+                 if any(not blocks_of[cat.place[j]] for j in holders))
+    if not asked:
+        return frozenset()
+    first: dict[str, tuple[str, ...]] = {}
+    spread: set[str] = set()
+
+    def see(key: str, place: int) -> None:
+        blocks = blocks_of[place]
+        if not blocks or key not in asked or key in spread:
+            return
+        seen = first.setdefault(key, blocks)
+        if seen is not blocks and set(seen).isdisjoint(blocks):
+            spread.add(key)
+
+    for side in (rows, cat):
+        for key, place in zip(side.keys, side.place):
+            see(key, place)
+    for key, holders in aliases.items():
+        for j in holders:
+            see(key, cat.place[j])
+    return frozenset(spread)
 
 
 def _alias_keys(aliases: Sequence[Any], own_keys: list[str]) -> dict[str, list[int]]:
@@ -814,9 +854,11 @@ def _close_in_catalogue(rows: _Side, asking: np.ndarray, cat: _Side,
     return {i: (actor_id, "name", score) for i, (score, actor_id) in fuzzy.items()}
 
 
-def _same_in_file(rows: _Side, places: _Places) -> dict[int, tuple[int, str]]:
+def _same_in_file(rows: _Side, places: _Places, spread: frozenset[str] = frozenset()
+                  ) -> dict[int, tuple[int, str]]:
     """row -> (first row, rule) for the same SIRET, SIREN or name in a block as a row
-    above it (first registration wins)."""
+    above it (first registration wins); a row without a place and a row with one, for
+    the same name, unless that name is ``spread`` over several places."""
     same: dict[int, tuple[int, str]] = {}
     first_siret: dict[str, int] = {}
     first_siren: dict[str, list[tuple[int, str]]] = {}
@@ -840,7 +882,7 @@ def _same_in_file(rows: _Side, places: _Places) -> dict[int, tuple[int, str]]:
     keys, idents = rows.keys, rows.idents
     first_row = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))
     first_row.pop("", None)
-    for group in _repeated(keys, first_row).values():
+    for key, group in _repeated(keys, first_row).items():
         in_block: dict[str, _FirstRows] = {}
         anywhere = _FirstRows()   # the group's rows, for a row without a place
         placeless = _FirstRows()  # its rows without a place, for a row with one
@@ -849,13 +891,13 @@ def _same_in_file(rows: _Side, places: _Places) -> dict[int, tuple[int, str]]:
             if i not in same:
                 at = None
                 if not blocks:
-                    at = anywhere.find(ident)
+                    at = (placeless if key in spread else anywhere).find(ident)
                 for block in blocks:
                     earlier = in_block.get(block)
                     at = None if earlier is None else earlier.find(ident)
                     if at is not None:
                         break
-                if at is None and blocks:
+                if at is None and blocks and key not in spread:
                     at = placeless.find(ident)
                 if at is not None:
                     same[i] = (at, "name")
