@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import quote, urlsplit
 
-from . import vocab
+from . import french, vocab
 from .clock import now_iso
 from .errors import UserError
 from .filter import Filter
@@ -153,12 +153,10 @@ class MailingReport:
 
     def lines(self) -> list[str]:
         """The report in French sentences (CLI output, dialog text)."""
-        def plural(n: int, one: str, many: str) -> str:
-            return f"{n} {one if n <= 1 else many}"
-        out = [f"{plural(self.contacts, 'contact', 'contacts')} dans la liste "
-               f"({plural(self.actors, 'acteur présélectionné', 'acteurs présélectionnés')})."]
+        out = [f"{french.count(self.contacts, 'contact')} dans la liste "
+               f"({french.count(self.actors, 'acteur présélectionné', 'acteurs présélectionnés')})."]
         if self.left_out:
-            out.append(f"{plural(self.left_out, 'contact écarté', 'contacts écartés')} :")
+            out.append(f"{french.count(self.left_out, 'contact écarté', 'contacts écartés')} :")
             if self.no_legal_basis:
                 out.append(f"  - {len(self.no_legal_basis)} sans base légale enregistrée")
             if self.opted_out:
@@ -169,18 +167,18 @@ class MailingReport:
         else:
             out.append("Aucun contact écarté.")
         if self.merged:
-            out.append(f"{plural(self.merged, 'adresse en double fusionnée', 'adresses en double fusionnées')} : "
+            out.append(f"{french.count(self.merged, 'adresse en double fusionnée', 'adresses en double fusionnées')} : "
                        "chaque adresse ne figure qu'une fois (la colonne « Acteurs » dit qui elle représente).")
         if self.without_email:
-            out.append(f"{plural(len(self.without_email), 'contact', 'contacts')} sans adresse e-mail "
+            out.append(f"{french.count(len(self.without_email), 'contact')} sans adresse e-mail "
                        "(dans la liste pour un courrier, mais pas dans l'e-mail groupé).")
         if self.excluded_actors:
-            out.append(f"{plural(self.excluded_actors, 'acteur écarté', 'acteurs écartés')} de l'appel "
+            out.append(f"{french.count(self.excluded_actors, 'acteur écarté', 'acteurs écartés')} de l'appel "
                        "non repris.")
         if self.actors_without_contact:
             names = ", ".join(a["name"] for a in self.actors_without_contact[:20])
             more = len(self.actors_without_contact) - 20
-            out.append(f"{plural(len(self.actors_without_contact), 'acteur présélectionné', 'acteurs présélectionnés')} "
+            out.append(f"{french.count(len(self.actors_without_contact), 'acteur présélectionné', 'acteurs présélectionnés')} "
                        f"sans contact utilisable : {names}" + (f" et {more} autre(s)." if more > 0 else "."))
         return out
 

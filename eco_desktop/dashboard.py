@@ -81,11 +81,6 @@ def percent(share: float) -> str:
     return f"{share * 100:.1f}".replace(".", ",") + "\u202f%"
 
 
-def number(value: int) -> str:
-    """An integer with French thousands separators: 12345 -> '12 345'."""
-    return f"{value:,}".replace(",", "\u202f")
-
-
 def _unselected(catalogue: "Catalogue", flt: Filter) -> Filter:
     """A filter listing the same actors with no facet selection (see module doc)."""
     if not any(flt.selection(facet) for facet in FACETS):

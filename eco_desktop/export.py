@@ -43,7 +43,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from . import APP_TITLE, __version__, vocab
+from . import APP_TITLE, __version__, french, vocab
 from .atomic import atomic_files
 from .errors import UserError
 from .text import fold
@@ -852,10 +852,6 @@ def catalogue_labels(catalogue) -> dict[str, dict[str, str]]:
     return {name: catalogue.vocabulary(name) for name in ("kind", "domain", "activity")}
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n:,}".replace(",", "\u202f") + f" {word}{'s' if n > 1 else ''}"
-
-
 class ExportResult:
     """What an export wrote: the files, and how many actors and contacts they hold."""
 
@@ -870,10 +866,10 @@ class ExportResult:
 
     def message(self) -> str:
         """« 12 acteurs et 3 contacts exportés dans … » (French agreement)."""
-        what = _count(self.actors, "acteur")
+        what = french.count(self.actors, "acteur")
         plural = self.actors > 1
         if self.contacts is not None:
-            what += " et " + _count(self.contacts, "contact")
+            what += " et " + french.count(self.contacts, "contact")
             plural = plural or self.contacts > 1
         files = " et ".join(str(p) for p in self.paths)
         return f"{what} exporté{'s' if plural else ''} dans {files}"

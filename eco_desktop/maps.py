@@ -42,7 +42,7 @@ from folium.template import Template
 import xstatic.pkg.leaflet as _xs_leaflet
 import xstatic.pkg.leaflet_markercluster as _xs_markercluster
 
-from . import paths, vocab
+from . import french, paths, vocab
 from .atomic import atomic_files
 from .validate import normalize_url
 
@@ -595,7 +595,7 @@ def default_subtitle(criteria: str = "", count: int | None = None,
     """'<criteria> — 42 acteurs — 3 mars 2025': the subtitle the application shows."""
     parts = [criteria.strip()] if criteria and criteria.strip() else []
     if count is not None:
-        parts.append(f"{count:,} acteur{'s' if count > 1 else ''}".replace(",", "\u202f"))
+        parts.append(french.count(count, "acteur"))
     parts.append(french_date(today or _dt.date.today()))
     return " — ".join(parts)
 

@@ -127,6 +127,6 @@ def test_empty_result_has_zero_shares(catalogue):
     assert board.figure("paris").share_text() == "0,0\u202f%"
 
 
-def test_french_number_formats():
+def test_french_percent_format():
+    # Thousands: tests/test_french.py (french.number).
     assert dashboard.percent(0.4567) == "45,7\u202f%"
-    assert dashboard.number(12345) == "12\u202f345"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import maps
+from .. import french, maps
 from ..cli import UsageError, filter_from_args, open_from_args
 
 
@@ -21,10 +21,6 @@ def register(subparsers, parents) -> None:
     parser.set_defaults(handler=run)
 
 
-def _plural(count: int, singular: str, plural: str) -> str:
-    return f"{count:,} {singular if count <= 1 else plural}".replace(",", "\u202f")
-
-
 def run(args) -> int:
     output = Path(args.output)
     if output.suffix.lower() not in (".html", ".htm"):
@@ -36,6 +32,6 @@ def run(args) -> int:
         content.title = args.title
     maps.write_standalone_map(output, content.actors, **content.page_args())
     unlocated = content.unlocated_count()
-    print(f"Carte de {_plural(len(content.actors), 'acteur', 'acteurs')} écrite dans {output} "
-          f"({_plural(unlocated, 'non localisé', 'non localisés')})")
+    print(f"Carte de {french.count(len(content.actors), 'acteur')} écrite dans {output} "
+          f"({french.count(unlocated, 'non localisé')})")
     return 0

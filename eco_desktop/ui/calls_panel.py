@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
                                QSizePolicy, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
                                QToolButton, QVBoxLayout, QWidget)
 
-from .. import APP_TITLE, vocab
+from .. import APP_TITLE, french, vocab
 from ..calls import has_criteria
 from ..errors import UserError
 from ..filter import Filter
 from ..text import fold
-from .dialog_common import SB, button_box, confirm, plural, show_error
+from .dialog_common import SB, button_box, confirm, show_error
 from .facets import FacetPanel
 from .text_safety import bound_width, display_text, escape_html, escape_tooltip, message_box, set_plain
 from .theme import chip_icon
@@ -357,7 +357,7 @@ class CallDialog(QDialog):
                                  "(liste → « Ajouter à l'appel… »).")
             return
         sentences = "<br>".join(escape_html(s) for s in self.catalogue.describe(self.eligibility))
-        self.summary.setText(f"<b>{plural(eligible, 'acteur éligible', 'acteurs éligibles')}</b><br>{sentences}")
+        self.summary.setText(f"<b>{french.count(eligible, 'acteur éligible', 'acteurs éligibles')}</b><br>{sentences}")
 
     # -- values -----------------------------------------------------------------
     def values(self) -> dict[str, Any]:
@@ -786,7 +786,7 @@ class CallsPanel(QWidget):
         changed = self._write(lambda: run_in_background(
             self, "Changement de statut…", lambda: self.catalogue.set_status(call["id"], ids, status, note=note),
             size=len(ids), catalogue=self.catalogue)) or 0
-        self._status(f"{plural(changed, 'acteur')} : « {STATUSES[status]} ».")
+        self._status(f"{french.count(changed, 'acteur')} : « {STATUSES[status]} ».")
         return changed
 
     def remove_selected(self) -> int:
@@ -796,7 +796,7 @@ class CallsPanel(QWidget):
         removed = self._write(lambda: run_in_background(
             self, "Retrait de la présélection…", lambda: self.catalogue.remove_from_call(call["id"], ids),
             size=len(ids), catalogue=self.catalogue)) or 0
-        self._status(f"{plural(removed, 'acteur retiré', 'acteurs retirés')} de « {call['name']} » "
+        self._status(f"{french.count(removed, 'acteur retiré', 'acteurs retirés')} de « {call['name']} » "
                      "(Ctrl+Z pour annuler).")
         return removed
 
@@ -811,7 +811,7 @@ class CallsPanel(QWidget):
         added = self._write(lambda: run_in_background(self, "Mise à jour de la présélection…", work, size=size,
                                                       catalogue=self.catalogue))
         added = added or 0
-        text = (f"{plural(added, 'acteur éligible ajouté', 'acteurs éligibles ajoutés')} à la présélection."
+        text = (f"{french.count(added, 'acteur éligible ajouté', 'acteurs éligibles ajoutés')} à la présélection."
                 if added else "La présélection contient déjà tous les acteurs éligibles.")
         self._status(text)
         return added
@@ -883,7 +883,7 @@ class CallsPanel(QWidget):
     def ask_mark_contacted(self, count: int) -> bool:
         """"Marquer ces N acteurs comme « contacté » ?" (tests replace this)."""
         return confirm(self, "Préparer l'e-mail",
-                       f"Marquer ces {plural(count, 'acteur')} comme « contacté » ?", "Marquer « contacté »",
+                       f"Marquer ces {french.count(count, 'acteur')} comme « contacté » ?", "Marquer « contacté »",
                        informative="Seuls les acteurs encore « à contacter » changent de statut.")
 
     def prepare_email(self) -> list[str]:
@@ -907,7 +907,7 @@ class CallsPanel(QWidget):
             return []
         if len(urls) > 1 and not confirm(
                 self, "Préparer l'e-mail",
-                f"{plural(len({r['email'].casefold() for r in emailed}), 'destinataire')} : la messagerie va "
+                f"{french.count(len({r['email'].casefold() for r in emailed}), 'destinataire')} : la messagerie va "
                 f"ouvrir {len(urls)} messages (un lien e-mail est limité à 2 000 caractères).",
                 f"Ouvrir {len(urls)} messages"):
             return []
@@ -920,7 +920,7 @@ class CallsPanel(QWidget):
             self._write(lambda: run_in_background(
                 self, "Changement de statut…", lambda: self.catalogue.set_status(call["id"], to_mark, "contacted"),
                 size=len(to_mark), catalogue=self.catalogue))
-            self._status(f"{plural(len(to_mark), 'acteur')} : « {STATUSES['contacted']} ».")
+            self._status(f"{french.count(len(to_mark), 'acteur')} : « {STATUSES['contacted']} ».")
         return urls
 
     # ------------------------------------------------------------------ from the main list
@@ -937,7 +937,7 @@ class CallsPanel(QWidget):
         index = next((i for i, c in enumerate(calls) if c["id"] == current), 0)
         dialog = QInputDialog(self)
         dialog.setWindowTitle("Ajouter à l'appel")
-        dialog.setLabelText(f"Ajouter {plural(count, 'acteur sélectionné', 'acteurs sélectionnés')} à l'appel :")
+        dialog.setLabelText(f"Ajouter {french.count(count, 'acteur sélectionné', 'acteurs sélectionnés')} à l'appel :")
         dialog.setComboBoxItems(names)
         dialog.setTextValue(names[index])
         dialog.setOkButtonText("Ajouter")
@@ -960,7 +960,7 @@ class CallsPanel(QWidget):
             catalogue=self.catalogue)) or 0
         name = next((c["name"] for c in self._calls if c["id"] == call_id), "")
         already = len(ids) - added
-        self._status(f"{plural(added, 'acteur ajouté', 'acteurs ajoutés')} à « {name} »"
+        self._status(f"{french.count(added, 'acteur ajouté', 'acteurs ajoutés')} à « {name} »"
                      + (f" ({already} y étai{'en' if already > 1 else ''}t déjà)." if already else "."))
         return added
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QFileDialog, QFrame, QGridLayout, QHBoxLayout, QL
                                QSizePolicy, QToolButton, QToolTip, QVBoxLayout, QWidget)
 
 from .. import dashboard as core
+from .. import french
 from ..errors import UserError
 from ..filter import Filter
 from .dialog_common import show_error
@@ -74,10 +75,10 @@ class FigureCard(QFrame):
 
     def set_figure(self, figure: core.Figure) -> None:
         self.figure = figure
-        self.count_label.setText(core.number(figure.count))
+        self.count_label.setText(french.number(figure.count))
         self.share_label.setText(figure.share_text())
         set_plain(self.text_label, figure.label)
-        self.setAccessibleName(f"{figure.label} : {core.number(figure.count)} {figure.share_text()}".strip())
+        self.setAccessibleName(f"{figure.label} : {french.number(figure.count)} {figure.share_text()}".strip())
 
 
 class ChartPanel(QChartView):
@@ -190,7 +191,7 @@ class ChartPanel(QChartView):
     def _hovered(self, status: bool, index: int) -> None:
         if status and 0 <= index < len(self.values):
             bar = self.bars[len(self.bars) - 1 - index]
-            QToolTip.showText(QCursor.pos(), f"{bar.label} : {core.number(bar.count)}", self)
+            QToolTip.showText(QCursor.pos(), f"{bar.label} : {french.number(bar.count)}", self)
         else:
             QToolTip.hideText()
 
@@ -421,8 +422,7 @@ class DashboardWidget(QWidget):
             return  # superseded by a newer filter
         board, criteria, colors = result
         self.board = board
-        plural = "s" if board.total > 1 else ""
-        self.heading.setText(f"Tableau de bord — {core.number(board.total)} acteur{plural}")
+        self.heading.setText(f"Tableau de bord — {french.count(board.total, 'acteur')}")
         set_plain(self.criteria, " · ".join(criteria))
         self._set_cards(board.figures, colors)
         for key, panel in self.charts.items():
@@ -512,7 +512,7 @@ class DashboardWidget(QWidget):
         y += text("Tableau de bord de l'écosystème", 16, bold=True)
         y += 1 * mm
         criteria = self.catalogue.describe(self.filter) if self.catalogue is not None else []
-        y += text(f"{core.number(total)} acteur{'s' if total > 1 else ''} — " + " · ".join(criteria), 9.5,
+        y += text(f"{french.count(total, 'acteur')} — " + " · ".join(criteria), 9.5,
                   color="#333b45")
         y += text(f"Édité le {french_date(date.today())}", 8.5, color="#5b6570")
         y += 4 * mm
@@ -528,7 +528,7 @@ class DashboardWidget(QWidget):
             painter.setBrush(QColor("#ffffff"))
             painter.drawRoundedRect(box, 1.5 * mm, 1.5 * mm)
             inner = box.adjusted(2.5 * mm, 1.5 * mm, -2 * mm, -1 * mm)
-            value = core.number(figure.count) + (f"   {figure.share_text()}" if figure.share is not None else "")
+            value = french.number(figure.count) + (f"   {figure.share_text()}" if figure.share is not None else "")
             text(value, 13, bold=True, color="#1f3b57", rect=inner, flags=Qt.AlignmentFlag.AlignTop)
             text(figure.label, 8, color="#333b45", rect=inner,
                  flags=Qt.AlignmentFlag.AlignBottom | Qt.TextFlag.TextWordWrap)

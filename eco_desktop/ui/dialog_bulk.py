@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
     QListWidget, QListWidgetItem, QVBoxLayout, QWidget,
 )
 
-from .. import vocab
+from .. import french, vocab
 from ..errors import UserError
 from ..store import Catalogue
 from . import dialog_common as common
@@ -60,7 +60,7 @@ class BulkEditDialog(QDialog):
         self.setWindowTitle("Modifier la sélection")
 
         layout = QVBoxLayout(self)
-        self.count_label = QLabel(f"<b>{n} acteur{'s' if n > 1 else ''} sélectionné{'s' if n > 1 else ''}</b>")
+        self.count_label = QLabel(f"<b>{french.count(n, 'acteur sélectionné', 'acteurs sélectionnés')}</b>")
         names = ", ".join(display_text(a["name"], limit=80) for a in self.actors[:4]) + (" …" if n > 4 else "")
         self.count_label.setToolTip(escape_tooltip("\n".join(display_text(a["name"], limit=80)
                                                              for a in self.actors[:40]), limit=4000))

@@ -124,8 +124,3 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "", ok_
         return None
     value = dialog.textValue().strip()
     return value or None
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """'1 contact', '3 contacts', '0 contact' (French: 0 and 1 take the singular)."""
-    return f"{count} {singular if count <= 1 else (plural_form or singular + 's')}"

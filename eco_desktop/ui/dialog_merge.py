@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from .. import vocab
+from .. import french, vocab
 from ..errors import UserError
 from ..export import ACTOR_COLUMNS
 from ..store import Catalogue
@@ -193,7 +193,7 @@ class MergeDialog(QDialog):
         key = self.survivor_key()
         survivor, other = self.actors[key], self.actors["b" if key == "a" else "a"]
         moving = self._moving["b" if key == "a" else "a"]
-        parts = [common.plural(moving[key], word) for key, word in
+        parts = [french.count(moving[key], word) for key, word in
                  (("contacts", "contact"), ("relations", "relation"), ("exchanges", "échange")) if moving[key]]
         if parts:
             moved = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} et {parts[-1]}"

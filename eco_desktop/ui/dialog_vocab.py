@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from .. import french
 from ..errors import UserError
 from ..filter import Filter
 from ..kind_rules import SOURCES
@@ -234,7 +235,7 @@ class TagsTab(QWidget):
             return
         self.select_tag(new)
         done = f"« {old} » fusionnée dans « {new} »" if merging else f"« {old} » renommée en « {new} »"
-        self.dialog.status.setText(f"{done} ({common.plural(count, 'acteur')}).")
+        self.dialog.status.setText(f"{done} ({french.count(count, 'acteur')}).")
 
 
 class KindRulesTab(QWidget):

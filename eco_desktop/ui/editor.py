@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QTextEdit, QVBoxLayout, QWidget,
 )
 
-from .. import validate
+from .. import french, validate
 from ..errors import UserError
 from .dialog_common import show_error
 from .editor_form import ActorFormMixin
@@ -552,13 +552,11 @@ class ActorEditor(ActorFormMixin, QWidget):
         errors = validate.errors(self._issues)
         warnings = validate.warnings(self._issues)
         if errors:
-            n = len(errors)
-            text = f"<span style='color:#c62828'>{n} erreur{'s' if n > 1 else ''} à corriger</span>"
+            text = f"<span style='color:#c62828'>{french.count(len(errors), 'erreur')} à corriger</span>"
         elif self._dirty:
             text = "<span style='color:#2f6fd0'>Modifications non enregistrées</span>"
         elif warnings:
-            n = len(warnings)
-            text = f"<span style='color:#a86400'>{n} avertissement{'s' if n > 1 else ''}</span>"
+            text = f"<span style='color:#a86400'>{french.count(len(warnings), 'avertissement')}</span>"
         else:
             text = ""
         self.status.setText(text)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget,
 )
 
-from .. import validate, vocab
+from .. import french, validate, vocab
 from ..errors import UserError
 from .dialog_common import SB, button_box, show_error
 from ..text import fold
@@ -239,7 +239,7 @@ class ActorPicker(QWidget):
         elif shown > self.LIMIT:
             self.count.setText(f"{shown} acteurs ; les {self.LIMIT} premiers sont listés, précisez la recherche.")
         else:
-            self.count.setText(f"{shown} acteur{'s' if shown > 1 else ''}")
+            self.count.setText(french.count(shown, "acteur"))
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
         # Up/Down in the search field move in the list, as in a completer.

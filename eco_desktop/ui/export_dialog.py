@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QDial
                                QListWidgetItem, QMessageBox, QPushButton, QRadioButton,
                                QVBoxLayout, QWidget)
 
-from .. import export, paths
+from .. import export, french, paths
 from ..errors import UserError
 from ..filter import Filter
 from ..logs import log_path
@@ -36,10 +36,6 @@ KEY_FORMAT = "export/format"
 KEY_CONTACTS = "export/contacts"
 KEY_LAST_DIR = "export/last_dir"
 KeyRole = Qt.ItemDataRole.UserRole + 1
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,}".replace(",", "\u202f") + f" {word}{'s' if n > 1 else ''}"
 
 
 def _normalised(flt: Filter) -> dict[str, Any]:
@@ -117,7 +113,7 @@ class ExportDialog(QDialog):
         # what
         what = QGroupBox("Acteurs à exporter")
         wl = QVBoxLayout(what)
-        self.radio_listed = QRadioButton(f"La liste affichée : {_plural(len(self.listed_ids), 'acteur')}")
+        self.radio_listed = QRadioButton(f"La liste affichée : {french.count(len(self.listed_ids), 'acteur')}")
         criteria = self.catalogue.describe(self.filter) if self.catalogue is not None else []
         shown = "Vue « %s » — " % self.view_name if self.view_name else ""
         self.criteria_label = QLabel(escape_html(shown) + "<br>".join(escape_html(c) for c in criteria))
@@ -127,7 +123,7 @@ class ExportDialog(QDialog):
         self.criteria_label.setStyleSheet("color: palette(placeholder-text); margin-left: 22px;")
         n_sel = len(self.selected)
         self.radio_selection = QRadioButton(
-            f"Les acteurs sélectionnés : {_plural(n_sel, 'acteur')}" if n_sel else
+            f"Les acteurs sélectionnés : {french.count(n_sel, 'acteur')}" if n_sel else
             "Les acteurs sélectionnés (aucune ligne sélectionnée)")
         self.radio_selection.setEnabled(n_sel > 0)
         self.what_group = QButtonGroup(self)
@@ -298,7 +294,7 @@ class ExportDialog(QDialog):
         if self.view_name:
             sentences = [f"Vue enregistrée « {self.view_name} »"] + sentences
         if self.radio_selection.isChecked():
-            sentences = [f"Sélection de {_plural(len(self.selected), 'acteur')} dans la liste ainsi filtrée"] + sentences
+            sentences = [f"Sélection de {french.count(len(self.selected), 'acteur')} dans la liste ainsi filtrée"] + sentences
         return sentences
 
     def view_slug(self) -> str:
@@ -365,7 +361,7 @@ class ExportDialog(QDialog):
             self.csv_note.setText("")
         self.csv_note.setVisible(self.format() == "csv")
         n_cols = len(self.columns())
-        self.columns_count.setText(f"{n_cols} colonne{'s' if n_cols > 1 else ''} sur {len(export.ACTOR_COLUMNS)}")
+        self.columns_count.setText(f"{french.count(n_cols, 'colonne')} sur {len(export.ACTOR_COLUMNS)}")
         problem = ""
         if self.catalogue is None:
             problem = "Aucun catalogue ouvert."
@@ -421,7 +417,7 @@ class ExportDialog(QDialog):
         self.job.finished.connect(self._finished)
         self.job.failed.connect(self._failed)
         self.progress = ProgressDialog(self, "Export en cours",
-                                       f"Export de {_plural(len(ids), 'acteur')} vers « {path.name} »…")
+                                       f"Export de {french.count(len(ids), 'acteur')} vers « {path.name} »…")
         self.progress.follow(self.job)
         self.progress.canceled.connect(self.cancel_export)
         self.status_label.setText("Export en cours…")

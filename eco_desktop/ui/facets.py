@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from .. import french
 from ..filter import FACETS, Filter
 from ..vocab import FACET_LABELS
 from .text_safety import escape_tooltip
@@ -125,7 +126,7 @@ class FacetPanel(QWidget):
                             child.setIcon(0, chip_icon(self._kind_colors.get(entry["value"], "#777777")))
                     child.setText(0, entry["label"])
                     child.setToolTip(0, escape_tooltip(entry["label"]))
-                    child.setText(1, f"{entry['count']:,}".replace(",", "\u202f"))
+                    child.setText(1, french.number(entry["count"]))
                     state = Qt.CheckState.Checked if entry["value"] in selected else Qt.CheckState.Unchecked
                     if child.checkState(0) != state:
                         child.setCheckState(0, state)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLab
                                QMenu, QMessageBox, QSplitter, QTableView, QTabWidget, QToolBar, QVBoxLayout,
                                QWidget)
 
-from .. import APP_TITLE, __version__
+from .. import APP_TITLE, __version__, french
 from ..errors import UserError
 from ..filter import Filter
 from ..logs import log_path
@@ -531,7 +531,7 @@ class MainWindow(QMainWindow):
         action = (lambda c: c.undo()) if backwards else (lambda c: c.redo())
         self.run_store_action(action, background=size >= BACKGROUND_REPLAY,
                               text=f"{'Annulation' if backwards else 'Rétablissement'} de "
-                                   f"{size:,} modifications…".replace(",", "\u202f"))
+                                   f"{french.count(size, 'modification')}…")
         # What another window or program changed since was kept: say so, or the person
         # would take the step for fully undone.
         notes = self.catalogue.replay_notes() if self.catalogue is not None else []
@@ -667,8 +667,8 @@ class MainWindow(QMainWindow):
             self.model.set_ids(ids)
         self.facets.update_counts(counts, self.filter)
         total = self.catalogue.total()
-        label = "dans la corbeille" if self.filter.only_deleted else f"sur {total:,}".replace(",", "\u202f")
-        text = f"{len(ids):,} acteur{'s' if len(ids) > 1 else ''} {label}".replace(",", "\u202f")
+        label = "dans la corbeille" if self.filter.only_deleted else f"sur {french.number(total)}"
+        text = f"{french.count(len(ids), 'acteur')} {label}"
         if parse_query(self.filter.text).truncated:
             text += (f" — recherche réduite à ses premiers mots ({MAX_QUERY_WORDS} mots, "
                      f"{MAX_QUERY_CHARS} caractères au plus)")

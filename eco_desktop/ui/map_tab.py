@@ -23,7 +23,7 @@ from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QSizePolicy, QToolBar, QVBoxLayout, QWidget
 
-from .. import paths
+from .. import french, paths
 from ..errors import UserError
 from .dialog_common import show_file_written
 from .settings import settings
@@ -43,10 +43,6 @@ log = logging.getLogger(__name__)
 KEY_RELATIONS = "map/relations"
 REFRESH_DELAY_MS = 120  # coalesces a burst of signals (facet click + write, undo…)
 CENTER_ZOOM = 13
-
-
-def _plural(count: int, singular: str, plural: str) -> str:
-    return f"{count:,} {singular if count <= 1 else plural}".replace(",", "\u202f")
 
 
 # --------------------------------------------------------------------------- workers
@@ -232,9 +228,9 @@ class MapTab(QWidget):
             self._build_failed(built)
             return
         self.positions = built.positions
-        text = _plural(built.count, "acteur", "acteurs")
+        text = french.count(built.count, "acteur")
         if built.unlocated:
-            text += " · " + _plural(built.unlocated, "non localisé", "non localisés")
+            text += " · " + french.count(built.unlocated, "non localisé")
         self.status.setText(text)
         self.map.show_html(built.html)
         self.built.emit()
@@ -377,9 +373,9 @@ class MapTab(QWidget):
 
 def _show_result(parent: QWidget, path: Path, count: int, unlocated: int) -> QMessageBox:
     """"Carte de N acteurs écrite" with "Ouvrir le fichier" / "Ouvrir le dossier" (not blocking)."""
-    text = f"Carte de {_plural(count, 'acteur', 'acteurs')} écrite"
+    text = f"Carte de {french.count(count, 'acteur')} écrite"
     if unlocated:
-        text += f" ({_plural(unlocated, 'non localisé', 'non localisés')})"
+        text += f" ({french.count(unlocated, 'non localisé')})"
     return show_file_written(parent, path, "Carte exportée", text + ".",
                              f"{path}\n\nLe fichier s'ouvre sans réseau dans un navigateur "
                              "(Firefox, Chrome, Edge…) et peut être envoyé tel quel.")
