@@ -32,6 +32,7 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
 NEVER_TOUCHED: dict[str, Any] = {
     "meta": "*",                 # the application's own settings
     "vocabulary": "*",           # slugs and labels of kinds, domains, activities
+    "kind_rules": "*",           # NAF codes and types of structure -> kinds: settings
     "actor_values": "*",         # derived from actors, recomputed for the actors changed
     "actors_fts": "*",           # derived (and its shadow tables), recomputed then optimized
     "actors": {"name", "aliases", "kind", "domains", "activities", "website", "email", "phone", "siren",
