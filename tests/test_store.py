@@ -1001,11 +1001,11 @@ def test_create_says_a_file_failure_in_french(tmp_path, monkeypatch):
     # The reason came from strerror (« No space left on device »): the system's English.
     import errno
 
-    from eco_desktop import dataset
+    from eco_desktop import store
 
     def full(catalogue):
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(dataset, "load_bundled_dataset", full)
+    monkeypatch.setattr(store, "load_bundled_dataset", full)
     with pytest.raises(UserError) as caught:
         Catalogue.create(tmp_path / "neuf.sqlite")
     assert "disque plein" in str(caught.value) and "space" not in str(caught.value)
