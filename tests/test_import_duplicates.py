@@ -11,6 +11,9 @@ from stdnum.fr import siren as siren_module
 from stdnum.fr import siret as siret_module
 
 from eco_desktop.importer import apply_import, find_duplicates, plan_import
+from eco_desktop.store import Catalogue
+
+from cli_helpers import run_cli
 
 
 def siren_of(eight: str) -> str:
@@ -227,6 +230,7 @@ def test_sites_of_a_head_office_already_in_the_catalogue(catalogue, tmp_path):
     plan = plan_import(catalogue, path)
     assert "À relier à leur siège (relation « site de ») : 1 établissement." in \
         plan.summary().lines()
+    assert ["À relier à leur siège (relation « site de »)", 1] in plan.summary().table_rows()
     summary = apply_import(catalogue, plan)
     assert (summary.created, summary.linked) == (1, 1)
     assert site_links(catalogue) == {(siret_of(HELIX, 25), HEAD)}
@@ -248,3 +252,16 @@ def test_the_bundled_biotechs_are_not_created_again_from_a_list_without_addresse
         ("duplicate", "skip", "Cellectis"), ("duplicate", "skip", "Ipsirius"),
         ("duplicate", "skip", "Everzom"), ("duplicate", "skip", "Cellectis")]
     assert [r.rule for r in plan.rows] == ["siren", "name", "name", "name"]
+
+
+def test_the_command_line_links_sites_unless_told_not_to(tmp_path, catalogue_path):
+    path = write_csv(tmp_path / "sirene.csv", sirene_rows())
+    done = run_cli(["import", path, "--db", catalogue_path, "--no-link-sites", "--dry-run"],
+                   home=tmp_path)
+    assert "relier" not in done.stdout
+    done = run_cli(["import", path, "--db", catalogue_path], home=tmp_path)
+    assert "Reliés à leur siège (relation « site de ») : 4 établissements." in done.stdout
+    with Catalogue.open(catalogue_path) as catalogue:
+        assert len(site_links(catalogue)) == 4
+    again = run_cli(["import", path, "--db", catalogue_path], home=tmp_path)
+    assert "Créés : 0" in again.stdout and "Reliés" not in again.stdout

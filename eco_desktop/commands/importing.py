@@ -25,7 +25,9 @@ def register(subparsers, parents) -> None:
         help="importer des acteurs ou des contacts depuis un fichier Excel (.xlsx) ou CSV",
         description="Importe les lignes d'un classeur Excel ou d'un fichier CSV/TSV : colonnes "
                     "reconnues automatiquement, valeurs vérifiées, doublons repérés (même SIRET, "
-                    "même SIREN, nom proche dans la même commune). Tout ou rien : une seule "
+                    "même SIREN, même nom, nom proche dans la même commune ; deux SIRET "
+                    "différents sont deux établissements), établissements d'une entreprise "
+                    "reliés à son siège quand le fichier le désigne. Tout ou rien : une seule "
                     "opération, annulable dans la fenêtre (Ctrl+Z). Une sauvegarde du catalogue "
                     "est faite avant (au plus une par jour).")
     parser.add_argument("file", metavar="FICHIER", help="fichier .xlsx, .csv, .tsv ou .txt")
@@ -43,6 +45,10 @@ def register(subparsers, parents) -> None:
                              "(la valeur inconnue est gardée en étiquette) : biotech, pharma, "
                              "academic… ; sans cette option, un type est proposé d'après le "
                              "code NAF ou le type de structure (Outils → Vocabulaires)")
+    parser.add_argument("--no-link-sites", dest="link_sites", action="store_false",
+                        help="ne pas relier les établissements d'une entreprise à son siège "
+                             "(relation « site de ») quand le fichier désigne le siège "
+                             "(etablissementSiege, nicSiegeUniteLegale)")
     parser.add_argument("--mapping", metavar="FICHIER.json",
                         help="correspondance des colonnes enregistrée (en-tête → champ)")
     parser.add_argument("--report", metavar="FICHIER.xlsx",
@@ -57,7 +63,8 @@ def run(args) -> int:
         kind = _kind(catalogue, args.kind)
         plan = plan_import(catalogue, args.file, sheet=args.sheet, mapping=args.mapping,
                            on_duplicate=args.on_duplicate, strict=args.strict,
-                           default_kind=kind, kind_hint=KIND_HINT_CLI)
+                           default_kind=kind, kind_hint=KIND_HINT_CLI,
+                           link_sites=args.link_sites)
         if args.dry_run:
             summary = plan.summary()
         else:

@@ -270,6 +270,8 @@ class ImportSummary:
             ["Erreurs", self.errors],
             ["Type proposé (code NAF, type de structure)", self.proposed],
             ["Hors Île-de-France", self.outside_idf],
+            [f"{'À relier' if future else 'Reliés'} à leur siège (relation « site de »)",
+             self.linked],
         ]
         for key, values in self.unmatched.items():
             rows.append([f"Non reconnus ({field_label(key)})", "; ".join(values)])
