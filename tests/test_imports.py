@@ -17,12 +17,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "eco_desktop"
 ROOT = PACKAGE.name
 
 # Known cycles, each as the patterns its modules match; one may only lose modules.
-# cli.py loads every command (import_module) and the commands take their shared
-# helpers (open_from_args, filter_from_args, parse_id, UsageError) from cli.py. The
-# fix is to move those helpers to a module of their own that both import; cli.py and
-# commands/importing.py are being changed by other work as this is written.
+# cli.py loads every command (import_module); the commands take their helpers from
+# cli_args.py, but commands/importing.py (being changed by other work as this is
+# written) still takes open_from_args from cli.py: one line to change there, then
+# this list is empty and cli.py's re-export can go.
 KNOWN_CYCLES = [
-    ("eco_desktop.cli", "eco_desktop.commands.*"),
+    ("eco_desktop.cli", "eco_desktop.commands.importing"),
 ]
 
 

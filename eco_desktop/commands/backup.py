@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import backup
-from ..cli import open_from_args
+from ..cli_args import open_from_args
 
 
 def register(subparsers, parents) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 from .. import privacy
-from ..cli import UsageError, open_from_args, parse_id
+from ..cli_args import UsageError, open_from_args, parse_id
 from ..errors import UserError
 
 

@@ -1,7 +1,7 @@
 """eco-desktop export [FILTERS] -o FILE.xlsx|FILE.csv [--contacts] [--all-contacts] [--columns KEY,…]"""
 from __future__ import annotations
 
-from ..cli import UsageError, filter_from_args, open_from_args
+from ..cli_args import UsageError, filter_from_args, open_from_args
 from ..errors import UserError
 from ..export import ACTOR_COLUMNS, DEFAULT_COLUMNS, export_format, export_from_catalogue
 

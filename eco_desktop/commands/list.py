@@ -5,7 +5,7 @@ import csv
 import json
 import sys
 
-from ..cli import filter_from_args, open_from_args
+from ..cli_args import filter_from_args, open_from_args
 from ..store import ACTOR_FIELDS
 from ..terminal import printable
 

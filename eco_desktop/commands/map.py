@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import french, maps
-from ..cli import UsageError, filter_from_args, open_from_args
+from ..cli_args import UsageError, filter_from_args, open_from_args
 
 
 def register(subparsers, parents) -> None:

@@ -5,7 +5,7 @@ import json
 import sys
 
 from .. import vocab
-from ..cli import open_from_args, parse_id
+from ..cli_args import open_from_args, parse_id
 from ..errors import UserError
 from ..terminal import printable
 

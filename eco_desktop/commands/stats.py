@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
-from ..cli import filter_from_args, open_from_args
+from ..cli_args import filter_from_args, open_from_args
 from ..terminal import printable
 from ..vocab import FACET_LABELS
 
