@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 from .. import APP_NAME, APP_TITLE, __version__
-# Re-exported for the screens that still take settings from here (the import wizard).
-from .settings import ORGANISATION, settings  # noqa: F401
+from .settings import ORGANISATION, settings
 
 log = logging.getLogger(__name__)
 _TRANSLATORS: list = []
