@@ -85,7 +85,7 @@ def run_app(db: str | None = None) -> int:
             failed = (path, exc)
     window = MainWindow(catalogue)
     if failed is not None:
-        restored = window._offer_restore(*failed)
+        restored = window.offer_restore(*failed)
         if restored is not None:
             window.set_catalogue(restored)
     window.show()

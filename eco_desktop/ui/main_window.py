@@ -446,18 +446,18 @@ class MainWindow(QMainWindow):
         try:
             catalogue = Catalogue.open(path)
         except UserError as exc:
-            catalogue = self._offer_restore(path, exc)
+            catalogue = self.offer_restore(path, exc)
             if catalogue is None:
                 return False
         self.set_catalogue(catalogue)
         return True
 
-    def _offer_restore(self, path: str | Path, error: UserError) -> Catalogue | None:
+    def offer_restore(self, path: str | Path, error: UserError) -> Catalogue | None:
         """A damaged catalogue: offer its latest sound backup; any other error: say it."""
         safety = getattr(self, "features", {}).get("safety")
         if safety is not None and "endommagé" in str(error) and Path(path).is_file():
-            from .safety import offer_restore
-            return offer_restore(self, path)
+            from .safety import offer_restore as offer_backup
+            return offer_backup(self, path)
         warn(self, "Ouvrir un catalogue", str(error))
         return None
 
