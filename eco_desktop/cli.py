@@ -18,7 +18,6 @@ from typing import Sequence
 
 from . import __version__, commands
 from .cli_args import UsageError, filter_parent
-from .cli_args import open_from_args  # noqa: F401  (commands/importing.py still takes it from here)
 from .errors import UserError, os_error_text
 from .logs import log_path, setup_logging
 from .terminal import printable

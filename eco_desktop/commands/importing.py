@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from ..cli import open_from_args
+from ..cli_args import open_from_args
 from ..errors import UserError
 from ..importer import ON_DUPLICATE, apply_import, plan_import, write_report
 from ..importer.prepare import KIND_HINT_CLI

@@ -25,6 +25,7 @@ from typing import Any
 
 from .. import db
 from ..errors import UserError, os_error_text
+from ..french import count
 from ..text import fold
 from ._gc import gc_paused
 from .duplicates import Duplicate, find_duplicates, name_key
@@ -172,10 +173,10 @@ class ImportSummary:
     def failure(self) -> str:
         """The sentence saying that no row could be imported (see ``all_failed``)."""
         if self.errors == self.rows:
-            rows = "la ligne est" if self.rows == 1 else f"les {_count(self.rows, 'ligne')} sont"
+            rows = "la ligne est" if self.rows == 1 else f"les {count(self.rows, 'ligne')} sont"
             why = f"{rows} en erreur"
         else:  # the others are already in the catalogue
-            why = (f"{_count(self.errors, 'ligne')} en erreur, les autres déjà dans le "
+            why = (f"{count(self.errors, 'ligne')} en erreur, les autres déjà dans le "
                    "catalogue")
         return (f"Aucune ligne de « {self.path.name} » n'a pu être importée : {why}. "
                 "Corrigez le fichier (ou la correspondance des colonnes) puis relancez "
@@ -219,7 +220,7 @@ class ImportSummary:
             head = (f"Simulation de l'import de « {self.path.name} » : rien n'a été écrit."
                     if self.dry_run else f"Import de « {self.path.name} » terminé.")
         future = self.dry_run
-        out = [head, f"{_count(self.rows, 'ligne')} lue{'s' if self.rows > 1 else ''} "
+        out = [head, f"{count(self.rows, 'ligne')} lue{'s' if self.rows > 1 else ''} "
                      f"({what}).", self.tally()]
         out.append(" · ".join([
             f"{'À créer' if future else 'Créés'} : {self.created}",
@@ -230,12 +231,12 @@ class ImportSummary:
             f"Erreurs : {self.errors}"]))
         if self.proposed:
             out.append(f"Type proposé d'après le code NAF ou le type de structure : "
-                       f"{_count(self.proposed, 'ligne')} (le rapport les liste).")
+                       f"{count(self.proposed, 'ligne')} (le rapport les liste).")
         if self.linked:
             out.append(f"{'À relier' if future else 'Reliés'} à leur siège (relation « site "
-                       f"de ») : {_count(self.linked, 'établissement')}.")
+                       f"de ») : {count(self.linked, 'établissement')}.")
         if self.outside_idf:
-            out.append(f"Hors Île-de-France : {_count(self.outside_idf, 'ligne')} "
+            out.append(f"Hors Île-de-France : {count(self.outside_idf, 'ligne')} "
                        f"{'importée' if not future else 'à importer'}"
                        f"{'s' if self.outside_idf > 1 and not future else ''} et signalée"
                        f"{'s' if self.outside_idf > 1 else ''}.")
@@ -353,10 +354,6 @@ def field_label(key: str) -> str:
     return FIELD_LABELS.get(key, key)
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n:,}".replace(",", "\u202f") + f" {word}{'s' if n > 1 else ''}"
-
-
 def _shown(value: Any) -> str:
     if is_empty(value):
         return "(vide)"
@@ -414,7 +411,7 @@ def _vocabularies(catalogue) -> dict[str, dict[str, str]]:
 
 def _existing_actors(catalogue) -> list[dict[str, Any]]:
     """What the duplicate rules look at, for every actor not in the trash."""
-    with catalogue._lock:
+    with catalogue.lock:
         rows = catalogue.conn.execute(
             "SELECT id, name, aliases, siret, siren, postcode, insee_code, commune FROM actors "
             "WHERE deleted_at IS NULL ORDER BY id").fetchall()
@@ -760,7 +757,7 @@ def _contact_changes(before: MappingABC[str, Any], after: MappingABC[str, Any]) 
 def _plan_contacts(catalogue, plan: ImportPlan) -> None:
     candidates = prepare(plan.table, plan.mapping, kind="contacts", strict=plan.strict)
     plan.candidates = candidates
-    with catalogue._lock:
+    with catalogue.lock:
         actors = [dict(r) for r in catalogue.conn.execute(
             "SELECT id, name, aliases, siret, siren FROM actors WHERE deleted_at IS NULL")]
     organisations = _Organisations(actors)

@@ -18,12 +18,6 @@ PAGE_FILE, PAGE_MAPPING, PAGE_PREVIEW, PAGE_CONFIRM, PAGE_SUMMARY = range(5)
 ERROR_COLOUR = "#b00020"
 
 
-def plural(n: int, word: str, plural_word: str | None = None) -> str:
-    """« 1 ligne », « 12 345 lignes » (narrow no-break space between thousands)."""
-    shown = f"{n:,}".replace(",", "\u202f")
-    return f"{shown} {word if n <= 1 else (plural_word or word + 's')}"
-
-
 def error_text(exc: BaseException) -> str:
     """The French sentence for an error of the import; an unexpected one is logged."""
     if isinstance(exc, UserError):

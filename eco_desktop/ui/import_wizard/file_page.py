@@ -8,10 +8,10 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, Q
                                QPushButton, QVBoxLayout, QWizardPage)
 
 from ...errors import UserError
+from ...french import count
 from ...importer import read_table
 from ..settings import settings
-from .common import FILE_FILTER, KEY_LAST_DIR, error_label, note_label, plural
-
+from .common import FILE_FILTER, KEY_LAST_DIR, error_label, note_label
 if TYPE_CHECKING:
     from . import ImportWizard
 
@@ -127,7 +127,7 @@ class FilePage(QWizardPage):
         self._show_sheets(table.sheet_names)
         self.header_check.setVisible(True)
         self.header_check.setChecked(table.header_row > 0)
-        detail = [f"{plural(len(table), 'ligne')} de données, {plural(len(table.headers), 'colonne')}",
+        detail = [f"{count(len(table), 'ligne')} de données, {count(len(table.headers), 'colonne')}",
                   f"en-tête en ligne {table.header_row}" if table.header_row else "sans ligne d'en-tête"]
         if table.format == "csv":
             delimiter = DELIMITER_NAMES.get(table.delimiter, table.delimiter)

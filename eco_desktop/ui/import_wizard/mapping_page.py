@@ -11,13 +11,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QFile
                                QTableWidgetItem, QVBoxLayout, QWizardPage)
 
 from ...errors import UserError, os_error_text
+from ...french import count
 from ...importer import Mapping, detect_kind
 from ...importer.headers import guess_fields, header_meaning
 from ...importer.mapping import FIELD_LABELS, FIELDS
 from ..settings import settings
 from ..text_safety import display_text, escape_tooltip
-from .common import ERROR_COLOUR, KEY_LAST_DIR, error_label, note_label, plural
-
+from .common import ERROR_COLOUR, KEY_LAST_DIR, error_label, note_label
 if TYPE_CHECKING:
     from . import ImportWizard
 
@@ -184,8 +184,8 @@ class MappingPage(QWizardPage):
         used = len(mapping.columns)
         ignored = len(mapping.headers) - used
         self.counts_label.setText(
-            f"✔ {plural(used, 'colonne reconnue', 'colonnes reconnues')}, "
-            f"— {plural(ignored, 'colonne ignorée', 'colonnes ignorées')}.")
+            f"✔ {count(used, 'colonne reconnue', 'colonnes reconnues')}, "
+            f"— {count(ignored, 'colonne ignorée', 'colonnes ignorées')}.")
         required = REQUIRED[mapping.kind]
         found = [i for i, f in sorted(mapping.columns.items()) if f in required]
         if found:

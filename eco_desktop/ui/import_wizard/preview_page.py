@@ -8,11 +8,11 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QPlainTextEdit,
                                QSplitter, QTableView, QVBoxLayout, QWizardPage)
 
+from ...french import count
 from ...importer import ON_DUPLICATE
 from ...importer.apply import ON_DUPLICATE_LABELS, STATUS_LABELS, STATUSES, ImportPlan, PlannedRow
 from ..text_safety import display_text, escape_tooltip
-from .common import error_label, note_label, plural
-
+from .common import error_label, note_label
 if TYPE_CHECKING:
     from . import ImportWizard
 
@@ -261,7 +261,7 @@ class PreviewPage(QWizardPage):
         for row in plan.rows:
             counts[row.status] += 1
         self.counts_label.setText(
-            f"{plural(len(plan.rows), 'ligne')} : "
+            f"{count(len(plan.rows), 'ligne')} : "
             + ", ".join(f"{STATUS_LABELS[s].lower()} {counts[s]}" for s in STATUSES)
             + ". Les lignes en avertissement sont importées ; celles en erreur ne le sont pas.")
         view = self.view

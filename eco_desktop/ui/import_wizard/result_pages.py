@@ -9,11 +9,11 @@ from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QP
                                QVBoxLayout, QWizardPage)
 
 from ...errors import UserError
+from ...french import count
 from ...importer import write_report
 from ..settings import settings
 from ..text_safety import escape_html, set_plain
-from .common import KEY_LAST_DIR, error_label, plural
-
+from .common import KEY_LAST_DIR, error_label
 if TYPE_CHECKING:
     from . import ImportWizard
 
@@ -41,14 +41,14 @@ class ConfirmPage(QWizardPage):
         s_unchanged = "s" if summary.unchanged > 1 else ""
         s_skipped = "s" if summary.skipped > 1 else ""
         s_errors = "s" if summary.errors > 1 else ""
-        items = [f"{plural(summary.created, what)} à créer",
+        items = [f"{count(summary.created, what)} à créer",
                  f"{summary.updated} à mettre à jour",
                  f"{summary.unchanged} inchangé{s_unchanged}",
-                 f"{plural(summary.skipped, 'ligne')} ignorée{s_skipped} (doublons)",
-                 f"{plural(summary.errors, 'ligne')} en erreur, non importée{s_errors}"]
+                 f"{count(summary.skipped, 'ligne')} ignorée{s_skipped} (doublons)",
+                 f"{count(summary.errors, 'ligne')} en erreur, non importée{s_errors}"]
         if summary.linked:
             s_linked = "s" if summary.linked > 1 else ""
-            items.append(f"{plural(summary.linked, 'établissement')} relié{s_linked} à son siège "
+            items.append(f"{count(summary.linked, 'établissement')} relié{s_linked} à son siège "
                          "(« site de »)")
         if self.wiz.would_change():
             end = ("<p>L'import est une seule opération : <b>Édition → Annuler</b> (Ctrl+Z) le "
