@@ -28,6 +28,7 @@ Choices, in short (GUIDE.md §6):
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -46,6 +47,7 @@ from openpyxl.writer.excel import ExcelWriter
 from . import APP_TITLE, __version__, french, vocab
 from .atomic import atomic_files
 from .errors import UserError
+from .filter import Filter
 from .text import fold
 
 __all__ = [
@@ -55,7 +57,7 @@ __all__ = [
     "actor_rows", "contact_rows", "export_format", "export_from_catalogue", "ExportResult",
     "catalogue_labels", "LOAD_CHUNK", "clean_text", "set_safe_value", "csv_safe",
     "CELL_MAX_CHARS", "save_workbook", "discard_workbook", "write_table",
-    "CSV_ENCODING",
+    "CSV_ENCODING", "export_criteria",
 ]
 
 
@@ -237,59 +239,59 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def _actor_getters(columns: Sequence[str], labels: Mapping[str, Mapping[str, str]]
-                   ) -> list[Callable[[Mapping[str, Any]], Any]]:
-    """One function per column: actor dict -> display value (str, int, float, datetime, None)."""
+def _value_converters(columns: Sequence[str], labels: Mapping[str, Mapping[str, str]], *,
+                      stored: bool = False) -> list[Callable[[Any], Any]]:
+    """One function per column: the column's value -> display value (str, int, float,
+    datetime, None). With ``stored``, values are as SQLite holds them (lists as JSON
+    text), so that the catalogue's rows go to the writer without becoming actor dicts."""
     kinds = labels.get("kind", {})
     domains = labels.get("domain", {})
     activities = labels.get("activity", {})
+    loads = json.loads
 
-    def listed(key: str, names: Mapping[str, str] | None = None):
+    def listed(names: Mapping[str, str] | None = None):
         if names is None:
-            def get(a):
-                items = a.get(key)
+            def get(items):
+                if stored:
+                    items = loads(items) if items else None
                 return _LIST_SEP.join(str(x) for x in items if x) if items else None
         else:
-            def get(a):
-                items = a.get(key)
+            def get(items):
+                if stored:
+                    items = loads(items) if items else None
                 return _LIST_SEP.join(names.get(x, x) for x in items if x) if items else None
         return get
 
-    def labelled(key: str, names: Mapping[str, str]):
-        def get(a):
-            v = a.get(key)
-            return names.get(v, v) if v else None
-        return get
+    def labelled(names: Mapping[str, str]):
+        return lambda v: names.get(v, v) if v else None
 
-    def plain(key: str):
-        return lambda a: _str(a.get(key))
-
-    special: dict[str, Callable[[Mapping[str, Any]], Any]] = {
-        "aliases": listed("aliases"),
-        "tags": listed("tags"),
-        "domains": listed("domains", domains),
-        "activities": listed("activities", activities),
-        "kind": labelled("kind", kinds),
-        "status": labelled("status", vocab.STATUSES),
-        "size": labelled("size", vocab.SIZES),
-        "geo_precision": labelled("geo_precision", vocab.GEO_PRECISIONS),
-        "mgp": lambda a: _yes_no(a.get("mgp")),
-        "outside_idf": lambda a: _yes_no(a.get("outside_idf")),
-        "founded": lambda a: _as_int(a.get("founded")),
-        "id": lambda a: _as_int(a.get("id")),
-        "lat": lambda a: _as_float(a.get("lat")),
-        "lon": lambda a: _as_float(a.get("lon")),
-        "created_at": lambda a: _local_datetime(a.get("created_at")),
-        "updated_at": lambda a: _local_datetime(a.get("updated_at")),
+    special: dict[str, Callable[[Any], Any]] = {
+        "aliases": listed(),
+        "tags": listed(),
+        "domains": listed(domains),
+        "activities": listed(activities),
+        "kind": labelled(kinds),
+        "status": labelled(vocab.STATUSES),
+        "size": labelled(vocab.SIZES),
+        "geo_precision": labelled(vocab.GEO_PRECISIONS),
+        "mgp": _yes_no,
+        "outside_idf": _yes_no,
+        "founded": _as_int,
+        "id": _as_int,
+        "lat": _as_float,
+        "lon": _as_float,
+        "created_at": _local_datetime,
+        "updated_at": _local_datetime,
     }
-    return [special.get(c) or plain(c) for c in columns]
+    return [special.get(c, _str) for c in columns]
 
 
 def actor_rows(actors: Iterable[Mapping[str, Any]], columns: Sequence[str] = DEFAULT_COLUMNS,
                labels: Mapping[str, Mapping[str, str]] | None = None) -> list[list[Any]]:
     """The display values of the actor table (headers excluded), in ``columns`` order."""
-    getters = _actor_getters(_check_columns(columns), labels or default_labels())
-    return [[get(a) for get in getters] for a in actors]
+    columns = _check_columns(columns)
+    converters = _value_converters(columns, labels or default_labels())
+    return [[convert(a.get(key)) for key, convert in zip(columns, converters)] for a in actors]
 
 
 def _contact_columns(all_contacts: bool) -> dict[str, str]:
@@ -308,21 +310,33 @@ def contact_rows(actors: Sequence[Mapping[str, Any]], contacts: Iterable[Mapping
     Only usable contacts (legal basis, no opt-out) unless ``all_contacts``. Contacts whose
     actor is not among ``actors`` are left out.
     """
-    kinds = (labels or default_labels()).get("kind", {})
     order = {a.get("id"): i for i, a in enumerate(actors)}
-    by_id = {a.get("id"): a for a in actors}
+    organisations = {a.get("id"): tuple(a.get(k) for k in _ORGANISATION) for a in actors}
+    return _contact_table(order, organisations, contacts, all_contacts=all_contacts,
+                          kinds=(labels or default_labels()).get("kind", {}))
+
+
+#: What the contacts sheet repeats of each contact's actor.
+_ORGANISATION = ("name", "kind", "commune", "postcode")
+
+
+def _contact_table(order: Mapping[Any, int], organisations: Mapping[Any, Sequence[Any]],
+                   contacts: Iterable[Mapping[str, Any]], *, all_contacts: bool,
+                   kinds: Mapping[str, str]) -> list[list[Any]]:
+    """:func:`contact_rows` from each actor's position and ``_ORGANISATION`` values,
+    which the catalogue's export reads straight from SQLite."""
     chosen = [c for c in contacts
               if c.get("actor_id") in order and (all_contacts or is_usable_contact(c))]
     chosen.sort(key=lambda c: order[c.get("actor_id")])  # stable: keeps the caller's order
     keys = list(_contact_columns(all_contacts))
     rows = []
     for c in chosen:
-        a = by_id[c.get("actor_id")]
+        name, kind, commune, postcode = organisations[c.get("actor_id")]
         values = {
-            "organisation": _str(a.get("name")),
-            "kind": kinds.get(a.get("kind"), a.get("kind")) or None,
-            "commune": _str(a.get("commune")),
-            "postcode": _str(a.get("postcode")),
+            "organisation": _str(name),
+            "kind": kinds.get(kind, kind) or None,
+            "commune": _str(commune),
+            "postcode": _str(postcode),
             "legal_basis": vocab.LEGAL_BASES.get(c.get("legal_basis"), c.get("legal_basis")) or None,
             "basis_date": _as_date(c.get("basis_date")),
             "opt_out": _yes_no(c.get("opt_out")),
@@ -679,7 +693,6 @@ def export_xlsx(path: str | os.PathLike, actors: Sequence[Mapping[str, Any]], *,
     Raises :class:`UserError` when the file cannot be written; nothing is then left
     under ``path``. Returns ``path``.
     """
-    path = Path(path)
     columns = _check_columns(columns)
     labels = labels or default_labels()
     actors = list(actors)
@@ -687,6 +700,17 @@ def export_xlsx(path: str | os.PathLike, actors: Sequence[Mapping[str, Any]], *,
     crows = None
     if contacts is not None:
         crows = contact_rows(actors, contacts, all_contacts=all_contacts, labels=labels)
+    return _write_xlsx(path, columns, rows, crows, all_contacts=all_contacts, criteria=criteria,
+                       total=total, catalogue=catalogue, when=when,
+                       progress=progress, cancelled=cancelled)
+
+
+def _write_xlsx(path: str | os.PathLike, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                crows: Sequence[Sequence[Any]] | None, *, all_contacts: bool,
+                criteria: Sequence[str], total: int | None, catalogue: str | os.PathLike | None,
+                when: datetime | None, progress, cancelled) -> Path:
+    """:func:`export_xlsx` from display rows (``actor_rows``, ``contact_rows``)."""
+    path = Path(path)
     counter = _Progress(len(rows) + len(crows or ()), progress, cancelled)
     counter.check()
     when = when or datetime.now()
@@ -783,7 +807,6 @@ def export_csv(path: str | os.PathLike, actors: Sequence[Mapping[str, Any]], *,
     are accepted for a uniform call and ignored. Returns the paths written.
     """
     del criteria, total, catalogue, when
-    path = Path(path)
     columns = _check_columns(columns)
     labels = labels or default_labels()
     actors = list(actors)
@@ -791,6 +814,15 @@ def export_csv(path: str | os.PathLike, actors: Sequence[Mapping[str, Any]], *,
     crows = None
     if contacts is not None:
         crows = contact_rows(actors, contacts, all_contacts=all_contacts, labels=labels)
+    return _write_csv_files(path, columns, rows, crows, all_contacts=all_contacts,
+                            progress=progress, cancelled=cancelled)
+
+
+def _write_csv_files(path: str | os.PathLike, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                     crows: Sequence[Sequence[Any]] | None, *, all_contacts: bool,
+                     progress, cancelled, **_ignored) -> list[Path]:
+    """:func:`export_csv` from display rows (``actor_rows``, ``contact_rows``)."""
+    path = Path(path)
     counter = _Progress(len(rows) + len(crows or ()), progress, cancelled)
     counter.check()
     written = [path]
@@ -878,51 +910,148 @@ class ExportResult:
         return f"ExportResult({self.paths!r}, actors={self.actors}, contacts={self.contacts})"
 
 
-def export_from_catalogue(catalogue, path: str | os.PathLike, ids: Sequence[int], *,
+def export_criteria(catalogue, flt: Filter | None, ids: Sequence[int] | None = None, *,
+                    view_name: str | None = None) -> list[str]:
+    """What an export of ``flt`` asked, in French sentences (the criteria sheet).
+
+    ``ids`` are the actors the user exported when they are not simply the filter's
+    (a selection in the list, or the list sorted by a column): the sheet says so.
+    """
+    sentences = catalogue.describe(flt) if flt is not None else []
+    if ids is not None:
+        listed = catalogue.actor_ids(flt) if flt is not None else None
+        if listed is None or set(ids) != set(listed):
+            head = (" dans la liste ainsi filtrée" if flt is not None and not flt.is_empty()
+                    else " dans la liste")
+            sentences = [f"Sélection de {french.count(len(ids), 'acteur')}{head}"] + sentences
+        elif list(ids) != listed:
+            sentences = sentences + ["Dans l'ordre de la liste affichée"]
+    if view_name:
+        sentences = [f"Vue enregistrée « {view_name} »"] + sentences
+    return sentences
+
+
+#: Past this many actors, one pass over the whole table beats ``IN (…)`` queries.
+_SCAN_FROM = 5000
+
+
+def _catalogue_rows(catalogue, ids: Sequence[int], columns: Sequence[str],
+                    labels: Mapping[str, Mapping[str, str]], *, with_organisations: bool,
+                    check: Callable[[], None], progress: Callable[[int, int], None] | None
+                    ) -> tuple[list[list[Any]], dict[int, tuple], list[int]]:
+    """The display rows of the actors ``ids`` (in that order, missing ids skipped), read
+    ``LOAD_CHUNK`` rows at a time from one query over the columns to export.
+
+    Returns the rows, each actor's ``_ORGANISATION`` values when ``with_organisations``
+    (the contacts sheet), and the ids found. ``check()`` runs before each chunk.
+    """
+    converters = _value_converters(columns, labels, stored=True)
+    extra = _ORGANISATION if with_organisations else ()
+    select = ", ".join(f"[{c}]" for c in ("id", *columns, *extra))
+    width = len(columns)
+    wanted = list(ids)
+    n = len(wanted)
+    rows: dict[int, list[Any]] = {}
+    organisations: dict[int, tuple] = {}
+
+    def take(batch) -> None:
+        for row in batch:
+            actor_id = row[0]
+            if actor_id in keep:
+                rows[actor_id] = [convert(v) for convert, v in zip(converters, row[1:width + 1])]
+                if extra:
+                    organisations[actor_id] = row[width + 1:]
+        if progress is not None:
+            progress(len(rows), 2 * n)  # reading is the first half, writing the second
+
+    with catalogue.lock:  # the connection is shared with the window's thread
+        cursor = catalogue.conn.cursor()
+        cursor.row_factory = None  # plain tuples: no per-actor dict
+        keep = set(wanted)
+        if n > _SCAN_FROM:
+            cursor.execute(f"SELECT {select} FROM actors")
+            while True:
+                check()
+                batch = cursor.fetchmany(LOAD_CHUNK)
+                if not batch:
+                    break
+                take(batch)
+        else:
+            for start in range(0, n, LOAD_CHUNK):
+                check()
+                chunk = [i for i in wanted[start:start + LOAD_CHUNK] if _fits_sqlite(i)]
+                for part in range(0, len(chunk), 900):  # SQLite's bound parameters
+                    marks = ",".join("?" * len(chunk[part:part + 900]))
+                    take(cursor.execute(f"SELECT {select} FROM actors WHERE id IN ({marks})",
+                                        chunk[part:part + 900]).fetchall())
+    found = [i for i in wanted if i in rows]
+    return [rows[i] for i in found], organisations, found
+
+
+def _fits_sqlite(value: Any) -> bool:
+    return isinstance(value, int) and -2**63 <= value < 2**63
+
+
+def export_from_catalogue(catalogue, path: str | os.PathLike,
+                          flt: Filter | Sequence[int] | None = None, *,
+                          ids: Sequence[int] | None = None,
                           columns: Sequence[str] = DEFAULT_COLUMNS,
                           contacts: bool = False, all_contacts: bool = False,
-                          criteria: Sequence[str] = (),
+                          criteria: Sequence[str] | None = None,
+                          view_name: str | None = None,
                           progress: Callable[[int, int], None] | None = None,
                           cancelled: Callable[[], bool] | None = None) -> ExportResult:
-    """Export the actors ``ids`` of ``catalogue`` (in that order) to ``path``.
+    """Export the actors of ``flt`` in ``catalogue`` (in the list's order) to ``path``.
 
-    The format comes from the extension (:func:`export_format`). Actors are read
-    ``LOAD_CHUNK`` at a time; ``progress(done, total)`` counts reading then writing, and
-    ``cancelled()`` is honoured between chunks and while writing (:class:`ExportCancelled`,
-    nothing left behind). With ``contacts``, the usable contacts of these actors (every
-    contact with ``all_contacts``) go to a "Contacts" sheet, or ``<stem>-contacts.csv``.
+    ``ids``, when given, are the actors to export in that order (a selection, or the list
+    sorted by a column); ``flt`` then is the filter they were chosen from. A plain
+    sequence of ids in place of ``flt`` exports those ids, without a filter. The criteria
+    sheet says :func:`export_criteria` unless ``criteria`` is given.
+
+    The format comes from the extension (:func:`export_format`). Rows are read from
+    SQLite ``LOAD_CHUNK`` at a time straight into display values (no actor dicts);
+    ``progress(done, total)`` counts reading then writing, and ``cancelled()`` is
+    honoured between chunks and while writing (:class:`ExportCancelled`, nothing left
+    behind). With ``contacts``, the usable contacts of these actors (every contact with
+    ``all_contacts``) go to a "Contacts" sheet, or ``<stem>-contacts.csv``.
     This is what the CLI ``export`` command and the export dialog both call.
     """
     fmt = export_format(path)
     columns = _check_columns(columns)
     contacts = contacts or all_contacts
-    ids = list(ids)
-    n = len(ids)
+    if flt is not None and not isinstance(flt, Filter):
+        flt, ids = None, list(flt)
+    if ids is None:
+        ids = catalogue.actor_ids(flt or Filter())
+        explicit = None
+    else:
+        ids = explicit = list(ids)
+    if criteria is None:
+        criteria = export_criteria(catalogue, flt, explicit, view_name=view_name)
 
     def check() -> None:
         if cancelled is not None and cancelled():
             raise ExportCancelled("Export annulé.")
 
-    actors: list[dict[str, Any]] = []
-    for start in range(0, n, LOAD_CHUNK):
-        check()
-        actors.extend(catalogue.actors_by_ids(ids[start:start + LOAD_CHUNK]))
-        if progress is not None:
-            progress(len(actors), 2 * n)  # reading is the first half, writing the second
+    labels = catalogue_labels(catalogue)
+    rows, organisations, found = _catalogue_rows(
+        catalogue, ids, columns, labels, with_organisations=contacts, check=check,
+        progress=progress)
     check()
-    found = [a["id"] for a in actors]
-    contact_list = None
+    crows = None
     if contacts:
         contact_list = catalogue.contacts(actor_ids=found, usable_only=not all_contacts)
+        crows = _contact_table({a: i for i, a in enumerate(found)}, organisations, contact_list,
+                               all_contacts=all_contacts, kinds=labels.get("kind", {}))
     check()
+
     def write_progress(done: int, total: int) -> None:
-        progress(len(actors) + done, len(actors) + total)
-    writer = export_xlsx if fmt == "xlsx" else export_csv
-    written = writer(path, actors, columns=columns, contacts=contact_list,
-                     all_contacts=all_contacts, labels=catalogue_labels(catalogue),
+        progress(len(rows) + done, len(rows) + total)
+    writer = _write_xlsx if fmt == "xlsx" else _write_csv_files
+    written = writer(path, columns, rows, crows, all_contacts=all_contacts,
                      criteria=list(criteria), total=catalogue.total(),
-                     catalogue=getattr(catalogue, "path", None),
+                     catalogue=getattr(catalogue, "path", None), when=None,
                      progress=write_progress if progress is not None else None,
                      cancelled=cancelled)
     paths = written if isinstance(written, list) else [written]
-    return ExportResult(paths, len(actors), None if contact_list is None else len(contact_list))
+    return ExportResult(paths, len(rows), None if crows is None else len(crows))

@@ -46,11 +46,8 @@ def run(args) -> int:
         raise UsageError(str(exc)) from exc
     columns = parse_columns(args.columns)
     with open_from_args(args, read_only=True) as catalogue:
-        flt = filter_from_args(args, catalogue)
-        ids = catalogue.actor_ids(flt)
         result = export_from_catalogue(
-            catalogue, args.output, ids, columns=columns,
-            contacts=args.contacts or args.all_contacts, all_contacts=args.all_contacts,
-            criteria=catalogue.describe(flt))
+            catalogue, args.output, filter_from_args(args, catalogue), columns=columns,
+            contacts=args.contacts or args.all_contacts, all_contacts=args.all_contacts)
     print(result.message() + ".")
     return 0

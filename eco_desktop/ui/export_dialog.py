@@ -290,12 +290,11 @@ class ExportDialog(QDialog):
         return list(self.selected) if self.radio_selection.isChecked() else list(self.listed_ids)
 
     def criteria(self) -> list[str]:
-        sentences = self.catalogue.describe(self.filter) if self.catalogue is not None else []
-        if self.view_name:
-            sentences = [f"Vue enregistrée « {self.view_name} »"] + sentences
-        if self.radio_selection.isChecked():
-            sentences = [f"Sélection de {french.count(len(self.selected), 'acteur')} dans la liste ainsi filtrée"] + sentences
-        return sentences
+        """The criteria sheet's sentences: those the export itself writes."""
+        if self.catalogue is None:
+            return []
+        return export.export_criteria(self.catalogue, self.filter, self.target_ids(),
+                                      view_name=self.view_name)
 
     def view_slug(self) -> str:
         if self.radio_selection.isChecked():
@@ -409,11 +408,12 @@ class ExportDialog(QDialog):
             return False
         ids = self.target_ids()
         self.result, self.error, self.was_cancelled = None, None, False
-        options = dict(columns=self.columns(), contacts=contacts, criteria=self.criteria(),
+        # The filter with the ids as listed or selected: the export says which (criteria sheet).
+        options = dict(columns=self.columns(), contacts=contacts, view_name=self.view_name,
                        all_contacts=contacts and self.radio_all.isChecked())
-        catalogue = self.catalogue
+        catalogue, flt = self.catalogue, self.filter
         self.job = Job(lambda progress, cancelled: export.export_from_catalogue(
-            catalogue, path, ids, progress=progress, cancelled=cancelled, **options))
+            catalogue, path, flt, ids=ids, progress=progress, cancelled=cancelled, **options))
         self.job.finished.connect(self._finished)
         self.job.failed.connect(self._failed)
         self.progress = ProgressDialog(self, "Export en cours",

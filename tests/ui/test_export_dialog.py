@@ -158,17 +158,20 @@ def test_saved_view_names_the_file(qtbot, window):
 
 def test_cancel_leaves_no_file(qtbot, window, tmp_path, monkeypatch):
     monkeypatch.setattr(export, "LOAD_CHUNK", 1)
-    cat = window.catalogue
-    original = cat.actors_by_ids
+    original = export._value_converters
     reads, release = [], threading.Event()
 
-    def slow_read(ids):  # the second chunk waits until the test has pressed Annuler
-        reads.append(ids)
-        if len(reads) == 2:
-            release.wait(10)
-        return original(ids)
+    def slow_converters(*args, **kwargs):  # the second row waits until the test has pressed Annuler
+        first, *others = original(*args, **kwargs)
 
-    monkeypatch.setattr(cat, "actors_by_ids", slow_read)
+        def convert(value):
+            reads.append(value)
+            if len(reads) == 2:
+                release.wait(10)
+            return first(value)
+        return [convert, *others]
+
+    monkeypatch.setattr(export, "_value_converters", slow_converters)
     dialog = open_dialog(window)
     dialog.set_path(tmp_path / "annule.xlsx")
     dialog.button_export.click()
