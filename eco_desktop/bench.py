@@ -43,6 +43,8 @@ FIGURES: dict[str, tuple[float | None, str, bool, str]] = {
     "map_build": (1.0, "s", True, "maps.build_map_html of every actor and relation (as the map tab reads them)"),
     "map_ready": (3.0, "s", False, "page loaded in QWebEngineView (first load) until the JS reports its markers"),
     "export_xlsx_ratio": (1.3, "ratio", False, "export.export_xlsx / raw openpyxl write_only, same cells"),
+    "export_command_ratio": (1.3, "ratio", False, "`eco-desktop export -o FILE.xlsx` of every actor as a process "
+                             "(start, reading, writing) / raw openpyxl write_only of the same cells"),
     "import_csv": (15.0, "s", True, "CSV of N rows through the importer's public apply function"),
     "import_national_ratio": (1.3, "ratio", False, "CSV of N rows with SIRENE headers, communes all over France "
                               "(2/3 outside IDF, 5 % abroad or overseas) / the import_csv file, pairs in one run"),
@@ -187,6 +189,27 @@ def bench_export(catalogue, folder: Path, repeat: int) -> list[float]:
         ratios.append(ours / raw)
         for name in (f"ours-{i}.xlsx", f"raw-{i}.xlsx"):
             (folder / name).unlink(missing_ok=True)
+    return ratios
+
+
+def bench_export_command(catalogue, path: Path, folder: Path, repeat: int) -> list[float]:
+    """What a user waits for: the export command as a process, against the bare writer
+    of the same cells in this process (the cells built beforehand, not timed)."""
+    from . import export
+    labels = export.catalogue_labels(catalogue)
+    columns = list(export.DEFAULT_COLUMNS)
+    cells = [[export.ACTOR_COLUMNS[c] for c in columns]]
+    cells += export.actor_rows(catalogue.actors(Filter()), columns, labels)
+    command = [sys.executable, "-m", "eco_desktop", "export", "--db", str(path)]
+    ratios = []
+    for i in range(repeat):
+        ours_path, raw_path = folder / f"command-{i}.xlsx", folder / f"raw-{i}.xlsx"
+        ours = _timed(lambda: subprocess.run(command + ["-o", str(ours_path)], check=True,
+                                             stdout=subprocess.DEVNULL))
+        raw = _timed(lambda: export.raw_write_only(raw_path, cells))
+        ratios.append(ours / raw)
+        ours_path.unlink(missing_ok=True)
+        raw_path.unlink(missing_ok=True)
     return ratios
 
 
@@ -380,6 +403,8 @@ def run_suite(n: int = DEFAULT_ACTORS, repeat: int = DEFAULT_REPEAT, *, folder: 
                 attempt("map_build", lambda: bench_map_build(catalogue, repeat))
             if wanted("export_xlsx_ratio"):
                 attempt("export_xlsx_ratio", lambda: bench_export(catalogue, folder, repeat))
+            if wanted("export_command_ratio"):
+                attempt("export_command_ratio", lambda: bench_export_command(catalogue, path, folder, repeat))
             if wanted("import_csv"):
                 apply = import_function()
                 if apply is None:

@@ -14,7 +14,7 @@ import pytest
 from eco_desktop import bench
 
 EXPECTED = {"open_catalogue", "search_keystroke", "facet_counts", "window_ready", "map_build", "map_ready",
-            "export_xlsx_ratio", "peak_rss_gui", "peak_rss_webengine"}
+            "export_xlsx_ratio", "export_command_ratio", "peak_rss_gui", "peak_rss_webengine"}
 
 
 def test_targets_scale_with_n_only_where_said():
@@ -24,6 +24,19 @@ def test_targets_scale_with_n_only_where_said():
     assert bench.target_for("window_ready", 500) == 2.0
     assert bench.target_for("export_xlsx_ratio", 1_000_000) == 1.3
     assert bench.target_for("peak_rss_webengine", 100_000) is None
+
+
+def test_export_command_ratio_times_the_command_as_a_process(tmp_path):
+    from eco_desktop.synth import build_synthetic_catalogue
+    catalogue = build_synthetic_catalogue(tmp_path / "bench.sqlite", 200)
+    try:
+        ratios = bench.bench_export_command(catalogue, tmp_path / "bench.sqlite", tmp_path, 1)
+    finally:
+        catalogue.close()
+    # the process starts Python and reads the catalogue: always slower than the bare writer
+    assert len(ratios) == 1 and ratios[0] > 1
+    assert bench.target_for("export_command_ratio", 100_000) == 1.3
+    assert list(tmp_path.glob("*.xlsx")) == []
 
 
 def test_result_and_table():
