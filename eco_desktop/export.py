@@ -44,7 +44,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from . import APP_TITLE, __version__, french, vocab
+from . import APP_TITLE, __version__, french, vocab, xlsx_fast
 from .atomic import atomic_files
 from .errors import UserError
 from .filter import Filter
@@ -490,26 +490,6 @@ def _column_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]],
     return widths
 
 
-def _cells_to_row(cells: Sequence[Any], row_idx: int):
-    """Stand-in for ``WriteOnlyWorksheet._values_to_row`` when every value is a cell.
-
-    openpyxl's own version first tries to assign each value to a scratch cell, which
-    for a cell object raises (and formats) an exception, then allocates a new scratch
-    cell after every styled one: most of the cost of styling in write-only mode.
-    """
-    col = 0
-    for cell in cells:
-        col += 1
-        if cell is None:
-            continue
-        cell.row = row_idx
-        cell.column = col
-        link = cell._hyperlink
-        if link is not None:
-            link.ref = cell.coordinate
-        yield cell
-
-
 class _XlsxTable:
     """Streams one table into a write-only worksheet (see ``write_table``).
 
@@ -521,9 +501,7 @@ class _XlsxTable:
     def __init__(self, ws, kinds: Sequence[str]) -> None:
         self.ws = ws
         self.kinds = list(kinds)
-        self.fast = callable(getattr(ws, "_values_to_row", None))
-        if self.fast:
-            ws._values_to_row = _cells_to_row
+        self.fast = xlsx_fast.use_cells_as_given(ws)
         self.templates: list[Any] = []
         for kind in self.kinds:
             cell = WriteOnlyCell(ws)
@@ -544,6 +522,7 @@ class _XlsxTable:
     def convert(self, row: Sequence[Any]) -> list[Any]:
         out: list[Any] = [None] * len(self.templates)
         kinds = self.kinds
+        set_text = xlsx_fast.set_text
         for i, (v, tpl) in enumerate(zip(row, self.templates)):
             if v is None or v == "":
                 continue
@@ -556,8 +535,7 @@ class _XlsxTable:
                     else:
                         self.links_left -= 1
                         tpl.hyperlink = target  # a new Hyperlink object each time
-                tpl._value = clean_text(v)  # set_safe_value, without the setter's cost
-                tpl.data_type = "s"
+                set_text(tpl, clean_text(v))  # set_safe_value, without the setter's cost
             else:
                 tpl.value = v
             out[i] = tpl
