@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import quote, urlsplit
 
-from . import french, vocab
+from . import fields, french, vocab
 from .clock import now_iso
 from .errors import UserError
 from .filter import Filter
@@ -37,15 +37,10 @@ MAILTO_LIMIT = 2000
 #: Columns of the mailing list: row key -> French header (the organisation's address
 #: is the postal address of the letter).
 MAILING_COLUMNS: dict[str, str] = {
-    "civility": "Civilité",
-    "first_name": "Prénom",
-    "last_name": "Nom",
-    "role": "Fonction",
+    **fields.contact_labels("civility", "first_name", "last_name", "role"),
     "organisation": "Organisation",
-    "email": "E-mail",
-    "street": "Adresse",
-    "postcode": "Code postal",
-    "commune": "Commune",
+    "email": fields.contact_label("email"),
+    **fields.labels("street", "postcode", "commune"),
     "call": "Appel à projets",
     "closes": "Date de clôture",
     "actors": "Acteurs",

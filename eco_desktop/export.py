@@ -44,7 +44,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from . import APP_TITLE, __version__, french, vocab, xlsx_fast
+from . import APP_TITLE, __version__, fields, french, vocab, xlsx_fast
 from .atomic import atomic_files
 from .errors import UserError
 from .filter import Filter
@@ -75,48 +75,14 @@ TEXT, ID, WRAP, INT, FLOAT, DATETIME, DATE, URL, EMAIL = (
     "text", "id", "wrap", "int", "float", "datetime", "date", "url", "email")
 
 #: Every actor column, in display order: key (GUIDE.md §8) -> French header.
-ACTOR_COLUMNS: dict[str, str] = {
-    "name": "Nom",
-    "aliases": "Autres noms",
-    "kind": "Type",
-    "domains": "Domaines",
-    "activities": "Activités",
-    "description": "Description",
-    "website": "Site web",
-    "email": "E-mail",
-    "phone": "Téléphone",
-    "siren": "SIREN",
-    "siret": "SIRET",
-    "naf": "Code NAF",
-    "size": "Taille",
-    "founded": "Année de création",
-    "status": "Statut",
-    "street": "Adresse",
-    "postcode": "Code postal",
-    "commune": "Commune",
-    "insee_code": "Code INSEE",
-    "departement": "Département",
-    "mgp": "Métropole du Grand Paris",
-    "ept": "EPT",
-    "epci": "EPCI",
-    "outside_idf": "Hors Île-de-France",
-    "lat": "Latitude",
-    "lon": "Longitude",
-    "geo_precision": "Précision",
-    "tags": "Étiquettes",
-    "source": "Source",
-    "created_at": "Créé le",
-    "updated_at": "Modifié le",
-    "id": "Identifiant",
-}
+ACTOR_COLUMNS: dict[str, str] = fields.labels(
+    "name", "aliases", "kind", "domains", "activities", "description", "website", "email", "phone",
+    "siren", "siret", "naf", "size", "founded", "status", "street", "postcode", "commune",
+    "insee_code", "departement", "mgp", "ept", "epci", "outside_idf", "lat", "lon", "geo_precision",
+    "tags", "source", "created_at", "updated_at", "id",
+)
 
-_ACTOR_KINDS: dict[str, str] = {
-    "description": WRAP, "website": URL, "email": EMAIL,
-    "phone": ID, "siren": ID, "siret": ID, "naf": ID, "postcode": ID, "insee_code": ID,
-    "departement": ID, "ept": ID, "epci": ID,
-    "founded": INT, "id": INT, "lat": FLOAT, "lon": FLOAT,
-    "created_at": DATETIME, "updated_at": DATETIME,
-}
+_ACTOR_KINDS: dict[str, str] = {f.key: f.cell for f in fields.ACTOR if f.cell != TEXT}
 
 #: What an officer usually needs: who, what, how to reach them, where; the identifier last
 #: so that a re-import can match rows back.
@@ -129,21 +95,12 @@ DEFAULT_COLUMNS: tuple[str, ...] = (
 #: Contact columns (mail-merge order: the organisation first), key -> French header.
 CONTACT_COLUMNS: dict[str, str] = {
     "organisation": "Organisation",
-    "kind": "Type",
-    "commune": "Commune",
-    "postcode": "Code postal",
-    "civility": "Civilité",
-    "first_name": "Prénom",
-    "last_name": "Nom",
-    "role": "Fonction",
-    "email": "E-mail",
-    "phone": "Téléphone",
+    **fields.labels("kind", "commune", "postcode"),
+    **fields.contact_labels("civility", "first_name", "last_name", "role", "email", "phone"),
 }
 #: Added only when every contact is exported (``all_contacts=True``).
 CONTACT_LEGAL_COLUMNS: dict[str, str] = {
-    "legal_basis": "Base légale",
-    "basis_date": "Date de la base légale",
-    "opt_out": "Opposition",
+    **fields.contact_labels("legal_basis", "basis_date", "opt_out"),
     "usable": "Utilisable",
 }
 _CONTACT_TAIL: dict[str, str] = {"actor_id": "Identifiant de l'acteur", "id": "Identifiant du contact"}

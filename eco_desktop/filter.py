@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Iterable, Mapping
 
 from . import vocab
+from .fields import label as field_label
 from .errors import UserError
 
 # Facet name -> Filter field holding its selection. The order is the facet panel's.
@@ -144,8 +145,8 @@ class Filter:
         if self.text.strip():
             lines.append(f"Recherche : « {self.text.strip()} »")
         titles = {
-            "kind": "Type", "domain": "Domaine", "activity": "Activité",
-            "departement": "Département", "ept": "Territoire (EPT)", "epci": "Intercommunalité",
+            "kind": field_label("kind"), "domain": "Domaine", "activity": "Activité",
+            "departement": field_label("departement"), "ept": "Territoire (EPT)", "epci": "Intercommunalité",
             "tag": "Étiquette",
         }
         for facet in FACETS:

@@ -33,10 +33,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from . import fields
 from .errors import UserError
 from .text import fold, stored_text
 
-SOURCES: dict[str, str] = {"naf": "Code NAF", "structure": "Type de structure"}
+SOURCES: dict[str, str] = {"naf": fields.label("naf"), "structure": "Type de structure"}
 
 DEFAULT_RULES: tuple[tuple[str, str, str], ...] = (
     ("naf", "72.11Z", "biotech"),

@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Seque
 
 import sqlite_utils
 
-from . import db, vocab
+from . import db, fields, vocab
 from .calls import CallsMixin
 from .clock import now_iso, os_user
 from .dataset import load_bundled_dataset
@@ -46,12 +46,7 @@ log = logging.getLogger(__name__)
 
 LIST_FIELDS = ("aliases", "domains", "activities", "tags")
 BOOL_FIELDS = ("mgp", "outside_idf")
-ACTOR_FIELDS = (
-    "id", "name", "aliases", "kind", "domains", "activities", "tags", "description", "website",
-    "email", "phone", "siren", "siret", "naf", "size", "founded", "status", "street", "postcode",
-    "commune", "insee_code", "departement", "mgp", "ept", "epci", "outside_idf", "lat", "lon",
-    "geo_precision", "source", "created_at", "updated_at",
-)
+ACTOR_FIELDS = fields.ACTOR_KEYS
 # Every column of the actors table with its default (the full row a bulk insert writes).
 ACTOR_COLUMN_DEFAULTS: dict[str, Any] = {
     "id": None, "name": "", "aliases": "[]", "kind": "", "domains": "[]", "activities": "[]", "tags": "[]",
@@ -62,8 +57,7 @@ ACTOR_COLUMN_DEFAULTS: dict[str, Any] = {
     "sort_name": "",
 }
 EDITABLE_ACTOR_FIELDS = tuple(f for f in ACTOR_FIELDS if f not in ("id", "created_at", "updated_at"))
-CONTACT_FIELDS = ("civility", "first_name", "last_name", "role", "email", "phone", "legal_basis",
-                  "basis_date", "opt_out", "notes")
+CONTACT_FIELDS = fields.CONTACT_KEYS
 USABLE_CONTACT_SQL = "legal_basis <> '' AND opt_out = 0"
 # Above this many changed actors in one write, the in-memory index is rebuilt rather than patched.
 BULK_REBUILD_THRESHOLD = 2000
@@ -1871,16 +1865,8 @@ _ROW_NAMES = {
 _ELSEWHERE = "dans une autre fenêtre ou un autre programme"
 # The French names of the recorded tables' fields, for those notes.
 _FIELD_NAMES = {
-    "name": "Nom", "aliases": "Autres noms", "kind": "Type", "domains": "Domaines", "activities": "Activités",
-    "tags": "Étiquettes", "description": "Description", "website": "Site web", "email": "E-mail",
-    "phone": "Téléphone", "siren": "SIREN", "siret": "SIRET", "naf": "Code NAF", "size": "Taille",
-    "founded": "Année de création", "status": "Statut", "street": "Adresse", "postcode": "Code postal",
-    "commune": "Commune", "insee_code": "Code INSEE", "departement": "Département",
-    "mgp": "Métropole du Grand Paris", "ept": "EPT", "epci": "EPCI", "outside_idf": "Hors Île-de-France",
-    "lat": "Latitude", "lon": "Longitude", "geo_precision": "Précision", "source": "Source",
-    "deleted_at": "Corbeille", "civility": "Civilité", "first_name": "Prénom", "last_name": "Nom",
-    "role": "Fonction", "legal_basis": "Base légale", "basis_date": "Date de la base légale",
-    "opt_out": "Opposition", "notes": "Notes", "actor_id": "Acteur", "note": "Note", "text": "Texte",
+    **fields.ACTOR_LABELS, **fields.CONTACT_LABELS,
+    "deleted_at": "Corbeille", "actor_id": "Acteur", "note": "Note", "text": "Texte",
     "date": "Date", "label": "Libellé", "hidden": "Masquée", "color": "Couleur", "filter": "Critères",
     "funder": "Financeur", "opens": "Ouverture", "closes": "Clôture", "url": "Adresse web",
     "state": "État", "eligibility": "Éligibilité", "changed_at": "Date du statut",

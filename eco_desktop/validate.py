@@ -23,7 +23,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
-from . import paths, vocab
+from . import fields, paths, vocab
 from .geo import gazetteer
 
 Level = Literal["error", "warning"]
@@ -408,10 +408,10 @@ _ACTOR_CHECKS: tuple[tuple[frozenset[str], Callable[[dict], list[Issue]]], ...] 
         (("postcode", "commune", "insee_code"), _check_address),
         (("lat", "lon"), lambda d: _check_position(d.get("lat"), d.get("lon"))),
         (("founded",), lambda d: _check_founded(d.get("founded"))),
-        (("status",), lambda d: _check_choice(d, "status", vocab.STATUSES, "Statut")),
-        (("size",), lambda d: _check_choice(d, "size", vocab.SIZES, "Taille")),
+        (("status",), lambda d: _check_choice(d, "status", vocab.STATUSES, fields.label("status"))),
+        (("size",), lambda d: _check_choice(d, "size", vocab.SIZES, fields.label("size"))),
         (("geo_precision",), lambda d: _check_choice(d, "geo_precision", vocab.GEO_PRECISIONS,
-                                                      "Précision de position")),
+                                                      fields.label("geo_precision"))),
     ))
 
 

@@ -6,6 +6,8 @@ hide them; the other enumerations here are fixed by the code.
 """
 from __future__ import annotations
 
+from . import fields
+
 # slug -> (French label, colour). The colour is shared by table chips, map markers
 # and dashboard bars (a qualitative palette readable on white, colour-blind aware).
 KINDS: dict[str, tuple[str, str]] = {
@@ -125,8 +127,8 @@ FACET_LABELS: dict[str, str] = {
     "kind": "Type d'acteur",
     "domain": "Domaine",
     "activity": "Activité",
-    "departement": "Département",
-    "mgp": "Métropole du Grand Paris",
+    "departement": fields.label("departement"),
+    "mgp": fields.label("mgp"),
     "ept": "Établissement public territorial",
     "epci": "Intercommunalité (EPCI)",
     "tag": "Étiquette",

@@ -137,7 +137,7 @@ def test_values_types_and_labels(tmp_path, actors):
     assert first["Domaines"].value == "Thérapie génique; Thérapie cellulaire"
     assert first["Activités"].value == "R&D"
     assert first["Statut"].value == "En activité"
-    assert first["Précision"].value == "Adresse"
+    assert first["Précision de la position"].value == "Adresse"
     assert first["Métropole du Grand Paris"].value == "non"
     assert second["Métropole du Grand Paris"].value == "oui"
     assert first["Hors Île-de-France"].value == "non"

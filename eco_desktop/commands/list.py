@@ -6,6 +6,7 @@ import json
 import sys
 
 from ..cli_args import filter_from_args, open_from_args
+from .. import fields
 from ..store import ACTOR_FIELDS
 from ..terminal import printable
 
@@ -39,7 +40,8 @@ def run(args) -> int:
             kinds = catalogue.vocabulary("kind")
             rows = [(str(a["id"]), a["name"], kinds.get(a["kind"], a["kind"]), a["commune"], a["departement"])
                     for a in actors]
-            print_table(("Id", "Nom", "Type", "Commune", "Dép."), rows)
+            headers = [fields.short_label(k) for k in ("name", "kind", "commune", "departement")]
+            print_table(("Id", *headers), rows)
             print(f"{len(actors)} acteur(s) sur {catalogue.total()}.")
     return 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
-from .. import vocab
+from .. import fields, vocab
 from ..cli_args import open_from_args, parse_id
 from ..errors import UserError
 from ..terminal import printable
@@ -42,23 +42,24 @@ def run(args) -> int:
         kinds, domains, activities = (catalogue.vocabulary(v) for v in ("kind", "domain", "activity"))
         lines = [
             f"{record['name']}  (n° {record['id']})",
-            f"Type : {kinds.get(record['kind'], record['kind'])}",
+            f"{fields.label('kind')} : {kinds.get(record['kind'], record['kind'])}",
         ]
         if record["aliases"]:
-            lines.append(f"Autres noms : {', '.join(record['aliases'])}")
+            lines.append(f"{fields.label('aliases')} : {', '.join(record['aliases'])}")
         if record["domains"]:
-            lines.append(f"Domaines : {', '.join(domains.get(d, d) for d in record['domains'])}")
+            lines.append(f"{fields.label('domains')} : {', '.join(domains.get(d, d) for d in record['domains'])}")
         if record["activities"]:
-            lines.append(f"Activités : {', '.join(activities.get(a, a) for a in record['activities'])}")
+            named = ", ".join(activities.get(a, a) for a in record["activities"])
+            lines.append(f"{fields.label('activities')} : {named}")
         place = " ".join(p for p in (record["street"], record["postcode"], record["commune"]) if p)
         if place:
-            lines.append(f"Adresse : {place}" + (f" ({record['departement']})" if record["departement"] else ""))
-        for key, label in (("website", "Site web"), ("email", "E-mail"), ("phone", "Téléphone"),
-                           ("siren", "SIREN"), ("siret", "SIRET"), ("naf", "NAF")):
+            where = f" ({record['departement']})" if record["departement"] else ""
+            lines.append(f"{fields.label('street')} : {place}{where}")
+        for key in ("website", "email", "phone", "siren", "siret", "naf"):
             if record[key]:
-                lines.append(f"{label} : {record[key]}")
+                lines.append(f"{fields.short_label(key)} : {record[key]}")
         if record["tags"]:
-            lines.append(f"Étiquettes : {', '.join(record['tags'])}")
+            lines.append(f"{fields.label('tags')} : {', '.join(record['tags'])}")
         if record["description"]:
             lines += ["", *record["description"].splitlines()]
         if record["relations"]:

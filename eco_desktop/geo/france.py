@@ -6,13 +6,12 @@ never pays for it): ~34,000 communes, indexed by code, postcode, name and dépar
 """
 from __future__ import annotations
 
-import gc
 import gzip
 import json
 import threading
-from contextlib import contextmanager
 
 from .. import paths
+from ..gcpause import gc_paused
 from .model import SPLIT_COMMUNES, Commune, name_key, strip_article
 
 RESOURCE = "communes-france.json.gz"
@@ -25,7 +24,7 @@ class France:
         self._communes: list[Commune] = []
         self._names: tuple[dict, dict, dict] | None = None   # read on the first name lookup
         self._names_lock = threading.Lock()
-        with _no_collection():
+        with gc_paused():
             if data is None:
                 with paths.resource(RESOURCE).open("rb") as raw, gzip.open(raw) as fh:
                     data = json.load(fh)
@@ -66,7 +65,7 @@ class France:
         """(by full name key, by name key without article, INSEE code -> its keys), made
         the first time a name is looked up: a file giving INSEE codes never needs them."""
         if self._names is None:
-            with self._names_lock, _no_collection():
+            with self._names_lock, gc_paused():
                 if self._names is None:
                     by_name: dict[str, list[Commune]] = {}
                     by_bare_name: dict[str, list[Commune]] = {}
@@ -98,22 +97,6 @@ class France:
         if found or not bare:
             return found or []
         return by_bare_name.get(strip_article(key), [])
-
-
-@contextmanager
-def _no_collection():
-    """Tens of thousands of objects made at once: collections scanning them again and
-    again would double the time, and nothing here makes a reference cycle. What was
-    made goes to the oldest generation, unscanned (gc.freeze + unfreeze)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 def _add(index: dict, key: str, commune: Commune) -> None:

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import db
+from .. import db, fields
 from ..errors import UserError, os_error_text
 from ..french import count
 from ..text import fold
-from ._gc import gc_paused
+from ..gcpause import gc_paused
 from .duplicates import Duplicate, find_duplicates, name_key
 from .mapping import FIELD_LABELS, Mapping, header_key
 from .mapping import detect_kind as _detect_kind
@@ -270,7 +270,7 @@ class ImportSummary:
             ["Avertissements", self.warnings],
             ["Erreurs", self.errors],
             ["Type proposé (code NAF, type de structure)", self.proposed],
-            ["Hors Île-de-France", self.outside_idf],
+            [fields.label("outside_idf"), self.outside_idf],
             [f"{'À relier' if future else 'Reliés'} à leur siège (relation « site de »)",
              self.linked],
         ]
@@ -995,7 +995,7 @@ def _settle(summary: ImportSummary, updated: int) -> None:
 
 # --------------------------------------------------------------------------- report
 
-REPORT_HEADERS = ("Ligne", "Nom", "Niveau", "Problème")
+REPORT_HEADERS = ("Ligne", fields.label("name"), "Niveau", "Problème")
 
 
 def write_report(path: str | os.PathLike, result: ImportPlan | ImportSummary) -> Path:

@@ -43,7 +43,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from ..text import ASCII_FOLD_TABLE, fold
-from ._gc import gc_paused
+from ..gcpause import gc_paused
 
 NAME_THRESHOLD = 92
 BIG_BLOCK = 5000             # a block bigger than this is cut by the names' first letters

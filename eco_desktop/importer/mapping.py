@@ -11,17 +11,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import fields
 from ..errors import UserError, os_error_text
 from ..text import fold
 
 KINDS = ("actors", "contacts")
 
 # field -> header names (any spelling; folded before use). Order of fields = order of the
-# mapping editor. French names of our own export are included so that export -> import
-# round-trips.
+# mapping editor. A field's own label (eco_desktop.fields) is added below, so that export ->
+# import round-trips. Short labels are not: « N° » is a row counter as often as an identifier.
 ACTOR_FIELDS: dict[str, tuple[str, ...]] = {
-    "id": ("Identifiant", "id"),
-    "name": ("Nom", "Nom de l'acteur", "Nom de la structure", "Nom de l'organisation",
+    "id": ("id",),
+    "name": ("Nom de l'acteur", "Nom de la structure", "Nom de l'organisation",
              "Nom de l'entreprise", "Raison sociale", "Dénomination", "Dénomination sociale",
              "Structure", "Organisation", "Organization", "Organisme", "Entreprise", "Société",
              "Acteur", "Name", "Company", "Company name", "nom_complet", "nom_raison_sociale",
@@ -30,7 +31,7 @@ ACTOR_FIELDS: dict[str, tuple[str, ...]] = {
              "Nom ou raison sociale de l'entreprise", "Raison sociale de l'entreprise",
              "Nom de l'établissement", "Libellé de l'établissement", "Nom du laboratoire",
              "Intitulé", "Nom de l'unité"),
-    "aliases": ("Autres noms", "Autre nom", "Alias", "Aliases", "Sigle", "Enseigne",
+    "aliases": ("Autre nom", "Alias", "Aliases", "Sigle", "Enseigne",
                 "Nom commercial", "Nom usuel", "sigleUniteLegale",
                 "denominationUsuelleEtablissement", "enseigne1Etablissement",
                 "enseigne2Etablissement", "enseigne3Etablissement", "Sigle de l'entreprise",
@@ -43,67 +44,76 @@ ACTOR_FIELDS: dict[str, tuple[str, ...]] = {
     "holder_last_name": ("nomUsageUniteLegale", "nomUniteLegale",
                          "Nom d'usage de la personne physique",
                          "Nom de naissance de la personne physique"),
-    "kind": ("Type", "Type d'acteur", "Type de structure", "Type d'organisation",
+    "kind": ("Type d'acteur", "Type de structure", "Type d'organisation",
              "Catégorie", "Catégorie d'acteur", "Typologie", "Kind", "Category",
              "Type d'établissement", "Type de l'établissement", "Nature de la structure"),
-    "domains": ("Domaine", "Domaines", "Domaine thérapeutique", "Domaines thérapeutiques",
+    "domains": ("Domaine", "Domaine thérapeutique", "Domaines thérapeutiques",
                 "Domain", "Domains", "Therapeutic area", "Therapeutic areas"),
-    "activities": ("Activité", "Activités", "Activités (chaîne de valeur)", "Chaîne de valeur",
+    "activities": ("Activité", "Activités (chaîne de valeur)", "Chaîne de valeur",
                    "Maillon", "Maillons", "Activity", "Activities"),
-    "tags": ("Étiquettes", "Étiquette", "Tags", "Tag", "Mots-clés", "Mots clés", "Keywords"),
-    "description": ("Description", "Commentaire", "Commentaires", "Remarque", "Remarques",
-                    "Présentation", "Notes"),
-    "website": ("Site", "Site web", "Site internet", "Site Internet", "Web", "URL", "Website"),
-    "email": ("Mail", "E-mail", "Email", "Courriel", "Adresse mail", "Adresse e-mail",
+    "tags": ("Étiquette", "Tags", "Tag", "Mots-clés", "Mots clés", "Keywords"),
+    "description": ("Commentaire", "Commentaires", "Remarque", "Remarques",
+                    "Présentation", fields.contact_label("notes")),
+    "website": ("Site", "Site internet", "Site Internet", "Web", "URL", "Website"),
+    "email": ("Mail", "Email", "Courriel", "Adresse mail", "Adresse e-mail",
               "Adresse électronique", "Mél"),
-    "phone": ("Tél", "Tél.", "Téléphone", "Tel", "Phone", "Telephone", "Numéro de téléphone"),
-    "siren": ("SIREN", "N° SIREN", "Numéro SIREN", "siren"),
-    "siret": ("SIRET", "N° SIRET", "Numéro SIRET", "siret", "siret_siege"),
-    "naf": ("NAF", "Code NAF", "APE", "Code APE", "NAF/APE", "Code NAF/APE", "Code NAF (APE)",
+    "phone": ("Tél", "Tél.", "Tel", "Phone", "Telephone", "Numéro de téléphone"),
+    "siren": ("N° SIREN", "Numéro SIREN", "siren"),
+    "siret": ("N° SIRET", "Numéro SIRET", "siret", "siret_siege"),
+    "naf": ("NAF", "APE", "Code APE", "NAF/APE", "Code NAF/APE", "Code NAF (APE)",
             "Activité principale", "activitePrincipaleEtablissement",
             "activitePrincipaleUniteLegale", "activite_principale",
             "Activité principale de l'entreprise", "Activité principale de l'établissement"),
     # Not trancheEffectifsEtablissement: a firm's size is the legal unit's (a LIDL store
     # of 20 people belongs to a large company).
-    "size": ("Taille", "Catégorie d'entreprise", "Tranche d'effectifs", "Tranche d'effectif",
+    "size": ("Catégorie d'entreprise", "Tranche d'effectifs", "Tranche d'effectif",
              "Effectif", "Effectifs", "Size", "categorieEntreprise",
              "trancheEffectifsUniteLegale", "Tranche d'effectif salarié de l'entreprise"),
-    "founded": ("Année de création", "Date de création", "Création", "Année de fondation",
+    "founded": ("Date de création", "Création", "Année de fondation",
                 "Fondation", "Founded", "Year founded", "dateCreationUniteLegale",
                 "dateCreationEtablissement", "Date de création de l'entreprise",
                 "Date de création de l'établissement"),
-    "status": ("Statut", "État", "Status", "etatAdministratifEtablissement",
+    "status": ("État", "Status", "etatAdministratifEtablissement",
                "etatAdministratifUniteLegale"),
-    "street": ("Adresse", "Rue", "Voie", "Adresse postale", "Street", "Address",
+    "street": ("Rue", "Voie", "Adresse postale", "Street", "Address",
                "numeroVoieEtablissement", "indiceRepetitionEtablissement",
                "typeVoieEtablissement", "libelleVoieEtablissement"),
-    "postcode": ("CP", "Code postal", "Postcode", "Postal code", "Zip", "Zip code",
+    "postcode": ("CP", "Postcode", "Postal code", "Zip", "Zip code",
                  "codePostalEtablissement", "code_postal", "codeCedexEtablissement",
                  "Code postal de l'établissement"),
-    "commune": ("Ville", "Commune", "Localité", "City", "Town",
+    "commune": ("Ville", "Localité", "City", "Town",
                 "libelleCommuneEtablissement", "libelle_commune", "com_nom", "Nom commune",
                 "Libellé de la commune de localisation de l'établissement",
                 "libelleCommuneEtrangerEtablissement", "libelleCedexEtablissement"),
-    "insee_code": ("Code INSEE", "Code commune", "Code INSEE de la commune", "INSEE",
+    "insee_code": ("Code commune", "Code INSEE de la commune", "INSEE",
                    "codeCommuneEtablissement", "commune_code", "com_code", "code_commune",
                    "code_insee", "Code commune INSEE", "Code_commune_INSEE", "codgeo",
                    "insee_com", "Code officiel commune",
                    "Code de la commune de localisation de l'établissement"),
-    "departement": ("Département", "Dept", "Dép", "Dep", "Code département", "dep_code",
+    "departement": ("Dept", "Dép", "Dep", "Code département", "dep_code",
                     "code_departement"),
     "country": ("Pays", "Country", "codePaysEtrangerEtablissement",
                 "libellePaysEtrangerEtablissement"),
-    "lat": ("Latitude", "Lat"),
-    "lon": ("Longitude", "Lon", "Lng", "Long"),
+    "lat": ("Lat",),
+    "lon": ("Lon", "Lng", "Long"),
     "position": ("Coordonnées", "Coordonnées GPS", "Géolocalisation", "geo_point_2d",
                  "Point géographique", "Géoloc", "lat_lon"),
     "x_lambert": ("coordonneeLambertAbscisseEtablissement", "X Lambert 93", "X Lambert",
                   "Lambert X", "x_l93"),
     "y_lambert": ("coordonneeLambertOrdonneeEtablissement", "Y Lambert 93", "Y Lambert",
                   "Lambert Y", "y_l93"),
-    "geo_precision": ("Précision", "Précision de la position", "Précision géographique"),
-    "source": ("Source", "Sources"),
+    "geo_precision": ("Précision", "Précision géographique"),
+    "source": ("Sources",),
 }
+
+
+def _with_labels(synonyms: dict[str, tuple[str, ...]], table: tuple[fields.Field, ...]) -> None:
+    for f in table:
+        if f.key in synonyms:
+            synonyms[f.key] = tuple(dict.fromkeys((f.label, *synonyms[f.key])))
+
+
+_with_labels(ACTOR_FIELDS, fields.ACTOR)
 
 # The person heading each row's organisation (a laureate, the head of a lab): a contacts
 # field, but a file naming only such people beside its organisations is an actors file.
@@ -117,50 +127,41 @@ CONTACT_FIELDS: dict[str, tuple[str, ...]] = {
     "organisation": ("Organisation", "Organization", "Structure", "Entreprise", "Société",
                      "Acteur", "Organisme", "Employeur", "Raison sociale", "Company",
                      "Nom de l'entreprise", "Libellé entreprise", "Nom de la structure"),
-    "organisation_siret": ("SIRET", "N° SIRET", "SIRET de l'organisation",
+    "organisation_siret": (fields.label("siret"), "N° SIRET", "SIRET de l'organisation",
                            "SIRET de la structure"),
     "actor_id": ("Identifiant de l'acteur",),
-    "organisation_siren": ("SIREN", "N° SIREN", "SIREN de l'organisation",
+    "organisation_siren": (fields.label("siren"), "N° SIREN", "SIREN de l'organisation",
                            "SIREN de la structure"),
-    "civility": ("Civilité", "Civ", "Civ.", "Salutation"),
-    "first_name": ("Prénom", "First name", "Firstname", "Given name", "Prénom du contact")
+    "civility": ("Civ", "Civ.", "Salutation"),
+    "first_name": ("First name", "Firstname", "Given name", "Prénom du contact")
     + HEAD_FIRST_NAMES,
-    "last_name": ("Nom", "Nom de famille", "Last name", "Lastname", "Surname", "Family name",
+    "last_name": ("Nom de famille", "Last name", "Lastname", "Surname", "Family name",
                   "Nom du contact") + HEAD_LAST_NAMES,
-    "role": ("Fonction", "Rôle", "Poste", "Titre du poste", "Job title", "Role", "Position")
+    "role": ("Rôle", "Poste", "Titre du poste", "Job title", "Role", "Position")
     + HEAD_ROLES,
     "email": ACTOR_FIELDS["email"],
     "phone": ACTOR_FIELDS["phone"] + ("Portable", "Mobile"),
-    "consent": ("Consentement", "Base légale", "Base légale RGPD", "RGPD", "Opt-in", "Optin",
+    "consent": ("Consentement", fields.contact_label("legal_basis"), "Base légale RGPD", "RGPD",
+                "Opt-in", "Optin",
                 "Accord", "Consent", "Legal basis"),
-    "opt_out": ("Opposition", "Opt-out", "Optout", "Désinscrit", "Désinscription"),
-    "basis_date": ("Date du consentement", "Date de consentement", "Date consentement",
-                   "Date de la base légale"),
-    "notes": ("Notes", "Note", "Commentaire", "Commentaires", "Remarques"),
+    "opt_out": ("Opt-out", "Optout", "Désinscrit", "Désinscription"),
+    "basis_date": ("Date du consentement", "Date de consentement", "Date consentement"),
+    "notes": ("Note", "Commentaire", "Commentaires", "Remarques"),
 }
+_with_labels(CONTACT_FIELDS, fields.CONTACT)
 
 FIELDS = {"actors": ACTOR_FIELDS, "contacts": CONTACT_FIELDS}
 
 # French labels of the fields, for the mapping editor and messages.
 FIELD_LABELS: dict[str, str] = {
-    "id": "Identifiant", "name": "Nom", "aliases": "Autres noms", "kind": "Type d'acteur",
-    "domains": "Domaines", "activities": "Activités", "tags": "Étiquettes",
-    "description": "Description", "website": "Site web", "email": "E-mail",
-    "phone": "Téléphone", "siren": "SIREN", "siret": "SIRET", "naf": "Code NAF",
-    "size": "Taille", "founded": "Année de création", "status": "Statut",
-    "street": "Adresse", "postcode": "Code postal", "commune": "Commune",
-    "insee_code": "Code INSEE", "departement": "Département", "lat": "Latitude",
-    "lon": "Longitude", "geo_precision": "Précision de la position", "source": "Source",
+    **fields.ACTOR_LABELS, **fields.CONTACT_LABELS,
     "country": "Pays (adresse à l'étranger)", "position": "Coordonnées (latitude, longitude)",
     "x_lambert": "X Lambert-93 (SIRENE)", "y_lambert": "Y Lambert-93 (SIRENE)",
     "holder_first_name": "Prénom (entrepreneur individuel)",
     "holder_last_name": "Nom (entrepreneur individuel)",
     "organisation": "Organisation", "organisation_siret": "SIRET de l'organisation",
     "organisation_siren": "SIREN de l'organisation",
-    "actor_id": "Identifiant de l'acteur", "civility": "Civilité",
-    "first_name": "Prénom", "last_name": "Nom", "role": "Fonction",
-    "consent": "Consentement / base légale", "opt_out": "Opposition",
-    "basis_date": "Date de la base légale", "notes": "Notes",
+    "actor_id": "Identifiant de l'acteur", "consent": "Consentement / base légale",
 }
 
 # Fields several columns may feed: their cells are joined in column order (SIRENE splits

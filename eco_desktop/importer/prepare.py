@@ -38,7 +38,7 @@ from .. import validate, vocab
 from ..kind_rules import KindRules
 from ..text import fold
 from ..validate import Issue
-from ._gc import gc_paused
+from ..gcpause import gc_paused
 from .mapping import FIELD_LABELS, JOINED_FIELDS, NAME_STAND_INS, Mapping, header_key, \
     ranked_columns
 from .places import Place, Places, lambert_positions, parse_lat_lon

@@ -15,7 +15,7 @@ from pathlib import Path
 
 def main() -> int:
     from ..geo import gazetteer
-    from ._gc import gc_paused
+    from ..gcpause import gc_paused
     from .prepare import _prepare_rows
     gazetteer()  # loaded while the first process reads the file
     task = sys.stdin.buffer.readline().strip()

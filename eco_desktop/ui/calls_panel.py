@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
                                QSizePolicy, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
                                QToolButton, QVBoxLayout, QWidget)
 
-from .. import APP_TITLE, french, vocab
+from .. import APP_TITLE, fields, french, vocab
 from ..calls import has_criteria
 from ..errors import UserError
 from ..filter import Filter
@@ -99,7 +99,8 @@ def run_in_background(parent: QWidget, label: str, fn: Callable[[], Any], *, siz
 
 # --------------------------------------------------------------------------- shortlist model
 
-SHORTLIST_COLUMNS = [("name", "Acteur"), ("kind", "Type"), ("commune", "Commune"), ("status", "Statut"),
+SHORTLIST_COLUMNS = [("name", "Acteur"), ("kind", fields.label("kind")), ("commune", fields.label("commune")),
+                     ("status", "Statut"),
                      ("changed_at", "Modifié le"), ("note", "Note")]
 NOTE_COLUMN = 5
 SortRole = Qt.ItemDataRole.UserRole + 10

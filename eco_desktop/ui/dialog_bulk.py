@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
     QListWidget, QListWidgetItem, QVBoxLayout, QWidget,
 )
 
-from .. import french, vocab
+from .. import fields, french, vocab
 from ..errors import UserError
 from ..store import Catalogue
 from . import dialog_common as common
@@ -86,8 +86,8 @@ class BulkEditDialog(QDialog):
         lists = QGridLayout()
         self.domain_list = self._vocab_list("domain", "domains")
         self.activity_list = self._vocab_list("activity", "activities")
-        for column, (title, widget) in enumerate((("Domaines", self.domain_list),
-                                                  ("Activités", self.activity_list))):
+        for column, (title, widget) in enumerate(((fields.label("domains"), self.domain_list),
+                                                  (fields.label("activities"), self.activity_list))):
             box = QGroupBox(title)
             inner = QVBoxLayout(box)
             inner.addWidget(widget)
@@ -99,7 +99,7 @@ class BulkEditDialog(QDialog):
         hint.setStyleSheet("color: palette(mid);")
         layout.addWidget(hint)
 
-        tags_box = QGroupBox("Étiquettes")
+        tags_box = QGroupBox(fields.label("tags"))
         tags_layout = QHBoxLayout(tags_box)
         add_col = QVBoxLayout()
         add_col.addWidget(QLabel("Ajouter (séparées par « ; ») :"))

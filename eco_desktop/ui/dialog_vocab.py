@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from .. import french
+from .. import fields, french
 from ..errors import UserError
 from ..filter import Filter
 from ..kind_rules import SOURCES
@@ -19,7 +19,8 @@ from . import dialog_common as common
 from .text_safety import plain_label
 from .theme import chip_icon
 
-TABS = (("kind", "Types d'acteurs"), ("domain", "Domaines"), ("activity", "Activités"))
+TABS = (("kind", "Types d'acteurs"), ("domain", fields.label("domains")),
+        ("activity", fields.label("activities")))
 SLUG_ROLE = Qt.ItemDataRole.UserRole
 LABEL, SLUG, COUNT, HIDDEN, COLOR = range(5)
 
@@ -389,7 +390,7 @@ class VocabularyDialog(QDialog):
             self.vocab_tabs[name] = tab
             self.tabs.addTab(tab, title)
         self.tags_tab = TagsTab(self)
-        self.tabs.addTab(self.tags_tab, "Étiquettes")
+        self.tabs.addTab(self.tags_tab, fields.label("tags"))
         self.rules_tab = KindRulesTab(self)
         self.tabs.addTab(self.rules_tab, "Types proposés à l'import")
         layout.addWidget(self.tabs, 1)

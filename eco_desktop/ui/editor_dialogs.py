@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget,
 )
 
-from .. import french, validate, vocab
+from .. import fields, french, validate, vocab
 from ..errors import UserError
 from .dialog_common import SB, button_box, show_error
 from ..text import fold
@@ -107,11 +107,12 @@ class ContactDialog(_CommitDialog):
         date_row.addWidget(today)
         date_box = QWidget()
         date_box.setLayout(date_row)
-        rows = [("Civilité", "civility", self.civility), ("Prénom", "first_name", self.first_name),
-                ("Nom", "last_name", self.last_name), ("Fonction", "role", self.role),
-                ("E-mail", "email", self.email), ("Téléphone", "phone", self.phone),
-                ("Base légale", "legal_basis", self.legal_basis), ("Date de la base", "basis_date", date_box),
-                ("", "opt_out", self.opt_out), ("Notes", "notes", self.notes)]
+        rows = [(fields.contact_label(key), key, widget) for key, widget in (
+            ("civility", self.civility), ("first_name", self.first_name), ("last_name", self.last_name),
+            ("role", self.role), ("email", self.email), ("phone", self.phone),
+            ("legal_basis", self.legal_basis))]
+        rows += [("Date de la base", "basis_date", date_box), ("", "opt_out", self.opt_out),
+                 (fields.contact_label("notes"), "notes", self.notes)]
         for label, key, widget in rows:
             box = QWidget()
             column = QVBoxLayout(box)

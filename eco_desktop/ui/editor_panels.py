@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QSizePolicy, QTableView, QToolButton, QVBoxLayout, QWidget,
 )
 
-from .. import validate, vocab
+from .. import fields, validate, vocab
 from ..clock import os_user
 from ..errors import UserError
 from .dialog_common import confirm, show_error
@@ -25,16 +25,7 @@ from .text_safety import escape_html, escape_tooltip, set_plain
 from .theme import chip_icon
 
 # French names of the actor fields, for the history and messages.
-FIELD_LABELS: dict[str, str] = {
-    "name": "Nom", "aliases": "Autres noms", "kind": "Type", "domains": "Domaines",
-    "activities": "Activités", "tags": "Étiquettes", "description": "Description", "website": "Site web",
-    "email": "E-mail", "phone": "Téléphone", "siren": "SIREN", "siret": "SIRET", "naf": "Code NAF",
-    "size": "Taille", "founded": "Année de création", "status": "Statut", "street": "Adresse",
-    "postcode": "Code postal", "commune": "Commune", "insee_code": "Code INSEE",
-    "departement": "Département", "mgp": "Métropole du Grand Paris", "ept": "EPT", "epci": "EPCI",
-    "outside_idf": "Hors Île-de-France", "lat": "Latitude", "lon": "Longitude",
-    "geo_precision": "Précision", "source": "Source", "deleted_at": "Corbeille",
-}
+FIELD_LABELS: dict[str, str] = {**fields.ACTOR_LABELS, "deleted_at": "Corbeille"}
 # Fields whose history shows only that they changed (long or derived values).
 _NO_VALUES = {"description", "source", "insee_code", "mgp", "ept", "epci", "outside_idf", "deleted_at"}
 
@@ -106,9 +97,8 @@ class _Panel(QWidget):
 
 # -- contacts ------------------------------------------------------------------------
 
-CONTACT_COLUMNS = [("civility", "Civilité"), ("first_name", "Prénom"), ("last_name", "Nom"),
-                   ("role", "Fonction"), ("email", "E-mail"), ("phone", "Téléphone"),
-                   ("legal_basis", "Base légale"), ("basis_date", "Date"), ("opt_out", "Opposition")]
+CONTACT_COLUMNS = [(key, fields.contact_short_label(key)) for key in (
+    "civility", "first_name", "last_name", "role", "email", "phone", "legal_basis", "basis_date", "opt_out")]
 
 
 class ContactsPanel(_Panel):

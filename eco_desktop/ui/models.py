@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from .. import fields
 from ..store import Catalogue
 from ..text import fold
 from .text_safety import display_text, escape_tooltip
@@ -18,28 +19,16 @@ from .theme import chip_icon
 
 PAGE = 200
 
+# key, shown by default: the list's columns in their order (headers from eco_desktop.fields,
+# short where the column is narrow)
+_COLUMN_KEYS: tuple[tuple[str, bool], ...] = (
+    ("name", True), ("kind", True), ("domains", True), ("commune", True), ("departement", True),
+    ("website", True), ("updated_at", True), ("activities", False), ("tags", False),
+    ("status", False), ("postcode", False), ("email", False), ("phone", False), ("siren", False),
+    ("siret", False), ("naf", False), ("size", False), ("founded", False), ("id", False),
+)
 # key, French header, shown by default
-COLUMNS: list[tuple[str, str, bool]] = [
-    ("name", "Nom", True),
-    ("kind", "Type", True),
-    ("domains", "Domaines", True),
-    ("commune", "Commune", True),
-    ("departement", "Dép.", True),
-    ("website", "Site web", True),
-    ("updated_at", "Modifié le", True),
-    ("activities", "Activités", False),
-    ("tags", "Étiquettes", False),
-    ("status", "Statut", False),
-    ("postcode", "Code postal", False),
-    ("email", "E-mail", False),
-    ("phone", "Téléphone", False),
-    ("siren", "SIREN", False),
-    ("siret", "SIRET", False),
-    ("naf", "NAF", False),
-    ("size", "Taille", False),
-    ("founded", "Création", False),
-    ("id", "N°", False),
-]
+COLUMNS: list[tuple[str, str, bool]] = [(key, fields.short_label(key), shown) for key, shown in _COLUMN_KEYS]
 COLUMN_KEYS = [c[0] for c in COLUMNS]
 ActorIdRole = Qt.ItemDataRole.UserRole + 1
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog, QDialog
                                QHeaderView, QLabel, QMenu, QMessageBox, QPlainTextEdit, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from .. import backup, paths, privacy, vocab
+from .. import backup, fields, paths, privacy, vocab
 from .. import check as checking
 from ..errors import UserError
 from ..store import Catalogue
@@ -194,7 +194,8 @@ class ReviewDialog(QDialog):
         intro = QLabel(f"{len(contacts)} contact(s) non mis à jour depuis plus de {years} ans : vérifiez que "
                        "leurs données sont toujours utiles et exactes, sinon effacez-les.")
         intro.setWordWrap(True)
-        headers = ["Nom", "Organisation", "Fonction", "Base légale", "Opposition", "Mis à jour le"]
+        headers = [fields.contact_label("last_name"), "Organisation",
+                   *fields.contact_labels("role", "legal_basis", "opt_out").values(), "Mis à jour le"]
         self.table = QTableWidget(len(contacts), len(headers))
         self.table.setHorizontalHeaderLabels(headers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

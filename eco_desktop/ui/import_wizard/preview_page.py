@@ -8,6 +8,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QPlainTextEdit,
                                QSplitter, QTableView, QVBoxLayout, QWizardPage)
 
+from ... import fields
 from ...french import count
 from ...importer import ON_DUPLICATE
 from ...importer.apply import ON_DUPLICATE_LABELS, STATUS_LABELS, STATUSES, ImportPlan, PlannedRow
@@ -71,7 +72,7 @@ def detail_text(row: PlannedRow, by_default: bool = False) -> str:
 
 
 class PreviewModel(QAbstractTableModel):
-    HEADERS = ("Ligne", "Nom", "Statut", "Action", "Détails")
+    HEADERS = ("Ligne", fields.label("name"), "Statut", "Action", "Détails")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
