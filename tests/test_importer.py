@@ -1158,7 +1158,7 @@ def test_objects_made_during_a_pause_skip_the_young_generations():
     """A collection right after an import must not scan the whole plan (a second at 100k)."""
     import gc
 
-    from eco_desktop.importer._gc import gc_paused
+    from eco_desktop.gcpause import gc_paused
 
     assert gc.isenabled()
     with gc_paused():
