@@ -75,7 +75,7 @@ def run(args) -> int:
                 extra = ", ".join(p for p in (c["role"], c["email"], c["phone"]) if p)
                 lines.append(f"  - {who}" + (f" — {extra}" if extra else ""))
         if record["source"]:
-            lines += ["", f"Source : {record['source']}"]
+            lines += ["", f"{fields.label('source')} : {record['source']}"]
         # Line by line: a line break inside a name would otherwise forge a line of the record.
         print("\n".join(printable(line) for line in lines))
     return 0
