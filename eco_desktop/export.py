@@ -1,7 +1,11 @@
 """Excel (xlsx) and Excel-flavoured CSV export of actor lists and their contacts.
 
 No Qt here: the CLI ``export`` command and the export dialog both call
-:func:`export_xlsx` / :func:`export_csv` with the actors the current ``Filter`` selects.
+:func:`export_from_catalogue` with the ``Filter`` (and, for a selection or a sorted list,
+the ids in order): the criteria sheet says what was asked (:func:`export_criteria`), and
+the rows come from SQLite in column order, without actor dicts. :func:`export_xlsx` /
+:func:`export_csv` write actor dicts given by the caller. Value and safety rules per cell
+are in :mod:`eco_desktop.cells`, openpyxl's private fast path in :mod:`eco_desktop.xlsx_fast`.
 
 Choices, in short (GUIDE.md §6):
 
@@ -30,7 +34,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -39,12 +42,12 @@ from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from . import APP_TITLE, __version__, fields, french, vocab, xlsx_fast
+from . import APP_TITLE, __version__, cells, fields, french, vocab, xlsx_fast
+from .cells import CELL_MAX_CHARS, clean_text, csv_safe, set_safe_value
 from .atomic import atomic_files
 from .errors import UserError
 from .filter import Filter
@@ -137,65 +140,6 @@ def _check_columns(columns: Sequence[str]) -> list[str]:
     return columns
 
 
-# --------------------------------------------------------------------------- values
-
-def _local_datetime(value: Any) -> datetime | None:
-    """ISO 8601 (UTC when no offset) -> naive datetime in the computer's local time."""
-    if not value:
-        return None
-    if isinstance(value, datetime):
-        dt = value
-    else:
-        try:
-            dt = datetime.fromisoformat(str(value))
-        except ValueError:
-            return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone().replace(tzinfo=None, microsecond=0)
-
-
-def _as_date(value: Any) -> date | None:
-    if not value:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def _as_int(value: Any) -> int | None:
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _as_float(value: Any) -> float | None:
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _yes_no(value: Any) -> str:
-    return "oui" if value else "non"
-
-
-def _str(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    return value if isinstance(value, str) else str(value)
-
-
 def _value_converters(columns: Sequence[str], labels: Mapping[str, Mapping[str, str]], *,
                       stored: bool = False) -> list[Callable[[Any], Any]]:
     """One function per column: the column's value -> display value (str, int, float,
@@ -231,16 +175,16 @@ def _value_converters(columns: Sequence[str], labels: Mapping[str, Mapping[str, 
         "status": labelled(vocab.STATUSES),
         "size": labelled(vocab.SIZES),
         "geo_precision": labelled(vocab.GEO_PRECISIONS),
-        "mgp": _yes_no,
-        "outside_idf": _yes_no,
-        "founded": _as_int,
-        "id": _as_int,
-        "lat": _as_float,
-        "lon": _as_float,
-        "created_at": _local_datetime,
-        "updated_at": _local_datetime,
+        "mgp": cells.yes_no,
+        "outside_idf": cells.yes_no,
+        "founded": cells.as_int,
+        "id": cells.as_int,
+        "lat": cells.as_float,
+        "lon": cells.as_float,
+        "created_at": cells.local_datetime,
+        "updated_at": cells.local_datetime,
     }
-    return [special.get(c, _str) for c in columns]
+    return [special.get(c, cells.text_or_none) for c in columns]
 
 
 def actor_rows(actors: Iterable[Mapping[str, Any]], columns: Sequence[str] = DEFAULT_COLUMNS,
@@ -290,91 +234,23 @@ def _contact_table(order: Mapping[Any, int], organisations: Mapping[Any, Sequenc
     for c in chosen:
         name, kind, commune, postcode = organisations[c.get("actor_id")]
         values = {
-            "organisation": _str(name),
+            "organisation": cells.text_or_none(name),
             "kind": kinds.get(kind, kind) or None,
-            "commune": _str(commune),
-            "postcode": _str(postcode),
+            "commune": cells.text_or_none(commune),
+            "postcode": cells.text_or_none(postcode),
             "legal_basis": vocab.LEGAL_BASES.get(c.get("legal_basis"), c.get("legal_basis")) or None,
-            "basis_date": _as_date(c.get("basis_date")),
-            "opt_out": _yes_no(c.get("opt_out")),
-            "usable": _yes_no(is_usable_contact(c)),
-            "actor_id": _as_int(c.get("actor_id")),
-            "id": _as_int(c.get("id")),
+            "basis_date": cells.as_date(c.get("basis_date")),
+            "opt_out": cells.yes_no(c.get("opt_out")),
+            "usable": cells.yes_no(is_usable_contact(c)),
+            "actor_id": cells.as_int(c.get("actor_id")),
+            "id": cells.as_int(c.get("id")),
         }
-        rows.append([values[k] if k in values else _str(c.get(k)) for k in keys])
+        rows.append([values[k] if k in values else cells.text_or_none(c.get(k)) for k in keys])
     return rows
 
 
 def _contact_kinds(all_contacts: bool) -> list[str]:
     return [_CONTACT_KINDS.get(k, TEXT) for k in _contact_columns(all_contacts)]
-
-
-# --------------------------------------------------------------------------- safety
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_SAFE_URL_SCHEMES = ("http", "https")
-_HTTP_URL = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?\Z", re.I)
-_BARE_DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/?#]\S*)?\Z", re.I)
-_EMAIL_RE = re.compile(r"^[^@\s:/<>\"']+@[^@\s:/<>\"']+\.[^@\s:/<>\"']+\Z")
-
-
-#: The most characters an Excel cell holds.
-CELL_MAX_CHARS = 32767
-# XML (hence xlsx) cannot hold these control characters, and a lone surrogate cannot be
-# encoded at all: either makes openpyxl or the zip writer raise in the middle of a file.
-_UNWRITABLE = re.compile(ILLEGAL_CHARACTERS_RE.pattern + "|[\ud800-\udfff]")
-
-
-def clean_text(text: str) -> str:
-    """``text`` as a spreadsheet cell can hold it: control characters XML refuses removed,
-    lone surrogates replaced by U+FFFD, at most :data:`CELL_MAX_CHARS` characters."""
-    if _UNWRITABLE.search(text):
-        text = _UNWRITABLE.sub(lambda m: "" if m.group() < "\ud800" else "\ufffd", text)
-    return text[:CELL_MAX_CHARS]
-
-
-def set_safe_value(cell, value: Any) -> None:
-    """Store ``value`` in an openpyxl cell (normal or write-only) the way every export does.
-
-    A string is always a text cell, even when it starts with ``= + - @``, a tab or a CR or
-    reads like an error code (OWASP CSV injection: never a formula), and is passed through
-    :func:`clean_text`, so record text can neither run in Excel nor make the writer raise.
-    Other values (numbers, dates, None) are stored as openpyxl stores them.
-    """
-    if isinstance(value, str):
-        # The value setter would turn "=…" into a formula and "#N/A" into an error:
-        # the type is forced back to text after it.
-        cell.value = clean_text(value)
-        cell.data_type = "s"
-    else:
-        cell.value = value
-
-
-def _web_target(value: str) -> str | None:
-    """The hyperlink target of a website value, or None when it must stay plain text.
-
-    Only http(s) URLs, and bare domains ("www.exemple.fr", linked as https), are linked;
-    "javascript:…", "file:…", "ftp://…" and anything with spaces stay plain text.
-    """
-    if _HTTP_URL.match(value):
-        return value
-    if _BARE_DOMAIN.match(value):
-        return "https://" + value
-    return None
-
-
-def _mail_target(value: str) -> str | None:
-    value = value.strip()
-    if value.lower().startswith("mailto:"):
-        value = value[7:]
-    return "mailto:" + value if _EMAIL_RE.match(value) else None
-
-
-def csv_safe(value: str) -> str:
-    """``value`` for an Excel-flavoured CSV cell: prefixed with ``'`` when Excel would read it
-    as a formula (OWASP CSV injection), then passed through :func:`clean_text`."""
-    value = clean_text(value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 # --------------------------------------------------------------------------- progress
@@ -486,7 +362,7 @@ class _XlsxTable:
             if isinstance(v, str):
                 kind = kinds[i]
                 if kind == URL or kind == EMAIL:
-                    target = _web_target(v) if kind == URL else _mail_target(v)
+                    target = cells.web_target(v) if kind == URL else cells.mail_target(v)
                     if target is None or self.links_left <= 0:
                         tpl = self.plain[i]
                     else:
@@ -692,7 +568,7 @@ def _csv_value(value: Any, kind: str, clean: bool = True) -> str:
     if isinstance(value, str):
         if clean:
             return csv_safe(value)
-        return "'" + value if value.startswith(_FORMULA_START) else value
+        return "'" + value if value.startswith(cells.FORMULA_START) else value
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
@@ -706,7 +582,7 @@ def _write_csv(fh: IO[str], headers: Sequence[str], rows: Sequence[Sequence[Any]
                kinds: Sequence[str], counter: _Progress) -> None:
     writer = csv.writer(fh, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([csv_safe(h) for h in headers])
-    unwritable = _UNWRITABLE.search
+    unwritable = cells.UNWRITABLE.search
     for row in rows:
         values = [_csv_value(v, k, False) for v, k in zip(row, kinds)]
         # clean_text per value is a third of the CSV's time: one look at the whole row
