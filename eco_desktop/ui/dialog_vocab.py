@@ -31,6 +31,16 @@ def choose_color(parent: QWidget | None, current: str) -> str | None:
     return color.name() if color.isValid() else None
 
 
+def table_cell(table: QTableWidget, row: int, column: int, extra=Qt.ItemFlag.NoItemFlags) -> QTableWidgetItem:
+    """The item at (row, column), made selectable (plus ``extra`` flags) the first time."""
+    item = table.item(row, column)
+    if item is None:
+        item = QTableWidgetItem()
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | extra)
+        table.setItem(row, column, item)
+    return item
+
+
 class VocabularyTab(QWidget):
     """The table of one vocabulary: label (editable), identifier, actors, hidden, colour."""
 
@@ -100,12 +110,7 @@ class VocabularyTab(QWidget):
             self._loading = False
 
     def _cell(self, row: int, column: int, extra=Qt.ItemFlag.NoItemFlags) -> QTableWidgetItem:
-        item = self.table.item(row, column)
-        if item is None:
-            item = QTableWidgetItem()
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | extra)
-            self.table.setItem(row, column, item)
-        return item
+        return table_cell(self.table, row, column, extra)
 
     def row_of(self, slug: str) -> int:
         for row in range(self.table.rowCount()):
@@ -315,12 +320,7 @@ class KindRulesTab(QWidget):
         self._update_buttons()
 
     def _cell(self, row: int, column: int, extra=Qt.ItemFlag.NoItemFlags) -> QTableWidgetItem:
-        item = self.table.item(row, column)
-        if item is None:
-            item = QTableWidgetItem()
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | extra)
-            self.table.setItem(row, column, item)
-        return item
+        return table_cell(self.table, row, column, extra)
 
     def rule_id(self, row: int) -> int:
         return self.table.item(row, self.RULE).data(SLUG_ROLE)
