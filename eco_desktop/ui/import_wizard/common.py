@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QFileDialog, QLabel
 
 from ...errors import UserError
 from ...logs import log_path
+from ..settings import settings
 from ..text_safety import set_plain
 
 log = logging.getLogger("eco_desktop.ui.import_wizard")
@@ -16,6 +18,13 @@ KEY_LAST_DIR = "import/last_dir"
 FILE_FILTER = "Tableaux (*.xlsx *.xlsm *.csv *.tsv *.txt);;Tous les fichiers (*)"
 PAGE_FILE, PAGE_MAPPING, PAGE_PREVIEW, PAGE_CONFIRM, PAGE_SUMMARY = range(5)
 ERROR_COLOUR = "#b00020"
+
+
+def ask_save_path(parent, title: str, name: str, file_filter: str) -> str:
+    """The native save dialog, opened in the last import folder on ``name``; "" when cancelled."""
+    folder = settings().value(KEY_LAST_DIR, "", type=str) or str(Path.home())
+    path, _ = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / name), file_filter)
+    return path
 
 
 def error_text(exc: BaseException) -> str:

@@ -17,7 +17,7 @@ from ...importer.headers import guess_fields, header_meaning
 from ...importer.mapping import FIELD_LABELS, FIELDS
 from ..settings import settings
 from ..text_safety import display_text, escape_tooltip
-from .common import ERROR_COLOUR, KEY_LAST_DIR, error_label, note_label
+from .common import ERROR_COLOUR, KEY_LAST_DIR, ask_save_path, error_label, note_label
 if TYPE_CHECKING:
     from . import ImportWizard
 
@@ -223,10 +223,8 @@ class MappingPage(QWizardPage):
 
     def save_mapping(self, path: str | None = None) -> Path | None:
         if path is None:
-            folder = settings().value(KEY_LAST_DIR, "", type=str) or str(Path.home())
-            suggested = str(Path(folder) / f"correspondance-{self.wiz.path.stem}.json")
-            path, _ = QFileDialog.getSaveFileName(self, "Enregistrer la correspondance", suggested,
-                                                  "Correspondance (*.json)")
+            path = ask_save_path(self, "Enregistrer la correspondance",
+                                 f"correspondance-{self.wiz.path.stem}.json", "Correspondance (*.json)")
             if not path:
                 return None
         try:

@@ -5,15 +5,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton,
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout, QWizardPage)
 
 from ...errors import UserError
-from ...french import count
+from ...french import count, number
 from ...importer import write_report
-from ..settings import settings
 from ..text_safety import escape_html, set_plain
-from .common import KEY_LAST_DIR, error_label
+from .common import ask_save_path, error_label
 if TYPE_CHECKING:
     from . import ImportWizard
 
@@ -111,17 +110,15 @@ class SummaryPage(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802
         summary = self.wiz.summary
         for key, value in summary.counts().items():
-            self.numbers[key].setText(f"{value:,}".replace(",", "\u202f"))
+            self.numbers[key].setText(number(value))
         lines = summary.lines(max_problems=8, full_list="« Enregistrer le rapport… » les donne tous")
         self.details.setText("\n".join(lines[3:]))
         self.report_label.clear()
 
     def save_report(self, path: str | None = None) -> Path | None:
         if path is None:
-            folder = settings().value(KEY_LAST_DIR, "", type=str) or str(Path.home())
-            suggested = str(Path(folder) / f"rapport-import-{self.wiz.path.stem}.xlsx")
-            path, _ = QFileDialog.getSaveFileName(self, "Enregistrer le rapport", suggested,
-                                                  "Classeur Excel (*.xlsx)")
+            path = ask_save_path(self, "Enregistrer le rapport",
+                                 f"rapport-import-{self.wiz.path.stem}.xlsx", "Classeur Excel (*.xlsx)")
             if not path:
                 return None
         if not path.lower().endswith(".xlsx"):
