@@ -289,41 +289,34 @@ def write_national_csv(catalogue, path: Path, n: int) -> None:
 def bench_import_national(apply: Callable, catalogue, folder: Path, n: int, repeat: int) -> list[float]:
     """National file / Île-de-France file, each pair imported one after the other into
     empty catalogues (the machine's load changes less within a pair than across a run)."""
-    from .store import Catalogue
     idf_path, national_path = folder / "import.csv", folder / "import-national.csv"
     if not idf_path.exists():
         write_import_csv(catalogue, idf_path, n)
     write_national_csv(catalogue, national_path, n)
     ratios = []
     for _ in range(repeat):
-        pair = []
-        for source in (idf_path, national_path):
-            target = folder / "import-target.sqlite"
-            Catalogue.create(target, seed=False, overwrite=True).close()
-            into = Catalogue.open(target)
-            try:
-                pair.append(_timed(lambda: apply(into, source)))
-            finally:
-                into.close()
-        ratios.append(pair[1] / pair[0])
+        idf = _timed_import(apply, folder, idf_path)
+        ratios.append(_timed_import(apply, folder, national_path) / idf)
     return ratios
 
 
 def bench_import(apply: Callable, catalogue, folder: Path, n: int, repeat: int) -> list[float]:
     """Import a CSV of N new actors into an empty catalogue, ``repeat`` times."""
-    from .store import Catalogue
     csv_path = folder / "import.csv"
     write_import_csv(catalogue, csv_path, n)
-    samples = []
-    for _ in range(repeat):
-        target = folder / "import-target.sqlite"
-        Catalogue.create(target, seed=False, overwrite=True).close()
-        into = Catalogue.open(target)
-        try:
-            samples.append(_timed(lambda: apply(into, csv_path)))
-        finally:
-            into.close()
-    return samples
+    return [_timed_import(apply, folder, csv_path) for _ in range(repeat)]
+
+
+def _timed_import(apply: Callable, folder: Path, source: Path) -> float:
+    """Seconds to import ``source`` into a new empty catalogue (its creation not counted)."""
+    from .store import Catalogue
+    target = folder / "import-target.sqlite"
+    Catalogue.create(target, seed=False, overwrite=True).close()
+    into = Catalogue.open(target)
+    try:
+        return _timed(lambda: apply(into, source))
+    finally:
+        into.close()
 
 
 # --------------------------------------------------------------------------- GUI figures
