@@ -16,8 +16,9 @@ import csv
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from screenshots import offscreen_app, settle  # tools/ is this script's folder, first on sys.path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -125,13 +126,6 @@ def write_sirene(path: Path) -> Path:
     return path
 
 
-def settle(app, seconds: float = 0.4) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.02)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "docs" / "screenshots"))
@@ -139,14 +133,7 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="eco-shot-import-"))
-    os.environ["XDG_CONFIG_HOME"] = str(tmp / "config")
-    os.environ["XDG_DATA_HOME"] = str(tmp / "data")
-
-    from eco_desktop.ui.app import create_application
-    app = create_application()
-    from PySide6.QtCore import QSettings
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp / "settings"))
+    app = offscreen_app(tmp)
 
     from eco_desktop.store import Catalogue
     from eco_desktop.ui.main_window import MainWindow

@@ -24,6 +24,18 @@ def settle(app, seconds: float = 0.3) -> None:
         time.sleep(0.02)
 
 
+def offscreen_app(tmp: Path):
+    """The application with its settings and user folders in ``tmp`` (what a new user has)."""
+    os.environ["XDG_CONFIG_HOME"] = str(tmp / "config")
+    os.environ["XDG_DATA_HOME"] = str(tmp / "data")
+    from eco_desktop.ui.app import create_application
+    app = create_application()
+    from PySide6.QtCore import QSettings
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp / "settings"))
+    return app
+
+
 def add_sample_calls(catalogue) -> int:
     """A few calls for projects, so the calls tab shows a real shortlist (made-up follow-up)."""
     from eco_desktop.filter import Filter
@@ -47,13 +59,7 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="eco-shots-"))
-    os.environ["XDG_CONFIG_HOME"] = str(tmp / "config")
-
-    from eco_desktop.ui.app import create_application
-    app = create_application()
-    from PySide6.QtCore import QSettings
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp / "settings"))
+    app = offscreen_app(tmp)
 
     from eco_desktop.store import Catalogue
     from eco_desktop.ui.main_window import MainWindow
