@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
-from .errors import CatalogueBusy, UserError, os_error_text
+from .errors import CatalogueBusy, DamagedCatalogue, UserError, os_error_text
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def translate_error(exc: sqlite3.Error, path: Path | str) -> UserError:
     if "disk is full" in text or "database or disk is full" in text:
         return UserError(f"Le disque est plein : impossible d'enregistrer dans « {name} ». Rien n'a été modifié.")
     if "not a database" in text or "malformed" in text or "file is encrypted" in text:
-        return UserError(f"Le fichier « {name} » est endommagé ou n'est pas un catalogue eco_desktop.")
+        return DamagedCatalogue(f"Le fichier « {name} » est endommagé ou n'est pas un catalogue eco_desktop.")
     if "constraint failed" in text:
         return UserError(f"Enregistrement refusé : {_constraint_sentence(text)} Rien n'a été modifié.")
     if "unable to open" in text:

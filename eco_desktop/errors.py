@@ -16,6 +16,11 @@ class ReadOnlyCatalogue(UserError):
     """The catalogue was opened read-only."""
 
 
+class DamagedCatalogue(UserError):
+    """The file is not a readable catalogue (corrupt, truncated, not SQLite): the window
+    offers to restore a backup when it meets one."""
+
+
 # strerror is the system's English (or the C locale's) text: users must never see it,
 # so every OSError reaching a sentence goes through os_error_text().
 _OS_REASONS = {

@@ -53,3 +53,14 @@ def test_sqlite_errors_reach_the_user_without_sqlite_english(tmp_path):
                             ("string or blob too big", "trop grande")):
         message = str(db.translate_error(sqlite3.OperationalError(english), "c.sqlite"))
         assert french in message and english not in message
+
+
+def test_a_file_that_is_not_a_catalogue_is_a_damaged_catalogue_error(tmp_path):
+    """The window branches on the type (offer a backup), not on words of the sentence."""
+    from eco_desktop.errors import DamagedCatalogue
+    from eco_desktop.store import Catalogue
+    path = tmp_path / "cat.sqlite"
+    path.write_bytes(b"ceci n'est pas une base SQLite" * 200)
+    with pytest.raises(DamagedCatalogue) as caught:
+        Catalogue.open(path)
+    assert "endommagé" in str(caught.value)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLab
                                QWidget)
 
 from .. import APP_TITLE, __version__, french
-from ..errors import UserError
+from ..errors import DamagedCatalogue, UserError
 from ..filter import Filter
 from ..logs import log_path
 from ..search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, parse_query
@@ -455,7 +455,7 @@ class MainWindow(QMainWindow):
     def offer_restore(self, path: str | Path, error: UserError) -> Catalogue | None:
         """A damaged catalogue: offer its latest sound backup; any other error: say it."""
         safety = getattr(self, "features", {}).get("safety")
-        if safety is not None and "endommagé" in str(error) and Path(path).is_file():
+        if safety is not None and isinstance(error, DamagedCatalogue) and Path(path).is_file():
             from .safety import offer_restore as offer_backup
             return offer_backup(self, path)
         warn(self, "Ouvrir un catalogue", str(error))
