@@ -55,12 +55,15 @@ def test_sqlite_errors_reach_the_user_without_sqlite_english(tmp_path):
         assert french in message and english not in message
 
 
-def test_a_file_that_is_not_a_catalogue_is_a_damaged_catalogue_error(tmp_path):
+def test_a_corrupt_catalogue_is_a_damaged_catalogue_error(tmp_path):
     """The window branches on the type (offer a backup), not on words of the sentence."""
     from eco_desktop.errors import DamagedCatalogue
     from eco_desktop.store import Catalogue
     path = tmp_path / "cat.sqlite"
-    path.write_bytes(b"ceci n'est pas une base SQLite" * 200)
+    Catalogue.create(path).close()
+    data = bytearray(path.read_bytes())
+    data[100:len(data) - 100] = b"\xff" * (len(data) - 200)   # the header stays: SQLite, but garbage
+    path.write_bytes(bytes(data))
     with pytest.raises(DamagedCatalogue) as caught:
-        Catalogue.open(path)
+        Catalogue.open(path).close()
     assert "endommagé" in str(caught.value)
