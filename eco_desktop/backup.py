@@ -29,7 +29,7 @@ BACKUP_FOLDER = "backups"
 _STAMP = "%Y%m%d-%H%M%S"
 
 if TYPE_CHECKING:
-    from .store import Catalogue
+    from .catalogue import Catalogue
 
 CatalogueOrPath = Union["Catalogue", str, os.PathLike]
 

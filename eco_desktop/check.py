@@ -13,7 +13,7 @@ from . import db
 from .backup import open_for_reading
 from .errors import UserError
 from .geo import IDF_DEPARTEMENTS
-from .search import actor_body
+from .catalogue.search import actor_body
 
 MAX_LISTED = 10  # problems of one kind listed one by one; the rest are counted
 
@@ -154,7 +154,7 @@ def _check_search_index(conn: sqlite3.Connection, tables: set[str], problems: li
     _listed(problems, missing, "… et {n} autre(s) acteur(s) absent(s) de l'index de recherche.")
     _listed(problems, stale, "… et {n} autre(s) entrée(s) périmée(s) de l'index de recherche.")
     if "actor_values" in tables:
-        from .store import facet_value_rows
+        from .catalogue import facet_value_rows
         stored: dict[int, set] = {}
         for facet, value, actor_id in conn.execute("SELECT facet, value, actor_id FROM actor_values"):
             stored.setdefault(actor_id, set()).add((facet, value, actor_id))
@@ -172,7 +172,7 @@ def _check_search_index(conn: sqlite3.Connection, tables: set[str], problems: li
 
 def repair_search_index(path: str | Path) -> Report:
     """Rebuild the full-text index, then check again."""
-    from .store import Catalogue
+    from .catalogue import Catalogue
     with Catalogue.open(path) as catalogue:
         if catalogue.read_only:
             raise UserError(f"Le catalogue « {Path(path).name} » est en lecture seule : "

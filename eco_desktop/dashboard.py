@@ -15,7 +15,7 @@ from .filter import FACETS, Filter
 from .text import fold
 
 if TYPE_CHECKING:
-    from .store import Catalogue
+    from .catalogue import Catalogue
 
 # EPCI (SIREN) of the two clusters the study names.
 GENOPOLE_EPCI = "200059228"   # CA Grand Paris Sud Seine Essonne Sénart (Évry, Genopole)

@@ -18,7 +18,7 @@ from . import paths
 from .clock import now_iso
 
 if TYPE_CHECKING:  # the store loads this module to seed a new catalogue
-    from .store import Catalogue
+    from .catalogue import Catalogue
 
 LIST_SEPARATOR = "|"
 

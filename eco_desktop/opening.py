@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import paths
 from .errors import UserError, os_error_text
-from .store import Catalogue
+from .catalogue import Catalogue
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import pytest
 from eco_desktop import backup, paths
 from eco_desktop.cli import main
 from eco_desktop.errors import UserError
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 
 
 def dump(path: Path) -> list[tuple]:

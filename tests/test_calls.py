@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from eco_desktop.calls import MAILING_COLUMNS, export_mailing, mailto_batches, resolve_status
+from eco_desktop.catalogue.calls import MAILING_COLUMNS, export_mailing, mailto_batches, resolve_status
 from eco_desktop.errors import UserError
 from eco_desktop.filter import Filter
 

@@ -8,7 +8,7 @@ import pytest
 from eco_desktop import check as checking
 from eco_desktop import db
 from eco_desktop.cli import main
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 
 
 def raw(path):

@@ -12,7 +12,7 @@ import pytest
 import sqlite_utils
 
 from eco_desktop.filter import Filter
-from eco_desktop.store import ACTOR_FIELDS, Catalogue
+from eco_desktop.catalogue import ACTOR_FIELDS, Catalogue
 
 from cli_helpers import cli_env, run_cli
 

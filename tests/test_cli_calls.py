@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 
 from cli_helpers import cli_env, run_cli
 

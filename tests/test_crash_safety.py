@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from eco_desktop import check as checking
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
@@ -29,7 +29,7 @@ KILLS_PER_ACTION = 15   # 30 kills in all
 ZYGOTE = r"""
 import os, sys, traceback
 from eco_desktop.geo import gazetteer
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 
 gazetteer()
 for line in sys.stdin:

@@ -12,7 +12,7 @@ from eco_desktop import paths, vocab
 from eco_desktop.dataset import dataset_version, load_bundled_dataset, read_csv
 from eco_desktop.filter import Filter
 from eco_desktop.geo import gazetteer
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 
 UNPLACED_TAG = "a-localiser"
 

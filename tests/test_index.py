@@ -11,8 +11,8 @@ import pytest
 import sqlite_utils
 
 from eco_desktop.filter import FACETS, Filter
-from eco_desktop.index import ActorIndex
-from eco_desktop.store import USABLE_CONTACT_SQL, Catalogue
+from eco_desktop.catalogue.index import ActorIndex
+from eco_desktop.catalogue import USABLE_CONTACT_SQL, Catalogue
 from eco_desktop.text import fold
 
 CELLECTIS, GENOPOLE, GENSIGHT = 15, 20, 17

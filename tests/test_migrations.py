@@ -9,7 +9,7 @@ import pytest
 from eco_desktop import db
 from eco_desktop.errors import UserError
 from eco_desktop.filter import Filter
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 
 
 def test_migrations_numbered_from_one():

@@ -14,7 +14,7 @@ from eco_desktop import check as checking
 from eco_desktop import privacy
 from eco_desktop.errors import UserError
 from eco_desktop.filter import Filter
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 
 PERSON = {"civility": "Mme", "first_name": "Zéphyrine", "last_name": "Quillebeuf", "role": "Directrice R&D",
           "email": "z.quillebeuf@exemple.fr", "phone": "01 23 45 67 89", "legal_basis": "consent",

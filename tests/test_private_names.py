@@ -1,6 +1,6 @@
 """No module outside the catalogue core uses a private name of ``Catalogue``.
 
-The core is the class and its mixins (store.py, calls.py, kind_rules.py). Elsewhere, an
+The core is the class and its mixins (catalogue/cache.py, calls.py, kind_rules.py). Elsewhere, an
 attribute ``_x`` read from something that looks like a catalogue (``catalogue._lock``,
 ``self.catalogue._batch``, ``cat._row``…), or any private member of ``Catalogue`` read
 from anything but ``self``/``cls`` in a module that does not define that name itself,
@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "eco_desktop"
-CORE = {"eco_desktop/store.py", "eco_desktop/calls.py", "eco_desktop/kind_rules.py"}
+CORE = {"eco_desktop/catalogue/cache.py", "eco_desktop/catalogue/calls.py", "eco_desktop/catalogue/kind_rules.py"}
 CORE_CLASSES = {"Catalogue", "CallsMixin", "KindRulesMixin"}
 CATALOGUE_NAMES = {"catalogue", "_catalogue", "cat", "catalog", "store"}
 

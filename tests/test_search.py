@@ -10,8 +10,8 @@ import time
 import pytest
 
 from eco_desktop.filter import Filter
-from eco_desktop.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, Query, actor_body, fts_query, parse_query
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, Query, actor_body, fts_query, parse_query
+from eco_desktop.catalogue import Catalogue
 from eco_desktop.text import fold
 
 CELLECTIS, GENOPOLE = 15, 20

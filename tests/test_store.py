@@ -8,7 +8,7 @@ import pytest
 
 from eco_desktop.errors import ReadOnlyCatalogue, UserError
 from eco_desktop.filter import Filter
-from eco_desktop.store import ACTOR_FIELDS, Catalogue
+from eco_desktop.catalogue import ACTOR_FIELDS, Catalogue
 
 CELLECTIS, GENOPOLE = 15, 20
 
@@ -295,7 +295,7 @@ def test_bulk_update_is_one_undo_step(catalogue):
 
 
 def test_bulk_create_writes_what_create_actor_writes(catalogue, monkeypatch):
-    from eco_desktop import store
+    from eco_desktop.catalogue import cache as store
     monkeypatch.setattr(store, "BULK_CHUNK", 2)  # several chunks
     rows = [
         {"name": "Alpha Bio", "kind": "biotech", "domains": ["gene_therapy", "cell_therapy"],
@@ -495,7 +495,7 @@ def test_undo_of_purge_brings_back_search_and_relations(catalogue):
     ["\u2028ligne", "\x7f", "😀"], ["", " "],
 ])
 def test_json_list_is_json_dumps(items):
-    from eco_desktop.store import json_list
+    from eco_desktop.catalogue import json_list
     assert json_list(items) == json.dumps(items, ensure_ascii=False)
 
 
@@ -505,7 +505,7 @@ def _indexes(cat: Catalogue) -> list[tuple[str, str]]:
 
 
 def test_bulk_create_into_an_empty_catalogue_builds_the_indexes_again(empty_catalogue, monkeypatch):
-    from eco_desktop import store
+    from eco_desktop.catalogue import cache as store
     monkeypatch.setattr(store, "BULK_CHUNK", 3)
     monkeypatch.setattr(store, "BULK_ROWS", 5)
     cat = empty_catalogue
@@ -523,7 +523,7 @@ def test_bulk_create_into_an_empty_catalogue_builds_the_indexes_again(empty_cata
 def test_bulk_create_chunks_grow_while_the_thread_writes(empty_catalogue, monkeypatch):
     """A chunk due while the thread still writes the previous one's derived rows is not
     waited for: it grows until the thread is done, and every row ends up written."""
-    from eco_desktop import store
+    from eco_desktop.catalogue import cache as store
     monkeypatch.setattr(store, "BULK_CHUNK", 4)
     busy = iter([True] * 5)  # the thread still writing the first five times it is asked
     monkeypatch.setattr(store._Background, "running", lambda self: next(busy, False))
@@ -553,7 +553,7 @@ def test_bulk_create_chunks_grow_while_the_thread_writes(empty_catalogue, monkey
 
 def test_bulk_create_with_ids_out_of_order(empty_catalogue, monkeypatch):
     """Ids given out of order in a chunk: the chunk's derived rows are not those of an id range."""
-    from eco_desktop import store
+    from eco_desktop.catalogue import cache as store
     monkeypatch.setattr(store, "BULK_CHUNK", 3)
     cat = empty_catalogue
     rows = [{"id": 50, "name": "Cinquante", "kind": "biotech", "tags": ["a"]},
@@ -567,8 +567,8 @@ def test_bulk_create_with_ids_out_of_order(empty_catalogue, monkeypatch):
 
 
 def test_bulk_create_failure_or_cancel_writes_nothing(empty_catalogue, monkeypatch):
-    from eco_desktop import store
-    from eco_desktop.store import OperationCancelled
+    from eco_desktop.catalogue import cache as store
+    from eco_desktop.catalogue import OperationCancelled
     monkeypatch.setattr(store, "BULK_CHUNK", 2)
     monkeypatch.setattr(store, "BULK_ROWS", 2)
     cat = empty_catalogue
@@ -589,7 +589,7 @@ def test_bulk_create_failure_or_cancel_writes_nothing(empty_catalogue, monkeypat
 
 
 def test_bulk_create_gives_the_rows_create_actor_gives(empty_catalogue, tmp_path, monkeypatch):
-    from eco_desktop import store
+    from eco_desktop.catalogue import cache as store
     monkeypatch.setattr(store, "BULK_CHUNK", 2)
     rows = [
         {"name": "A", "kind": "biotech", "commune": "Évry-Courcouronnes"},
@@ -654,7 +654,7 @@ def test_bulk_insert_images_follow_later_edits_undone_first(empty_catalogue):
 def test_a_big_bulk_insert_is_checkpointed_in_the_background(empty_catalogue, monkeypatch):
     import sqlite3
 
-    from eco_desktop import store
+    from eco_desktop.catalogue import cache as store
     monkeypatch.setattr(store, "BULK_ROWS", 5)
     cat = empty_catalogue
     started = []
@@ -676,7 +676,7 @@ def test_a_big_bulk_insert_is_checkpointed_in_the_background(empty_catalogue, mo
 
 
 def test_undo_of_a_big_import_deletes_its_actors_at_once(catalogue, monkeypatch):
-    from eco_desktop import store
+    from eco_desktop.catalogue import cache as store
     monkeypatch.setattr(store, "BULK_ROWS", 5)
     before = _snapshot(catalogue)
     facet_rows = catalogue.conn.execute("SELECT count(*) FROM actor_values").fetchone()[0]
@@ -698,7 +698,7 @@ def test_undo_of_a_big_import_deletes_its_actors_at_once(catalogue, monkeypatch)
 
 
 def test_redo_of_a_big_import_writes_its_actors_back_at_once(catalogue, monkeypatch):
-    from eco_desktop import store
+    from eco_desktop.catalogue import cache as store
     monkeypatch.setattr(store, "BULK_ROWS", 5)
     monkeypatch.setattr(store, "BULK_CHUNK", 4)          # several chunks
     rows = [{"name": f"Importé {i}", "kind": "biotech", "domains": ["gene_therapy", "vaccines"],
@@ -795,7 +795,7 @@ def test_undo_of_another_process_is_never_done_here(catalogue):
     import sys
     original = _description(catalogue, CELLECTIS)
     catalogue.update_actor(CELLECTIS, {"description": "ici"})
-    script = ("import sys; from eco_desktop.store import Catalogue\n"
+    script = ("import sys; from eco_desktop.catalogue import Catalogue\n"
               "with Catalogue.open(sys.argv[1]) as cat:\n"
               f"    cat.update_actor({GENOPOLE}, {{'description': 'autre processus'}})\n"
               f"    cat.update_actor({CELLECTIS}, {{'name': 'Cellectis SA'}})\n")
@@ -903,7 +903,7 @@ def test_undo_of_a_merge_whose_other_actor_was_purged_since(two_sessions):
 
 @pytest.mark.parametrize("bulk_rows", [5, 10_000])   # undone by two statements, or row by row
 def test_undo_of_an_import_keeps_the_actors_another_session_changed(two_sessions, monkeypatch, bulk_rows):
-    from eco_desktop import store
+    from eco_desktop.catalogue import cache as store
     monkeypatch.setattr(store, "BULK_ROWS", bulk_rows)
     ours, theirs = two_sessions
     rows = [{"name": f"Importé {i}", "kind": "biotech", "tags": ["lot"]} for i in range(12)]
@@ -922,7 +922,7 @@ def test_undo_of_an_import_keeps_the_actors_another_session_changed(two_sessions
 
 @pytest.mark.parametrize("bulk_rows", [5, 10_000])
 def test_redo_of_an_import_leaves_an_id_taken_since_to_its_new_row(two_sessions, monkeypatch, bulk_rows):
-    from eco_desktop import store
+    from eco_desktop.catalogue import cache as store
     monkeypatch.setattr(store, "BULK_ROWS", bulk_rows)
     ours, theirs = two_sessions
     ids = ours.bulk_create_actors([{"name": f"Importé {i}", "kind": "biotech"} for i in range(12)],
@@ -1001,7 +1001,7 @@ def test_create_says_a_file_failure_in_french(tmp_path, monkeypatch):
     # The reason came from strerror (« No space left on device »): the system's English.
     import errno
 
-    from eco_desktop import store
+    from eco_desktop.catalogue import cache as store
 
     def full(catalogue):
         raise OSError(errno.ENOSPC, "No space left on device")

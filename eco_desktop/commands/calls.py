@@ -5,7 +5,7 @@ import json
 import sys
 
 from .. import vocab
-from ..calls import call_to_json, export_mailing
+from ..catalogue.calls import call_to_json, export_mailing
 from ..cli_args import filter_from_args, open_from_args, parse_id
 from ..terminal import printable
 from .list import print_table

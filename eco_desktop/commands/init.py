@@ -1,7 +1,7 @@
 """eco-desktop init PATH [--empty]"""
 from __future__ import annotations
 
-from ..store import Catalogue
+from ..catalogue import Catalogue
 
 
 def register(subparsers, parents) -> None:

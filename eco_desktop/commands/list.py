@@ -7,7 +7,7 @@ import sys
 
 from ..cli_args import filter_from_args, open_from_args
 from .. import fields
-from ..store import ACTOR_FIELDS
+from ..catalogue import ACTOR_FIELDS
 from ..terminal import printable
 
 

@@ -69,7 +69,7 @@ def erase_in_backups(catalogue_path: str | os.PathLike, contact: dict[str, Any])
 
 def erase_in_backup(path: Path, contact: dict[str, Any]) -> None:
     """The same erasure on a temporary copy of the backup, renamed over it when done."""
-    from ..store import Catalogue  # the store imports nothing of ours; avoid a cycle at import
+    from ..catalogue import Catalogue  # the store imports nothing of ours; avoid a cycle at import
 
     path = Path(path)
     tmp = path.with_name(f".~efface-{path.name}")

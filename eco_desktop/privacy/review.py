@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ..store import contact_to_dict
+from ..catalogue import contact_to_dict
 
 
 def contacts_to_review(catalogue, years: int = 3, *, now: datetime | None = None) -> list[dict[str, Any]]:

@@ -1,0 +1,10 @@
+"""The catalogue core: the :class:`Catalogue` façade and the modules it is made of.
+
+Everything outside this package (the window, the CLI, the import, the export, the map)
+uses the names exported here or the public names of its modules, never their insides.
+"""
+from .cache import (ACTOR_FIELDS, CONTACT_FIELDS, USABLE_CONTACT_SQL, Catalogue, OperationCancelled,
+                    actor_to_dict, contact_to_dict, facet_value_rows, json_list)
+
+__all__ = ["ACTOR_FIELDS", "CONTACT_FIELDS", "USABLE_CONTACT_SQL", "Catalogue", "OperationCancelled",
+           "actor_to_dict", "contact_to_dict", "facet_value_rows", "json_list"]
