@@ -20,7 +20,7 @@ OTHER_MEANINGS: dict[str, set[str]] = {
     "vocab.py": {"Adresse", "Commune", "E-mail"},     # precisions of a position, a kind of exchange
     "importer/reading.py": {"Type"},                  # an XML attribute of an .xlsx file
     "ui/editor_dialogs.py": {"Date", "Type"},         # an exchange's date and kind
-    "store.py": {"Date"},                             # an exchange's date, in the history
+    "catalogue/cache.py": {"Date"},                          # an exchange's date, in the history
     "ui/safety.py": {"Date"},                         # a backup's date
     "ui/dialog_vocab.py": {"Identifiant"},            # a vocabulary value's slug
     # headers as other files spell them (an import recognises them)
