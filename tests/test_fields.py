@@ -23,8 +23,6 @@ OTHER_MEANINGS: dict[str, set[str]] = {
     "catalogue/cache.py": {"Date"},                          # an exchange's date, in the history
     "ui/safety.py": {"Date"},                         # a backup's date
     "ui/dialog_vocab.py": {"Identifiant"},            # a vocabulary value's slug
-    # headers as other files spell them (an import recognises them)
-    "importer/mapping.py": {"NAF", "Création", "Précision"},
     # synthetic import files of the benchmark, with the headers a spreadsheet would have
     "bench.py": {"Nom", "Type", "Domaines", "Activités", "Site web", "Code postal", "Commune",
                  "Description"},
@@ -95,3 +93,27 @@ def test_every_export_cell_kind_is_one_the_export_writes():
     kinds = {export.TEXT, export.ID, export.WRAP, export.INT, export.FLOAT, export.DATETIME,
              export.DATE, export.URL, export.EMAIL}
     assert {f.cell for f in fields.ACTOR + fields.CONTACT} <= kinds
+
+
+def test_the_import_takes_its_headers_and_precedence_from_the_table():
+    founded = fields.actor_field("founded")
+    assert mapping.ACTOR_FIELDS["founded"] == (founded.label, *founded.headers)
+    assert mapping.PRECEDENCE["founded"] == founded.wins
+    assert mapping.PRECEDENCE_REASONS["founded"] == founded.why
+    # what only an import reads has a label for the mapping step, not a column
+    assert "holder_last_name" in mapping.ACTOR_FIELDS and "holder_last_name" not in fields.ACTOR_KEYS
+    assert mapping.FIELD_LABELS["consent"] == fields.IMPORT_LABELS["consent"]
+    # derived and stamped fields are never imported
+    assert not {"mgp", "outside_idf", "created_at"} & set(mapping.ACTOR_FIELDS)
+
+
+def test_each_precedence_is_complete_and_ranks_only_its_own_columns():
+    for f in fields.ACTOR_IMPORT + fields.CONTACT_IMPORT:
+        if not f.wins:
+            assert not f.why, f.key
+            continue
+        assert f.wins.count("*") == 1 and f.why and not f.join, f.key
+        kind = "actors" if f in fields.ACTOR_IMPORT else "contacts"
+        for header in f.wins:
+            # a column ranked here is this field's, or one no field takes by itself
+            assert mapping.field_for_header(header, kind) in (f.key, None), (f.key, header)

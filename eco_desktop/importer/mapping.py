@@ -17,201 +17,32 @@ from ..text import fold
 
 KINDS = ("actors", "contacts")
 
-# field -> header names (any spelling; folded before use). Order of fields = order of the
-# mapping editor. A field's own label (eco_desktop.fields) is added below, so that export ->
-# import round-trips. Short labels are not: « N° » is a row counter as often as an identifier.
-ACTOR_FIELDS: dict[str, tuple[str, ...]] = {
-    "id": ("id",),
-    "name": ("Nom de l'acteur", "Nom de la structure", "Nom de l'organisation",
-             "Nom de l'entreprise", "Raison sociale", "Dénomination", "Dénomination sociale",
-             "Structure", "Organisation", "Organization", "Organisme", "Entreprise", "Société",
-             "Acteur", "Name", "Company", "Company name", "nom_complet", "nom_raison_sociale",
-             "denominationUniteLegale", "denominationUsuelle1UniteLegale", "Libellé", "uo_lib",
-             "uo_lib_officiel", "Libellé entreprise", "Libellé de l'entreprise",
-             "Nom ou raison sociale de l'entreprise", "Raison sociale de l'entreprise",
-             "Nom de l'établissement", "Libellé de l'établissement", "Nom du laboratoire",
-             "Intitulé", "Nom de l'unité"),
-    "aliases": ("Autre nom", "Alias", "Aliases", "Sigle", "Enseigne",
-                "Nom commercial", "Nom usuel", "sigleUniteLegale",
-                "denominationUsuelleEtablissement", "enseigne1Etablissement",
-                "enseigne2Etablissement", "enseigne3Etablissement", "Sigle de l'entreprise",
-                "Enseigne de l'établissement", "Enseigne ou nom de l'exploitation"),
-    # An entrepreneur individuel's name (SIRENE): the actor's name when no company name
-    # or enseigne is given.
-    "holder_first_name": ("prenomUsuelUniteLegale", "prenom1UniteLegale",
-                          "Prénom usuel de la personne physique",
-                          "Premier prénom déclaré pour une personne physique"),
-    "holder_last_name": ("nomUsageUniteLegale", "nomUniteLegale",
-                         "Nom d'usage de la personne physique",
-                         "Nom de naissance de la personne physique"),
-    "kind": ("Type d'acteur", "Type de structure", "Type d'organisation",
-             "Catégorie", "Catégorie d'acteur", "Typologie", "Kind", "Category",
-             "Type d'établissement", "Type de l'établissement", "Nature de la structure"),
-    "domains": ("Domaine", "Domaine thérapeutique", "Domaines thérapeutiques",
-                "Domain", "Domains", "Therapeutic area", "Therapeutic areas"),
-    "activities": ("Activité", "Activités (chaîne de valeur)", "Chaîne de valeur",
-                   "Maillon", "Maillons", "Activity", "Activities"),
-    "tags": ("Étiquette", "Tags", "Tag", "Mots-clés", "Mots clés", "Keywords"),
-    "description": ("Commentaire", "Commentaires", "Remarque", "Remarques",
-                    "Présentation", fields.contact_label("notes")),
-    "website": ("Site", "Site internet", "Site Internet", "Web", "URL", "Website"),
-    "email": ("Mail", "Email", "Courriel", "Adresse mail", "Adresse e-mail",
-              "Adresse électronique", "Mél"),
-    "phone": ("Tél", "Tél.", "Tel", "Phone", "Telephone", "Numéro de téléphone"),
-    "siren": ("N° SIREN", "Numéro SIREN", "siren"),
-    "siret": ("N° SIRET", "Numéro SIRET", "siret", "siret_siege"),
-    "naf": ("NAF", "APE", "Code APE", "NAF/APE", "Code NAF/APE", "Code NAF (APE)",
-            "Activité principale", "activitePrincipaleEtablissement",
-            "activitePrincipaleUniteLegale", "activite_principale",
-            "Activité principale de l'entreprise", "Activité principale de l'établissement"),
-    # Not trancheEffectifsEtablissement: a firm's size is the legal unit's (a LIDL store
-    # of 20 people belongs to a large company).
-    "size": ("Catégorie d'entreprise", "Tranche d'effectifs", "Tranche d'effectif",
-             "Effectif", "Effectifs", "Size", "categorieEntreprise",
-             "trancheEffectifsUniteLegale", "Tranche d'effectif salarié de l'entreprise"),
-    "founded": ("Date de création", "Création", "Année de fondation",
-                "Fondation", "Founded", "Year founded", "dateCreationUniteLegale",
-                "dateCreationEtablissement", "Date de création de l'entreprise",
-                "Date de création de l'établissement"),
-    "status": ("État", "Status", "etatAdministratifEtablissement",
-               "etatAdministratifUniteLegale"),
-    "street": ("Rue", "Voie", "Adresse postale", "Street", "Address",
-               "numeroVoieEtablissement", "indiceRepetitionEtablissement",
-               "typeVoieEtablissement", "libelleVoieEtablissement"),
-    "postcode": ("CP", "Postcode", "Postal code", "Zip", "Zip code",
-                 "codePostalEtablissement", "code_postal", "codeCedexEtablissement",
-                 "Code postal de l'établissement"),
-    "commune": ("Ville", "Localité", "City", "Town",
-                "libelleCommuneEtablissement", "libelle_commune", "com_nom", "Nom commune",
-                "Libellé de la commune de localisation de l'établissement",
-                "libelleCommuneEtrangerEtablissement", "libelleCedexEtablissement"),
-    "insee_code": ("Code commune", "Code INSEE de la commune", "INSEE",
-                   "codeCommuneEtablissement", "commune_code", "com_code", "code_commune",
-                   "code_insee", "Code commune INSEE", "Code_commune_INSEE", "codgeo",
-                   "insee_com", "Code officiel commune",
-                   "Code de la commune de localisation de l'établissement"),
-    "departement": ("Dept", "Dép", "Dep", "Code département", "dep_code",
-                    "code_departement"),
-    "country": ("Pays", "Country", "codePaysEtrangerEtablissement",
-                "libellePaysEtrangerEtablissement"),
-    "lat": ("Lat",),
-    "lon": ("Lon", "Lng", "Long"),
-    "position": ("Coordonnées", "Coordonnées GPS", "Géolocalisation", "geo_point_2d",
-                 "Point géographique", "Géoloc", "lat_lon"),
-    "x_lambert": ("coordonneeLambertAbscisseEtablissement", "X Lambert 93", "X Lambert",
-                  "Lambert X", "x_l93"),
-    "y_lambert": ("coordonneeLambertOrdonneeEtablissement", "Y Lambert 93", "Y Lambert",
-                  "Lambert Y", "y_l93"),
-    "geo_precision": ("Précision", "Précision géographique"),
-    "source": ("Sources",),
-}
+
+def _headers(table: tuple[fields.Field, ...]) -> dict[str, tuple[str, ...]]:
+    """field -> the header names an import recognises for it (see eco_desktop.fields):
+    a column's own label first, so that export -> import round-trips."""
+    return {f.key: tuple(dict.fromkeys((f.label, *f.headers))) if f.column else f.headers
+            for f in table}
 
 
-def _with_labels(synonyms: dict[str, tuple[str, ...]], table: tuple[fields.Field, ...]) -> None:
-    for f in table:
-        if f.key in synonyms:
-            synonyms[f.key] = tuple(dict.fromkeys((f.label, *synonyms[f.key])))
-
-
-_with_labels(ACTOR_FIELDS, fields.ACTOR)
-
-# The person heading each row's organisation (a laureate, the head of a lab): a contacts
-# field, but a file naming only such people beside its organisations is an actors file.
-HEAD_FIRST_NAMES = ("Prénom du lauréat", "Prénom du responsable", "Prénom du dirigeant",
-                    "Prénom du porteur", "Prénom du porteur de projet", "Prénom du directeur")
-HEAD_LAST_NAMES = ("Nom du lauréat", "Nom du responsable", "Nom du dirigeant",
-                   "Nom du porteur", "Nom du porteur de projet", "Nom du directeur")
-HEAD_ROLES = ("Titre du responsable", "Fonction du responsable", "Qualité du dirigeant")
-
-CONTACT_FIELDS: dict[str, tuple[str, ...]] = {
-    "organisation": ("Organisation", "Organization", "Structure", "Entreprise", "Société",
-                     "Acteur", "Organisme", "Employeur", "Raison sociale", "Company",
-                     "Nom de l'entreprise", "Libellé entreprise", "Nom de la structure"),
-    "organisation_siret": (fields.label("siret"), "N° SIRET", "SIRET de l'organisation",
-                           "SIRET de la structure"),
-    "actor_id": ("Identifiant de l'acteur",),
-    "organisation_siren": (fields.label("siren"), "N° SIREN", "SIREN de l'organisation",
-                           "SIREN de la structure"),
-    "civility": ("Civ", "Civ.", "Salutation"),
-    "first_name": ("First name", "Firstname", "Given name", "Prénom du contact")
-    + HEAD_FIRST_NAMES,
-    "last_name": ("Nom de famille", "Last name", "Lastname", "Surname", "Family name",
-                  "Nom du contact") + HEAD_LAST_NAMES,
-    "role": ("Rôle", "Poste", "Titre du poste", "Job title", "Role", "Position")
-    + HEAD_ROLES,
-    "email": ACTOR_FIELDS["email"],
-    "phone": ACTOR_FIELDS["phone"] + ("Portable", "Mobile"),
-    "consent": ("Consentement", fields.contact_label("legal_basis"), "Base légale RGPD", "RGPD",
-                "Opt-in", "Optin",
-                "Accord", "Consent", "Legal basis"),
-    "opt_out": ("Opt-out", "Optout", "Désinscrit", "Désinscription"),
-    "basis_date": ("Date du consentement", "Date de consentement", "Date consentement"),
-    "notes": ("Note", "Commentaire", "Commentaires", "Remarques"),
-}
-_with_labels(CONTACT_FIELDS, fields.CONTACT)
-
+# field -> header names (any spelling; folded before use), in the order of the mapping step.
+ACTOR_FIELDS: dict[str, tuple[str, ...]] = _headers(fields.ACTOR_IMPORT)
+CONTACT_FIELDS: dict[str, tuple[str, ...]] = _headers(fields.CONTACT_IMPORT)
 FIELDS = {"actors": ACTOR_FIELDS, "contacts": CONTACT_FIELDS}
+_IMPORTED = fields.ACTOR_IMPORT + fields.CONTACT_IMPORT
 
 # French labels of the fields, for the mapping editor and messages.
-FIELD_LABELS: dict[str, str] = {
-    **fields.ACTOR_LABELS, **fields.CONTACT_LABELS,
-    "country": "Pays (adresse à l'étranger)", "position": "Coordonnées (latitude, longitude)",
-    "x_lambert": "X Lambert-93 (SIRENE)", "y_lambert": "Y Lambert-93 (SIRENE)",
-    "holder_first_name": "Prénom (entrepreneur individuel)",
-    "holder_last_name": "Nom (entrepreneur individuel)",
-    "organisation": "Organisation", "organisation_siret": "SIRET de l'organisation",
-    "organisation_siren": "SIREN de l'organisation",
-    "actor_id": "Identifiant de l'acteur", "consent": "Consentement / base légale",
-}
+FIELD_LABELS: dict[str, str] = fields.IMPORT_LABELS
 
-# Fields several columns may feed: their cells are joined in column order (SIRENE splits
-# the street into number, repetition index, type and name; a list takes every column's
-# values). Any other field fed by several columns takes one cell: see PRECEDENCE.
-JOINED_FIELDS = frozenset({"street", "description", "aliases", "tags", "domains", "activities"})
+# Fields several columns may feed together -> the separator of their cells (Field.join).
+# Any other field fed by several columns takes one cell: see PRECEDENCE.
+JOINS: dict[str, str] = {f.key: f.join for f in _IMPORTED if f.join}
+JOINED_FIELDS = frozenset(JOINS)
 
-# Which column wins when several feed one field, best first: the first non-empty cell in
-# this order is taken (a placeholder such as « [ND] » is empty). "*" stands for every
-# column not listed, in file order. A combined SIRENE export gives each fact twice, for
-# the legal unit and for the establishment: what describes the firm (its name, creation,
-# activity, size) is the legal unit's, what describes the place (address, position,
-# SIRET, whether it is open) is the establishment's.
-PRECEDENCE: dict[str, tuple[str, ...]] = {
-    "name": ("denominationUniteLegale", "Nom ou raison sociale de l'entreprise", "uo_lib",
-             "*", "denominationUsuelle1UniteLegale", "uo_lib_officiel"),
-    "founded": ("dateCreationUniteLegale", "Date de création de l'entreprise", "*",
-                "dateCreationEtablissement", "Date de création de l'établissement"),
-    "naf": ("activitePrincipaleUniteLegale", "Activité principale de l'entreprise", "*",
-            "activitePrincipaleEtablissement", "Activité principale de l'établissement"),
-    "size": ("categorieEntreprise", "Catégorie d'entreprise", "trancheEffectifsUniteLegale",
-             "Tranche d'effectif salarié de l'entreprise", "*",
-             "trancheEffectifsEtablissement", "Tranche d'effectif salarié de l'établissement"),
-    "holder_first_name": ("prenomUsuelUniteLegale", "*", "prenom1UniteLegale"),
-    "holder_last_name": ("nomUsageUniteLegale", "*", "nomUniteLegale"),
-    "siret": ("siret", "*", "siret_siege"),
-    "status": ("etatAdministratifEtablissement", "*", "etatAdministratifUniteLegale"),
-    "postcode": ("codePostalEtablissement", "*", "codeCedexEtablissement",
-                 "codePostal2Etablissement"),
-    "commune": ("libelleCommuneEtablissement", "*", "libelleCommuneEtrangerEtablissement",
-                "libelleCedexEtablissement", "libelleCommune2Etablissement"),
-    "insee_code": ("codeCommuneEtablissement", "*", "codeCommune2Etablissement"),
-}
-# Why, in French, for the mapping step of the wizard.
-PRECEDENCE_REASONS: dict[str, str] = {
-    "name": "la dénomination de l'entreprise (unité légale) prime ; les autres noms "
-            "deviennent des alias",
-    "founded": "la création de l'entreprise (unité légale) prime sur celle de "
-               "l'établissement",
-    "naf": "l'activité de l'entreprise (unité légale) prime sur celle de l'établissement",
-    "size": "la catégorie d'entreprise prime, puis l'effectif de l'entreprise (unité "
-            "légale) ; l'effectif de l'établissement ne dit pas la taille de l'entreprise",
-    "holder_first_name": "le prénom usuel prime sur le premier prénom",
-    "holder_last_name": "le nom d'usage prime sur le nom de naissance",
-    "siret": "le SIRET de l'établissement prime sur celui du siège",
-    "status": "l'état de l'établissement prime sur celui de l'entreprise",
-    "postcode": "l'adresse de l'établissement prime",
-    "commune": "l'adresse de l'établissement prime",
-    "insee_code": "l'adresse de l'établissement prime",
-}
+# Which column wins when several feed one field, best first (Field.wins), and why, in
+# French, for the mapping step of the wizard (Field.why).
+PRECEDENCE: dict[str, tuple[str, ...]] = {f.key: f.wins for f in _IMPORTED if f.wins}
+PRECEDENCE_REASONS: dict[str, str] = {f.key: f.why for f in _IMPORTED if f.why}
 
 
 def _rank_keys() -> dict[str, dict[str, int]]:
@@ -305,7 +136,8 @@ _CONTACT_SIGNS = frozenset({"first_name", "civility", "consent", "opt_out", "bas
 _PRIVACY_SIGNS = frozenset({"consent", "opt_out", "basis_date"})
 _ORGANISATION_SIGNS = frozenset({"naf", "size", "founded", "kind", "status", "x_lambert",
                                  "domains", "activities", "holder_last_name"})
-_HEAD_KEYS = frozenset(header_key(h) for h in HEAD_FIRST_NAMES + HEAD_LAST_NAMES + HEAD_ROLES)
+_HEAD_KEYS = frozenset(header_key(h) for h in
+                       fields.HEAD_FIRST_NAMES + fields.HEAD_LAST_NAMES + fields.HEAD_ROLES)
 
 
 def detect_kind(headers: list[str]) -> str:
