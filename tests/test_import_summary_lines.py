@@ -1,7 +1,7 @@
 """The summary of an import names how to get every problem where its reader is."""
 from pathlib import Path
 
-from eco_desktop.importer.apply import ImportSummary, Problem
+from eco_desktop.importer import ImportSummary, Problem
 
 
 def summary_with(problems: int) -> ImportSummary:

@@ -13,8 +13,7 @@ import sys
 
 from ..cli_args import open_from_args
 from ..errors import UserError
-from ..importer import ON_DUPLICATE, apply_import, plan_import, write_report
-from ..importer.prepare import KIND_HINT_CLI
+from ..importer import KIND_HINT_CLI, ON_DUPLICATE, apply_import, plan_import, write_report
 
 log = logging.getLogger(__name__)
 
