@@ -511,13 +511,15 @@ def _mixed_table():
 def _one_process_then_two(monkeypatch):
     """(module, table, mapping, candidates from one process), with two processes next."""
     from importlib import import_module
-    prep = import_module("eco_desktop.importer.prepare")
+
+    from eco_desktop.importer import parallel as prep
+    preparing = import_module("eco_desktop.importer.prepare")   # the package's prepare() hides it
     table = _mixed_table()
     mapping = Mapping.auto(table.headers, "actors")
     monkeypatch.setenv("ECO_DESKTOP_ONE_PROCESS", "1")
     one = prepare(table, mapping, default_kind="biotech")
     monkeypatch.delenv("ECO_DESKTOP_ONE_PROCESS")
-    monkeypatch.setattr(prep, "PARALLEL_ROWS", 5)
+    monkeypatch.setattr(preparing, "PARALLEL_ROWS", 5)
     monkeypatch.setattr(prep, "_idle_core", lambda: True)
     return prep, table, mapping, one
 
@@ -540,8 +542,7 @@ def test_a_failing_second_process_leaves_its_rows_to_the_first(monkeypatch, capl
 
 
 def test_a_second_process_is_used_when_two_cores_are_idle_now(monkeypatch):
-    from importlib import import_module
-    prep = import_module("eco_desktop.importer.prepare")
+    from eco_desktop.importer import parallel as prep
     monkeypatch.setattr(prep.os, "cpu_count", lambda: 2)
     ticks = iter([(1000, 4000), (1010, 4010)])          # (idle, total): all 10 ticks idle
     monkeypatch.setattr(prep, "_cpu_times", lambda: next(ticks))
@@ -562,8 +563,7 @@ def test_a_second_process_is_used_when_two_cores_are_idle_now(monkeypatch):
 
 
 def test_cpu_times_are_read_where_linux_gives_them():
-    from importlib import import_module
-    prep = import_module("eco_desktop.importer.prepare")
+    from eco_desktop.importer import parallel as prep
     if not Path("/proc/stat").exists():
         pytest.skip("no /proc/stat here")
     idle, total = prep._cpu_times()

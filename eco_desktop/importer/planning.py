@@ -19,7 +19,8 @@ from .duplicates import Duplicate, find_duplicates
 from .mapping import Mapping, detect_kind
 from .merge import changed_fields, merge_fill, merge_overwrite
 from .plan import CREATE, MERGED, NOTHING, ON_DUPLICATE, SKIP, UNCHANGED, UPDATE, ImportPlan, PlannedRow
-from .prepare import SecondProcess, prepare
+from .parallel import SecondProcess
+from .prepare import prepare
 from .reading import Table, ensure_unchanged, read_table
 from .sites import plan_site_links
 

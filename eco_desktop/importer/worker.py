@@ -1,8 +1,8 @@
-"""The second process of a big import's preparation (see prepare.SecondProcess).
+"""The second process of a big import's preparation (see parallel.SecondProcess).
 
 ``python -m eco_desktop.importer.worker``: loads the preparation's modules and the
 gazetteer, then reads on stdin the name of a file holding the pickled arguments of
-``prepare._prepare_rows`` and writes the pickled candidates to stdout. Exit code 0 when
+``prepare.prepare_rows`` and writes the pickled candidates to stdout. Exit code 0 when
 done, or when stdin closes without a task (the file turned out small).
 """
 from __future__ import annotations
@@ -16,14 +16,14 @@ from pathlib import Path
 def main() -> int:
     from ..geo import gazetteer
     from ..gcpause import gc_paused
-    from .prepare import _prepare_rows
+    from .prepare import prepare_rows
     gazetteer()  # loaded while the first process reads the file
     task = sys.stdin.buffer.readline().strip()
     if not task:  # stdin closed without a task
         return 0
     with gc_paused():
         args = pickle.loads(Path(os.fsdecode(task)).read_bytes())
-    candidates = _prepare_rows(*args)
+    candidates = prepare_rows(*args)
     with gc_paused():  # pickled whole first: the first process may not be reading yet
         data = pickle.dumps(candidates, pickle.HIGHEST_PROTOCOL)
     sys.stdout.buffer.write(data)
