@@ -719,8 +719,8 @@ def test_duplicates_scale_by_blocks():
 
 
 def test_big_blocks_are_cut(monkeypatch):
-    from eco_desktop.importer import duplicates
-    monkeypatch.setattr(duplicates, "BIG_BLOCK", 5)
+    from eco_desktop.importer.duplicates import blocks
+    monkeypatch.setattr(blocks, "BIG_BLOCK", 5)
     existing = [actor(i, f"Nom{i:03d} Bio", postcode="75013") for i in range(20)]
     rows = [row("NOM007 BIO", postcode="75013"), row("Nom008 Bioo", postcode="75013")]
     found = find_duplicates(rows, existing)
@@ -744,8 +744,9 @@ def test_in_file_fuzzy_matches_equal_a_pairwise_reference(monkeypatch):
     import random
 
     from eco_desktop.importer import duplicates
-    monkeypatch.setattr(duplicates, "_TRIANGLE_ROWS", 7)
-    monkeypatch.setattr(duplicates, "_PARALLEL_CELLS", 50)
+    from eco_desktop.importer.duplicates import scoring
+    monkeypatch.setattr(scoring, "_TRIANGLE_ROWS", 7)
+    monkeypatch.setattr(scoring, "_PARALLEL_CELLS", 50)
     rng = random.Random(3)
     words = ["bio", "cell", "gene", "thera", "vax", "pharma", "lab", "onco", "immuno"]
     names = []
@@ -822,10 +823,10 @@ def _share_a_block(a, b):
 
 
 def _compare_in_chunks_by_lengths_on_all_cores(monkeypatch):
-    from eco_desktop.importer import duplicates
+    from eco_desktop.importer.duplicates import scoring
     for name, value in (("_BAND_CELLS", 0), ("_CALL_CELLS", 5), ("_TRIANGLE_ROWS", 4),
                         ("_SHARED_CELLS", 0)):
-        monkeypatch.setattr(duplicates, name, value)
+        monkeypatch.setattr(scoring, name, value)
 
 
 @pytest.mark.parametrize("threshold", [92, 75])
@@ -900,16 +901,16 @@ def test_names_differing_only_by_a_number_are_different_organisations():
 def test_a_block_still_too_big_after_the_letters_cut_is_cut_by_the_numbers(monkeypatch):
     # « Acteur import 1000 » … « 1099 » in one commune: the keys all start with « 10 »;
     # comparing them pairwise could only find names with other numbers, never a match.
-    from eco_desktop.importer import duplicates
-    monkeypatch.setattr(duplicates, "BIG_BLOCK", 5)
+    from eco_desktop.importer.duplicates import blocks, scoring
+    monkeypatch.setattr(blocks, "BIG_BLOCK", 5)
     cells = []
-    scores = duplicates._scores
+    scores = scoring._scores
 
     def counted(queries, choices, threshold, shared=False):
         cells.append(len(queries) * len(choices))
         return scores(queries, choices, threshold, shared)
 
-    monkeypatch.setattr(duplicates, "_scores", counted)
+    monkeypatch.setattr(scoring, "_scores", counted)
     rows = [row(f"Acteur import {n}", commune="Paris") for n in range(1000, 1100)]
     rows.append(row("Acteur importt 1050", commune="Paris"))
     found = find_duplicates(rows, [])
@@ -930,21 +931,21 @@ def test_duplicate_detector_computes_bounded_matrices(monkeypatch):
     # One block of 2,500 rows against 2,500 actors, and the rows against each other:
     # every score matrix stays within _CELLS_PER_CHUNK cells, however many names the
     # block holds, and finds what the unbounded comparison finds.
-    from eco_desktop.importer import duplicates
+    from eco_desktop.importer.duplicates import scoring
     names = _letters_names(2500, 11)
     existing = [actor(k + 1, n, postcode="91000") for k, n in enumerate(names)]
     rows = [row(n + end, postcode="91000") for end in ("x", "xx") for n in names[:1250]]
     expected = find_duplicates(rows, existing) + find_duplicates(rows, [])
     shapes = []
-    scores = duplicates._scores
+    scores = scoring._scores
 
     def counted(queries, choices, threshold, shared=False):
         shapes.append((len(queries), len(choices)))
         return scores(queries, choices, threshold, shared)
 
-    monkeypatch.setattr(duplicates, "_scores", counted)
-    monkeypatch.setattr(duplicates, "_CELLS_PER_CHUNK", 1000)
-    monkeypatch.setattr(duplicates, "_BAND_CELLS", 10**12)   # one band: the whole block
+    monkeypatch.setattr(scoring, "_scores", counted)
+    monkeypatch.setattr(scoring, "_CELLS_PER_CHUNK", 1000)
+    monkeypatch.setattr(scoring, "_BAND_CELLS", 10**12)   # one band: the whole block
     got = find_duplicates(rows, existing) + find_duplicates(rows, [])
     assert max(q * c for q, c in shapes) <= 1000
     assert max(c for _q, c in shapes) == 1000   # the choices were sliced, not only the rows
@@ -994,7 +995,7 @@ def test_names_and_places_given_as_numbers_are_their_text():
 def test_duplicates_made_without_the_dataclass_init_equal_the_dataclass():
     from dataclasses import fields
 
-    from eco_desktop.importer.duplicates import Duplicate, _duplicate
+    from eco_desktop.importer.duplicates.matching import Duplicate, _duplicate
     made = _duplicate(3, 5, "name", 93.5, None, 1, 3)
     assert made == Duplicate(3, 5, "name", 93.5, first_index=1, first_row=3)
     assert list(vars(made)) == [f.name for f in fields(Duplicate)]

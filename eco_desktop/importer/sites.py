@@ -29,7 +29,7 @@ _HEAD_OFFICE_SIRETS = frozenset(header_key(h) for h in (
 
 
 def plan_site_links(catalogue, plan: ImportPlan, duplicates: list[Duplicate | None],
-                     existing: list[dict[str, Any]]) -> None:
+                    existing: list[dict[str, Any]]) -> None:
     """The (site, head office) pairs of the file: each establishment of a firm (same
     SIREN, another SIRET) and the one the file says is its head office, in the file or
     already in the catalogue. Rows without a SIRET are the firm, not one of its sites."""
