@@ -18,7 +18,7 @@ OTHER_MEANINGS: dict[str, set[str]] = {
     "ui/import_wizard/preview_page.py": {"Statut"},   # what the import does with a row
     "geo/__init__.py": {"Commune"},                   # the class's name in __all__
     "vocab.py": {"Adresse", "Commune", "E-mail"},     # precisions of a position, a kind of exchange
-    "importer/reading.py": {"Type"},                  # an XML attribute of an .xlsx file
+    "importer/xlsx.py": {"Type"},                     # an XML attribute of an .xlsx file
     "ui/editor_dialogs.py": {"Date", "Type"},         # an exchange's date and kind
     "catalogue/cache.py": {"Date"},                          # an exchange's date, in the history
     "ui/safety.py": {"Date"},                         # a backup's date

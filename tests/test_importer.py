@@ -1390,14 +1390,14 @@ def test_utf8_decided_on_the_whole_file_while_streaming(tmp_path):
 def test_file_changed_while_it_is_read_is_refused(tmp_path, monkeypatch):
     path = tmp_path / "moving.csv"
     path.write_text("Nom;Ville\nGenopole;Évry\nHelix;Orsay\n", encoding="utf-8")
-    build = reading._build_table
+    build = reading.build_table
 
     def build_while_written(rows, name, *args):
         with path.open("a", encoding="utf-8") as fh:   # another program still writing
             fh.write("Vectoria;Paris\n")
         return build(rows, name, *args)
 
-    monkeypatch.setattr(reading, "_build_table", build_while_written)
+    monkeypatch.setattr(reading, "build_table", build_while_written)
     with pytest.raises(UserError, match="« moving.csv » a été modifié pendant l'import"):
         read_table(path)
 

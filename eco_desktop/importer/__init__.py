@@ -4,16 +4,23 @@ Everything but ``apply_import`` only reads (the file and, for duplicates and
 vocabularies, the catalogue); ``apply_import`` writes the plan to the catalogue, through
 its API, in one transaction and one history batch.
 
-reading     — a file to a :class:`Table` of strings (xlsx, csv/tsv/txt; encodings,
-              delimiters, header row; bad files as UserError)
+reading     — a file to a :class:`Table` of strings: what the file is, csv/tsv/txt
+              (encodings, delimiters); bad files as UserError
+xlsx        — an xlsx sheet, read as checked, streamed XML
+table       — the Table: header row found, merged headers, limits checked row by row
 limits      — what an import accepts (file size, inflated size, rows, columns, cells,
               cell length), checked before and while reading
 mapping     — which column feeds which field (automatic, JSON, corrections), derived
               from the table of fields (eco_desktop/fields.py)
 headers     — what the column names of SIRENE and the RNSR mean; a headerless file's fields
 values      — vocabulary matching (labels, slugs, synonyms), consent, yes/no
-prepare     — rows to :class:`Candidate` (normalised, validated, located)
-duplicates  — rows already in the catalogue or earlier in the file
+cleaning    — one cell to a field's value (dates, sizes, statuses, names, streets…)
+rows        — the :class:`Candidate` and what row builders share
+actor_rows  — an actors row: name, kind, identifiers, place, position, validation
+contact_rows — a contacts row: the person, their consent, their organisation
+places      — postcode, commune and INSEE code reconciled through the gazetteer
+prepare     — rows to candidates, in two processes for a big file (parallel, worker)
+duplicates  — rows already in the catalogue or earlier in the file (a package)
 merge       — fill / overwrite an existing actor with an imported row
 plan        — the :class:`ImportPlan`: what each row would do
 planning    — ``plan_import``: read, map, prepare, find duplicates, decide; writes nothing
