@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 
 from cli_helpers import run_cli
+from import_helpers import sirene_file, write_headed_csv
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
@@ -168,3 +169,44 @@ def test_a_hostile_workbook_is_refused_in_french_with_its_numbers(tmp_path, cata
     assert ("La feuille « Liste » de « bombe.xlsx » occupe 220 Mo une fois décompressée "
             "(limite : 200 Mo)") in done.stderr
     assert dump(catalogue_path) == before
+
+
+def test_cli_kind_option(tmp_path, catalogue_path):
+    path = write_headed_csv(tmp_path / "k.csv", ["Nom", "Type", "Ville"],
+                     [["Plateforme A", "", "Orsay"], ["Plateforme B", "Plateforme", "Évry"]])
+    without = run(tmp_path, catalogue_path, path, "--dry-run")
+    assert without.returncode == 1
+    assert "l'option --kind" in without.stdout and "étape Colonnes" not in without.stdout
+    done = run(tmp_path, catalogue_path, path, "--kind", "techprovider")
+    assert done.returncode == 0, done.stderr
+    assert "Créés : 2" in done.stdout and "« Plateforme »" in done.stdout
+    with Catalogue.open(catalogue_path, read_only=True) as cat:
+        b = next(a for a in cat.iter_actors() if a["name"] == "Plateforme B")
+        assert b["kind"] == "techprovider" and "Plateforme" in b["tags"]
+    wrong = run(tmp_path, catalogue_path, path, "--kind", "licorne")
+    assert wrong.returncode == 1
+    assert "--kind : type d'acteur inconnu « licorne »" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+    label = run(tmp_path, catalogue_path, path, "--kind", "Formation", "--dry-run")
+    assert label.returncode == 0 and "Créés" not in label.stderr
+
+
+def test_cli_sirene_file_twice_exit_codes_and_tally(tmp_path, catalogue_path):
+    path = sirene_file(tmp_path / "sirene.csv")
+    first = run(tmp_path, catalogue_path, path)
+    assert first.returncode == 0, first.stderr
+    # Cellectis is in the bundled catalogue (same SIREN); the chemist's NAF code (47.73Z)
+    # proposes no kind; the [ND] row has no name
+    assert "Bilan : 2 créés, 0 mis à jour, 1 doublon, 2 rejetés — motifs : " in first.stdout
+    assert "Nom non diffusible (« [ND] » dans le fichier)" in first.stdout
+    again = run(tmp_path, catalogue_path, path)
+    # nothing to create; two rows are still in error and nothing could be imported
+    assert "Bilan : 0 créé, 0 mis à jour, 3 doublons, 2 rejetés" in again.stdout
+    assert again.returncode == 1
+    assert "2 lignes en erreur, les autres déjà dans le catalogue" in again.stderr
+    clean = write_headed_csv(tmp_path / "propre.csv", ["Nom", "Type", "Ville"],
+                      [["Acteur Propre", "biotech", "Orsay"]])
+    assert run(tmp_path, catalogue_path, clean).returncode == 0
+    twice = run(tmp_path, catalogue_path, clean)
+    assert twice.returncode == 0 and "Bilan : 0 créé, 0 mis à jour, 1 doublon, 0 rejeté." in \
+        twice.stdout

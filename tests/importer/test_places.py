@@ -1,5 +1,4 @@
-"""Where imported rows land: INSEE code first, then the postcode's département, a name
-never moving a row to another département; all France, abroad, positions from the file."""
+"""importer/places.py: where an imported row is."""
 from __future__ import annotations
 
 import csv
@@ -9,6 +8,7 @@ import pytest
 
 from eco_desktop.importer import Mapping, prepare, read_table
 from eco_desktop.importer.places import parse_lat_lon
+
 
 SIRENE = ["siren", "siret", "denominationUniteLegale", "codePostalEtablissement",
           "libelleCommuneEtablissement", "codeCommuneEtablissement",

@@ -1,18 +1,52 @@
-"""The header row: found, or known to be absent (a file of data from its first line), and
-what the public files' column names mean in French."""
+"""importer/table.py: the header row, merged headers, files without a header, limits per row."""
 from __future__ import annotations
 
+import pytest
 from openpyxl import Workbook
 
-from eco_desktop.importer import read_table
-from eco_desktop.importer.headers import HEADER_MEANINGS, guess_fields, header_meaning
-from eco_desktop.importer.mapping import ACTOR_FIELDS
+from eco_desktop.errors import UserError
+from eco_desktop.importer import limits, read_table
+
+from import_helpers import write
 
 
-def write(tmp_path, text: str, name: str = "liste.csv"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+def test_cells_trimmed_blank_lines_and_trailing_columns(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("Nom ; Ville ;;\n\n  Genopole  ;\u00a0Évry ;;\n;;;\nHelix;Orsay\n",
+                    encoding="utf-8")
+    table = read_table(path)
+    assert table.headers == ["Nom", "Ville"]
+    assert table.rows == [["Genopole", "Évry"], ["Helix", "Orsay"]]
+    assert table.row_numbers == [3, 5]
+
+
+def test_header_found_by_width_when_no_field_is_known(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("Liste interne\nAlpha;Beta;Gamma\n1;2;3\n4;5;6\n", encoding="utf-8")
+    table = read_table(path)
+    assert table.headers == ["Alpha", "Beta", "Gamma"]
+    assert len(table) == 2
+
+
+def test_row_limit(tmp_path, monkeypatch):
+    path = tmp_path / "rows.csv"
+    path.write_text("Nom;Ville\n" + "Genopole;Évry\n" * 5, encoding="utf-8")
+    monkeypatch.setattr(limits, "MAX_ROWS", 4)
+    with pytest.raises(UserError, match="dépasse la limite de 4 lignes"):
+        read_table(path)
+    monkeypatch.setattr(limits, "MAX_ROWS", 1_000_000)
+    assert len(read_table(path)) == 5
+
+
+def test_row_limit_message_in_french_digits(tmp_path, monkeypatch):
+    path = tmp_path / "rows.csv"
+    path.write_text("Nom;Ville\n" + "Genopole;Évry\n" * 3, encoding="utf-8")
+    monkeypatch.setattr(limits, "MAX_ROWS", 1_000_000)
+    table = read_table(path)
+    assert len(table) == 3
+    monkeypatch.setattr(limits, "MAX_ROWS", 2)
+    with pytest.raises(UserError, match="2 lignes"):
+        read_table(path)
 
 
 def test_a_file_without_header_keeps_its_first_row(tmp_path):
@@ -54,27 +88,3 @@ def test_a_workbook_without_header(tmp_path):
     workbook.save(tmp_path / "sans-entete.xlsx")
     table = read_table(tmp_path / "sans-entete.xlsx")
     assert table.header_guessed and len(table) == 2 and table.rows[1][1] == "55208131766522"
-
-
-def test_sirene_headers_have_a_french_meaning():
-    assert header_meaning("codeCommuneEtablissement") == "Code commune (INSEE) de l'établissement"
-    assert "entreprise" in header_meaning("trancheEffectifsUniteLegale")
-    assert "établissement" in header_meaning("trancheEffectifsEtablissement")
-    assert header_meaning("Code postal") is None and header_meaning("") is None
-    # every SIRENE column the import maps is explained
-    sirene = {h for synonyms in ACTOR_FIELDS.values() for h in synonyms
-              if h[:1].islower() and h[1:] != h[1:].lower()}
-    assert sirene - set(HEADER_MEANINGS) == set()
-
-
-def test_the_columns_of_a_file_without_header_are_guessed_from_their_cells(tmp_path):
-    path = write(tmp_path, "Cellule & Co;443 061 841 00047;75013;Paris;01 45 67 89 10;contact@cellule.fr;"
-                           "https://cellule.fr;72.11Z;3\n"
-                           "Vectoria;55208131766522;91000;Évry;+33169000000;info@vectoria.fr;"
-                           "www.vectoria.fr;7211Z;12\n")
-    table = read_table(path)
-    assert guess_fields(table.rows, len(table.headers)) == {
-        0: "name", 1: "siret", 2: "postcode", 4: "phone", 5: "email", 6: "website", 7: "naf"}
-    # the commune, the second column of words, and the numbers are left to the person
-    mixed = [["Alpha", "123456789"], ["Beta", "pas un SIREN"]]
-    assert guess_fields(mixed, 2) == {0: "name"}

@@ -1,22 +1,42 @@
-"""Import, second half: planning rows against the catalogue and applying them, all or nothing."""
+"""importer/apply.py (through plan_import): each fixture file, duplicates, merge, all or nothing."""
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-import openpyxl
 import pytest
 
+from eco_desktop.catalogue import OperationCancelled
 from eco_desktop.errors import UserError
-from eco_desktop.importer import apply_import, detect_kind, plan_import, write_report
-from eco_desktop.store import OperationCancelled
+from eco_desktop.importer import (Mapping, apply_import, find_duplicates, merge_fill,
+                                  merge_overwrite, plan_import, prepare, read_table)
 
-FIXTURES = Path(__file__).parent / "fixtures" / "import"
-SIRET_A = "81234567600017"   # BioThéra Paris in the fixtures
+from import_helpers import SIRET_A, by_name, fixture, new_catalogue, write_csv
 
 
-def fixture(name: str) -> Path:
-    return FIXTURES / name
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_export_then_import_round_trips(tmp_path, suffix):
+    from eco_desktop import export
+    catalogue = new_catalogue(tmp_path)
+    actors = list(catalogue.iter_actors())
+    path = tmp_path / f"export.{suffix}"
+    writer = export.export_xlsx if suffix == "xlsx" else export.export_csv
+    writer(path, actors, columns=list(export.ACTOR_COLUMNS))
+    table = read_table(path)
+    mapping = Mapping.auto(table.headers)
+    # every column but the derived ones and the timestamps is recognised
+    assert set(mapping.unmapped_headers()) == {
+        "Métropole du Grand Paris", "EPT", "EPCI", "Hors Île-de-France", "Créé le",
+        "Modifié le"}
+    vocabularies = {n: catalogue.vocabulary(n) for n in ("kind", "domain", "activity")}
+    candidates = prepare(table, mapping, vocabularies)
+    assert all(c.ok for c in candidates)
+    found = find_duplicates(candidates, actors)
+    assert [d.actor_id if d else None for d in found] == [a["id"] for a in actors]
+    for candidate, dup in zip(candidates, found):
+        before = catalogue.get_actor(dup.actor_id)
+        assert merge_overwrite(before, candidate.data) == before
+        assert merge_fill(before, candidate.data) == before
+    catalogue.close()
 
 
 def snapshot(catalogue, tables=("actors", "contacts", "history_batches", "history_changes",
@@ -27,25 +47,11 @@ def snapshot(catalogue, tables=("actors", "contacts", "history_batches", "histor
                 for t in tables}
 
 
-def by_name(catalogue, name: str) -> dict:
-    found = [a for a in catalogue.iter_actors() if a["name"] == name]
-    assert len(found) == 1, (name, len(found))
-    return found[0]
-
-
 def unique_word(i: int) -> str:
     """Names far enough apart not to be taken for duplicates of each other."""
     import hashlib
     return hashlib.sha1(str(i).encode()).hexdigest()[:12]
 
-
-def write_csv(path: Path, rows: list[list[str]]) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, delimiter=";").writerows(rows)
-    return path
-
-
-# -- each fixture file ---------------------------------------------------------------------
 
 def test_cp1252_file_created_with_warnings_tags_and_outside_idf(catalogue):
     total = catalogue.total()
@@ -113,13 +119,6 @@ def test_sirene_extract_without_kind_is_an_error_unless_it_merges(catalogue):
     assert summary.updated >= 1
 
 
-def test_kind_detection():
-    assert detect_kind(["Organisation", "Prénom", "Nom", "E-mail"]) == "contacts"
-    assert detect_kind(["Nom", "N° SIRET", "Courriel", "Ville"]) == "actors"
-
-
-# -- duplicates ------------------------------------------------------------------------------
-
 def test_duplicates_against_the_catalogue_and_in_the_file(catalogue, tmp_path):
     catalogue.create_actor({"name": "Cellectis", "kind": "biotech", "postcode": "75013",
                             "commune": "Paris"})
@@ -163,8 +162,6 @@ def test_create_anyway(catalogue, tmp_path):
     assert [r.status for r in plan.rows] == ["duplicate", "duplicate"]
     assert apply_import(catalogue, plan).created == 2
 
-
-# -- merge and overwrite -------------------------------------------------------------------
 
 @pytest.fixture
 def existing(catalogue):
@@ -233,8 +230,6 @@ def test_export_then_import_changes_nothing(catalogue, tmp_path, suffix, policy)
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, len(actors))
     assert snapshot(catalogue) == before
 
-
-# -- all or nothing ----------------------------------------------------------------------------
 
 def test_cancel_leaves_the_catalogue_as_it_was(catalogue, tmp_path):
     apply_import(catalogue, plan_import(catalogue, fixture("actors_cp1252.csv")))
@@ -324,97 +319,6 @@ def test_bulk_import_through_a_path(catalogue, tmp_path):
     assert len(catalogue.history()) >= 1 and catalogue.history()[0]["label"] == "Importer « n.csv »"
 
 
-# -- contacts ------------------------------------------------------------------------------
-
-@pytest.fixture
-def with_organisations(catalogue):
-    apply_import(catalogue, plan_import(catalogue, fixture("actors_cp1252.csv")))
-    return catalogue
-
-
-def test_contacts_attached_by_siret_then_name_with_opt_out(with_organisations):
-    catalogue = with_organisations
-    plan = plan_import(catalogue, fixture("contacts.csv"))
-    assert plan.kind == "contacts"
-    assert [r.organisation for r in plan.rows] == ["BioThéra Paris", "BioThéra Paris", "Vectoria"]
-    summary = apply_import(catalogue, plan)
-    assert summary.created == 3
-    people = {c["last_name"]: c for c in catalogue.contacts()}
-    biothera = by_name(catalogue, "BioThéra Paris")["id"]
-    assert people["Exemple"]["actor_id"] == biothera and people["Modèle"]["actor_id"] == biothera
-    assert people["Témoin"]["actor_id"] == by_name(catalogue, "Vectoria")["id"]
-    assert (people["Exemple"]["legal_basis"], people["Exemple"]["usable"]) == ("consent", True)
-    assert people["Modèle"]["legal_basis"] == "legitimate_interest"
-    assert people["Témoin"]["opt_out"] is True and people["Témoin"]["usable"] is False
-    assert people["Exemple"]["phone"] == "+33612345678"
-
-
-def test_a_person_already_at_the_actor_is_updated_not_duplicated(with_organisations, tmp_path):
-    catalogue = with_organisations
-    apply_import(catalogue, plan_import(catalogue, fixture("contacts.csv")))
-    count = len(catalogue.contacts())
-    again = apply_import(catalogue, plan_import(catalogue, fixture("contacts.csv")))
-    assert (again.created, again.updated) == (0, 0) and len(catalogue.contacts()) == count
-    path = write_csv(tmp_path / "c.csv", [
-        ["Organisation", "SIRET", "Prénom", "Nom", "Fonction", "E-mail", "Consentement"],
-        ["BioThéra Paris", SIRET_A, "Alice", "Exemple", "Directrice générale",
-         "ALICE.EXEMPLE@biothera.example", "opposition"],          # same e-mail
-        ["BioThéra Paris", "", "bruno", "MODELE", "Acheteur", "", ""],  # same names
-    ])
-    plan = plan_import(catalogue, path, on_duplicate="overwrite")
-    assert [(r.status, r.rule, r.action) for r in plan.rows] == [
-        ("duplicate", "email", "update"), ("duplicate", "person", "update")]
-    apply_import(catalogue, plan)
-    people = {c["first_name"].lower(): c for c in catalogue.contacts()}
-    assert len(catalogue.contacts()) == count
-    assert people["alice"]["role"] == "Directrice générale" and people["alice"]["opt_out"]
-    assert people["bruno"]["role"] == "Acheteur" and people["bruno"]["last_name"] == "MODELE"
-    assert people["bruno"]["email"] == "bruno.modele@biothera.example"  # empty never erases
-
-
-def test_an_opposition_is_recorded_even_when_skipping_and_never_lifted(with_organisations, tmp_path):
-    catalogue = with_organisations
-    apply_import(catalogue, plan_import(catalogue, fixture("contacts.csv")))
-    rows = [["Organisation", "Prénom", "Nom", "Consentement"],
-            ["BioThéra Paris", "Alice", "Exemple", "non"],
-            ["Vectoria", "Claude", "Témoin", "oui"]]
-    plan = plan_import(catalogue, write_csv(tmp_path / "o.csv", rows))  # skip
-    assert [r.action for r in plan.rows] == ["update", "skip"]
-    apply_import(catalogue, plan)
-    people = {c["last_name"]: c for c in catalogue.contacts()}
-    assert people["Exemple"]["opt_out"] is True and people["Témoin"]["opt_out"] is True
-    apply_import(catalogue, plan_import(catalogue, write_csv(tmp_path / "o.csv", rows),
-                                        on_duplicate="overwrite"))
-    assert {c["last_name"]: c for c in catalogue.contacts()}["Témoin"]["opt_out"] is True
-
-
-def test_contact_of_an_unknown_organisation_is_an_error(catalogue, tmp_path):
-    path = write_csv(tmp_path / "c.csv", [["Organisation", "Prénom", "Nom"],
-                                          ["Inconnue SARL", "Jean", "Personne"]])
-    plan = plan_import(catalogue, path)
-    assert plan.rows[0].status == "error" and "introuvable" in plan.rows[0].errors[0]
-    assert apply_import(catalogue, plan).errors == 1
-
-
-# -- report ------------------------------------------------------------------------------------
-
-def test_report_lists_each_problem_with_its_row_number(catalogue, tmp_path):
-    plan = plan_import(catalogue, fixture("actors_cp1252.csv"), strict=True)
-    path = write_report(tmp_path / "rapport.xlsx", apply_import(catalogue, plan))
-    workbook = openpyxl.load_workbook(path)
-    sheet = workbook["Problèmes"]
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Ligne", "Nom", "Niveau", "Problème")
-    assert {r[0] for r in rows[1:]} == {5, 7}
-    assert any("pas-un-mail" in r[3] and r[2] == "Erreur" for r in rows[1:])
-    summary = dict(r for r in workbook["Résumé"].iter_rows(values_only=True))
-    assert summary["Créés"] == 1 and summary["Erreurs"] == 2
-    with pytest.raises(UserError):
-        write_report(tmp_path / "absent" / "r.xlsx", plan)
-
-
-# -- a file that changes between reading and writing -------------------------------------
-
 @pytest.mark.parametrize("change", ["append", "same-size-and-date"])
 def test_a_file_changed_after_it_was_read_is_refused_and_nothing_written(catalogue, tmp_path,
                                                                          change):
@@ -449,24 +353,6 @@ def test_a_file_deleted_after_it_was_read_is_refused(catalogue, tmp_path):
     with pytest.raises(UserError, match="a été modifié pendant l'import"):
         apply_import(catalogue, plan)
     assert snapshot(catalogue) == before
-
-
-def test_a_summary_whose_rows_all_failed_says_so(catalogue, tmp_path):
-    source = write_csv(tmp_path / "liste.csv", [["Nom", "Commune"], ["Sans type", "Orsay"],
-                                                ["Autre sans type", "Évry"]])
-    plan = plan_import(catalogue, source)
-    summary = plan.summary()
-    assert summary.all_failed and summary.errors == 2
-    assert summary.lines()[0] == ("Simulation de l'import de « liste.csv » : aucune ligne ne "
-                                  "pourrait être importée.")
-    assert summary.failure().startswith("Aucune ligne de « liste.csv » n'a pu être importée : "
-                                        "les 2 lignes sont en erreur.")
-    done = apply_import(catalogue, plan)
-    assert done.all_failed and "terminé" not in done.lines()[0]
-    source = write_csv(tmp_path / "liste.csv", [["Nom", "Commune", "Type"],
-                                                ["Sans type", "Orsay", ""],
-                                                ["Avec type", "Évry", "biotech"]])
-    assert not plan_import(catalogue, source).summary().all_failed
 
 
 def test_an_sqlite_failure_while_applying_is_said_in_french(catalogue, tmp_path, monkeypatch):
