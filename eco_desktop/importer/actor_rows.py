@@ -15,7 +15,7 @@ from stdnum.fr import siren as siren_module
 from stdnum.fr import siret as siret_module
 
 from .. import fields, validate, vocab
-from ..kind_rules import KindRules
+from ..catalogue.kind_rules import KindRules
 from ..text import fold
 from ..validate import Issue
 from .cleaning import (REPETITION, STREET_TYPES, clean_text, digits_only, is_placeholder_date,

@@ -11,7 +11,7 @@ from collections.abc import Mapping as MappingABC
 
 from .. import validate
 from ..gcpause import gc_paused
-from ..kind_rules import KindRules
+from ..catalogue.kind_rules import KindRules
 from .actor_rows import ActorBuilder, KindChoice
 from .cleaning import valued_text
 from .contact_rows import ContactBuilder

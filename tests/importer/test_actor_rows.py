@@ -9,7 +9,7 @@ from eco_desktop import db
 from eco_desktop.errors import UserError
 from eco_desktop.importer import (KIND_HINT_CLI, KIND_HINT_WIZARD, Mapping, detect_kind,
                                   plan_import, prepare, read_table)
-from eco_desktop.kind_rules import DEFAULT_RULES, KindRules, default_rules
+from eco_desktop.catalogue.kind_rules import DEFAULT_RULES, KindRules, default_rules
 
 from import_helpers import RNSR, sirene_file, write_headed_csv
 

@@ -5,7 +5,7 @@ import pytest
 
 from eco_desktop.errors import UserError
 from eco_desktop.importer import Mapping, auto_map, prepare, proposed_default_kind, read_table
-from eco_desktop.kind_rules import default_rules
+from eco_desktop.catalogue.kind_rules import default_rules
 
 from import_helpers import fixture, new_catalogue, prepared, sirene_file, write_headed_csv
 
