@@ -2,7 +2,7 @@
 
 Display values (:func:`local_datetime`, :func:`as_date`, :func:`as_int`…) and the safety
 rules (:func:`clean_text`, :func:`set_safe_value`, :func:`csv_safe`, which links are made):
-see the choices in :mod:`eco_desktop.export`, which re-exports the public three.
+see the choices in :mod:`eco_desktop.export`, which exports the public three.
 """
 from __future__ import annotations
 
