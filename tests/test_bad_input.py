@@ -285,7 +285,7 @@ def test_disk_full_during_xlsx_export(catalogue, tmp_path, monkeypatch):
     def full(wb, fh):
         fh.write(b"PK\x03\x04 partial")
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(export, "save_workbook", full)
+    monkeypatch.setattr(export.sheets, "save_workbook", full)  # where the export saves its workbook
     folder = tmp_path / "exports"
     folder.mkdir()
     target = folder / "export.xlsx"

@@ -10,7 +10,7 @@ from eco_desktop.catalogue.calls import MAILING_COLUMNS, export_mailing, mailto_
 from eco_desktop.errors import UserError
 from eco_desktop.filter import Filter
 
-from test_export import full_disk  # noqa: F401  (a fixture: a disk that fills up mid-file)
+from export_helpers import full_disk  # noqa: F401  (a fixture: a disk that fills up mid-file)
 
 GENSIGHT, ART_TG, SANOFI, SERVIER = 17, 27, 1, 2
 GENE = Filter(domains=("gene_therapy",))
