@@ -115,7 +115,7 @@ def test_streamed_rows_are_the_dict_paths_cells_on_the_seeded_catalogue(
 
 @pytest.mark.parametrize("suffix", ["xlsx", "csv"])
 def test_streamed_rows_are_the_dict_paths_cells_on_a_synthetic_catalogue(tmp_path, monkeypatch, suffix):
-    from eco_desktop import synth
+    from eco_desktop.bench import synth
     catalogue = synth.build_synthetic_catalogue(tmp_path / "synth.sqlite", 400)
     try:
         monkeypatch.setattr(from_catalogue, "LOAD_CHUNK", 64)

@@ -18,7 +18,6 @@ import openpyxl
 import pytest
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet import _writer as openpyxl_writer
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from eco_desktop.export import xlsx_fast

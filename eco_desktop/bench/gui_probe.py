@@ -1,6 +1,6 @@
 """GUI measurements of the benchmark, run in a fresh process by :mod:`eco_desktop.bench`.
 
-``python -m eco_desktop.ui.bench_probe CATALOGUE`` opens the main window on the
+``python -m eco_desktop.bench.gui_probe CATALOGUE`` opens the main window on the
 catalogue (offscreen), waits until the list holds every actor, then shows the
 "Carte" tab (every actor; a bare :class:`MapView` when the map feature is absent)
 and waits until the page reports its markers; it prints one JSON object:
@@ -8,6 +8,9 @@ and waits until the page reports its markers; it prints one JSON object:
 view to its markers, ``map_tab_total`` from the tab shown, build included), ``peak_rss_gui`` (MB, this process's
 VmHWM), ``peak_rss_webengine`` (MB, sum of the QtWebEngineProcess
 children's VmHWM), ``markers``, ``qt`` and ``pyside`` versions.
+
+The one module outside :mod:`eco_desktop.ui` that imports Qt (inside its functions): it
+drives the window as a session would, for the benchmark, and is no part of the window.
 """
 from __future__ import annotations
 
@@ -120,8 +123,8 @@ def probe(path: str, *, with_map: bool = True, bare_map: bool = False) -> dict:
         QSettings.setPath(fmt, QSettings.Scope.UserScope, settings_dir)
     app = QApplication.instance() or QApplication([])
 
-    from ..store import Catalogue
-    from .main_window import MainWindow
+    from ..catalogue import Catalogue
+    from ..ui.main_window import MainWindow
 
     out: dict = {"qt": qVersion(), "pyside": PySide6.__version__}
     start = time.perf_counter()
@@ -151,7 +154,7 @@ def probe(path: str, *, with_map: bool = True, bare_map: bool = False) -> dict:
             view = tab.map
         else:
             from .. import maps
-            from .map_view import MapView
+            from ..ui.map_view import MapView
             view = MapView()
             window.tabs.setCurrentIndex(window.add_tab(view, "Carte (banc d'essai)"))
             actors = catalogue.actors(window.filter)
@@ -177,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
 
     paths = [a for a in args if not a.startswith("--")]
     if len(paths) != 1:
-        print("usage: python -m eco_desktop.ui.bench_probe CATALOGUE [--no-map | --bare-map]", file=sys.stderr)
+        print("usage: python -m eco_desktop.bench.gui_probe CATALOGUE [--no-map | --bare-map]", file=sys.stderr)
         return 2
     result = probe(paths[0], with_map=with_map, bare_map=bare_map)
     for folder in atexit_dirs:

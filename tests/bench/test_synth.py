@@ -1,4 +1,5 @@
-"""The synthetic catalogue of the benchmark: reproducible, and shaped like the real one."""
+"""The synthetic catalogue of the benchmark (eco_desktop/bench/synth.py): reproducible,
+shaped like the real one, written through the catalogue's API."""
 from __future__ import annotations
 
 import os
@@ -7,12 +8,11 @@ import sys
 
 from eco_desktop import vocab
 from eco_desktop.filter import Filter
-from eco_desktop.store import Catalogue
-from eco_desktop.synth import build_synthetic_catalogue
+from eco_desktop.bench.synth import build_synthetic_catalogue
 
 DUMP = """
 import sys, json
-from eco_desktop.synth import build_synthetic_catalogue
+from eco_desktop.bench.synth import build_synthetic_catalogue
 c = build_synthetic_catalogue(sys.argv[1], 300, seed=5)
 rows = c.conn.execute("SELECT id, name, kind, domains, activities, tags, insee_code, departement, epci, lat, lon "
                       "FROM actors ORDER BY id").fetchall()
@@ -67,3 +67,4 @@ def test_other_seed_other_catalogue(tmp_path):
     finally:
         a.close()
         b.close()
+

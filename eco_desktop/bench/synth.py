@@ -10,10 +10,10 @@ import random
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import vocab
-from .clock import now_iso
-from .geo import gazetteer
-from .store import Catalogue
+from .. import vocab
+from ..catalogue import Catalogue
+from ..clock import now_iso
+from ..geo import gazetteer
 
 _PREFIXES = ["Bio", "Gen", "Cell", "Immu", "Thera", "Vax", "Neo", "Cyto", "Onco", "Plasma", "Vita", "Myo",
              "Lympho", "Stem", "Muco", "Nano", "Ortho", "Hema", "Neuro", "Retina"]
