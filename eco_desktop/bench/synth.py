@@ -12,7 +12,6 @@ from typing import Callable, Iterator
 
 from .. import vocab
 from ..catalogue import Catalogue
-from ..clock import now_iso
 from ..geo import gazetteer
 
 _PREFIXES = ["Bio", "Gen", "Cell", "Immu", "Thera", "Vax", "Neo", "Cyto", "Onco", "Plasma", "Vita", "Myo",
@@ -66,36 +65,29 @@ def synthetic_actors(n: int, seed: int = 42) -> Iterator[dict]:
 
 def build_synthetic_catalogue(path: str | Path, n: int, *, seed: int = 42,
                               progress: Callable[[int], None] | None = None) -> Catalogue:
-    """Create a catalogue of ``n`` synthetic actors with contacts and relations."""
+    """Create a catalogue of ``n`` synthetic actors with contacts and relations, written
+    through the catalogue's API as an import and a user would (two undo steps)."""
     catalogue = Catalogue.create(path, seed=False)
     rng = random.Random(seed + 1)
-    with catalogue.unrecorded_transaction("Catalogue synthétique"):
-        ids = catalogue.bulk_create_actors(synthetic_actors(n, seed), label="Catalogue synthétique",
-                                           progress=progress)
-    stamp = now_iso()
-    with catalogue.unrecorded_transaction("Contacts et relations synthétiques") as batch:
-        contacts = []
+    ids = catalogue.bulk_create_actors(list(synthetic_actors(n, seed)), label="Catalogue synthétique",
+                                       progress=progress)
+    with catalogue.transaction("Contacts et relations synthétiques"):
         for actor_id in ids:
             for _ in range(rng.choice((0, 0, 1, 1, 2))):
                 first, last = rng.choice(_FIRST), rng.choice(_LAST)
-                contacts.append({
-                    "actor_id": actor_id, "civility": rng.choice(["Mme", "M."]), "first_name": first,
-                    "last_name": last, "role": rng.choice(["Directrice", "Directeur R&D", "CEO", "Chargé d'affaires"]),
+                catalogue.add_contact(actor_id, {
+                    "civility": rng.choice(["Mme", "M."]), "first_name": first, "last_name": last,
+                    "role": rng.choice(["Directrice", "Directeur R&D", "CEO", "Chargé d'affaires"]),
                     "email": f"{first.lower()}.{last.lower()}.{actor_id}@example.fr".replace("è", "e").replace("é", "e"),
                     "phone": "", "legal_basis": rng.choice(["", "legitimate_interest", "consent"]),
-                    "basis_date": "2025-01-15", "opt_out": 1 if rng.random() < 0.05 else 0, "notes": "",
-                    "created_at": stamp, "updated_at": stamp})
-        catalogue.db["contacts"].insert_all(contacts, batch_size=5000)
+                    "basis_date": "2025-01-15", "opt_out": rng.random() < 0.05, "notes": ""})
         # a dict, not a set: insertion order (hence relation ids) must not depend on hash seeds
         relations: dict[tuple[int, str, int], None] = {}
         types = list(vocab.RELATION_TYPES)
         for _ in range(len(ids) // 3):
             a, b = rng.sample(ids, 2)
             relations[(a, rng.choice(types), b)] = None
-        catalogue.db["relations"].insert_all(
-            ({"source_id": a, "type": t, "target_id": b, "note": "", "created_at": stamp}
-             for a, t, b in relations), batch_size=5000)
-        # contact names are searchable: refresh the full-text rows of actors with contacts
-        batch.actor_ids.update({c["actor_id"] for c in contacts})
+        for a, t, b in relations:
+            catalogue.add_relation(a, t, b)
     catalogue.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return catalogue

@@ -68,3 +68,18 @@ def test_other_seed_other_catalogue(tmp_path):
         a.close()
         b.close()
 
+
+def test_written_through_the_api_it_has_its_history_and_checks_clean(tmp_path):
+    from eco_desktop.check import check
+    catalogue = build_synthetic_catalogue(tmp_path / "s.sqlite", 120, seed=3)
+    try:
+        assert catalogue.contacts() and catalogue.relations()
+        labels = [label for label, in catalogue.conn.execute("SELECT label FROM history_batches ORDER BY id")]
+        assert labels == ["Catalogue synthétique", "Contacts et relations synthétiques"]
+        changes = dict(catalogue.conn.execute("SELECT tbl, count(*) FROM history_changes GROUP BY tbl"))
+        assert changes["contacts"] == len(catalogue.contacts())
+        assert changes["relations"] == len(catalogue.relations())
+    finally:
+        catalogue.close()
+    report = check(tmp_path / "s.sqlite")
+    assert report.ok, report.text()
