@@ -596,17 +596,8 @@ def default_subtitle(criteria: str = "", count: int | None = None,
     parts = [criteria.strip()] if criteria and criteria.strip() else []
     if count is not None:
         parts.append(french.count(count, "acteur"))
-    parts.append(french_date(today or _dt.date.today()))
+    parts.append(french.date(today or _dt.date.today()))
     return " — ".join(parts)
-
-
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre")
-
-
-def french_date(day: _dt.date) -> str:
-    first = "1er" if day.day == 1 else str(day.day)
-    return f"{first} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def write_standalone_map(

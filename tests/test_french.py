@@ -1,8 +1,11 @@
-"""French numbers and counted words (eco_desktop/french.py)."""
+"""French numbers, counted words and dates (eco_desktop/french.py)."""
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
+from eco_desktop import french
 from eco_desktop.french import count, number, plural
 
 
@@ -24,3 +27,12 @@ def test_a_plural_form_is_used_as_given():
     assert count(1, "acteur éligible ajouté", "acteurs éligibles ajoutés") == "1 acteur éligible ajouté"
     assert plural(2, "travail", "travaux") == "travaux" and plural(1, "travail", "travaux") == "travail"
     assert plural(5, "non localisé") == "non localisés"
+
+
+@pytest.mark.parametrize("day, expected", [
+    (dt.date(2026, 12, 2), "2 décembre 2026"), (dt.date(2025, 3, 1), "1er mars 2025"),
+    (dt.date(2024, 2, 29), "29 février 2024"), (dt.date(2025, 8, 15), "15 août 2025"),
+    (dt.datetime(2025, 1, 31, 23, 59), "31 janvier 2025"),
+])
+def test_a_date_is_written_in_words_with_the_first_as_an_ordinal(day, expected):
+    assert french.date(day) == expected
