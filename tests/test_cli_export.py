@@ -66,6 +66,10 @@ def test_filtered_xlsx_rows_in_list_order(db, tmp_path):
     assert any("Entreprise de biothérapie" in str(v) for v in criteria)
     assert f"{len(names)} sur 52" in criteria
     assert str(db) in criteria
+    # exactly what was asked, in the catalogue's own words, nothing else
+    asked = [value for key, value in wb["Critères"].iter_rows(min_row=2, values_only=True) if key == "Critère"]
+    with Catalogue.open(db, read_only=True) as cat:
+        assert asked == cat.describe(Filter(kinds=("biotech",), domains=("gene_therapy",)))
 
 
 def test_search_keeps_relevance_order(db, tmp_path):
