@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
     from eco_desktop import backup, privacy
     from eco_desktop.filter import Filter
     from eco_desktop.store import Catalogue
-    from eco_desktop.ui.dialog_erase import ErasePreviewDialog
+    from eco_desktop.ui.safety.erase import ErasePreviewDialog
 
     catalogue = Catalogue.create(tmp / "catalogue.sqlite")
     ids = catalogue.actor_ids()

@@ -136,7 +136,7 @@ def main() -> int:
     app = offscreen_app(tmp)
 
     from eco_desktop.store import Catalogue
-    from eco_desktop.ui.main_window import MainWindow
+    from eco_desktop.ui.window.main_window import MainWindow
 
     catalogue = Catalogue.create(tmp / "catalogue.sqlite")
     window = MainWindow(catalogue)
@@ -144,7 +144,7 @@ def main() -> int:
     window.show()
     settle(app)
     source = write_sirene(tmp / "sirene-etablissements-2022.csv")
-    wizard = window.features["import_wizard"].open_wizard(source)
+    wizard = window.features["importing"].open_wizard(source)
     wizard.resize(1366, 768)
     settle(app)
     written = []

@@ -33,7 +33,7 @@ def main(argv: list[str]) -> int:
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp / "settings"))
 
     from eco_desktop.store import Catalogue
-    from eco_desktop.ui.main_window import MainWindow
+    from eco_desktop.ui.window.main_window import MainWindow
 
     def settle(seconds: float) -> None:
         end = time.monotonic() + seconds
@@ -52,7 +52,7 @@ def main(argv: list[str]) -> int:
     window = MainWindow(catalogue)
     window.resize(*SIZE)
     window.show()
-    tab = window.features["map_tab"]
+    tab = window.features["map"]
     window.tabs.setCurrentIndex(tab.tab_index)
     if not wait_for(lambda: tab.map is not None and tab.map.is_ready()):
         print("la carte ne s'est pas chargée", file=sys.stderr)

@@ -62,7 +62,7 @@ def main() -> int:
     app = offscreen_app(tmp)
 
     from eco_desktop.store import Catalogue
-    from eco_desktop.ui.main_window import MainWindow
+    from eco_desktop.ui.window.main_window import MainWindow
 
     catalogue = Catalogue.create(tmp / "catalogue.sqlite")
     genopole = next(i for i, name in catalogue.all_actor_names() if name == "Genopole")
@@ -83,7 +83,7 @@ def main() -> int:
             continue
         window.tabs.setCurrentIndex(index)
         if name == "calls":
-            window.features["calls_panel"].reload(select=call_id)
+            window.features["calls"].reload(select=call_id)
         settle(app, 4.0 if name == "map" else 0.8)
         window.grab().save(str(out / f"{name}.png"))
         print(out / f"{name}.png")

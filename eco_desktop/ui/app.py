@@ -66,7 +66,7 @@ def run_app(db: str | None = None) -> int:
     install_excepthook()
     from ..errors import UserError
     from ..opening import open_catalogue
-    from .main_window import MainWindow
+    from .window import MainWindow
     from .text_safety import critical
 
     last = settings().value("catalogue/last", "", type=str) or None

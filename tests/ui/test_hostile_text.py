@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, 
 from eco_desktop.errors import UserError
 from eco_desktop.filter import Filter
 from eco_desktop.store import Catalogue
-from eco_desktop.ui.main_window import MainWindow
+from eco_desktop.ui.window.main_window import MainWindow
 
 BOLD = "<b>gras</b>"
 IMAGE = '<img src="file:///etc/hostname">'
@@ -154,7 +154,7 @@ def test_main_window_record_and_tabs_show_hostile_text_as_plain_text(hostile_win
     # The record shows the name as typed (the walk below looks at hostile text, not at nothing).
     assert any(BOLD in label.text() and IMAGE in label.text() for label in win.editor.findChildren(QLabel))
     problems = offenders(win) + item_tooltip_offenders(win) + too_big(win)
-    for feature in ("calls_panel", "dashboard"):
+    for feature in ("calls", "dashboard"):
         win.tabs.setCurrentIndex(win.features[feature].tab_index)
         qtbot.waitUntil(lambda: True)
         settle(qtbot, 600)
@@ -172,7 +172,7 @@ def test_main_window_record_and_tabs_show_hostile_text_as_plain_text(hostile_win
 
 def test_calls_tab_with_the_hostile_call_selected(hostile_window, qtbot):
     win, ids, call = hostile_window
-    panel = win.features["calls_panel"]
+    panel = win.features["calls"]
     win.tabs.setCurrentIndex(panel.tab_index)
     panel.reload(select=call)
     settle(qtbot, 400)
@@ -182,10 +182,10 @@ def test_calls_tab_with_the_hostile_call_selected(hostile_window, qtbot):
 
 
 def dialogs_of(win, ids, call):
-    from eco_desktop.ui.calls_panel import CallDialog
+    from eco_desktop.ui.calls.panel import CallDialog
     from eco_desktop.ui.dialogs import BulkEditDialog, ManageViewsDialog, MergeDialog
-    from eco_desktop.ui.editor_dialogs import ContactDialog, ExchangeDialog, RelationDialog
-    from eco_desktop.ui.export_dialog import ExportDialog
+    from eco_desktop.ui.editor.dialogs import ContactDialog, ExchangeDialog, RelationDialog
+    from eco_desktop.ui.exporting.dialog import ExportDialog
     cat = win.catalogue
     contact = cat.contacts(ids[0])[0]
     yield MergeDialog(cat, ids[0], ids[1], win)
@@ -198,8 +198,8 @@ def dialogs_of(win, ids, call):
     win.select_actors(ids)
     yield ExportDialog(win, win, selection=True)
     from eco_desktop import privacy
-    from eco_desktop.ui.dialog_vocab import VocabularyDialog
-    from eco_desktop.ui.safety import ReviewDialog
+    from eco_desktop.ui.dialogs.vocab import VocabularyDialog
+    from eco_desktop.ui.safety.feature import ReviewDialog
     yield VocabularyDialog(cat, win)
     yield ReviewDialog(privacy.contacts_to_review(cat, 0), 0, win)
 
@@ -231,7 +231,9 @@ def shown_boxes(monkeypatch) -> list[QMessageBox]:
 
 
 def test_error_boxes_show_the_error_as_plain_text(qtbot, shown_boxes):
-    from eco_desktop.ui import calls_panel, dialog_common, safety
+    from eco_desktop.ui.calls import panel as calls_panel
+    from eco_desktop.ui.dialogs import common as dialog_common
+    from eco_desktop.ui.safety import feature as safety
     error = UserError(f"Impossible d'enregistrer « {hostile('Acteur')} {LONG_WORD} ».")
     dialog_common.show_error(None, error)
     dialog_common.confirm(None, "Titre", hostile("Question"), "Supprimer", informative=hostile("Détail"))
@@ -253,7 +255,7 @@ def test_no_static_message_box_in_the_window_code():
 
     import eco_desktop.ui as ui
     pattern = re.compile(r"QMessageBox\.(warning|information|critical|question|about)\(")
-    hits = [f"{path.name}:{n}" for path in Path(ui.__file__).parent.glob("*.py")
+    hits = [f"{path.name}:{n}" for path in Path(ui.__file__).parent.rglob("*.py")
             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
     assert not hits, hits
 
@@ -261,7 +263,7 @@ def test_no_static_message_box_in_the_window_code():
 def test_progress_and_prompt_dialogs_show_names_as_plain_text(qtbot, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 
-    from eco_desktop.ui.dialog_common import ask_text
+    from eco_desktop.ui.dialogs.common import ask_text
     from eco_desktop.ui.workers import ProgressDialog
     progress = ProgressDialog(None, "Exporter la carte", f"Écriture de la carte « {hostile('Carte')} »…",
                               minimum_duration=0)
@@ -315,7 +317,7 @@ def test_list_cells_drop_bidi_overrides_and_zero_width_characters(hostile_window
     names = [model.data(model.index(row, 0)) for row in range(model.rowCount())]
     assert any("txet esrever" in name for name in names)
     assert not any(ch in name for name in names for ch in "\u202e\u200b")
-    panel = win.features["calls_panel"]
+    panel = win.features["calls"]
     win.tabs.setCurrentIndex(panel.tab_index)
     panel.reload(select=call)
     shortlist = panel.model
@@ -333,7 +335,7 @@ def test_import_wizard_shows_a_hostile_file_as_plain_text(hostile_window, qtbot,
     path.write_text(f"Nom;{BOLD} {IMAGE};Commune;Type\n"
                     f"{hostile('Importé')};{WIDE} {LINK};{hostile('Commune')};Biotech\n"
                     f"{LONG_WORD};{BOLD};Paris;Biotech\n", encoding="utf-8")
-    wizard = win.features["import_wizard"].open_wizard(path)  # deleted when closed
+    wizard = win.features["importing"].open_wizard(path)  # deleted when closed
     problems, pages = [], []
     for _step in range(3):  # file → mapping → preview → confirmation
         settle(qtbot, 100)

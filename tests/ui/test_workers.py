@@ -8,7 +8,7 @@ import shiboken6
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from eco_desktop.ui.dialog_common import show_file_written
+from eco_desktop.ui.dialogs.common import show_file_written
 from eco_desktop.ui.workers import Abandoned, CatalogueRelay, Job, ProgressDialog, run_with_progress
 
 

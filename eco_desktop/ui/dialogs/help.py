@@ -1,0 +1,187 @@
+"""Aide: the short user guide (with the window's real shortcuts) and À propos."""
+from __future__ import annotations
+
+import platform
+import sqlite3
+from html import escape
+from importlib import metadata
+from pathlib import Path
+from typing import Sequence
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import Qt, qVersion
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QDialog, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QTabWidget, QTextBrowser,
+    QVBoxLayout, QWidget,
+)
+
+from ... import APP_TITLE, __version__, paths
+from . import common
+
+GUIDE_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("Recherche", "Le champ en haut de la fenêtre cherche dans les noms, noms alternatifs, descriptions, "
+     "communes et étiquettes, sans tenir compte des accents ni des majuscules (« Courtaboeuf » trouve "
+     "« Courtabœuf »). La liste se met à jour pendant la frappe."),
+    ("Facettes", "Le panneau de gauche regroupe les acteurs par type, domaine, activité, département, "
+     "Métropole du Grand Paris, territoire (EPT/EPCI) et étiquette, avec le nombre d'acteurs de chaque "
+     "valeur dans la sélection courante. Cocher des valeurs restreint la liste : plusieurs valeurs d'une "
+     "même facette s'ajoutent (« ou »), des facettes différentes se combinent (« et »). « Effacer les "
+     "filtres » revient à tous les acteurs. Une combinaison utile s'enregistre comme vue."),
+    ("Liste", "Le tableau central présente les acteurs retenus ; cliquez un en-tête pour trier, faites un "
+     "clic droit sur les en-têtes pour choisir les colonnes. Double-clic ou Entrée ouvre la fiche. Une "
+     "sélection de plusieurs acteurs peut être modifiée en une fois, exportée ou ajoutée à un appel."),
+    ("Fiche", "Le panneau de droite affiche et modifie l'acteur sélectionné : identité, identifiants "
+     "(SIREN, SIRET, NAF), localisation, coordonnées, contacts, relations, suivi des échanges et "
+     "historique. Un champ en erreur est signalé et l'enregistrement est refusé tant qu'il le reste."),
+    ("Carte", "L'onglet Carte place les acteurs retenus sur un fond de carte de l'Île-de-France, "
+     "utilisable hors ligne, avec une couleur par type d'acteur. Cliquer un marqueur sélectionne l'acteur."),
+    ("Tableau de bord", "L'onglet Tableau de bord résume la sélection : répartition par type, domaine, "
+     "activité et territoire."),
+    ("Appels à projets", "Un appel à projets décrit ses critères d'éligibilité ; les acteurs présélectionnés "
+     "y suivent un statut (à contacter, contacté, candidat, lauréat…)."),
+    ("Import et export", "Fichier → Importer lit un classeur Excel ou un fichier CSV et fait correspondre "
+     "ses colonnes aux champs ; l'export produit un classeur Excel ou un CSV des acteurs retenus, avec "
+     "une feuille des critères utilisés."),
+    ("Corbeille et annulation", "Supprimer un acteur le place dans la corbeille avec ses relations ; il "
+     "peut y être restauré. Chaque modification, y compris une modification groupée ou une fusion, "
+     "s'annule en une fois (menu Édition)."),
+)
+
+
+def key_text(sequence: str | QKeySequence) -> str:
+    if not isinstance(sequence, QKeySequence):
+        sequence = QKeySequence(sequence)
+    return sequence.toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def guide_html(shortcuts: Sequence[tuple[str, str | QKeySequence]]) -> str:
+    parts = [f"<h2>Guide de {escape(APP_TITLE)}</h2>",
+             "<p>Le catalogue recense les acteurs de l'écosystème des biothérapies et de la bioproduction "
+             "en Île-de-France : entreprises, laboratoires, plateformes, financeurs…</p>"]
+    for title, text in GUIDE_SECTIONS:
+        parts.append(f"<h3>{escape(title)}</h3><p>{escape(text)}</p>")
+    parts.append("<h3>Raccourcis clavier</h3>")
+    if shortcuts:
+        rows = "".join(f"<tr><td style='padding-right:24px'>{escape(action)}</td>"
+                       f"<td><b>{escape(key_text(keys))}</b></td></tr>" for action, keys in shortcuts)
+        parts.append(f"<table cellspacing='0' cellpadding='3'>{rows}</table>")
+    else:
+        parts.append("<p>Aucun raccourci défini.</p>")
+    return "".join(parts)
+
+
+class HelpDialog(QDialog):
+    """A short French user guide; ``shortcuts`` is the window's (action, key sequence) list."""
+
+    def __init__(self, shortcuts: Sequence[tuple[str, str | QKeySequence]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Aide")
+        layout = QVBoxLayout(self)
+        self.browser = QTextBrowser()
+        self.browser.setOpenExternalLinks(True)
+        self.browser.setHtml(guide_html(shortcuts))
+        layout.addWidget(self.browser)
+        self.buttons = common.button_box(common.SB.Close, self)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(common.SB.Close).clicked.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(680, 640)
+
+
+# (distribution, shown name, licence) of what the application is built on.
+LIBRARIES: tuple[tuple[str | None, str, str], ...] = (
+    ("PySide6", "Qt for Python (PySide6)", "LGPL-3.0"),
+    ("sqlite-utils", "sqlite-utils", "Apache-2.0"),
+    (None, "SQLite", "domaine public"),
+    ("folium", "folium", "MIT"),
+    ("XStatic-Leaflet", "Leaflet", "BSD-2-Clause"),
+    ("XStatic-Leaflet-MarkerCluster", "Leaflet.markercluster", "MIT"),
+    ("XStatic-jQuery", "jQuery", "MIT"),
+    ("openpyxl", "openpyxl", "MIT"),
+    ("python-stdnum", "python-stdnum", "LGPL-2.1+"),
+    ("email-validator", "email-validator", "Unlicense"),
+    ("phonenumbers", "phonenumbers", "Apache-2.0"),
+    ("rapidfuzz", "RapidFuzz", "MIT"),
+    ("charset-normalizer", "charset-normalizer", "MIT"),
+    ("platformdirs", "platformdirs", "MIT"),
+    ("numpy", "NumPy", "BSD-3-Clause"),
+)
+
+
+def library_versions() -> list[tuple[str, str, str]]:
+    out = []
+    for dist, name, licence in LIBRARIES:
+        if dist is None:
+            version = sqlite3.sqlite_version
+        elif dist == "PySide6":
+            version = f"{pyside_version} (Qt {qVersion()})"
+        else:
+            try:
+                version = metadata.version(dist)
+            except metadata.PackageNotFoundError:
+                version = "non installée"
+        out.append((name, version, licence))
+    return out
+
+
+class AboutDialog(QDialog):
+    """Version, catalogue file, schema and dataset versions, data sources and licences, libraries."""
+
+    def __init__(self, catalogue_path: str | Path | None, parent: QWidget | None = None, *,
+                 schema_version: int | None = None, dataset_version: str | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"À propos de {APP_TITLE}")
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+
+        about = QWidget()
+        about_layout = QVBoxLayout(about)
+        rows = [
+            ("Version", __version__),
+            ("Catalogue", str(catalogue_path) if catalogue_path else "aucun catalogue ouvert"),
+            ("Version du schéma", str(schema_version) if schema_version is not None else "inconnue"),
+            ("Jeu de données fourni", dataset_version or "aucun (catalogue vide ou importé)"),
+            ("Python", platform.python_version()),
+            ("Système", platform.platform(terse=True)),
+        ]
+        table = "".join(f"<tr><td style='padding-right:16px'><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>"
+                        for k, v in rows)
+        self.info = QLabel(f"<h2>{escape(APP_TITLE)} {escape(__version__)}</h2>"
+                           "<p>Catalogue de l'écosystème des biothérapies et de la bioproduction "
+                           f"en Île-de-France.</p><table cellpadding='2'>{table}</table>")
+        self.info.setWordWrap(True)
+        self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        about_layout.addWidget(self.info)
+        about_layout.addStretch(1)
+        self.tabs.addTab(about, "À propos")
+
+        self.sources = QTextBrowser()
+        self.sources.setOpenExternalLinks(True)
+        sources_file = paths.resource("DATA-SOURCES.md")
+        try:
+            self.sources.setMarkdown(sources_file.read_text(encoding="utf-8"))
+        except OSError:
+            self.sources.setPlainText(f"Fichier des sources introuvable : {sources_file}")
+        self.tabs.addTab(self.sources, "Sources des données et licences")
+
+        libs = library_versions()
+        self.libraries = QTableWidget(len(libs), 3)
+        self.libraries.setHorizontalHeaderLabels(["Bibliothèque", "Version", "Licence"])
+        self.libraries.verticalHeader().setVisible(False)
+        self.libraries.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for row, values in enumerate(libs):
+            for column, value in enumerate(values):
+                self.libraries.setItem(row, column, QTableWidgetItem(value))
+        header = self.libraries.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.tabs.addTab(self.libraries, "Bibliothèques")
+
+        layout.addWidget(self.tabs, 1)
+        self.buttons = common.button_box(common.SB.Close, self)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(common.SB.Close).clicked.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(760, 560)

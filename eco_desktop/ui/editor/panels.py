@@ -1,0 +1,518 @@
+"""The record editor's lists: contacts, relations, exchanges (Suivi) and history.
+
+Each panel writes immediately through the catalogue (one undo step per action) and
+emits ``changed`` afterwards; errors the user can cause are shown in a dialog.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem, QPushButton,
+    QSizePolicy, QTableView, QToolButton, QVBoxLayout, QWidget,
+)
+
+from ... import fields, validate, vocab
+from ...clock import os_user
+from ...errors import UserError
+from ..dialogs.common import confirm, show_error
+from .dialogs import ContactDialog, ExchangeDialog, RelationDialog
+from .widgets import MUTED_COLOR, french_date, local_datetime, role_label
+from ..text_safety import escape_html, escape_tooltip, set_plain
+from ..theme import chip_icon
+
+# French names of the actor fields, for the history and messages.
+FIELD_LABELS: dict[str, str] = {**fields.ACTOR_LABELS, "deleted_at": "Corbeille"}
+# Fields whose history shows only that they changed (long or derived values).
+_NO_VALUES = {"description", "source", "insee_code", "mgp", "ept", "epci", "outside_idf", "deleted_at"}
+
+
+def _buttons(*buttons: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(6)
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
+
+
+def _fit_height(view: QAbstractItemView, rows: int, *, extra: int = 0, max_rows: int = 8) -> None:
+    """Size a list or table to its rows so that only the editor's scroll area scrolls."""
+    shown = max(1, min(rows, max_rows))
+    view.ensurePolished()
+    if isinstance(view, QTableView):
+        row_height = view.verticalHeader().defaultSectionSize()
+    else:
+        row_height = max(view.sizeHintForRow(0), view.fontMetrics().height() + 4)
+    frame = view.frameWidth() * 2
+    view.setFixedHeight(shown * row_height + frame + extra + 2)
+
+
+class _Panel(QWidget):
+    changed = Signal()
+
+    def __init__(self, catalogue, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.catalogue = catalogue
+        self.actor_id: int | None = None
+        self.actor_name = ""
+        self.editable = True
+
+    def set_catalogue(self, catalogue) -> None:
+        self.catalogue = catalogue
+        self.actor_id = None
+
+    def load(self, actor_id: int | None, actor_name: str = "") -> None:
+        self.actor_id, self.actor_name = actor_id, actor_name
+        self.reload()
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def set_editable(self, editable: bool) -> None:
+        self.editable = editable
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        pass
+
+    def count(self) -> int:
+        return 0
+
+    def _write(self, action, *args, **kwargs) -> Any:
+        """Run one catalogue write; show a UserError; emit ``changed`` on success."""
+        try:
+            result = action(*args, **kwargs)
+        except UserError as exc:
+            show_error(self, exc)
+            return None
+        self.reload()
+        self.changed.emit()
+        return result
+
+
+# -- contacts ------------------------------------------------------------------------
+
+CONTACT_COLUMNS = [(key, fields.contact_short_label(key)) for key in (
+    "civility", "first_name", "last_name", "role", "email", "phone", "legal_basis", "basis_date", "opt_out")]
+
+
+class ContactsPanel(_Panel):
+    def __init__(self, catalogue, parent: QWidget | None = None) -> None:
+        super().__init__(catalogue, parent)
+        self.model = QStandardItemModel(0, len(CONTACT_COLUMNS), self)
+        self.model.setHorizontalHeaderLabels([label for _key, label in CONTACT_COLUMNS])
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.table.activated.connect(lambda _index: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.empty = role_label("Aucun contact enregistré.")
+        self.add_button = QPushButton("Ajouter…")
+        self.edit_button = QPushButton("Modifier…")
+        self.delete_button = QPushButton("Supprimer")
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table)
+        layout.addLayout(_buttons(self.add_button, self.edit_button, self.delete_button))
+        self._contacts: list[dict] = []
+
+    def count(self) -> int:
+        return len(self._contacts)
+
+    def reload(self) -> None:
+        self._contacts = self.catalogue.contacts(self.actor_id) if self.actor_id is not None else []
+        self.model.removeRows(0, self.model.rowCount())
+        for contact in self._contacts:
+            row = []
+            for key, _label in CONTACT_COLUMNS:
+                value = contact.get(key)
+                if key == "legal_basis":
+                    text = vocab.LEGAL_BASES.get(value or "", "—")
+                elif key == "basis_date":
+                    text = french_date(value)
+                elif key == "opt_out":
+                    text = "Oui" if value else "Non"
+                elif key == "phone":
+                    text = validate.format_phone(value)
+                else:
+                    text = value or ""
+                item = QStandardItem(text)
+                item.setData(contact["id"], Qt.ItemDataRole.UserRole)
+                if key == "opt_out" and value:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                if not contact["usable"]:
+                    item.setToolTip("Non utilisable pour les envois : "
+                                    + ("opposition enregistrée." if contact["opt_out"]
+                                       else "aucune base légale enregistrée."))
+                row.append(item)
+            self.model.appendRow(row)
+        has_rows = bool(self._contacts)
+        self.table.setVisible(has_rows)
+        self.empty.setVisible(not has_rows)
+        if has_rows:
+            self.table.resizeColumnsToContents()
+            scroll = self.table.horizontalScrollBar().sizeHint().height()
+            _fit_height(self.table, len(self._contacts), extra=self.table.horizontalHeader().sizeHint().height()
+                        + scroll, max_rows=12)
+        self._update_buttons()
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return rows[0].data(Qt.ItemDataRole.UserRole)
+
+    def select_row(self, row: int) -> None:
+        self.table.selectRow(row)
+
+    def _update_buttons(self) -> None:
+        has_actor = self.actor_id is not None
+        selected = self.selected_id() is not None
+        self.add_button.setEnabled(self.editable and has_actor)
+        self.edit_button.setEnabled(self.editable and selected)
+        self.delete_button.setEnabled(self.editable and selected)
+
+    def add(self) -> None:
+        if self.actor_id is None or not self.editable:
+            return
+        actor_id = self.actor_id
+        dialog = ContactDialog(self, actor_name=self.actor_name,
+                               commit=lambda data: self.catalogue.add_contact(actor_id, data))
+        if dialog.exec():
+            self.reload()
+            self.changed.emit()
+
+    def edit_selected(self) -> None:
+        contact_id = self.selected_id()
+        if contact_id is None:
+            return
+        contact = self.catalogue.get_contact(contact_id)
+        if contact is None:
+            self.reload()
+            return
+        dialog = ContactDialog(self, contact, actor_name=self.actor_name,
+                               commit=lambda data: self.catalogue.update_contact(contact_id, data))
+        if not self.editable:
+            dialog.setEnabled(False)
+        if dialog.exec() and self.editable:
+            self.reload()
+            self.changed.emit()
+
+    def delete_selected(self) -> None:
+        contact_id = self.selected_id()
+        if contact_id is None or not self.editable:
+            return
+        contact = self.catalogue.get_contact(contact_id) or {}
+        name = " ".join(p for p in (contact.get("first_name"), contact.get("last_name")) if p) \
+            or contact.get("email") or "ce contact"
+        if confirm(self, "Supprimer le contact", f"Supprimer le contact « {name} » ?", "Supprimer",
+                   informative="L'opération peut être annulée (Édition → Annuler)."):
+            self._write(self.catalogue.delete_contact, contact_id)
+
+
+# -- relations -----------------------------------------------------------------------
+
+class RelationsPanel(_Panel):
+    actorActivated = Signal(int)  # noqa: N815 (Qt naming)
+
+    def __init__(self, catalogue, parent: QWidget | None = None) -> None:
+        super().__init__(catalogue, parent)
+        self.list = QListWidget()
+        self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.itemActivated.connect(self._activate)
+        self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.list.setToolTip("Double-cliquez pour ouvrir l'acteur lié.")
+        self.empty = role_label("Aucune relation.")
+        self.add_button = QPushButton("Ajouter…")
+        self.open_button = QPushButton("Ouvrir")
+        self.delete_button = QPushButton("Supprimer")
+        self.add_button.clicked.connect(self.add)
+        self.open_button.clicked.connect(lambda: self._activate(self.list.currentItem()))
+        self.delete_button.clicked.connect(self.delete_selected)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.list)
+        layout.addLayout(_buttons(self.add_button, self.open_button, self.delete_button))
+        self._relations: list[dict] = []
+
+    def count(self) -> int:
+        return len(self._relations)
+
+    def relations(self) -> list[dict]:
+        return list(self._relations)
+
+    def texts(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())]
+
+    def reload(self) -> None:
+        self._relations = self.catalogue.relations_of(self.actor_id) if self.actor_id is not None else []
+        self.list.clear()
+        colors = self.catalogue.kind_colors() if self._relations else {}
+        for relation in self._relations:
+            item = QListWidgetItem(f"{relation['label']} {relation['other_name']}")
+            item.setData(Qt.ItemDataRole.UserRole, relation["id"])
+            item.setData(Qt.ItemDataRole.UserRole + 1, relation["other_id"])
+            other = self.catalogue.get_actor(relation["other_id"])
+            if other is not None:
+                item.setIcon(chip_icon(colors.get(other["kind"], "#777777")))
+            tip = f"{relation['label']} {relation['other_name']}"
+            if relation.get("note"):
+                tip += f"\n{relation['note']}"
+            item.setToolTip(escape_tooltip(tip + "\nDouble-cliquez pour ouvrir."))
+            self.list.addItem(item)
+        has_rows = bool(self._relations)
+        self.list.setVisible(has_rows)
+        self.empty.setVisible(not has_rows)
+        if has_rows:
+            _fit_height(self.list, len(self._relations), max_rows=50)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        selected = self.list.currentItem() is not None
+        self.add_button.setEnabled(self.editable and self.actor_id is not None)
+        self.open_button.setEnabled(selected)
+        self.delete_button.setEnabled(self.editable and selected)
+
+    def _activate(self, item: QListWidgetItem | None) -> None:
+        if item is not None:
+            self.actorActivated.emit(int(item.data(Qt.ItemDataRole.UserRole + 1)))
+
+    def make_dialog(self) -> RelationDialog:
+        actor_id = self.actor_id
+
+        def commit(values: dict) -> int:
+            if values["source_id"] is None or values["target_id"] is None:
+                raise UserError("Choisissez l'acteur lié.")
+            return self.catalogue.add_relation(values["source_id"], values["type"], values["target_id"],
+                                               note=values["note"])
+
+        return RelationDialog(actor_id, self.actor_name, self.catalogue.all_actor_names(), self, commit=commit)
+
+    def add(self) -> None:
+        if self.actor_id is None or not self.editable:
+            return
+        dialog = self.make_dialog()
+        if dialog.exec():
+            self.reload()
+            self.changed.emit()
+
+    def delete_selected(self) -> None:
+        item = self.list.currentItem()
+        if item is None or not self.editable:
+            return
+        if confirm(self, "Supprimer la relation", f"Supprimer la relation « {self.actor_name} » {item.text()} ?",
+                   "Supprimer", informative="L'opération peut être annulée (Édition → Annuler)."):
+            self._write(self.catalogue.delete_relation, int(item.data(Qt.ItemDataRole.UserRole)))
+
+
+# -- exchanges (Suivi) ---------------------------------------------------------------
+
+class ExchangesPanel(_Panel):
+    def __init__(self, catalogue, parent: QWidget | None = None) -> None:
+        super().__init__(catalogue, parent)
+        self.entries = QVBoxLayout()
+        self.entries.setContentsMargins(0, 0, 0, 0)
+        self.entries.setSpacing(6)
+        self.empty = role_label("Aucun échange enregistré.")
+        self.add_button = QPushButton("Ajouter un échange…")
+        self.add_button.clicked.connect(self.add)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.empty)
+        layout.addLayout(self.entries)
+        layout.addLayout(_buttons(self.add_button))
+        self._exchanges: list[dict] = []
+        self._delete_buttons: list[QToolButton] = []
+
+    def count(self) -> int:
+        return len(self._exchanges)
+
+    def exchanges(self) -> list[dict]:
+        return list(self._exchanges)
+
+    def reload(self) -> None:
+        self._exchanges = self.catalogue.exchanges(self.actor_id) if self.actor_id is not None else []
+        while self.entries.count():
+            widget = self.entries.takeAt(0).widget()
+            if widget is not None:
+                widget.setParent(None)
+                widget.deleteLater()
+        self._delete_buttons = []
+        for exchange in self._exchanges:
+            self.entries.addWidget(self._entry(exchange))
+        self.empty.setVisible(not self._exchanges)
+        self._update_buttons()
+
+    def _entry(self, exchange: dict) -> QWidget:
+        frame = QFrame()
+        frame.setObjectName("exchange")
+        frame.setStyleSheet("QFrame#exchange { background: #f7f8fa; border: 1px solid #e1e4e8; border-radius: 5px; }")
+        head = QLabel(f"<b>{escape_html(french_date(exchange['date']))}</b> · "
+                      f"{escape_html(vocab.EXCHANGE_KINDS.get(exchange['kind'], exchange['kind']))}"
+                      + (f" · <span style='color:{MUTED_COLOR}'>{escape_html(exchange['author'])}</span>"
+                         if exchange.get("author") else ""))
+        head.setTextFormat(Qt.TextFormat.RichText)  # its record parts are escaped
+        head.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        remove = QToolButton()
+        remove.setText("Supprimer")
+        remove.setAutoRaise(True)
+        remove.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        remove.setToolTip("Supprimer cet échange")
+        remove.clicked.connect(lambda _=False, eid=exchange["id"]: self.delete(eid))
+        self._delete_buttons.append(remove)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(head, 1)
+        top.addWidget(remove)
+        column = QVBoxLayout(frame)
+        column.setContentsMargins(8, 4, 4, 6)
+        column.setSpacing(2)
+        column.addLayout(top)
+        if exchange.get("text"):
+            text = set_plain(QLabel(), exchange["text"])
+            text.setWordWrap(True)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+            column.addWidget(text)
+        return frame
+
+    def _update_buttons(self) -> None:
+        self.add_button.setEnabled(self.editable and self.actor_id is not None)
+        for button in self._delete_buttons:
+            button.setVisible(self.editable)
+
+    def make_dialog(self) -> ExchangeDialog:
+        actor_id = self.actor_id
+        return ExchangeDialog(self, actor_name=self.actor_name, author=os_user(),
+                              commit=lambda v: self.catalogue.add_exchange(actor_id, **v))
+
+    def add(self) -> None:
+        if self.actor_id is None or not self.editable:
+            return
+        if self.make_dialog().exec():
+            self.reload()
+            self.changed.emit()
+
+    def delete(self, exchange_id: int) -> None:
+        if not self.editable:
+            return
+        if confirm(self, "Supprimer l'échange", "Supprimer cet échange du suivi ?", "Supprimer",
+                   informative="L'opération peut être annulée (Édition → Annuler)."):
+            self._write(self.catalogue.delete_exchange, exchange_id)
+
+
+# -- history -------------------------------------------------------------------------
+
+def _display(field: str, raw: Any, labels: dict[str, dict[str, str]]) -> str:
+    if field in ("aliases", "domains", "activities", "tags") and isinstance(raw, str):
+        try:
+            raw = json.loads(raw or "[]")
+        except ValueError:
+            pass
+    if isinstance(raw, list):
+        names = labels.get(field, {})
+        text = ", ".join(names.get(v, v) for v in raw)
+    elif field in labels and raw is not None:
+        text = labels[field].get(str(raw), str(raw))
+    else:
+        text = "" if raw is None else str(raw)
+    if not text:
+        return "(vide)"
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+class HistoryPanel(_Panel):
+    """This record's changes, newest first: when, who, what (before → after)."""
+
+    LIMIT = 100
+
+    def __init__(self, catalogue, parent: QWidget | None = None) -> None:
+        super().__init__(catalogue, parent)
+        self.view = QLabel()
+        self.view.setWordWrap(True)
+        self.view.setTextFormat(Qt.TextFormat.RichText)
+        self.view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.view.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self._batches: list[dict] = []
+
+    def count(self) -> int:
+        return len(self._batches)
+
+    def batches(self) -> list[dict]:
+        return list(self._batches)
+
+    def text(self) -> str:
+        return self.view.text()
+
+    def reload(self) -> None:
+        entries = self.catalogue.history(actor_id=self.actor_id, limit=self.LIMIT) \
+            if self.actor_id is not None else []
+        batches: dict[int, dict] = {}
+        for entry in entries:
+            batch = batches.setdefault(entry["batch_id"], {**entry, "changes": []})
+            batch["changes"].append(entry)
+        self._batches = list(batches.values())
+        if not self._batches:
+            self.view.setText(f"<span style='color:{MUTED_COLOR}'>Aucune modification enregistrée.</span>")
+            return
+        labels = {"kind": self.catalogue.vocabulary("kind"), "domains": self.catalogue.vocabulary("domain"),
+                  "activities": self.catalogue.vocabulary("activity"), "status": dict(vocab.STATUSES),
+                  "geo_precision": dict(vocab.GEO_PRECISIONS)}
+        parts = []
+        for batch in self._batches:
+            lines = [f"<b>{escape_html(batch['label'])}</b>"
+                     + (" <i>(annulé)</i>" if batch["undone"] else "")]
+            lines.append(f"<span style='color:{MUTED_COLOR}'>{escape_html(local_datetime(batch['at']))}"
+                         f" · {escape_html(batch['user'] or '')}</span>")
+            details = [line for change in batch["changes"] for line in self._describe(change, labels)]
+            block = "<br>".join(lines)
+            if details:
+                block += ("<table style='margin-left:10px; margin-top:2px' cellspacing='0' cellpadding='0'>"
+                          + "".join(f"<tr><td style='color:#444'>{d}</td></tr>" for d in details) + "</table>")
+            parts.append(block)
+        self.view.setText("<div>" + "</div><div style='margin-top:9px'>".join(parts) + "</div>")
+
+    def _describe(self, change: dict, labels: dict) -> list[str]:
+        if change["table"] != "actors":
+            return []
+        if change["action"] == "insert":
+            return ["Création de la fiche"]
+        out = []
+        for field in change["fields"]:
+            name = FIELD_LABELS.get(field, field)
+            if field == "deleted_at":
+                out.append("Restauré de la corbeille" if change["before"].get(field) else "Mis à la corbeille")
+            elif field in _NO_VALUES:
+                out.append(f"{escape_html(name)} modifié")
+            else:
+                before = _display(field, change["before"].get(field), labels)
+                after = _display(field, change["after"].get(field), labels)
+                out.append(f"{escape_html(name)} : {escape_html(before)} → {escape_html(after)}")
+        return out

@@ -1,0 +1,202 @@
+"""The actor table's model: a list of ids from the store, rows fetched lazily.
+
+At 100k actors only the rows on screen are read (in pages of PAGE ids); sorting a
+column reads that one column for the listed ids.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from ... import fields
+from ...catalogue import Catalogue
+from ...text import fold
+from ..text_safety import display_text, escape_tooltip
+from ..theme import chip_icon
+
+PAGE = 200
+
+# key, shown by default: the list's columns in their order (headers from eco_desktop.fields,
+# short where the column is narrow)
+_COLUMN_KEYS: tuple[tuple[str, bool], ...] = (
+    ("name", True), ("kind", True), ("domains", True), ("commune", True), ("departement", True),
+    ("website", True), ("updated_at", True), ("activities", False), ("tags", False),
+    ("status", False), ("postcode", False), ("email", False), ("phone", False), ("siren", False),
+    ("siret", False), ("naf", False), ("size", False), ("founded", False), ("id", False),
+)
+# key, French header, shown by default
+COLUMNS: list[tuple[str, str, bool]] = [(key, fields.short_label(key), shown) for key, shown in _COLUMN_KEYS]
+COLUMN_KEYS = [c[0] for c in COLUMNS]
+ActorIdRole = Qt.ItemDataRole.UserRole + 1
+
+
+def format_datetime(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value).astimezone()
+    except ValueError:
+        return value
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
+class ActorTableModel(QAbstractTableModel):
+    sortChanged = Signal()
+
+    def __init__(self, catalogue: Catalogue | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.catalogue = catalogue
+        self.ids: list[int] = []
+        self._rows: dict[int, dict[str, Any]] = {}
+        self._labels: dict[str, dict[str, str]] = {}
+        self._colors: dict[str, str] = {}
+        self.sort_column: int | None = None
+        self.sort_order = Qt.SortOrder.AscendingOrder
+        self._deleted_font = QFont()
+        self._deleted_font.setItalic(True)
+        self.reload_vocabularies()
+
+    # -- data source -----------------------------------------------------------
+    def set_catalogue(self, catalogue: Catalogue | None) -> None:
+        self.beginResetModel()
+        self.catalogue = catalogue
+        self.ids = []
+        self._rows.clear()
+        self.reload_vocabularies()
+        self.endResetModel()
+
+    def reload_vocabularies(self) -> None:
+        if self.catalogue is None:
+            return
+        self._labels = {name: self.catalogue.vocabulary(name) for name in ("kind", "domain", "activity")}
+        self._colors = self.catalogue.kind_colors()
+
+    def set_ids(self, ids: list[int], *, keep_order: bool = False) -> None:
+        """Show these actors (in the store's order, or re-sorted by the chosen column)."""
+        if self.sort_column is not None and not keep_order:
+            ids = self._sorted(ids, self.sort_column, self.sort_order)
+        self.beginResetModel()
+        self.ids = ids
+        self._rows.clear()
+        self.endResetModel()
+
+    def invalidate_rows(self) -> None:
+        """Forget cached rows (after an edit) and repaint."""
+        self._rows.clear()
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
+
+    def actor_id(self, row: int) -> int | None:
+        return self.ids[row] if 0 <= row < len(self.ids) else None
+
+    def row_of(self, actor_id: int) -> int:
+        try:
+            return self.ids.index(actor_id)
+        except ValueError:
+            return -1
+
+    def _fetch(self, row: int) -> dict[str, Any] | None:
+        actor_id = self.ids[row]
+        cached = self._rows.get(actor_id)
+        if cached is not None:
+            return cached
+        if self.catalogue is None:
+            return None
+        start = max(0, row - PAGE // 4)
+        page = [i for i in self.ids[start:start + PAGE] if i not in self._rows]
+        if len(self._rows) > 20 * PAGE:
+            self._rows.clear()
+        for actor in self.catalogue.actors_by_ids(page):
+            self._rows[actor["id"]] = actor
+        return self._rows.get(actor_id)
+
+    # -- Qt model API ----------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][1]
+        return None
+
+    def display(self, actor: dict[str, Any], key: str) -> str:
+        value = actor.get(key)
+        if key == "kind":
+            return self._labels.get("kind", {}).get(value, value or "")
+        if key in ("domains", "activities"):
+            labels = self._labels.get("domain" if key == "domains" else "activity", {})
+            return " ; ".join(labels.get(v, v) for v in value or [])
+        if key in ("tags", "aliases"):
+            return ", ".join(value or [])
+        if key in ("updated_at", "created_at"):
+            return format_datetime(value)
+        if value is None:
+            return ""
+        return str(value)
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, key = index.row(), COLUMNS[index.column()][0]
+        if role == ActorIdRole:
+            return self.ids[row]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole,
+                        Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole,
+                        Qt.ItemDataRole.ForegroundRole):
+            return None
+        actor = self._fetch(row)
+        if actor is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            # Without bidi overrides: « \u202e » would reverse the rest of the cell.
+            return display_text(self.display(actor, key))
+        if role == Qt.ItemDataRole.DecorationRole and key == "kind":
+            return chip_icon(self._colors.get(actor["kind"], "#777777"))
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("name", "domains", "kind", "website"):
+            return escape_tooltip(self.display(actor, key)) or None
+        if role == Qt.ItemDataRole.ForegroundRole and key == "website" and actor.get("website"):
+            return QBrush(QColor("#1a5fb4"))
+        return None
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if column < 0:  # no column: the store's order (relevance when searching, else name)
+            self.sort_column = None
+            self.sortChanged.emit()
+            return
+        self.sort_column, self.sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        self.ids = self._sorted(self.ids, column, order)
+        self._rows.clear()
+        self.layoutChanged.emit()
+        self.sortChanged.emit()
+
+    def _sorted(self, ids: list[int], column: int, order) -> list[int]:
+        if self.catalogue is None or not ids:
+            return ids
+        key = COLUMNS[column][0]
+        values = self.catalogue.column_values(key, ids)
+        if key == "kind":
+            labels = self._labels.get("kind", {})
+            values = {i: fold(labels.get(v, v)) for i, v in values.items()}
+        elif key in ("domains", "activities"):
+            labels = self._labels.get("domain" if key == "domains" else "activity", {})
+            values = {i: fold(" ".join(labels.get(x, x) for x in v)) for i, v in values.items()}
+        elif key in ("tags",):
+            values = {i: fold(" ".join(v)) for i, v in values.items()}
+        elif key in ("id", "founded"):
+            values = {i: (v if v is not None else -1) for i, v in values.items()}
+        else:
+            values = {i: fold(v) if isinstance(v, str) else ("" if v is None else str(v))
+                      for i, v in values.items()}
+        reverse = order == Qt.SortOrder.DescendingOrder
+        # empty values last in both orders
+        filled = [i for i in ids if values.get(i) not in ("", None, -1)]
+        empty = [i for i in ids if values.get(i) in ("", None, -1)]
+        filled.sort(key=lambda i: values[i], reverse=reverse)
+        return filled + empty
