@@ -124,7 +124,7 @@ def probe(path: str, *, with_map: bool = True, bare_map: bool = False) -> dict:
     app = QApplication.instance() or QApplication([])
 
     from ..catalogue import Catalogue
-    from ..ui.main_window import MainWindow
+    from ..ui.window import MainWindow
 
     out: dict = {"qt": qVersion(), "pyside": PySide6.__version__}
     start = time.perf_counter()
@@ -140,7 +140,7 @@ def probe(path: str, *, with_map: bool = True, bare_map: bool = False) -> dict:
     out["actors"] = total
 
     if with_map:
-        tab = None if bare_map else window.features.get("map_tab")
+        tab = None if bare_map else window.features.get("map")
         if tab is not None:
             # The real "Carte" tab: page built in its worker, then loaded by its MapView.
             handed: list[float] = []
@@ -154,7 +154,7 @@ def probe(path: str, *, with_map: bool = True, bare_map: bool = False) -> dict:
             view = tab.map
         else:
             from .. import maps
-            from ..ui.map_view import MapView
+            from ..ui.map.view import MapView
             view = MapView()
             window.tabs.setCurrentIndex(window.add_tab(view, "Carte (banc d'essai)"))
             actors = catalogue.actors(window.filter)

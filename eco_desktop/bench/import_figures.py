@@ -6,6 +6,7 @@ import csv
 import random
 from pathlib import Path
 
+from .. import fields
 from ..catalogue import Catalogue
 from ..geo import gazetteer
 from ..importer import apply_import
@@ -14,11 +15,13 @@ from .figures import timed
 
 
 def write_import_csv(catalogue, path: Path, n: int) -> None:
-    """N actors of the synthetic catalogue as an officer's CSV (French headers, ';')."""
+    """N actors of the synthetic catalogue as an officer's CSV (the fields' French labels as
+    headers, ';')."""
     labels = {name: catalogue.vocabulary(name) for name in ("kind", "domain", "activity")}
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         out = csv.writer(handle, delimiter=";")
-        out.writerow(["Nom", "Type", "Domaines", "Activités", "Site web", "Code postal", "Commune", "Description"])
+        out.writerow(fields.labels("name", "kind", "domains", "activities", "website", "postcode", "commune",
+                                   "description").values())
         for actor in synth.synthetic_actors(n, seed=7):
             out.writerow([actor["name"] + " import", labels["kind"].get(actor["kind"], actor["kind"]),
                           ", ".join(labels["domain"].get(d, d) for d in actor["domains"]),
@@ -47,9 +50,10 @@ def write_national_csv(catalogue, path: Path, n: int) -> None:
     draw = random.Random(16)
     with open(path, "w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle)
-        out.writerow(["denominationUniteLegale", "Type", "Domaines", "Activités", "Site web",
+        head = fields.labels("kind", "domains", "activities", "website", "description")
+        out.writerow(["denominationUniteLegale", head["kind"], head["domains"], head["activities"], head["website"],
                       "codePostalEtablissement", "libelleCommuneEtablissement", "codeCommuneEtablissement",
-                      "codePaysEtrangerEtablissement", "libellePaysEtrangerEtablissement", "Description"])
+                      "codePaysEtrangerEtablissement", "libellePaysEtrangerEtablissement", head["description"]])
         for i, actor in enumerate(synth.synthetic_actors(n, seed=7)):
             postcode, commune, insee, country_code, country = actor["postcode"], actor["commune"], "", "", ""
             place = None
