@@ -176,3 +176,24 @@ def test_a_selection_or_a_sorted_list_is_said_on_the_criteria_sheet(tmp_path, ca
     # the list as the filter gives it: only the filter's sentences
     result = export.export_from_catalogue(catalogue, tmp_path / "all.xlsx", flt, ids=listed)
     assert criteria_of(result.path) == catalogue.describe(flt)
+
+
+def test_ids_that_are_not_actors_are_left_out(tmp_path, catalogue):
+    first, second = catalogue.actor_ids()[:2]
+    result = export.export_from_catalogue(catalogue, tmp_path / "x.xlsx",
+                                          [second, 10**6, 2**70, "1", first])
+    assert result.actors == 2
+    ws = openpyxl.load_workbook(result.path)["Acteurs"]
+    assert [r[-1] for r in ws.iter_rows(min_row=2, values_only=True)] == [second, first]
+
+
+def test_the_progress_total_takes_the_contacts_in_once_read(tmp_path, catalogue, monkeypatch):
+    ids = catalogue.actor_ids()[:3]
+    for actor_id in ids:
+        catalogue.add_contact(actor_id, {"last_name": f"Contact {actor_id}", "legal_basis": "consent"})
+    monkeypatch.setattr(Progress, "step", 2)
+    seen = []
+    result = export.export_from_catalogue(catalogue, tmp_path / "x.csv", ids, contacts=True,
+                                          progress=lambda d, t: seen.append((d, t)))
+    assert (result.actors, result.contacts) == (3, 3)
+    assert seen == [(2, 3), (4, 6), (6, 6)]

@@ -49,3 +49,21 @@ def test_disk_full_mid_xlsx_prints_nothing_and_leaves_nothing(tmp_path, full_dis
     gc.collect()
     assert [str(u.exc_value) for u in full_disk] == []
     assert os.listdir(tmp_path) == []
+
+
+def test_a_table_streams_any_iterable_and_says_how_many_rows(tmp_path):
+    wb = openpyxl.Workbook(write_only=True)
+    seen = []
+
+    def rows():
+        for i in range(3):
+            seen.append(i)
+            yield [f"ligne {i}", i]
+    assert workbook.write_table(wb, "Feuille", ["Texte", "Nombre"], rows(), ["text", "int"]) == 3
+    assert workbook.write_table(wb, "Vide", ["Texte"], iter(()), ["text"]) == 0
+    wb.save(tmp_path / "a.xlsx")
+    back = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    assert [list(r) for r in back["Feuille"].iter_rows(values_only=True)] == [
+        ["Texte", "Nombre"], ["ligne 0", 0], ["ligne 1", 1], ["ligne 2", 2]]
+    assert back["Feuille"].auto_filter.ref == "A1:B4" and back["Feuille"].freeze_panes == "A2"
+    assert [list(r) for r in back["Vide"].iter_rows(values_only=True)] == [["Texte"]]
