@@ -106,6 +106,8 @@ class SheetRows:
             kind = value.__class__
             if kind is str:
                 text = _escaped(clean_text(value))
+                if not text:
+                    continue  # nothing but characters XML cannot hold
                 target = targets[i] if targets is not None else None
                 if target is None:
                     style = self._plain[i]

@@ -21,6 +21,7 @@ from openpyxl.worksheet import _writer as openpyxl_writer
 from openpyxl.writer.excel import ExcelWriter
 
 from eco_desktop.export import xlsx_fast
+from eco_desktop.export.cells import clean_text
 
 
 def test_the_pinned_openpyxl_is_installed():
@@ -64,6 +65,7 @@ VALUES = [
     ["texte", "=1+1", "#N/A", "a & b < c > d", "  espaces  ", "\tvaleur", "ligne\nsuivante", "\x01sale\x07"],
     [0, -12, 3.25, 1e-7, 12345678901234567, True, False, None],
     [datetime(2026, 11, 27, 14, 30), date(2026, 1, 15), time(9, 45), "", None, 1.5, "x" * 40000, "🧬 ADN"],
+    ["\x01\x02", float("nan"), "fin", None, None, None, None, None],
 ]
 
 
@@ -79,13 +81,15 @@ def _openpyxl_cells(ws, row, templates):
     """What openpyxl's own writer takes for the same values: a styled cell each."""
     cells = []
     for value, template in zip(row, templates):
-        if value is None or value == "":
+        if isinstance(value, str):
+            value = clean_text(value)
+        if value is None or value == "" or value != value:  # NaN: no number, hence no cell
             cells.append(None)
             continue
         cell = WriteOnlyCell(ws)
         cell.alignment, cell.number_format = copy(template.alignment), template.number_format
         if isinstance(value, str):
-            cell.value = value[:32767].replace("\x01", "").replace("\x07", "")
+            cell.value = value
             cell.data_type = "s"
         else:
             cell.value = value
@@ -134,6 +138,7 @@ def test_rows_read_back_as_openpyxls_own(tmp_path):
     assert ours[3][0][:3] == (datetime(2026, 11, 27, 14, 30), "d", "yyyy-mm-dd h:mm:ss")  # openpyxl's default
     assert ours[3][1][:3] == (datetime(2026, 1, 15), "d", "yyyy-mm-dd")
     assert ours[3][3] == theirs[3][3] and ours[3][3][0] is None  # "" is an empty cell
+    assert [v[0] for v in ours[4][:3]] == [None, None, "fin"]  # nothing left to write, NaN
 
 
 def test_hyperlinks_and_their_style(tmp_path):
