@@ -74,7 +74,7 @@ class _Table:
         for i, linked in self._links:
             value = row[i]
             if value and value.__class__ is str and self.links_left > 0:
-                target = linked(value)
+                target = linked(cells.clean_text(value))  # as the cell shows it, and XML holds it
                 if target is not None:
                     self.links_left -= 1
                     if targets is None:

@@ -67,3 +67,11 @@ def test_a_table_streams_any_iterable_and_says_how_many_rows(tmp_path):
         ["Texte", "Nombre"], ["ligne 0", 0], ["ligne 1", 1], ["ligne 2", 2]]
     assert back["Feuille"].auto_filter.ref == "A1:B4" and back["Feuille"].freeze_panes == "A2"
     assert [list(r) for r in back["Vide"].iter_rows(values_only=True)] == [["Texte"]]
+
+
+def test_a_link_is_made_of_the_text_the_cell_shows(tmp_path):
+    wb = openpyxl.Workbook(write_only=True)
+    workbook.write_table(wb, "Liens", ["Site web"], [["https://exemple.fr/\x01a"]], ["url"])
+    wb.save(tmp_path / "a.xlsx")
+    cell = openpyxl.load_workbook(tmp_path / "a.xlsx")["Liens"]["A2"]
+    assert cell.value == "https://exemple.fr/a" == cell.hyperlink.target
