@@ -231,6 +231,7 @@ def shown_boxes(monkeypatch) -> list[QMessageBox]:
 
 
 def test_error_boxes_show_the_error_as_plain_text(qtbot, shown_boxes):
+    from eco_desktop.ui import operations
     from eco_desktop.ui.calls import panel as calls_panel
     from eco_desktop.ui.dialogs import common as dialog_common
     from eco_desktop.ui.safety import feature as safety
@@ -239,7 +240,8 @@ def test_error_boxes_show_the_error_as_plain_text(qtbot, shown_boxes):
     dialog_common.confirm(None, "Titre", hostile("Question"), "Supprimer", informative=hostile("Détail"))
     safety.show_error(None, "Titre", error) if hasattr(safety, "show_error") else safety._warn(None, "Titre", error)
     calls_panel.show_error(None, error)
-    assert len(shown_boxes) == 4
+    operations.show_error(None, "Titre", error)
+    assert len(shown_boxes) == 5
     problems = []
     for box in shown_boxes:
         qtbot.addWidget(box)
@@ -264,9 +266,9 @@ def test_progress_and_prompt_dialogs_show_names_as_plain_text(qtbot, monkeypatch
     from PySide6.QtWidgets import QInputDialog
 
     from eco_desktop.ui.dialogs.common import ask_text
-    from eco_desktop.ui.workers import ProgressDialog
+    from eco_desktop.ui.operations import ProgressDialog
     progress = ProgressDialog(None, "Exporter la carte", f"Écriture de la carte « {hostile('Carte')} »…",
-                              minimum_duration=0)
+                              delay_ms=0)
     qtbot.addWidget(progress)
     progress.show()
     prompts = []

@@ -14,7 +14,7 @@ from typing import Callable
 
 from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalBarSeries,
                               QHorizontalStackedBarSeries, QValueAxis)
-from PySide6.QtCore import QMarginsF, QObject, QRectF, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QMarginsF, QRectF, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QColor, QCursor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 from PySide6.QtWidgets import (QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton,
                                QSizePolicy, QToolButton, QToolTip, QVBoxLayout, QWidget)
@@ -23,6 +23,8 @@ from ... import dashboard as core
 from ... import french
 from ...errors import UserError
 from ...filter import Filter
+from .. import dates, operations
+from ..operations import CatalogueRelay
 from ..dialogs.common import show_error
 from ..text_safety import escape_html, set_plain
 
@@ -33,12 +35,6 @@ BAR_COLOR = "#4c78a8"
 BAR_HEIGHT = 26          # pixels per bar in the charts
 CARD_COLUMNS = 3
 WIDE_CHARTS = 1100       # from this width on, charts go two by two
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre")
-
-
-def french_date(day: date) -> str:
-    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 class FigureCard(QFrame):
@@ -245,35 +241,12 @@ def _compute(catalogue, flt: Filter) -> tuple:
     return core.compute(catalogue, flt), catalogue.describe(flt), catalogue.kind_colors()
 
 
-class _Signals(QObject):
-    done = Signal(int, object)
-    failed = Signal(int, object)
-
-
-class _Job(QRunnable):
-    """The figures of one filter, computed off the UI thread (the catalogue is thread-safe)."""
-
-    def __init__(self, generation: int, catalogue, flt: Filter) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.generation, self.catalogue, self.filter = generation, catalogue, flt
-        self.signals = _Signals()
-
-    def run(self) -> None:
-        try:
-            result = _compute(self.catalogue, self.filter)
-        except Exception as exc:  # noqa: BLE001 - shown by the widget
-            self.signals.failed.emit(self.generation, exc)
-            return
-        self.signals.done.emit(self.generation, result)
-
-
 class DashboardWidget(QWidget):
     """Key figures and charts of the actors the filter lists."""
 
     filterRequested = Signal(object)   # a Filter to apply (bar clicked)
-    _committed = Signal()              # a write committed (possibly in a worker thread)
     updated = Signal()                 # new figures are shown
+    saved = Signal(str)                # a chart's image or the PDF was written there
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -283,7 +256,7 @@ class DashboardWidget(QWidget):
         self._dirty = True
         self._columns = 0
         self._generation = 0
-        self._jobs: dict[int, _Job] = {}
+        self._running: set[int] = set()  # generations being computed
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self.setObjectName("dashboard")
@@ -372,15 +345,16 @@ class DashboardWidget(QWidget):
     @property
     def busy(self) -> bool:
         """A computation is running in the worker thread."""
-        return bool(self._jobs)
+        return bool(self._running)
 
     def refresh(self, *, wait: bool = False) -> None:
-        """Recompute the figures: in a worker thread (they take ~0.7 s at 100k actors),
-        or in this thread with ``wait`` (exports, which need them now)."""
+        """Recompute the figures: in a quiet operation (no dialog: the tab stays usable
+        meanwhile, docs/PERFORMANCE.md gives their cost), or in this thread with ``wait``
+        (exports, which need them now)."""
         self._dirty = False
         self._generation += 1
         if self.catalogue is None:
-            self._jobs.clear()
+            self._running.clear()
             self.board = None
             self.heading.setText("Aucun catalogue ouvert")
             self.criteria.setText("")
@@ -389,7 +363,7 @@ class DashboardWidget(QWidget):
             self._set_cards([])
             return
         if wait:
-            self._jobs.clear()
+            self._running.clear()
             try:
                 result = _compute(self.catalogue, self.filter)
             except UserError as exc:
@@ -397,16 +371,16 @@ class DashboardWidget(QWidget):
                 return
             self._apply(self._generation, result)
             return
-        job = _Job(self._generation, self.catalogue, self.filter)
-        job.signals.done.connect(self._apply)
-        job.signals.failed.connect(self._failed)
-        self._jobs[self._generation] = job  # keeps its signals alive until delivered
+        generation, catalogue, flt = self._generation, self.catalogue, self.filter
+        self._running.add(generation)
         if self.board is None:
             self.heading.setText("Tableau de bord — calcul en cours…")
-        self._pool.start(job)
+        operations.start(self, lambda _progress, _cancelled: _compute(catalogue, flt), quiet=True, pool=self._pool,
+                         on_done=lambda result: self._apply(generation, result),
+                         on_failed=lambda exc: self._failed(generation, exc))
 
     def _failed(self, generation: int, exc: Exception) -> None:
-        self._jobs.pop(generation, None)
+        self._running.discard(generation)
         if generation != self._generation:
             return
         self.heading.setText("Tableau de bord indisponible")
@@ -417,7 +391,7 @@ class DashboardWidget(QWidget):
             self.criteria.setText("Le calcul a échoué (détails dans le journal).")
 
     def _apply(self, generation: int, result: tuple) -> None:
-        self._jobs.pop(generation, None)
+        self._running.discard(generation)
         if generation != self._generation:
             return  # superseded by a newer filter
         board, criteria, colors = result
@@ -514,7 +488,7 @@ class DashboardWidget(QWidget):
         criteria = self.catalogue.describe(self.filter) if self.catalogue is not None else []
         y += text(f"{french.count(total, 'acteur')} — " + " · ".join(criteria), 9.5,
                   color="#333b45")
-        y += text(f"Édité le {french_date(date.today())}", 8.5, color="#5b6570")
+        y += text(f"Édité le {dates.long_date(date.today())}", 8.5, color="#5b6570")
         y += 4 * mm
 
         figures = self.board.figures if self.board else []
@@ -580,9 +554,7 @@ class DashboardWidget(QWidget):
         except UserError as exc:
             show_error(self, exc)
             return
-        window = self.window()
-        if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(f"Enregistré : {written}", 6000)
+        self.saved.emit(str(written))
 
     def choose_image(self, key: str) -> None:
         slug = {"kind": "types", "departement": "departements", "domain": "domaines",
@@ -604,25 +576,21 @@ def install(window) -> DashboardWidget:
     widget = DashboardWidget()
     widget.tab_index = window.add_tab(widget, TAB_TITLE)
 
-    def commit_listener(_label: str, _undoable: bool) -> None:
-        widget._committed.emit()
+    relay = CatalogueRelay(widget)  # commits, made on any thread, as invalidations here
+    relay.written.connect(lambda _label, _undoable: widget.invalidate())
 
     def catalogue_changed() -> None:
-        previous = widget.catalogue
-        if previous is not None and commit_listener in previous.listeners:
-            previous.listeners.remove(commit_listener)
-        if window.catalogue is not None:
-            window.catalogue.listeners.append(commit_listener)
+        relay.attach(window.catalogue)
         widget.filter = window.filter
         widget.set_catalogue(window.catalogue)
 
     def filter_requested(flt: Filter) -> None:
         window.set_filter(flt)
-        window.tabs.setCurrentIndex(0)
+        window.show_list()
 
-    widget._committed.connect(widget.invalidate)
     window.filterChanged.connect(widget.set_filter)
     window.catalogueChanged.connect(catalogue_changed)
     widget.filterRequested.connect(filter_requested)
+    widget.saved.connect(lambda path: window.show_status(f"Enregistré : {path}", 6000))
     catalogue_changed()
     return widget

@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
 
 from ... import french, validate
 from ...errors import UserError
+from .. import dates
 from ..dialogs.common import show_error
 from .form import ActorFormMixin
 from .panels import ContactsPanel, ExchangesPanel, HistoryPanel, RelationsPanel
 from .widgets import (
-    EDITOR_STYLE, FieldMessage, KindChip, Section, WrappingLabel, header_font, local_datetime, role_label,
+    EDITOR_STYLE, FieldMessage, KindChip, Section, WrappingLabel, header_font, role_label,
     set_issue,
 )
 from ..text_safety import message_box
@@ -197,7 +198,7 @@ class ActorEditor(ActorFormMixin, QWidget):
         self.relations_panel = RelationsPanel(self.catalogue)
         self.exchanges_panel = ExchangesPanel(self.catalogue)
         self.history_panel = HistoryPanel(self.catalogue)
-        from ..calls.panel import CallsOfActorWidget
+        from ..calls.actor_calls import CallsOfActorWidget
         self.calls_panel = CallsOfActorWidget(self.catalogue)
         for key, title, panel, expanded in (("contacts", "Contacts", self.contacts_panel, True),
                                             ("relations", "Relations", self.relations_panel, True),
@@ -547,7 +548,7 @@ class ActorEditor(ActorFormMixin, QWidget):
         if self._creating:
             when = "nouvelle fiche, pas encore enregistrée"
         elif self._actor.get("updated_at"):
-            when = f"modifié le {local_datetime(self._actor['updated_at'])}"
+            when = f"modifié le {dates.local_time(self._actor['updated_at'])}"
         self.subtitle.setText(" · ".join(b for b in (where, when) if b))
         errors = validate.errors(self._issues)
         warnings = validate.warnings(self._issues)

@@ -20,7 +20,8 @@ from ...clock import os_user
 from ...errors import UserError
 from ..dialogs.common import confirm, show_error
 from .dialogs import ContactDialog, ExchangeDialog, RelationDialog
-from .widgets import MUTED_COLOR, french_date, local_datetime, role_label
+from .. import dates
+from .widgets import MUTED_COLOR, role_label
 from ..text_safety import escape_html, escape_tooltip, set_plain
 from ..theme import chip_icon
 
@@ -149,7 +150,7 @@ class ContactsPanel(_Panel):
                 if key == "legal_basis":
                     text = vocab.LEGAL_BASES.get(value or "", "—")
                 elif key == "basis_date":
-                    text = french_date(value)
+                    text = dates.day(value)
                 elif key == "opt_out":
                     text = "Oui" if value else "Non"
                 elif key == "phone":
@@ -370,7 +371,7 @@ class ExchangesPanel(_Panel):
         frame = QFrame()
         frame.setObjectName("exchange")
         frame.setStyleSheet("QFrame#exchange { background: #f7f8fa; border: 1px solid #e1e4e8; border-radius: 5px; }")
-        head = QLabel(f"<b>{escape_html(french_date(exchange['date']))}</b> · "
+        head = QLabel(f"<b>{escape_html(dates.day(exchange['date']))}</b> · "
                       f"{escape_html(vocab.EXCHANGE_KINDS.get(exchange['kind'], exchange['kind']))}"
                       + (f" · <span style='color:{MUTED_COLOR}'>{escape_html(exchange['author'])}</span>"
                          if exchange.get("author") else ""))
@@ -489,7 +490,7 @@ class HistoryPanel(_Panel):
         for batch in self._batches:
             lines = [f"<b>{escape_html(batch['label'])}</b>"
                      + (" <i>(annulé)</i>" if batch["undone"] else "")]
-            lines.append(f"<span style='color:{MUTED_COLOR}'>{escape_html(local_datetime(batch['at']))}"
+            lines.append(f"<span style='color:{MUTED_COLOR}'>{escape_html(dates.local_time(batch['at']))}"
                          f" · {escape_html(batch['user'] or '')}</span>")
             details = [line for change in batch["changes"] for line in self._describe(change, labels)]
             block = "<br>".join(lines)

@@ -1,8 +1,6 @@
 """Small building blocks of the record editor: collapsible sections, check grids,
-tag completion, the kind chip, field messages and date formatting."""
+tag completion, the kind chip and field messages."""
 from __future__ import annotations
-
-from datetime import date, datetime
 
 from PySide6.QtCore import QPoint, QRect, QSize, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
@@ -474,25 +472,3 @@ def header_font(base: QFont, scale: float = 1.5, bold: bool = True) -> QFont:
 
 
 # -- formatting --------------------------------------------------------------------
-
-def local_datetime(value: str | None) -> str:
-    """An ISO timestamp (UTC) as local time in French order: '27/11/2026 à 01:26'."""
-    if not value:
-        return ""
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
-    return moment.strftime("%d/%m/%Y à %H:%M")
-
-
-def french_date(value: str | None) -> str:
-    """'2024-03-12' -> '12/03/2024' (anything else returned as is)."""
-    if not value:
-        return ""
-    try:
-        return date.fromisoformat(str(value)[:10]).strftime("%d/%m/%Y")
-    except ValueError:
-        return str(value)

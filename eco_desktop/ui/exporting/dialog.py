@@ -13,21 +13,19 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence  # noqa: F401 - tests patch QDesktopServices here
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QDialog, QFileDialog,
                                QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMessageBox, QPushButton, QRadioButton,
                                QVBoxLayout, QWidget)
 
 from ... import export, french, paths
-from ...errors import UserError
 from ...filter import Filter
-from ...logs import log_path
 from ..dialogs.common import confirm, show_file_written
 from ..settings import settings
-from ..text_safety import bound_width, escape_html, message_box, plain_label
+from ..text_safety import bound_width, escape_html, plain_label
 from ..theme import icon
-from ..workers import Job, ProgressDialog
+from .. import operations
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +85,10 @@ class ExportDialog(QDialog):
         self.window_ = window
         self.catalogue = window.catalogue
         self.filter: Filter = window.filter
-        self.listed_ids: list[int] = list(window.model.ids)
+        self.listed_ids: list[int] = window.listed_ids()
         self.selected: list[int] = window.selected_ids()
         self.view_name = view_name_for(self.catalogue, self.filter)
-        self.job: Job | None = None
-        self.progress: ProgressDialog | None = None
+        self.operation: operations.Operation | None = None
         self.result: export.ExportResult | None = None
         self.error: Exception | None = None
         self.was_cancelled = False
@@ -370,7 +367,7 @@ class ExportDialog(QDialog):
             problem = "Cochez au moins une colonne."
         elif self.target_path() is None:
             problem = "Choisissez le fichier à écrire."
-        running = self.job is not None
+        running = self.operation is not None
         if problem or not running:
             self.status_label.setText(problem)
         self.status_label.setStyleSheet("color: #a51d2d;" if problem else "")
@@ -412,22 +409,19 @@ class ExportDialog(QDialog):
         options = dict(columns=self.columns(), contacts=contacts, view_name=self.view_name,
                        all_contacts=contacts and self.radio_all.isChecked())
         catalogue, flt = self.catalogue, self.filter
-        self.job = Job(lambda progress, cancelled: export.export_from_catalogue(
-            catalogue, path, flt, ids=ids, progress=progress, cancelled=cancelled, **options))
-        self.job.finished.connect(self._finished)
-        self.job.failed.connect(self._failed)
-        self.progress = ProgressDialog(self, "Export en cours",
-                                       f"Export de {french.count(len(ids), 'acteur')} vers « {path.name} »…")
-        self.progress.follow(self.job)
-        self.progress.canceled.connect(self.cancel_export)
         self.status_label.setText("Export en cours…")
         self._set_busy(True)
-        self.job.start()
+        self.operation = operations.start(
+            self, lambda progress, cancelled: export.export_from_catalogue(
+                catalogue, path, flt, ids=ids, progress=progress, cancelled=cancelled, **options),
+            on_done=self._finished, on_failed=self._failed, title="Export en cours",
+            text=f"Export de {french.count(len(ids), 'acteur')} vers « {path.name} »…")
+        self.operation.dialog.canceled.connect(self.cancel_export)
         return True
 
     def cancel_export(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
+        if self.operation is not None:
+            self.operation.cancel()
             self.status_label.setText("Annulation…")
 
     def _set_busy(self, busy: bool) -> None:
@@ -441,17 +435,14 @@ class ExportDialog(QDialog):
             self._update()
 
     def _end_job(self) -> None:
-        self.job = None
-        if self.progress is not None:
-            self.progress.finish()
-            self.progress = None
+        self.operation = None
         self._set_busy(False)
 
     def _finished(self, result: export.ExportResult) -> None:
         self._end_job()
         self.result = result
         self._remember(result)
-        self.window_.statusBar().showMessage(result.message() + ".", 8000)
+        self.window_.show_status(result.message() + ".", 8000)
         self.exported.emit(result)
         self.accept()
         self.message_box = show_result(self.window_, result)
@@ -463,22 +454,14 @@ class ExportDialog(QDialog):
             self.status_label.setText("Export annulé : aucun fichier n'a été écrit.")
             return
         self.error = exc
-        if isinstance(exc, UserError):
-            text = str(exc)
-        else:
-            log.error("unexpected error while exporting", exc_info=exc)
-            text = ("L'export a échoué à cause d'une erreur inattendue ; aucun fichier n'a été écrit. "
-                    f"Le détail technique est dans le journal : {log_path()}")
         self.status_label.setText("L'export n'a pas abouti.")
-        text = text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")  # never break inside quotes
-        box = message_box(QMessageBox.Icon.Warning, "Export impossible", text, QMessageBox.StandardButton.Ok, self)
-        box.button(QMessageBox.StandardButton.Ok).setText("OK")
-        box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 420px; }")
-        box.open()
-        self.message_box = box
+        # Never a line break inside quotes: the sentence quotes the file's name.
+        text = operations.error_text(exc, "L'export n'a pas abouti, aucun fichier n'a été écrit")
+        text = text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+        self.message_box = operations.show_error(self, "Export impossible", text, wait=False)
 
     def reject(self) -> None:
-        if self.job is not None:  # closing while exporting: stop it, keep the dialog until it ends
+        if self.operation is not None:  # closing while exporting: stop it, keep the dialog until it ends
             self.cancel_export()
             return
         super().reject()
@@ -528,7 +511,7 @@ def install(window) -> ExportFeature:
     feature = ExportFeature(window)
     window.addAction(feature.action)
     window.add_toolbar_action(feature.action)
-    window.menu_file.insertAction(window.file_tools_anchor, feature.action)
+    window.add_file_action(feature.action)
     window.add_selection_action(feature.selection_action)
     window.catalogueChanged.connect(feature.update)
     feature.update()

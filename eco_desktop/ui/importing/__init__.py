@@ -20,11 +20,12 @@ from PySide6.QtWidgets import QWizard
 
 from ... import APP_TITLE
 from ...importer import KIND_HINT_WIZARD, Mapping, apply_import, plan_import, proposed_default_kind
-from ...importer.apply import ImportPlan, ImportSummary
 from ...catalogue import OperationCancelled
+from ...importer.apply import ImportPlan, ImportSummary
+from .. import operations
+from ..operations import Abandoned, Change, ProgressDialog, Task
 from ..text_safety import inform
 from ..theme import icon
-from ..workers import Abandoned, Job, ProgressDialog, run_with_progress
 from .common import PAGE_CONFIRM, PAGE_FILE, PAGE_MAPPING, PAGE_PREVIEW, PAGE_SUMMARY, error_text
 from .file_page import FilePage
 from .mapping_page import MappingPage
@@ -53,7 +54,7 @@ class ImportWizard(QWizard):
         self.default_kind: str | None = None   # kind slug for rows the file gives none
         self.link_sites = True                 # establishments linked to their head office
         self.summary: ImportSummary | None = None
-        self.job: Job | None = None
+        self.job: Task | None = None
         self.progress: ProgressDialog | None = None
         self.last_error: str | None = None
         self.setWindowTitle("Importer des acteurs ou des contacts")
@@ -89,8 +90,8 @@ class ImportWizard(QWizard):
         interrupted, so "Annuler" stops waiting for it."""
         result, error, cancelled = None, None, False
         try:
-            result = run_with_progress(self, APP_TITLE, label, fn, cancellable=True, wait_after_cancel=relay,
-                                       catalogue=self.catalogue if relay else None, started=self._job_started)
+            result = operations.run(self, label, fn, title=APP_TITLE, cancellable=True, wait_after_cancel=relay,
+                                    catalogue=self.catalogue if relay else None, started=self._job_started)
         except (Abandoned, OperationCancelled):
             cancelled = True
         except Exception as exc:
@@ -99,7 +100,7 @@ class ImportWizard(QWizard):
             self.job, self.progress = None, None
         return result, error, cancelled
 
-    def _job_started(self, job: Job, dialog: ProgressDialog) -> None:
+    def _job_started(self, job: Task, dialog: ProgressDialog) -> None:
         self.job, self.progress = job, dialog
         self.jobStarted.emit()
 
@@ -166,11 +167,8 @@ class ImportWizard(QWizard):
             self.confirm_page.error_label.setText(self.last_error)
             return False
         self.summary = result
-        self.window_.refresh()
-        editor = getattr(self.window_, "editor", None)
-        if editor is not None:
-            editor.refresh()
-        self.window_.statusBar().showMessage(
+        self.window_.apply_changes(Change.ACTORS)
+        self.window_.show_status(
             f"Import de « {plan.path.name} » : {result.created} créé(s), {result.updated} mis à jour.", 8000)
         self.imported.emit(result)
         return True
@@ -210,9 +208,9 @@ class ImportFeature:
 def install(window) -> ImportFeature:
     """Fichier → Importer…, on the toolbar, and files dropped on the window."""
     feature = ImportFeature(window)
-    window.menu_file.insertAction(window.file_tools_anchor, feature.action)
+    window.add_file_action(feature.action)
     window.add_toolbar_action(feature.action)
-    window.import_file = lambda path: feature.open_wizard(path)
+    window.set_import_handler(feature.open_wizard)
     window.catalogueChanged.connect(feature.update)
     feature.update()
     return feature

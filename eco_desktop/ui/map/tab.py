@@ -25,10 +25,11 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QSizePolicy, QTo
 
 from ... import french, paths
 from ...errors import UserError
+from .. import operations
 from ..dialogs.common import show_file_written
+from ..operations import CatalogueRelay
 from ..settings import settings
-from ..text_safety import display_text, message_box, set_plain, set_tooltip
-from ..workers import CatalogueRelay, Job, ProgressDialog
+from ..text_safety import display_text, set_plain, set_tooltip
 
 
 def _maps():
@@ -45,7 +46,7 @@ REFRESH_DELAY_MS = 120  # coalesces a burst of signals (facet click + write, und
 CENTER_ZOOM = 13
 
 
-# --------------------------------------------------------------------------- workers
+# --------------------------------------------------------------------------- the pages
 
 @dataclass
 class BuiltMap:
@@ -89,8 +90,7 @@ class MapTab(QWidget):
         self.map = None  # MapView, created when first shown
         self.positions: dict[int, tuple[float, float]] = {}
         self.last_export: Path | None = None
-        self.export_job: Job | None = None
-        self.progress: ProgressDialog | None = None
+        self.export_operation: operations.Operation | None = None
         self._stale = True
         self._selection_stale = True
         self._generation = 0
@@ -139,7 +139,7 @@ class MapTab(QWidget):
 
         window.filterChanged.connect(lambda _flt: self.mark_stale())
         window.catalogueChanged.connect(self._catalogue_changed)
-        window.table.selectionModel().selectionChanged.connect(self._table_selection_changed)
+        window.selectionChanged.connect(self._table_selection_changed)
         self._catalogue_changed()
 
     # ------------------------------------------------------------ visibility / staleness
@@ -205,9 +205,7 @@ class MapTab(QWidget):
             except Exception as exc:  # shown by the UI thread if still current
                 return generation, exc
 
-        job = Job(build)
-        job.finished.connect(self._built)
-        job.start(self._pool)
+        operations.start(self, build, on_done=self._built, quiet=True, pool=self._pool)
 
     def _finish_job(self, generation: int) -> bool:
         """True if this result is to be shown (no newer request is waiting)."""
@@ -271,14 +269,10 @@ class MapTab(QWidget):
     def _actor_activated(self, actor_id: int) -> None:
         """"Voir la fiche": select the row and make sure the record is visible."""
         self.window.select_actor(actor_id)
-        splitter = self.window.splitter
-        sizes = splitter.sizes()
-        if len(sizes) >= 3 and sizes[2] < 200:
-            splitter.setSizes([sizes[0], max(400, sizes[1] - 460), 460])
+        self.window.show_record()
 
     def _update_actions(self) -> None:
-        has_selection = self.window.table.selectionModel().hasSelection()
-        self.act_center.setEnabled(self.map is not None and has_selection)
+        self.act_center.setEnabled(self.map is not None and bool(self.window.selected_ids()))
 
     def center_on_selection(self) -> bool:
         """Frame the selected actors that have a position; False if none has."""
@@ -287,7 +281,7 @@ class MapTab(QWidget):
         ids = self.window.selected_ids()
         points = [self.positions[i] for i in ids if i in self.positions]
         if not points:
-            self.window.statusBar().showMessage(
+            self.window.show_status(
                 "Aucun des acteurs sélectionnés n'est localisé sur la carte." if ids
                 else "Sélectionnez des acteurs dans la liste pour centrer la carte sur eux.", 5000)
             return False
@@ -320,7 +314,7 @@ class MapTab(QWidget):
     def export_map(self, path: str | Path | None = None) -> bool:
         """Ask where (unless ``path``), then write the standalone map in a worker thread."""
         catalogue = self.window.catalogue
-        if catalogue is None or self.export_job is not None:
+        if catalogue is None or self.export_operation is not None:
             return False
         if path is None:
             start = self.default_export_path()
@@ -333,25 +327,16 @@ class MapTab(QWidget):
         if path.suffix.lower() not in (".html", ".htm"):
             path = path.with_name(path.name + ".html")
         flt = self.window.filter
-        job = Job(lambda _progress, cancelled: write_map(catalogue, flt, path, cancelled))
-        job.finished.connect(self._export_done)
-        job.failed.connect(self._export_failed)
-        self.export_job = job
-        self.progress = ProgressDialog(self.window, "Exporter la carte", f"Écriture de la carte « {path.name} »…")
-        self.progress.follow(job)
-        job.start()
+        self.export_operation = operations.start(
+            self.window, lambda _progress, cancelled: write_map(catalogue, flt, path, cancelled),
+            on_done=self._export_done, on_failed=self._export_failed, title="Exporter la carte",
+            text=f"Écriture de la carte « {path.name} »…")
         return True
 
-    def _close_progress(self) -> None:
-        self.export_job = None
-        if self.progress is not None:
-            self.progress.finish()
-            self.progress = None
-
     def _export_done(self, result: tuple[Path, int, int] | None) -> None:
-        self._close_progress()
+        self.export_operation = None
         if result is None:  # cancelled
-            self.window.statusBar().showMessage("Export de la carte annulé.", 5000)
+            self.window.show_status("Export de la carte annulé.", 5000)
             return
         path, count, unlocated = result
         self.last_export = path
@@ -359,16 +344,9 @@ class MapTab(QWidget):
         self.result_box = _show_result(self.window, path, count, unlocated)
 
     def _export_failed(self, exc: Exception) -> None:
-        self._close_progress()
-        if isinstance(exc, UserError):
-            message = str(exc)
-        else:
-            log.error("Map export failed", exc_info=exc)
-            message = "La carte n'a pas pu être exportée (détails dans le journal)."
-        box = message_box(QMessageBox.Icon.Warning, "Exporter la carte", message,
-                          QMessageBox.StandardButton.Ok, self.window)
-        box.open()
-        self.result_box = box
+        self.export_operation = None
+        self.result_box = operations.show_error(self.window, "Exporter la carte", exc,
+                                                failure="La carte n'a pas pu être exportée", wait=False)
 
 
 def _show_result(parent: QWidget, path: Path, count: int, unlocated: int) -> QMessageBox:
@@ -385,5 +363,5 @@ def install(window) -> MapTab:
     """The "Carte" tab (side panels kept) and "Exporter la carte…" in the File menu."""
     tab = MapTab(window)
     tab.tab_index = window.add_tab(tab, "Carte")
-    window.menu_file.insertAction(window.file_tools_anchor, tab.act_export)
+    window.add_file_action(tab.act_export)
     return tab

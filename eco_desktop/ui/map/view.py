@@ -88,7 +88,7 @@ class MapPage(QWebEnginePage):
             log.info("Map page: refused navigation to %s", url.toString())
         return False
 
-    def createWindow(self, _type):  # noqa: N802 (target=_blank, window.open)
+    def createWindow(self, _type):  # noqa: N802 (target=_blank, JavaScript's open())
         return _LinkCatcher(self)
 
     def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # noqa: N802

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogBut
 
 from ... import privacy
 from ...errors import UserError
+from .. import operations
+from ..operations import Change
 from ..text_safety import display_text, escape_tooltip, message_box, plain_label
 
 TITLE = "Effacer cette personne"
@@ -117,20 +119,25 @@ def ask_retry(parent: QWidget | None, message: str) -> bool:
     return box.clickedButton() is retry
 
 
-def erase_contact(window, contact_id: int | None, *, run, warn, confirmed: bool = False,
+def erase_contact(window, contact_id: int | None, *, warn, confirmed: bool = False,
                   keep=lambda dialog: None) -> privacy.Erasure | None:
-    """The whole erasure from the window: preview, confirm, erase (in ``run``, a worker),
-    then retry the rewrite for as long as the user asks. Returns the erasure, or None."""
+    """The whole erasure from the window (a :class:`~eco_desktop.ui.host.WindowHost`):
+    preview, confirm, erase (each an operation in a worker), then retry the rewrite for
+    as long as the user asks. Returns the erasure, or None."""
     catalogue = window.catalogue
     if catalogue is None or contact_id is None:
         return None
+
+    def run(text, fn, **options):
+        return operations.run(window, text, lambda _progress, _cancelled: fn(), title=TITLE, busy_cursor=True,
+                              **options)
+
     def preview():
         plan = privacy.preview_erasure(catalogue, contact_id)
         return plan, privacy.backups_holding(catalogue.path, plan.contact)
     try:
         # Every table of the catalogue and of each backup is read: not on the window's thread.
-        plan, holding = run(window, TITLE, "Recherche de la personne dans le catalogue et ses sauvegardes…",
-                            preview)
+        plan, holding = run("Recherche de la personne dans le catalogue et ses sauvegardes…", preview)
     except UserError as exc:
         warn(window, TITLE, exc)
         return None
@@ -142,24 +149,22 @@ def erase_contact(window, contact_id: int | None, *, run, warn, confirmed: bool 
             return None
         erase_backups = dialog.erase_backups.isChecked()
     try:
-        result = run(window, TITLE, "Effacement en cours…",
+        result = run("Effacement en cours…",
                      lambda: privacy.erase_person(catalogue, contact_id, expected=plan, backups=erase_backups),
                      catalogue=catalogue)
     except UserError as exc:
         warn(window, TITLE, exc)
         return None
-    window.undo_stack.clear()  # its labels may name the person, and the erasure cannot be undone
-    window.refresh()
-    window.editor.refresh()
+    window.clear_undo()  # its labels may name the person, and the erasure cannot be undone
+    window.apply_changes(Change.ACTORS)
     while not result.purged and ask_retry(window, result.message()):
-        purge = run(window, TITLE, "Réécriture du fichier…", lambda: privacy.purge_file(catalogue))
+        purge = run("Réécriture du fichier…", lambda: privacy.purge_file(catalogue))
         result.purged, result.purge_reason = purge.ok, purge.reason
     if result.purged:
-        window.statusBar().showMessage(f"« {result.name} » a été effacé(e) du catalogue ; le fichier a été "
-                                       "réécrit.", 8000)
+        window.show_status(f"« {result.name} » a été effacé(e) du catalogue ; le fichier a été réécrit.", 8000)
     else:
-        window.statusBar().showMessage(f"« {result.name} » a été retiré(e) du catalogue, mais le fichier n'a "
-                                       "pas encore été réécrit.", 15000)
+        window.show_status(f"« {result.name} » a été retiré(e) du catalogue, mais le fichier n'a "
+                           "pas encore été réécrit.", 15000)
     if result.purged and (result.kept or result.backups or holding and not erase_backups):
         text = result.message()
         if holding and not erase_backups:

@@ -12,7 +12,6 @@ import threading
 from datetime import datetime
 from html import escape
 from pathlib import Path
-from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction
@@ -22,11 +21,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog, QDialog
 
 from ... import backup, fields, paths, privacy, vocab
 from ... import check as checking
-from ...errors import UserError
 from ...catalogue import Catalogue
-from .. import workers
-from . import erase as dialog_erase
+from ...errors import UserError
+from .. import dates, operations
+from ..operations import Change
 from ..text_safety import escape_tooltip, message_box, plain_label
+from . import erase
 
 log = logging.getLogger(__name__)
 
@@ -36,19 +36,6 @@ REVIEW_YEARS = 3
 
 
 # ---------------------------------------------------------------------------- helpers
-
-def run_with_progress(parent: QWidget | None, title: str, label: str, work: Callable[[], Any], *,
-                      catalogue: Catalogue | None = None) -> Any:
-    """Run ``work`` in a worker behind a busy dialog (no "Annuler"), with the wait cursor;
-    return its result or raise its error. When ``work`` commits to ``catalogue``, its
-    listeners are called on the UI thread."""
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        return workers.run_with_progress(parent, title, label, lambda _progress, _cancelled: work(),
-                                         catalogue=catalogue)
-    finally:
-        QApplication.restoreOverrideCursor()
-
 
 def _warn(parent: QWidget | None, title: str, error: Exception | str) -> None:
     box = message_box(QMessageBox.Icon.Warning, title, str(error), QMessageBox.StandardButton.Ok, parent)
@@ -67,18 +54,8 @@ def _ask(parent: QWidget | None, title: str, text: str, informative: str, ok_tex
     return box.clickedButton() is ok
 
 
-def _when(value: datetime) -> str:
-    return value.strftime("%d/%m/%Y à %H:%M:%S")
-
-
-def _local_day(iso: str) -> str:
-    try:
-        stamp = datetime.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return iso or ""
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone()
-    return stamp.strftime("%d/%m/%Y")
+def _backup_time(moment: datetime) -> str:
+    return dates.local_time(moment, seconds=True)
 
 
 # ---------------------------------------------------------------------------- dialogs
@@ -106,7 +83,7 @@ class BackupListDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         for row, item in enumerate(self.backups):
             actors = "illisible" if item["actors"] is None else str(item["actors"])
-            for column, text in enumerate((_when(item["when"]), actors, item["path"].name)):
+            for column, text in enumerate((_backup_time(item["when"]), actors, item["path"].name)):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(escape_tooltip(item["path"]))
                 if column == 1:
@@ -206,7 +183,7 @@ class ReviewDialog(QDialog):
         for row, contact in enumerate(contacts):
             values = (privacy.display_name(contact), contact["actor_name"], contact["role"],
                       vocab.LEGAL_BASES.get(contact["legal_basis"], "—"), "Oui" if contact["opt_out"] else "Non",
-                      _local_day(contact["updated_at"]))
+                      dates.local_day(contact["updated_at"]))
             for column, text in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
@@ -244,13 +221,13 @@ def offer_restore(parent: QWidget | None, path: str | Path) -> Catalogue | None:
         return None
     if not _ask(parent, "Catalogue endommagé",
                 f"Le catalogue « {path.name} » est endommagé ou illisible.",
-                f"Restaurer la dernière sauvegarde saine, du {_when(good['when'])} ({good['actors']} acteurs) ? "
+                f"Restaurer la dernière sauvegarde saine, du {_backup_time(good['when'])} ({good['actors']} acteurs) ? "
                 "Le fichier endommagé est conservé à part dans le dossier des sauvegardes.",
                 "Restaurer la sauvegarde"):
         return None
     try:
-        run_with_progress(parent, "Restaurer une sauvegarde", "Restauration en cours…",
-                          lambda: backup.restore(path, good["path"]))
+        operations.run(parent, "Restauration en cours…", lambda _progress, _cancelled: backup.restore(path, good["path"]),
+                       title="Restaurer une sauvegarde", busy_cursor=True)
         return Catalogue.open(path)
     except UserError as exc:
         _warn(parent, "Restaurer une sauvegarde", exc)
@@ -285,15 +262,14 @@ class Safety(QObject):
         self.act_backup.triggered.connect(self.backup_now)
         self.act_restore = QAction("Restaurer une sauvegarde…", w)
         self.act_restore.triggered.connect(self.restore_dialog)
-        w.menu_file.insertAction(w.file_tools_anchor, self.act_backup)
-        w.menu_file.insertAction(w.file_tools_anchor, self.act_restore)
+        w.add_file_action(self.act_backup)
+        w.add_file_action(self.act_restore)
         self.act_check = QAction("Vérifier le catalogue", w)
         self.act_check.triggered.connect(self.check_catalogue)
         self.act_review = QAction(f"Contacts à revoir (plus de {REVIEW_YEARS} ans)…", w)
         self.act_review.triggered.connect(self.review_contacts)
-        w.menu_tools.addSeparator()
-        w.menu_tools.addAction(self.act_check)
-        w.menu_tools.addAction(self.act_review)
+        w.add_tools_action(self.act_check, separated=True)
+        w.add_tools_action(self.act_review)
         self.act_export_person = QAction("Exporter les données de cette personne…", w)
         self.act_export_person.triggered.connect(lambda: self.export_person(self.current_contact_id()))
         self.act_erase_person = QAction("Effacer cette personne…", w)
@@ -309,26 +285,15 @@ class Safety(QObject):
                                   " border-bottom:1px solid #e8a5ad; font-weight:bold; }")
         self.banner.setAccessibleName("Lecture seule")
         self.banner.setVisible(False)
-        central = w.takeCentralWidget()
-        holder = QWidget()
-        layout = QVBoxLayout(holder)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.banner)
-        layout.addWidget(central, 1)
-        w.setCentralWidget(holder)
+        w.add_banner(self.banner)
 
     def _hook_contacts(self) -> None:
-        panel = getattr(getattr(self.window, "editor", None), "contacts_panel", None)
-        self.contacts_table = getattr(panel, "table", None)
-        if self.contacts_table is None:
-            return
+        self.contacts_table = self.window.contacts_table()
         self.contacts_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.contacts_table.customContextMenuRequested.connect(self._contact_menu)
 
     def current_contact_id(self) -> int | None:
-        panel = getattr(self.window.editor, "contacts_panel", None)
-        return panel.selected_id() if panel is not None else None
+        return self.window.current_contact_id()
 
     def _contact_menu(self, pos) -> None:
         index = self.contacts_table.indexAt(pos)
@@ -378,9 +343,9 @@ class Safety(QObject):
 
     def _daily_backup_finished(self, path: str, error: str) -> None:
         if error:
-            self.window.statusBar().showMessage(error, 10000)
+            self.window.show_status(error, 10000)
         elif path:
-            self.window.statusBar().showMessage(f"Sauvegarde du jour enregistrée : {path}", 5000)
+            self.window.show_status(f"Sauvegarde du jour enregistrée : {path}", 5000)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
         if watched is self.window and event.type() == QEvent.Type.WindowActivate:
@@ -401,10 +366,8 @@ class Safety(QObject):
         except Exception:  # a closed or vanished catalogue: nothing to refresh
             return False
         if changed:
-            self.window.refresh()
-            self.window.editor.refresh()
-            self.window.statusBar().showMessage("Le catalogue a été modifié par un autre programme : "
-                                                "affichage actualisé.", 5000)
+            self.window.apply_changes(Change.ACTORS)
+            self.window.show_status("Le catalogue a été modifié par un autre programme : affichage actualisé.", 5000)
         return changed
 
     # -- actions --------------------------------------------------------------------
@@ -412,18 +375,21 @@ class Safety(QObject):
         catalogue = self.window.catalogue
         if catalogue is None:
             return None
-        try:
-            copy = run_with_progress(self.window, "Sauvegarder", "Sauvegarde du catalogue…",
-                                     lambda: backup.backup_now(catalogue.path))
-        except UserError as exc:
-            _warn(self.window, "Sauvegarder maintenant", exc)
+        copy = self.window.run_operation(lambda _progress, _cancelled: backup.backup_now(catalogue.path),
+                                         text="Sauvegarde du catalogue…", title="Sauvegarder maintenant",
+                                         busy_cursor=True)
+        if copy is None:
             return None
-        self.window.statusBar().showMessage(f"Sauvegarde enregistrée : {copy}", 8000)
+        self.window.show_status(f"Sauvegarde enregistrée : {copy}", 8000)
         return copy
+
+    def offer_restore(self, path: str | Path) -> Catalogue | None:
+        """The window could not open ``path``, a damaged file: offer its latest sound backup."""
+        return offer_restore(self.window, path)
 
     def restore_dialog(self) -> bool:
         w = self.window
-        if w.catalogue is None or not w.editor.maybe_leave(w):
+        if w.catalogue is None or not w.maybe_leave_record():
             return False
         dialog = BackupListDialog(w.catalogue.path, w)
         self.last_dialog = dialog
@@ -431,7 +397,7 @@ class Safety(QObject):
             return False
         chosen = dialog.chosen
         item = next((b for b in dialog.backups if b["path"] == chosen), None)
-        when = f"du {_when(item['when'])}" if item else f"« {chosen.name} »"
+        when = f"du {_backup_time(item['when'])}" if item else f"« {chosen.name} »"
         if not _ask(w, "Restaurer une sauvegarde", f"Restaurer la sauvegarde {when} ?",
                     "Le contenu actuel du catalogue sera remplacé. Il est d'abord sauvegardé : vous pourrez "
                     "revenir en arrière en restaurant cette copie.", "Restaurer", danger=True):
@@ -448,27 +414,26 @@ class Safety(QObject):
             _warn(w, "Restaurer une sauvegarde", exc)
             return False
         w.set_catalogue(None)  # no connection of ours during the swap
-        safety = None
-        try:
-            safety = run_with_progress(w, "Restaurer une sauvegarde", "Restauration en cours…",
-                                       lambda: backup.restore(path, backup_path))
-        except UserError as exc:
-            _warn(w, "Restaurer une sauvegarde", exc)
+        safety = w.run_operation(lambda _progress, _cancelled: backup.restore(path, backup_path),
+                                 text="Restauration en cours…", title="Restaurer une sauvegarde", busy_cursor=True)
         try:
             w.set_catalogue(Catalogue.open(path))
         except UserError as exc:
             _warn(w, "Restaurer une sauvegarde", exc)
             return False
         if safety is not None:
-            w.statusBar().showMessage(f"Sauvegarde restaurée. L'état précédent est conservé dans {safety}", 10000)
+            w.show_status(f"Sauvegarde restaurée. L'état précédent est conservé dans {safety}", 10000)
         return safety is not None
 
     def check_catalogue(self) -> ReportDialog | None:
         catalogue = self.window.catalogue
         if catalogue is None:
             return None
-        report = run_with_progress(self.window, "Vérifier le catalogue", "Vérification en cours…",
-                                   lambda: checking.check(catalogue.path))
+        report = self.window.run_operation(lambda _progress, _cancelled: checking.check(catalogue.path),
+                                           text="Vérification en cours…", title="Vérifier le catalogue",
+                                           busy_cursor=True)
+        if report is None:
+            return None
         dialog = ReportDialog(report, self.window, can_repair=not catalogue.read_only)
         dialog.repairRequested.connect(lambda: self._repair(dialog))
         self.last_dialog = dialog
@@ -478,14 +443,12 @@ class Safety(QObject):
     def _repair(self, dialog: ReportDialog) -> None:
         catalogue = self.window.catalogue
         dialog.close()
-        try:
-            run_with_progress(self.window, "Vérifier le catalogue", "Reconstruction de l'index de recherche…",
-                              catalogue.rebuild_search_index, catalogue=catalogue)
-        except UserError as exc:
-            _warn(self.window, "Vérifier le catalogue", exc)
-            return
-        self.window.refresh()
-        self.check_catalogue()
+        rebuilt = self.window.run_operation(
+            lambda _progress, _cancelled: catalogue.rebuild_search_index() or True,
+            text="Reconstruction de l'index de recherche…", title="Vérifier le catalogue", busy_cursor=True,
+            changes=Change.ACTORS)
+        if rebuilt:
+            self.check_catalogue()
 
     def review_contacts(self) -> ReviewDialog | None:
         catalogue = self.window.catalogue
@@ -521,13 +484,13 @@ class Safety(QObject):
         except UserError as exc:
             _warn(self.window, "Exporter les données de cette personne", exc)
             return None
-        self.window.statusBar().showMessage(f"Données exportées : {json_path.name} et {xlsx_path.name}", 8000)
+        self.window.show_status(f"Données exportées : {json_path.name} et {xlsx_path.name}", 8000)
         return json_path
 
     def erase_person(self, contact_id: int | None, *, confirmed: bool = False) -> bool:
         """Preview every place that will change, confirm, erase, then retry the rewrite
-        of the file as long as it failed and the user asks (dialog_erase)."""
-        result = dialog_erase.erase_contact(self.window, contact_id, run=run_with_progress, warn=_warn,
+        of the file as long as it failed and the user asks (safety/erase.py)."""
+        result = erase.erase_contact(self.window, contact_id, warn=_warn,
                                             confirmed=confirmed,
                                             keep=lambda dialog: setattr(self, "last_dialog", dialog))
         return result is not None

@@ -5,7 +5,6 @@ column reads that one column for the listed ids.
 """
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
@@ -14,6 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from ... import fields
 from ...catalogue import Catalogue
 from ...text import fold
+from .. import dates
 from ..text_safety import display_text, escape_tooltip
 from ..theme import chip_icon
 
@@ -32,15 +32,6 @@ COLUMNS: list[tuple[str, str, bool]] = [(key, fields.short_label(key), shown) fo
 COLUMN_KEYS = [c[0] for c in COLUMNS]
 ActorIdRole = Qt.ItemDataRole.UserRole + 1
 
-
-def format_datetime(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        moment = datetime.fromisoformat(value).astimezone()
-    except ValueError:
-        return value
-    return moment.strftime("%d/%m/%Y %H:%M")
 
 
 class ActorTableModel(QAbstractTableModel):
@@ -135,7 +126,7 @@ class ActorTableModel(QAbstractTableModel):
         if key in ("tags", "aliases"):
             return ", ".join(value or [])
         if key in ("updated_at", "created_at"):
-            return format_datetime(value)
+            return dates.local_time(value, joiner=" ")
         if value is None:
             return ""
         return str(value)

@@ -10,8 +10,11 @@ from PySide6.QtWidgets import QDialog
 
 from eco_desktop.filter import Filter
 from eco_desktop.store import Catalogue
-from eco_desktop.ui.calls import panel as calls_ui
-from eco_desktop.ui.calls.panel import NOTE_COLUMN, CallDialog, CallsOfActorWidget, CallsPanel
+from eco_desktop.ui import operations
+from eco_desktop.ui.calls import call_dialog as calls_ui
+from eco_desktop.ui.calls import common as calls_common
+from eco_desktop.ui.calls import CallDialog, CallsOfActorWidget, CallsPanel
+from eco_desktop.ui.calls.shortlist import NOTE_COLUMN
 from eco_desktop.ui.window.main_window import MainWindow
 
 LEFT = Qt.MouseButton.LeftButton
@@ -44,6 +47,7 @@ def panel(window) -> CallsPanel:
 def errors(monkeypatch) -> list[str]:
     seen: list[str] = []
     monkeypatch.setattr(calls_ui, "show_error", lambda _parent, error, _title="": seen.append(str(error)))
+    monkeypatch.setattr(operations, "show_error", lambda _parent, _title, error, **_kw: seen.append(str(error)))
     return seen
 
 
@@ -301,7 +305,7 @@ def test_calls_of_actor_widget(qtbot, window, panel):
 
 def test_large_writes_run_in_a_worker_and_stay_undoable(panel, qtbot, window, monkeypatch):
     call_id = create_gene_call(panel, qtbot)
-    monkeypatch.setattr(calls_ui, "BACKGROUND_THRESHOLD", 0)  # every write goes to the worker thread
+    monkeypatch.setattr(calls_common, "BACKGROUND_THRESHOLD", 0)  # every write goes to the worker thread
     listeners = list(window.catalogue.listeners)
     steps = window.undo_stack.count()
     select_names(panel, {"GenSight Biologics", "ART-TG", "Magenta"})

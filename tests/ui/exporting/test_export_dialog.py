@@ -6,6 +6,7 @@ from datetime import date
 
 import openpyxl
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from eco_desktop import export, paths
@@ -27,7 +28,7 @@ def run_export(qtbot, dialog: ExportDialog, path) -> None:
     dialog.set_path(path)
     assert dialog.button_export.isEnabled(), dialog.status_label.text()
     qtbot.mouseClick(dialog.button_export, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.job is None, timeout=20000)
+    qtbot.waitUntil(lambda: dialog.operation is None, timeout=20000)
 
 
 def names_in(path, sheet="Acteurs", column="Nom") -> list:
@@ -177,9 +178,9 @@ def test_cancel_leaves_no_file(qtbot, window, tmp_path, monkeypatch):
     dialog.button_export.click()
     qtbot.waitUntil(lambda: len(reads) == 2)
     assert not dialog.button_export.isEnabled()
-    dialog.progress.findChild(QPushButton).click()  # "Annuler"
+    dialog.operation.dialog.findChild(QPushButton).click()  # "Annuler"
     release.set()
-    qtbot.waitUntil(lambda: dialog.job is None, timeout=20000)
+    qtbot.waitUntil(lambda: dialog.operation is None, timeout=20000)
     assert dialog.was_cancelled and dialog.result is None
     assert len(reads) == 2  # stopped mid-way: the other 50 actors were never read
     assert "annulé" in dialog.status_label.text()
@@ -201,7 +202,7 @@ def test_folder_missing_shows_the_french_message(qtbot, window, tmp_path):
 
 def test_open_the_folder_after_export(qtbot, window, tmp_path, monkeypatch):
     opened = []
-    monkeypatch.setattr(export_dialog.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
     dialog = open_dialog(window)
     run_export(qtbot, dialog, tmp_path / "a.xlsx")
     box = dialog.message_box

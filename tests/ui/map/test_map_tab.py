@@ -245,7 +245,7 @@ def test_export_error_shows_the_french_message(qtbot, window, tab, tmp_path, mon
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *a: (str(tmp_path / "absent" / "carte.html"), ""))
     tab.act_export.trigger()
-    qtbot.waitUntil(lambda: tab.export_job is None and getattr(tab, "result_box", None) is not None,
+    qtbot.waitUntil(lambda: tab.export_operation is None and getattr(tab, "result_box", None) is not None,
                     timeout=LOAD_TIMEOUT)
     assert "Impossible d'écrire" in tab.result_box.text() and "n'existe pas" in tab.result_box.text()
     assert tab.last_export is None

@@ -58,8 +58,8 @@ def paste_into_search(qtbot, window, text: str) -> None:
 def slow_searches(monkeypatch, window, seconds: float) -> list[dict]:
     """Searches go to the worker even on the small bundled catalogue, and each one takes
     ``seconds`` (or until superseded), as a long query on a big catalogue would."""
-    from eco_desktop.ui.window import main_window
-    monkeypatch.setattr(main_window, "BACKGROUND_SEARCH", 1)
+    from eco_desktop.ui.window import filtering
+    monkeypatch.setattr(filtering, "BACKGROUND_SEARCH", 1)
     catalogue = window.catalogue
     real = catalogue.prefetch_text
     runs: list[dict] = []
@@ -183,13 +183,13 @@ def test_ctrl_z_undoes_an_edit_and_ctrl_shift_z_redoes_it(qtbot, window):
 def test_a_big_undo_and_redo_run_in_a_worker_behind_a_progress_dialog(qtbot, window, monkeypatch):
     import threading
 
-    from eco_desktop.ui import workers
-    from eco_desktop.ui.window import main_window
-    monkeypatch.setattr(main_window, "BACKGROUND_REPLAY", 10)
+    from eco_desktop.ui import operations
+    from eco_desktop.ui.window import undo
+    monkeypatch.setattr(undo, "BACKGROUND_REPLAY", 10)
     shown, threads = [], []
-    real_run = workers.run_with_progress
-    monkeypatch.setattr(workers, "run_with_progress",
-                        lambda *a, **k: shown.append((a[2], k.get("minimum_duration"))) or real_run(*a, **k))
+    real_run = operations.run
+    monkeypatch.setattr(operations, "run",
+                        lambda *a, **k: shown.append((a[1], k.get("delay_ms"))) or real_run(*a, **k))
     cat = window.catalogue
     for name in ("undo", "redo"):
         real = getattr(cat, name)
@@ -287,7 +287,7 @@ def test_opening_a_damaged_file_shows_an_error_and_keeps_the_window_usable(qtbot
     not_a_catalogue = tmp_path / "notes.sqlite"
     not_a_catalogue.write_text("ceci n'est pas un catalogue")
     messages = []
-    monkeypatch.setattr("eco_desktop.ui.window.main_window.warn", lambda parent, title, text: messages.append(text))
+    monkeypatch.setattr("eco_desktop.ui.window.files.warn", lambda parent, title, text: messages.append(text))
     monkeypatch.setattr("eco_desktop.ui.safety.feature._warn", lambda parent, title, error: messages.append(str(error)))
     assert window.open_catalogue_path(damaged) is False  # no backup to offer: it says so
     assert window.open_catalogue_path(not_a_catalogue) is False

@@ -25,7 +25,7 @@ def _ctrl_z(qtbot, window) -> None:
 
 def test_ctrl_z_leaves_another_programs_edit_alone(qtbot, window, other_program, monkeypatch):
     told = []
-    monkeypatch.setattr("eco_desktop.ui.window.main_window.inform", lambda *args: told.append(args))
+    monkeypatch.setattr("eco_desktop.ui.window.undo.inform", lambda *args: told.append(args))
     window.catalogue.update_actor(GENOPOLE, {"website": "https://www.genopole.fr/nouveau"})
     other_program.update_actor(CELLECTIS, {"description": "écrit ailleurs"})
     _ctrl_z(qtbot, window)
@@ -38,7 +38,7 @@ def test_ctrl_z_leaves_another_programs_edit_alone(qtbot, window, other_program,
 
 def test_ctrl_z_keeps_a_newer_value_and_says_so(qtbot, window, other_program, monkeypatch):
     told = []
-    monkeypatch.setattr("eco_desktop.ui.window.main_window.inform", lambda *args: told.append(args))
+    monkeypatch.setattr("eco_desktop.ui.window.undo.inform", lambda *args: told.append(args))
     window.catalogue.update_actor(GENOPOLE, {"website": "https://www.genopole.fr/nouveau"})
     other_program.update_actor(GENOPOLE, {"website": "https://www.genopole.fr/ailleurs"})
     _ctrl_z(qtbot, window)
