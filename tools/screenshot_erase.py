@@ -26,7 +26,7 @@ def main(argv: list[str]) -> int:
 
     from eco_desktop import backup, privacy
     from eco_desktop.filter import Filter
-    from eco_desktop.store import Catalogue
+    from eco_desktop.catalogue import Catalogue
     from eco_desktop.ui.safety.erase import ErasePreviewDialog
 
     catalogue = Catalogue.create(tmp / "catalogue.sqlite")

@@ -135,8 +135,8 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="eco-shot-import-"))
     app = offscreen_app(tmp)
 
-    from eco_desktop.store import Catalogue
-    from eco_desktop.ui.window.main_window import MainWindow
+    from eco_desktop.catalogue import Catalogue
+    from eco_desktop.ui.window import MainWindow
 
     catalogue = Catalogue.create(tmp / "catalogue.sqlite")
     window = MainWindow(catalogue)

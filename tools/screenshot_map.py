@@ -32,8 +32,8 @@ def main(argv: list[str]) -> int:
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp / "settings"))
 
-    from eco_desktop.store import Catalogue
-    from eco_desktop.ui.window.main_window import MainWindow
+    from eco_desktop.catalogue import Catalogue
+    from eco_desktop.ui.window import MainWindow
 
     def settle(seconds: float) -> None:
         end = time.monotonic() + seconds

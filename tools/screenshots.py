@@ -61,8 +61,8 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="eco-shots-"))
     app = offscreen_app(tmp)
 
-    from eco_desktop.store import Catalogue
-    from eco_desktop.ui.window.main_window import MainWindow
+    from eco_desktop.catalogue import Catalogue
+    from eco_desktop.ui.window import MainWindow
 
     catalogue = Catalogue.create(tmp / "catalogue.sqlite")
     genopole = next(i for i, name in catalogue.all_actor_names() if name == "Genopole")
