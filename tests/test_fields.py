@@ -14,18 +14,17 @@ PACKAGE = Path(eco_desktop.__file__).parent
 OTHER_MEANINGS: dict[str, set[str]] = {
     # a call's name, a shortlisting's status and when it changed
     "commands/calls.py": {"Nom", "Statut", "Modifié le"},
-    "ui/calls_panel.py": {"Nom", "Statut", "Modifié le"},
-    "ui/import_wizard/preview_page.py": {"Statut"},   # what the import does with a row
+    "ui/calls/panel.py": {"Nom", "Statut"},
+    "ui/calls/shortlist.py": {"Statut", "Modifié le"},
+    "ui/calls/actor_calls.py": {"Statut"},
+    "ui/importing/preview_page.py": {"Statut"},       # what the import does with a row
     "geo/__init__.py": {"Commune"},                   # the class's name in __all__
     "vocab.py": {"Adresse", "Commune", "E-mail"},     # precisions of a position, a kind of exchange
     "importer/xlsx.py": {"Type"},                     # an XML attribute of an .xlsx file
-    "ui/editor_dialogs.py": {"Date", "Type"},         # an exchange's date and kind
+    "ui/editor/dialogs.py": {"Date", "Type"},         # an exchange's date and kind
     "catalogue/cache.py": {"Date"},                          # an exchange's date, in the history
-    "ui/safety.py": {"Date"},                         # a backup's date
-    "ui/dialog_vocab.py": {"Identifiant"},            # a vocabulary value's slug
-    # synthetic import files of the benchmark, with the headers a spreadsheet would have
-    "bench.py": {"Nom", "Type", "Domaines", "Activités", "Site web", "Code postal", "Commune",
-                 "Description"},
+    "ui/safety/feature.py": {"Date"},                 # a backup's date
+    "ui/dialogs/vocab.py": {"Identifiant"},           # a vocabulary value's slug
 }
 
 
@@ -69,8 +68,8 @@ def test_the_allowances_are_still_needed():
 
 def test_the_store_list_export_and_import_name_a_field_alike():
     # The drift this table ends: « Création » in the list, « Année de création » in the export.
-    from eco_desktop.ui import models
-    headers = {key: header for key, header, _shown in models.COLUMNS}
+    from eco_desktop.ui.window import table_model
+    headers = {key: header for key, header, _shown in table_model.COLUMNS}
     assert headers["founded"] == "Création" == fields.short_label("founded")
     assert export.ACTOR_COLUMNS["founded"] == "Année de création" == mapping.FIELD_LABELS["founded"]
     assert store.ACTOR_FIELDS == fields.ACTOR_KEYS and store.CONTACT_FIELDS == fields.CONTACT_KEYS

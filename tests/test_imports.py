@@ -235,12 +235,12 @@ def _one_cycle(graph: dict[str, set[str]], component: list[str]) -> list[str]:
 def test_the_graph_sees_relative_lazy_and_computed_imports():
     graph = import_graph()
     assert "eco_desktop.db" in graph["eco_desktop.catalogue.cache"]  # relative, at module level
-    assert "eco_desktop.ui.main_window" in graph["eco_desktop.ui.app"]  # inside a function
+    assert "eco_desktop.ui.window" in graph["eco_desktop.ui.app"]  # inside a function
     # import_module(f"{commands.__name__}.{info.name}") over pkgutil: every command
     assert {"eco_desktop.commands.list", "eco_desktop.commands.map"} <= graph["eco_desktop.cli"]
     # import_module(f"{__package__}.{name}") for name in FEATURES: those modules only
-    assert "eco_desktop.ui.map_tab" in graph["eco_desktop.ui.main_window"]
-    assert "eco_desktop.ui.app" not in graph["eco_desktop.ui.main_window"]
+    assert "eco_desktop.ui.map" in graph["eco_desktop.ui.features"]
+    assert "eco_desktop.ui.app" not in graph["eco_desktop.ui.features"]
 
 
 def test_the_cycle_finder_finds_a_cycle():

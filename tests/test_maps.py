@@ -312,9 +312,8 @@ def test_no_tile_layer_shown_by_default():
     assert '"maxZoom": 18' in html
 
 
-def test_french_date_and_subtitle():
+def test_default_subtitle():
     import datetime as dt
-    assert maps.french_date(dt.date(2025, 3, 1)) == "1er mars 2025"
     assert maps.default_subtitle("Domaine : Thérapie génique", 42, dt.date(2025, 8, 14)) == \
         "Domaine : Thérapie génique — 42 acteurs — 14 août 2025"
 

@@ -206,9 +206,9 @@ def test_imported_outside_rows_are_stored_outside(tmp_path, catalogue):
 
 
 def test_benchmarks_national_file_is_spread_over_france(tmp_path, catalogue):
-    from eco_desktop import bench
+    from eco_desktop.bench.import_figures import write_national_csv
     path = tmp_path / "national.csv"
-    bench.write_national_csv(catalogue, path, 600)
+    write_national_csv(catalogue, path, 600)
     table = read_table(path)
     candidates = prepare(table, Mapping.auto(table.headers))
     assert len(candidates) == 600 and all(c.ok for c in candidates)
