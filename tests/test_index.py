@@ -322,7 +322,7 @@ def test_incremental_updates_match_a_fresh_index(world_catalogue):
     cat.index()  # built now, then kept up to date write by write
     for number, step in enumerate(STEPS):
         step(cat)
-        assert cat._index is not None, "the index should be updated in place, not dropped"
+        assert cat.derived.loaded() is not None, "the index should be updated in place, not dropped"
         assert _index_sets(cat.index()) == _index_sets(_fresh_index(cat)), number
         world = World(cat)
         for flt in (Filter(), Filter(include_deleted=True), Filter(only_deleted=True), Filter(has_contact=True),
@@ -391,10 +391,10 @@ def test_writes_before_the_facets_are_read(world_catalogue):
     the file, which holds it) leaves the index as a fresh one."""
     cat = world_catalogue
     for number, step in enumerate(STEPS):
-        cat._index = None
+        cat.derived.invalidate()
         assert cat.index().bits.loaded() == {}  # names, order and trash only
         step(cat)
-        assert cat._index is not None
+        assert cat.derived.loaded() is not None
         assert _index_sets(cat.index()) == _index_sets(_fresh_index(cat)), number
         world = World(cat)
         assert index_counts(cat, Filter()) == world.counts(Filter()), number

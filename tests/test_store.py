@@ -8,7 +8,7 @@ import pytest
 
 from eco_desktop.errors import ReadOnlyCatalogue, UserError
 from eco_desktop.filter import Filter
-from eco_desktop.catalogue import ACTOR_FIELDS, Catalogue
+from eco_desktop.catalogue import ACTOR_FIELDS, Catalogue, facet_value_rows
 
 CELLECTIS, GENOPOLE = 15, 20
 
@@ -295,7 +295,7 @@ def test_bulk_update_is_one_undo_step(catalogue):
 
 
 def test_bulk_create_writes_what_create_actor_writes(catalogue, monkeypatch):
-    from eco_desktop.catalogue import cache as store
+    from eco_desktop.catalogue import bulk as store
     monkeypatch.setattr(store, "BULK_CHUNK", 2)  # several chunks
     rows = [
         {"name": "Alpha Bio", "kind": "biotech", "domains": ["gene_therapy", "cell_therapy"],
@@ -319,7 +319,7 @@ def test_bulk_create_writes_what_create_actor_writes(catalogue, monkeypatch):
         row = dict(catalogue.conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone())
         facet_rows = sorted(tuple(r) for r in catalogue.conn.execute(
             "SELECT facet, value, actor_id FROM actor_values WHERE actor_id = ?", (actor_id,)))
-        assert facet_rows == sorted(store.facet_value_rows(row))
+        assert facet_rows == sorted(facet_value_rows(row))
     alpha = catalogue.get_actor(ids[0])
     assert alpha["tags"] == ["AAP 2025", 'guillemet "x"'] and alpha["departement"] == "91"
     assert catalogue.get_actor(ids[1])["lat"] == 48.12345678901234
@@ -505,7 +505,7 @@ def _indexes(cat: Catalogue) -> list[tuple[str, str]]:
 
 
 def test_bulk_create_into_an_empty_catalogue_builds_the_indexes_again(empty_catalogue, monkeypatch):
-    from eco_desktop.catalogue import cache as store
+    from eco_desktop.catalogue import bulk as store
     monkeypatch.setattr(store, "BULK_CHUNK", 3)
     monkeypatch.setattr(store, "BULK_ROWS", 5)
     cat = empty_catalogue
@@ -523,12 +523,12 @@ def test_bulk_create_into_an_empty_catalogue_builds_the_indexes_again(empty_cata
 def test_bulk_create_chunks_grow_while_the_thread_writes(empty_catalogue, monkeypatch):
     """A chunk due while the thread still writes the previous one's derived rows is not
     waited for: it grows until the thread is done, and every row ends up written."""
-    from eco_desktop.catalogue import cache as store
+    from eco_desktop.catalogue import bulk as store
     monkeypatch.setattr(store, "BULK_CHUNK", 4)
     busy = iter([True] * 5)  # the thread still writing the first five times it is asked
-    monkeypatch.setattr(store._Background, "running", lambda self: next(busy, False))
+    monkeypatch.setattr(store.Background, "running", lambda self: next(busy, False))
     batches = []
-    start = store._Background.__init__
+    start = store.Background.__init__
 
     def spy(self, conn, statements):
         sql, args = statements[0]
@@ -536,7 +536,7 @@ def test_bulk_create_chunks_grow_while_the_thread_writes(empty_catalogue, monkey
         batches.append(len(json.loads(args[-1])))
         start(self, conn, statements)
 
-    monkeypatch.setattr(store._Background, "__init__", spy)
+    monkeypatch.setattr(store.Background, "__init__", spy)
     cat = empty_catalogue
     rows = [{"name": f"Acteur {i}", "kind": "biotech", "domains": ["gene_therapy"],
              "tags": [("lot-a", "lot-b", "lot-c")[i % 3]]} for i in range(30)]
@@ -553,7 +553,7 @@ def test_bulk_create_chunks_grow_while_the_thread_writes(empty_catalogue, monkey
 
 def test_bulk_create_with_ids_out_of_order(empty_catalogue, monkeypatch):
     """Ids given out of order in a chunk: the chunk's derived rows are not those of an id range."""
-    from eco_desktop.catalogue import cache as store
+    from eco_desktop.catalogue import bulk as store
     monkeypatch.setattr(store, "BULK_CHUNK", 3)
     cat = empty_catalogue
     rows = [{"id": 50, "name": "Cinquante", "kind": "biotech", "tags": ["a"]},
@@ -567,7 +567,7 @@ def test_bulk_create_with_ids_out_of_order(empty_catalogue, monkeypatch):
 
 
 def test_bulk_create_failure_or_cancel_writes_nothing(empty_catalogue, monkeypatch):
-    from eco_desktop.catalogue import cache as store
+    from eco_desktop.catalogue import bulk as store
     from eco_desktop.catalogue import OperationCancelled
     monkeypatch.setattr(store, "BULK_CHUNK", 2)
     monkeypatch.setattr(store, "BULK_ROWS", 2)
@@ -589,7 +589,7 @@ def test_bulk_create_failure_or_cancel_writes_nothing(empty_catalogue, monkeypat
 
 
 def test_bulk_create_gives_the_rows_create_actor_gives(empty_catalogue, tmp_path, monkeypatch):
-    from eco_desktop.catalogue import cache as store
+    from eco_desktop.catalogue import bulk as store
     monkeypatch.setattr(store, "BULK_CHUNK", 2)
     rows = [
         {"name": "A", "kind": "biotech", "commune": "Évry-Courcouronnes"},
@@ -654,16 +654,16 @@ def test_bulk_insert_images_follow_later_edits_undone_first(empty_catalogue):
 def test_a_big_bulk_insert_is_checkpointed_in_the_background(empty_catalogue, monkeypatch):
     import sqlite3
 
-    from eco_desktop.catalogue import cache as store
+    from eco_desktop.catalogue import backend, bulk as store
     monkeypatch.setattr(store, "BULK_ROWS", 5)
     cat = empty_catalogue
     started = []
-    real = store._checkpoint
-    monkeypatch.setattr(store, "_checkpoint", lambda path: (started.append(path), real(path)))
+    real = backend.checkpoint
+    monkeypatch.setattr(backend, "checkpoint", lambda path: (started.append(path), real(path)))
     cat.bulk_create_actors([{"name": f"Acteur {i}", "kind": "biotech"} for i in range(20)], label="Import")
     assert started == [cat.path]
     assert cat.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000  # restored
-    cat._join_checkpoint()
+    cat.backend.join_checkpoint()
     other = sqlite3.connect(cat.path)
     try:
         assert other.execute("SELECT count(*) FROM actors").fetchone()[0] == 20
@@ -676,7 +676,7 @@ def test_a_big_bulk_insert_is_checkpointed_in_the_background(empty_catalogue, mo
 
 
 def test_undo_of_a_big_import_deletes_its_actors_at_once(catalogue, monkeypatch):
-    from eco_desktop.catalogue import cache as store
+    from eco_desktop.catalogue import bulk as store
     monkeypatch.setattr(store, "BULK_ROWS", 5)
     before = _snapshot(catalogue)
     facet_rows = catalogue.conn.execute("SELECT count(*) FROM actor_values").fetchone()[0]
@@ -698,7 +698,7 @@ def test_undo_of_a_big_import_deletes_its_actors_at_once(catalogue, monkeypatch)
 
 
 def test_redo_of_a_big_import_writes_its_actors_back_at_once(catalogue, monkeypatch):
-    from eco_desktop.catalogue import cache as store
+    from eco_desktop.catalogue import bulk as store
     monkeypatch.setattr(store, "BULK_ROWS", 5)
     monkeypatch.setattr(store, "BULK_CHUNK", 4)          # several chunks
     rows = [{"name": f"Importé {i}", "kind": "biotech", "domains": ["gene_therapy", "vaccines"],
@@ -903,7 +903,7 @@ def test_undo_of_a_merge_whose_other_actor_was_purged_since(two_sessions):
 
 @pytest.mark.parametrize("bulk_rows", [5, 10_000])   # undone by two statements, or row by row
 def test_undo_of_an_import_keeps_the_actors_another_session_changed(two_sessions, monkeypatch, bulk_rows):
-    from eco_desktop.catalogue import cache as store
+    from eco_desktop.catalogue import bulk as store
     monkeypatch.setattr(store, "BULK_ROWS", bulk_rows)
     ours, theirs = two_sessions
     rows = [{"name": f"Importé {i}", "kind": "biotech", "tags": ["lot"]} for i in range(12)]
@@ -922,7 +922,7 @@ def test_undo_of_an_import_keeps_the_actors_another_session_changed(two_sessions
 
 @pytest.mark.parametrize("bulk_rows", [5, 10_000])
 def test_redo_of_an_import_leaves_an_id_taken_since_to_its_new_row(two_sessions, monkeypatch, bulk_rows):
-    from eco_desktop.catalogue import cache as store
+    from eco_desktop.catalogue import bulk as store
     monkeypatch.setattr(store, "BULK_ROWS", bulk_rows)
     ours, theirs = two_sessions
     ids = ours.bulk_create_actors([{"name": f"Importé {i}", "kind": "biotech"} for i in range(12)],
@@ -1001,11 +1001,11 @@ def test_create_says_a_file_failure_in_french(tmp_path, monkeypatch):
     # The reason came from strerror (« No space left on device »): the system's English.
     import errno
 
-    from eco_desktop.catalogue import cache as store
+    from eco_desktop.catalogue import cache
 
     def full(catalogue):
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(store, "load_bundled_dataset", full)
+    monkeypatch.setattr(cache, "load_bundled_dataset", full)
     with pytest.raises(UserError) as caught:
         Catalogue.create(tmp_path / "neuf.sqlite")
     assert "disque plein" in str(caught.value) and "space" not in str(caught.value)

@@ -1,8 +1,9 @@
 """Calls for projects (appels à projets): eligibility, shortlists with follow-up, mailings.
 
-:class:`CallsMixin` adds the calls methods to :class:`~eco_desktop.store.Catalogue`
-(which inherits it): every write goes through ``transaction()`` and the recorded
-``_insert/_update/_delete``, so each user action is one undoable history step.
+:class:`CallsMixin` adds the calls methods to :class:`~eco_desktop.catalogue.Catalogue`
+(which inherits it): it reads through the façade's ``backend`` and writes through its
+recorded ``insert/update/delete`` inside ``transaction()``, so each user action is one
+undoable history step.
 
 A call's *eligibility* is a saved :class:`~eco_desktop.filter.Filter`. An empty
 eligibility means "no criteria": such a call's shortlist is built by hand only (it
@@ -189,18 +190,18 @@ class MailingReport:
 class CallsMixin:
     """The calls-for-projects part of the Catalogue API (mixed into ``Catalogue``).
 
-    Methods take the catalogue's lock (re-entrant) like every public Catalogue method.
+    Methods take the backend's lock (re-entrant) like every public Catalogue method.
     """
 
     # ------------------------------------------------------------------ reading
     def calls(self, include_archived: bool = True) -> list[dict[str, Any]]:
         """Every call, by name: its fields (eligibility as a Filter), ``state_label``,
         ``counts`` per status (all six, in order) and ``total`` shortlisted."""
-        with self._lock:
+        with self.backend.lock:
             sql = "SELECT * FROM calls" + ("" if include_archived else " WHERE state <> 'archived'")
-            calls = [_call_to_dict(r) for r in self.conn.execute(sql)]
+            calls = [_call_to_dict(r) for r in self.backend.execute(sql)]
             counts: dict[int, dict[str, int]] = {}
-            for row in self.conn.execute(
+            for row in self.backend.execute(
                     "SELECT e.call_id, e.status, count(*) FROM call_entries e JOIN actors a ON a.id = e.actor_id "
                     "WHERE a.deleted_at IS NULL GROUP BY e.call_id, e.status"):
                 counts.setdefault(row[0], {})[row[1]] = row[2]
@@ -213,9 +214,9 @@ class CallsMixin:
 
     def get_call(self, name_or_id: str | int) -> dict[str, Any]:
         """One call by id (int) or by name (compared by :func:`call_key`)."""
-        with self._lock:
+        with self.backend.lock:
             if isinstance(name_or_id, int):
-                row = self.conn.execute("SELECT * FROM calls WHERE id = ?", (name_or_id,)).fetchone()
+                row = self.backend.execute("SELECT * FROM calls WHERE id = ?", (name_or_id,)).fetchone()
                 if row is None:
                     raise UserError(f"L'appel à projets n° {name_or_id} n'existe pas.")
                 return _call_to_dict(row)
@@ -226,20 +227,21 @@ class CallsMixin:
         get_call (``calls show``) and of a filter's call (``--call``)."""
         name = stored_text(name)
         wanted = call_key(name)
-        found = [row for row in self.conn.execute("SELECT * FROM calls ORDER BY id")
+        found = [row for row in self.backend.execute("SELECT * FROM calls ORDER BY id")
                  if call_key(row["name"]) == wanted]
         if not found:
             raise UserError(f"Aucun appel à projets ne s'appelle « {name} ».")
         # Two such names cannot be created any more, but an older catalogue may hold them.
         return next((row for row in found if row["name"] == name), found[0])
 
-    def _call_ids(self, name: str) -> list[int]:
-        """The actors shortlisted in the call called ``name``: a filter's call criterion."""
+    def call_ids(self, name: str) -> list[int]:
+        """The actors shortlisted in the call called ``name``: a filter's call criterion
+        (the caller holds the lock)."""
         call_id = self._call_named(name)["id"]
-        return [r[0] for r in self.conn.execute("SELECT actor_id FROM call_entries WHERE call_id = ?", (call_id,))]
+        return [r[0] for r in self.backend.execute("SELECT actor_id FROM call_entries WHERE call_id = ?", (call_id,))]
 
     def _call_row(self, call_id: int) -> dict[str, Any]:
-        row = self._row("calls", call_id)
+        row = self.backend.row("calls", call_id)
         if row is None:
             raise UserError(f"L'appel à projets n° {call_id} n'existe pas.")
         return row
@@ -247,38 +249,27 @@ class CallsMixin:
     def _name_taken(self, name: str, except_id: int | None = None) -> bool:
         wanted = call_key(name)
         return any(call_key(r[1]) == wanted and r[0] != except_id
-                   for r in self.conn.execute("SELECT id, name FROM calls"))
+                   for r in self.backend.execute("SELECT id, name FROM calls"))
 
     def _entries(self, call_id: int) -> dict[int, dict[str, Any]]:
-        return {r["actor_id"]: dict(r) for r in self.conn.execute(
+        return {r["actor_id"]: dict(r) for r in self.backend.execute(
             "SELECT * FROM call_entries WHERE call_id = ?", (call_id,))}
 
     def _alive(self, ids: Sequence[int]) -> set[int]:
         """Those of ``ids`` that exist and are not in the trash."""
-        alive: set[int] = set()
-        for start in range(0, len(ids), 900):
-            chunk = list(ids[start:start + 900])
-            marks = ",".join("?" * len(chunk))
-            alive.update(r[0] for r in self.conn.execute(
-                f"SELECT id FROM actors WHERE id IN ({marks}) AND deleted_at IS NULL", chunk))
-        return alive
+        return {r[0] for r in self.backend.rows_in(
+            "SELECT id FROM actors WHERE id IN ({ids}) AND deleted_at IS NULL", ids)}
 
     def _places(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         """Name and postal address of actors, by id."""
-        out: dict[int, dict[str, Any]] = {}
-        for start in range(0, len(ids), 900):
-            chunk = list(ids[start:start + 900])
-            marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(f"SELECT id, name, street, postcode, commune FROM actors "
-                                       f"WHERE id IN ({marks})", chunk):
-                out[r["id"]] = dict(r)
-        return out
+        return {r["id"]: dict(r) for r in self.backend.rows_in(
+            "SELECT id, name, street, postcode, commune FROM actors WHERE id IN ({ids})", ids)}
 
     def shortlist(self, call_id: int) -> list[dict[str, Any]]:
         """The call's shortlisted actors (not in the trash), by name:
         ``{actor_id, name, kind, commune, status, changed_at, note}``."""
-        with self._lock:
-            rows = [dict(r) for r in self.conn.execute(
+        with self.backend.lock:
+            rows = [dict(r) for r in self.backend.execute(
                 "SELECT e.actor_id, a.name, a.kind, a.commune, e.status, e.changed_at, e.note "
                 "FROM call_entries e JOIN actors a ON a.id = e.actor_id "
                 "WHERE e.call_id = ? AND a.deleted_at IS NULL", (call_id,))]
@@ -287,8 +278,8 @@ class CallsMixin:
 
     def status_counts(self, call_id: int) -> dict[str, int]:
         """Shortlisted actors per status, every status listed (0 included), in order."""
-        with self._lock:
-            found = dict(self.conn.execute(
+        with self.backend.lock:
+            found = dict(self.backend.execute(
                 "SELECT e.status, count(*) FROM call_entries e JOIN actors a ON a.id = e.actor_id "
                 "WHERE e.call_id = ? AND a.deleted_at IS NULL GROUP BY e.status", (call_id,)).fetchall())
         return {status: found.get(status, 0) for status in STATUSES}
@@ -296,11 +287,11 @@ class CallsMixin:
     def calls_of_actor(self, actor_id: int) -> list[dict[str, Any]]:
         """The calls an actor is shortlisted in: ``{call, call_id, status, status_label,
         changed_at, note, state}`` by call name."""
-        with self._lock:
+        with self.backend.lock:
             rows = [{"call": r["name"], "call_id": r["call_id"], "status": r["status"],
                      "status_label": STATUSES.get(r["status"], r["status"]), "changed_at": r["changed_at"],
                      "note": r["note"], "state": r["state"]}
-                    for r in self.conn.execute(
+                    for r in self.backend.execute(
                         "SELECT c.name, e.call_id, e.status, e.changed_at, e.note, c.state "
                         "FROM call_entries e JOIN calls c ON c.id = e.call_id WHERE e.actor_id = ?", (actor_id,))]
         rows.sort(key=lambda r: fold(r["call"]))
@@ -345,14 +336,14 @@ class CallsMixin:
                     eligibility: Filter | None = None, shortlist_matching: bool = True) -> int:
         """Create a call; its shortlist starts with the actors matching ``eligibility``
         (unless ``shortlist_matching`` is False or the eligibility has no criteria)."""
-        with self._lock:
+        with self.backend.lock:
             values = self._clean_call({"name": name, "funder": funder, "opens": opens, "closes": closes,
                                        "url": url, "description": description, "state": state,
                                        "eligibility": eligibility}, None)
             stamp = now_iso()
             values.update(created_at=stamp, updated_at=stamp)
             with self.transaction(f"Créer l'appel à projets « {values['name']} »"):
-                call_id = self._insert("calls", values)
+                call_id = self.backend.insert("calls", values)
                 if shortlist_matching:
                     self._add_entries(call_id, self.eligible_ids(Filter.from_json(values["eligibility"])), stamp)
             return call_id
@@ -360,7 +351,7 @@ class CallsMixin:
     def update_call(self, call_id: int, changes: Mapping[str, Any]) -> bool:
         """Change a call's fields (name, funder, opens, closes, url, description, state,
         eligibility). The shortlist is not touched: see :meth:`update_shortlist`."""
-        with self._lock:
+        with self.backend.lock:
             previous = self._call_row(call_id)
             values = self._clean_call(changes, previous)
             values = {k: v for k, v in values.items() if previous.get(k) != v}
@@ -368,25 +359,25 @@ class CallsMixin:
                 return False
             values["updated_at"] = now_iso()
             with self.transaction(f"Modifier l'appel à projets « {previous['name']} »"):
-                return self._update("calls", call_id, values)
+                return self.backend.update("calls", call_id, values)
 
     def archive_call(self, call_id: int) -> bool:
-        with self._lock:
+        with self.backend.lock:
             row = self._call_row(call_id)
             if row["state"] == "archived":
                 return False
             with self.transaction(f"Archiver l'appel à projets « {row['name']} »"):
-                return self._update("calls", call_id, {"state": "archived", "updated_at": now_iso()})
+                return self.backend.update("calls", call_id, {"state": "archived", "updated_at": now_iso()})
 
     def delete_call(self, call_id: int) -> None:
         """Delete a call and its shortlist (one undoable step)."""
-        with self._lock:
+        with self.backend.lock:
             row = self._call_row(call_id)
             with self.transaction(f"Supprimer l'appel à projets « {row['name']} »"):
-                for (entry_id,) in self.conn.execute("SELECT id FROM call_entries WHERE call_id = ?",
+                for (entry_id,) in self.backend.execute("SELECT id FROM call_entries WHERE call_id = ?",
                                                      (call_id,)).fetchall():
-                    self._delete("call_entries", entry_id)
-                self._delete("calls", call_id)
+                    self.backend.delete("call_entries", entry_id)
+                self.backend.delete("calls", call_id)
 
     # ------------------------------------------------------------------ writing shortlists
     def _add_entries(self, call_id: int, actor_ids: Iterable[int], stamp: str) -> int:
@@ -397,7 +388,7 @@ class CallsMixin:
         for actor_id in wanted:
             if actor_id not in alive:
                 continue
-            self._insert("call_entries", {"call_id": call_id, "actor_id": actor_id, "status": "to_contact",
+            self.backend.insert("call_entries", {"call_id": call_id, "actor_id": actor_id, "status": "to_contact",
                                           "changed_at": stamp, "note": ""})
             present.add(actor_id)
             added += 1
@@ -406,7 +397,7 @@ class CallsMixin:
     def update_shortlist(self, call_id: int) -> int:
         """"Mettre à jour la présélection": add the eligible actors not yet shortlisted.
         Never removes anyone. Returns how many were added."""
-        with self._lock:
+        with self.backend.lock:
             row = self._call_row(call_id)
             present = set(self._entries(call_id))
             missing = [a for a in self.eligible_ids(Filter.from_json(row["eligibility"])) if a not in present]
@@ -417,7 +408,7 @@ class CallsMixin:
 
     def add_to_call(self, call_id: int, actor_ids: Sequence[int]) -> int:
         """Shortlist actors by hand ("à contacter"); those already there are left as they are."""
-        with self._lock:
+        with self.backend.lock:
             row = self._call_row(call_id)
             present = set(self._entries(call_id))
             wanted = [int(a) for a in actor_ids if int(a) not in present]
@@ -427,7 +418,7 @@ class CallsMixin:
                 return self._add_entries(call_id, wanted, now_iso())
 
     def remove_from_call(self, call_id: int, actor_ids: Sequence[int]) -> int:
-        with self._lock:
+        with self.backend.lock:
             row = self._call_row(call_id)
             entries = self._entries(call_id)
             chosen = [entries[int(a)]["id"] for a in dict.fromkeys(actor_ids) if int(a) in entries]
@@ -435,13 +426,13 @@ class CallsMixin:
                 return 0
             with self.transaction(f"Retirer {len(chosen)} acteur(s) de l'appel « {row['name']} »"):
                 for entry_id in chosen:
-                    self._delete("call_entries", entry_id)
+                    self.backend.delete("call_entries", entry_id)
             return len(chosen)
 
     def set_status(self, call_id: int, actor_ids: Sequence[int], status: str, note: str | None = None) -> int:
         """Set the status (slug or French label) of shortlisted actors, and their note when
         given; the change date becomes now. One undo step. Returns how many changed."""
-        with self._lock:
+        with self.backend.lock:
             slug = resolve_status(status)
             row = self._call_row(call_id)
             entries = self._entries(call_id)
@@ -462,13 +453,13 @@ class CallsMixin:
                     if all(entry[k] == v for k, v in values.items()):
                         continue
                     values["changed_at"] = stamp
-                    self._update("call_entries", entry["id"], values)
+                    self.backend.update("call_entries", entry["id"], values)
                     changed += 1
             return changed
 
     def set_note(self, call_id: int, actor_id: int, note: str) -> bool:
         """Change the note of one shortlisted actor (its change date becomes now)."""
-        with self._lock:
+        with self.backend.lock:
             row = self._call_row(call_id)
             entry = self._entries(call_id).get(int(actor_id))
             if entry is None:
@@ -478,7 +469,7 @@ class CallsMixin:
             if entry["note"] == note:
                 return False
             with self.transaction(f"Note dans l'appel « {row['name']} »"):
-                return self._update("call_entries", entry["id"], {"note": note, "changed_at": now_iso()})
+                return self.backend.update("call_entries", entry["id"], {"note": note, "changed_at": now_iso()})
 
     # ------------------------------------------------------------------ mailing
     def mailing_rows(self, call_id: int, *, statuses: Iterable[str] | None = None
@@ -497,7 +488,7 @@ class CallsMixin:
         without an e-mail stay in the list, one row each (the organisation's address
         serves a letter), and are counted in ``report.without_email``.
         """
-        with self._lock:
+        with self.backend.lock:
             call = self._call_row(call_id)
             wanted = ({resolve_status(s) for s in statuses} if statuses is not None
                       else set(STATUSES) - {"excluded"})
@@ -510,7 +501,7 @@ class CallsMixin:
             ids = [e["actor_id"] for e in chosen]
             actors = self._places(ids)
             contacts = self.contacts(actor_ids=ids)
-            objected = {_address_key(r[0]) for r in self.conn.execute(
+            objected = {_address_key(r[0]) for r in self.backend.execute(
                 "SELECT email FROM contacts WHERE opt_out AND trim(coalesce(email, '')) != ''")}
         rows: list[dict[str, Any]] = []
         by_address: dict[str, dict[str, Any]] = {}

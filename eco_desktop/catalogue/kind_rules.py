@@ -160,19 +160,20 @@ def default_rules() -> KindRules:
 
 
 class KindRulesMixin:
-    """The ``kind_rules`` table's methods of :class:`~eco_desktop.store.Catalogue` (which
-    inherits them); each write is one undoable step, like the vocabularies'."""
+    """The ``kind_rules`` table's methods of :class:`~eco_desktop.catalogue.Catalogue`
+    (which inherits them), through its ``backend`` and ``transaction()``; each write is
+    one undoable step, like the vocabularies'."""
 
     def kind_rules(self) -> list[dict[str, Any]]:
         """Every rule: id, source ('naf' or 'structure'), pattern, kind, position."""
-        with self._lock:
-            return [dict(r) for r in self.conn.execute(
+        with self.backend.lock:
+            return [dict(r) for r in self.backend.execute(
                 "SELECT id, source, pattern, kind, position FROM kind_rules "
                 "ORDER BY source, position, id")]
 
     def kind_rule_table(self) -> KindRules:
         """The rules as an import uses them (rules to a kind no longer known left out)."""
-        with self._lock:
+        with self.backend.lock:
             kinds = self.vocabulary("kind")
             return KindRules(self.kind_rules(), kinds)
 
@@ -205,22 +206,22 @@ class KindRulesMixin:
 
     def add_kind_rule(self, source: str, pattern: str, kind: str) -> int:
         """A new rule; its id. Refused (UserError) when that code or type has one."""
-        with self._lock:
+        with self.backend.lock:
             source, pattern, kind = self._clean_rule(source, pattern, kind)
             if self._rule_taken(source, pattern, None):
                 raise UserError(f"« {pattern} » a déjà une règle.")
-            position = self.conn.execute(
+            position = self.backend.execute(
                 "SELECT coalesce(max(position), 0) + 1 FROM kind_rules WHERE source = ?",
                 (source,)).fetchone()[0]
             with self.transaction(f"Ajouter la règle de type « {pattern} »"):
-                return self._insert("kind_rules", {"source": source, "pattern": pattern,
+                return self.backend.insert("kind_rules", {"source": source, "pattern": pattern,
                                                    "kind": kind, "position": position})
 
     def set_kind_rule(self, rule_id: int, *, pattern: str | None = None,
                       kind: str | None = None) -> None:
         """Change a rule's code (or type of structure) or its kind."""
-        with self._lock:
-            row = self.conn.execute("SELECT * FROM kind_rules WHERE id = ?",
+        with self.backend.lock:
+            row = self.backend.execute("SELECT * FROM kind_rules WHERE id = ?",
                                     (rule_id,)).fetchone()
             if row is None:
                 raise UserError(f"La règle {rule_id} n'existe plus.")
@@ -230,13 +231,13 @@ class KindRulesMixin:
             if new_pattern != row["pattern"] and self._rule_taken(source, new_pattern, rule_id):
                 raise UserError(f"« {new_pattern} » a déjà une règle.")
             with self.transaction(f"Modifier la règle de type « {row['pattern']} »"):
-                self._update("kind_rules", rule_id, {"pattern": new_pattern, "kind": new_kind})
+                self.backend.update("kind_rules", rule_id, {"pattern": new_pattern, "kind": new_kind})
 
     def delete_kind_rule(self, rule_id: int) -> None:
-        with self._lock:
-            row = self.conn.execute("SELECT pattern FROM kind_rules WHERE id = ?",
+        with self.backend.lock:
+            row = self.backend.execute("SELECT pattern FROM kind_rules WHERE id = ?",
                                     (rule_id,)).fetchone()
             if row is None:
                 return
             with self.transaction(f"Supprimer la règle de type « {row['pattern']} »"):
-                self._delete("kind_rules", rule_id)
+                self.backend.delete("kind_rules", rule_id)

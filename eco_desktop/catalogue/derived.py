@@ -1,0 +1,133 @@
+"""What the catalogue derives from its rows, kept in step with every write: each
+actor's full-text row (``actors_fts``), its multi-valued facet rows (``actor_values``)
+and the in-memory :class:`~eco_desktop.catalogue.index.ActorIndex`.
+
+The façade's ``transaction()`` calls :meth:`Derived.before_write` when it begins,
+:meth:`Derived.refresh` before COMMIT (the rows, in the same transaction) and
+:meth:`Derived.apply` after it (the index, patched row by row, or dropped to be
+rebuilt on next use when the write was big, rolled back, or made elsewhere).
+Bulk writes make the same rows by SQL statements (FACET_ROWS_OF_ACTORS, fts_rows).
+"""
+from __future__ import annotations
+
+import json
+from typing import Iterable, Mapping
+
+from .backend import Backend, chunks
+from .columns import USABLE_CONTACT_SQL
+from .index import INDEX_COLUMNS, ActorIndex
+from .search import actor_body
+
+# Above this many changed actors in one write, the in-memory index is rebuilt rather than patched.
+BULK_REBUILD_THRESHOLD = 2000
+
+# Full-text rows of many actors in one statement: a JSON array of bodies whose rowids
+# follow one another from the first (?, ?), else a JSON array of [rowid, body] pairs.
+_FTS_ROWS_FROM = "INSERT INTO actors_fts (rowid, body) SELECT ? + key, value FROM json_each(?)"
+_FTS_ROWS_OF_PAIRS = ("INSERT INTO actors_fts (rowid, body) "
+                      "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)")
+# actor_values rows of the actors whose ids are in a JSON array (?, three times): the
+# same rows facet_value_rows() gives, made by SQLite rather than by Python.
+FACET_ROWS_OF_ACTORS = "INSERT OR IGNORE INTO actor_values (facet, value, actor_id) " + " UNION ALL ".join(
+    f"SELECT '{facet}', j.value, a.id FROM actors a, json_each(a.{column}) j WHERE a.{{where}}"
+    for facet, column in (("domain", "domains"), ("activity", "activities"), ("tag", "tags")))
+
+
+def consecutive(ids: list[int]) -> bool:
+    """Whether ``ids`` are first, first + 1, first + 2…"""
+    return ids == list(range(ids[0], ids[0] + len(ids)))
+
+
+def fts_rows(ids: list[int], bodies: list[str]) -> tuple[str, tuple]:
+    """The statement writing the full-text rows of these actors, one body each."""
+    if consecutive(ids):
+        return _FTS_ROWS_FROM, (ids[0], json.dumps(bodies, ensure_ascii=False))
+    return _FTS_ROWS_OF_PAIRS, (json.dumps(list(zip(ids, bodies)), ensure_ascii=False),)
+
+
+def facet_value_rows(row: Mapping) -> list[tuple[str, str, int]]:
+    """(facet, value, actor id) rows of actor_values for one actors row."""
+    out = []
+    for facet, column in (("domain", "domains"), ("activity", "activities"), ("tag", "tags")):
+        value = row[column]
+        for item in (value if isinstance(value, list) else json.loads(value or "[]")):
+            out.append((facet, item, row["id"]))
+    return out
+
+
+class Derived:
+    """The derived rows and the in-memory index of one catalogue (see the module)."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self._index: ActorIndex | None = None
+
+    def index(self) -> ActorIndex:
+        """The index of the file as it is now (reloaded when another program wrote)."""
+        if self._index is None or self.backend.changed_elsewhere():
+            self._index = ActorIndex.load(self.backend.conn, USABLE_CONTACT_SQL)
+        return self._index
+
+    def loaded(self) -> ActorIndex | None:
+        """The index if it is in memory (None: built on next use)."""
+        return self._index
+
+    def invalidate(self) -> None:
+        """Drop the index: rebuilt on next use."""
+        self._index = None
+
+    def before_write(self) -> None:
+        if self.backend.read_data_version() != self.backend.data_version:
+            self._index = None  # another program wrote since we last looked: its changes too
+        if self._index is not None:
+            self._index.load_names()  # as they are before this write (see load_names)
+
+    def refresh(self, actor_ids: Iterable[int]) -> None:
+        """Recompute what is derived from these actors' rows: their full-text row and
+        their multi-valued facet rows (actor_values)."""
+        execute = self.backend.execute
+        for actor_id in actor_ids:
+            row = execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
+            execute("DELETE FROM actors_fts WHERE rowid = ?", (actor_id,))
+            execute("DELETE FROM actor_values WHERE actor_id = ?", (actor_id,))
+            if row is None:
+                continue
+            names = [f"{c['first_name']} {c['last_name']}" for c in execute(
+                "SELECT first_name, last_name FROM contacts WHERE actor_id = ?", (actor_id,))]
+            execute("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)", (actor_id, actor_body(row, names)))
+            self.backend.conn.executemany(
+                "INSERT OR IGNORE INTO actor_values (facet, value, actor_id) VALUES (?, ?, ?)",
+                facet_value_rows(row))
+
+    def apply(self, batch) -> None:
+        """Patch the index with a committed batch's actors (see the module)."""
+        if batch.bulk_ids:
+            self._index = None  # rebuilt on next use
+        if self._index is None or not batch.actor_ids:
+            return
+        if len(batch.actor_ids) > BULK_REBUILD_THRESHOLD:
+            self._index = None  # cheaper to rebuild on next use than to patch row by row
+            return
+        index = self._index
+        execute = self.backend.execute
+        for chunk in chunks(list(batch.actor_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            found = set()
+            for row in execute(f"SELECT {INDEX_COLUMNS} FROM actors WHERE id IN ({marks})", chunk):
+                index.upsert(row)
+                found.add(row["id"])
+            usable = {r[0] for r in execute(
+                f"SELECT DISTINCT actor_id FROM contacts WHERE actor_id IN ({marks}) AND {USABLE_CONTACT_SQL}",
+                chunk)}
+            for actor_id in chunk:
+                if actor_id in found:
+                    index.set_has_contact(actor_id, actor_id in usable)
+                else:
+                    index.remove(actor_id)
+
+    def clear_all(self, batch) -> None:
+        """Delete every derived row and mark every actor for :meth:`refresh` (a repair)."""
+        execute = self.backend.execute
+        execute("DELETE FROM actors_fts")
+        execute("DELETE FROM actor_values")
+        batch.actor_ids.update(r[0] for r in execute("SELECT id FROM actors"))
