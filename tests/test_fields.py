@@ -22,7 +22,7 @@ OTHER_MEANINGS: dict[str, set[str]] = {
     "vocab.py": {"Adresse", "Commune", "E-mail"},     # precisions of a position, a kind of exchange
     "importer/xlsx.py": {"Type"},                     # an XML attribute of an .xlsx file
     "ui/editor/dialogs.py": {"Date", "Type"},         # an exchange's date and kind
-    "catalogue/cache.py": {"Date"},                          # an exchange's date, in the history
+    "catalogue/history.py": {"Date"},                        # an exchange's date, in the history
     "ui/safety/feature.py": {"Date"},                 # a backup's date
     "ui/dialogs/vocab.py": {"Identifiant"},           # a vocabulary value's slug
 }

@@ -42,7 +42,7 @@ def test_export_then_import_round_trips(tmp_path, suffix):
 def snapshot(catalogue, tables=("actors", "contacts", "history_batches", "history_changes",
                                 "relations", "vocabulary")) -> dict:
     """Every row of the tables an import could touch, for before/after comparisons."""
-    with catalogue._lock:
+    with catalogue.lock:
         return {t: [tuple(r) for r in catalogue.conn.execute(f"SELECT * FROM [{t}] ORDER BY 1")]
                 for t in tables}
 
