@@ -78,10 +78,9 @@ def _resolve_slug(value: str, known: dict[str, str]) -> str | None:
 
 
 def open_from_args(args: argparse.Namespace, *, read_only: bool = False):
-    from .db import stale_warning
     from .opening import open_catalogue
     catalogue = open_catalogue(getattr(args, "db", None), read_only=read_only)
-    warning = stale_warning(catalogue.conn)
+    warning = catalogue.stale_warning()
     if warning:  # the data printed next may be out of date: say it before them
         print(f"eco-desktop : attention : {warning}", file=sys.stderr)
     return catalogue

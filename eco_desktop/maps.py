@@ -288,9 +288,9 @@ class Coded:
 
 # The columns of MapActors, in its order, as read from the actors table (the schema
 # keeps positions in range: SQLite scales and rounds them).
-_MAP_COLUMNS = (f"id, name, kind, ifnull(CAST(round(lat * {POSITION_SCALE}) AS INTEGER), {NO_POSITION}), "
-                f"ifnull(CAST(round(lon * {POSITION_SCALE}) AS INTEGER), {NO_POSITION}), "
-                "commune, domains, website")
+_MAP_COLUMNS = (f"a.id, a.name, a.kind, ifnull(CAST(round(a.lat * {POSITION_SCALE}) AS INTEGER), {NO_POSITION}), "
+                f"ifnull(CAST(round(a.lon * {POSITION_SCALE}) AS INTEGER), {NO_POSITION}), "
+                "a.commune, a.domains, a.website")
 _SCAN_FROM = 5000  # actors from which reading the whole table beats looking each one up
 
 
@@ -349,20 +349,7 @@ class MapActors:
         """The actors ``ids`` of ``catalogue`` (missing ids skipped), read in one query
         into columns: no per-actor dict, each distinct domains text decoded once."""
         wanted = list(ids)
-        rows: dict[int, tuple] = {}
-        with catalogue.lock:  # the connection is shared with the window's thread
-            cursor = catalogue.conn.cursor()
-            cursor.row_factory = None  # plain tuples
-            if len(wanted) > _SCAN_FROM:  # one pass over the table
-                rows = {row[0]: row for row in cursor.execute(f"SELECT {_MAP_COLUMNS} FROM actors")}
-            else:
-                for start in range(0, len(wanted), 900):
-                    chunk = wanted[start:start + 900]
-                    marks = ",".join("?" * len(chunk))
-                    rows.update((row[0], row) for row in cursor.execute(
-                        f"SELECT {_MAP_COLUMNS} FROM actors WHERE id IN ({marks})", chunk))
-        ordered = [rows[i] for i in wanted if i in rows]
-        del rows
+        ordered = [row for rows in catalogue.actor_rows(_MAP_COLUMNS, wanted, scan_from=_SCAN_FROM) for row in rows]
         columns = [list(c) for c in zip(*ordered)] if ordered else [[] for _ in range(8)]
         del ordered
         ids_, names, kinds, lats, lons, communes, domains, websites = columns

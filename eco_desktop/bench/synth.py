@@ -89,5 +89,5 @@ def build_synthetic_catalogue(path: str | Path, n: int, *, seed: int = 42,
             relations[(a, rng.choice(types), b)] = None
         for a, t, b in relations:
             catalogue.add_relation(a, t, b)
-    catalogue.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    catalogue.checkpoint()
     return catalogue

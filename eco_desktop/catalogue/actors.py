@@ -92,12 +92,12 @@ class ActorsMixin:
             yield from self.actors_by_ids(part)
 
     def actor_rows(self, select: str, ids: Sequence[int], *, check: Callable[[], None] | None = None,
-                   chunk: int = 5000) -> Iterator[list[tuple]]:
-        """The rows of ``select`` (over ``actors AS a``) of the actors ``ids``, in that
-        order, as plain tuples, a chunk at a time: for the export and the map, which
-        read many actors into columns without a dict per actor (see
-        :meth:`Backend.actor_rows`)."""
-        return self.backend.actor_rows(select, ids, check=check, chunk=chunk)
+                   chunk: int = 5000, scan_from: int | None = None) -> Iterator[list[tuple]]:
+        """The rows of ``select`` (over ``actors AS a``, the id first) of the actors
+        ``ids``, in that order, as plain tuples, a chunk at a time: for the export and
+        the map, which read many actors into columns without a dict per actor (see
+        :meth:`Backend.actor_rows` for ``check`` and ``scan_from``)."""
+        return self.backend.actor_rows(select, ids, check=check, chunk=chunk, scan_from=scan_from)
 
     def actor_identities(self, columns: Sequence[str]) -> list[dict[str, Any]]:
         """``id`` and ``columns`` of every actor not in the trash, by id (what the import's

@@ -170,13 +170,26 @@ class Backend:
             cursor.close()
 
     def actor_rows(self, select: str, ids: Sequence[int], *, check: Callable[[], None] | None = None,
-                   chunk: int = 5000) -> Iterator[list[tuple]]:
-        """The rows of ``select`` (over ``actors AS a``) of the actors ``ids``, in that
-        order, as plain tuples, ``chunk`` ids at a time (ids that are not actors
-        skipped). The ids go to SQLite as one JSON array a chunk rather than ``IN (…)``
-        of bound parameters. ``check()`` runs before each chunk (it may raise to stop);
-        :attr:`lock` is held only while a chunk is read, so the window's thread gets
-        the connection between two."""
+                   chunk: int = 5000, scan_from: int | None = None) -> Iterator[list[tuple]]:
+        """The rows of ``select`` (over ``actors AS a``, the id first) of the actors
+        ``ids``, in that order, as plain tuples, ``chunk`` ids at a time (ids that are not
+        actors skipped). The ids go to SQLite as one JSON array a chunk rather than
+        ``IN (…)`` of bound parameters. ``check()`` runs before each chunk (it may raise
+        to stop); :attr:`lock` is held only while a chunk is read, so the window's thread
+        gets the connection between two. From ``scan_from`` ids, the whole table is read
+        in one scan instead and given as one list (faster than a lookup per id, but every
+        row is then held at once: for a caller that holds them all anyway, as the map does)."""
+        if scan_from is not None and len(ids) >= scan_from:
+            if check is not None:
+                check()
+            with self.lock:
+                cursor = self.plain_cursor()
+                try:
+                    found = {row[0]: row for row in cursor.execute(f"SELECT {select} FROM actors AS a")}
+                finally:
+                    cursor.close()
+            yield [found[i] for i in ids if i in found]
+            return
         wanted = [i for i in ids if isinstance(i, int) and fits_sqlite(i)]
         query = f"SELECT {select} FROM json_each(?) AS j JOIN actors AS a ON a.id = j.value ORDER BY j.key"
         for part in chunks(wanted, chunk):

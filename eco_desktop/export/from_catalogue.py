@@ -3,7 +3,6 @@ dialog ask for it: a ``Filter`` (and, for a selection or a sorted list, the ids 
 order), the criteria said in French, the rows streamed from SQLite to the file."""
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
@@ -103,17 +102,7 @@ def _stored_rows(catalogue, select: str, ids: Sequence[int],
     """The rows (``select`` over ``actors AS a``) of the actors ``ids``, in that order,
     ``LOAD_CHUNK`` at a time; ids that are not actors are skipped. ``check()`` runs
     before each chunk; the connection is held only while a chunk is read."""
-    wanted = [i for i in ids if isinstance(i, int) and -2**63 <= i < 2**63]
-    query = (f"SELECT {select} FROM json_each(?) AS j JOIN actors AS a ON a.id = j.value "
-             "ORDER BY j.key")
-    for start in range(0, len(wanted), LOAD_CHUNK):
-        check()
-        chunk = json.dumps(wanted[start:start + LOAD_CHUNK])
-        with catalogue.lock:  # the connection is shared with the window's thread
-            cursor = catalogue.conn.cursor()
-            cursor.row_factory = None  # plain tuples: no per-actor dict
-            rows = cursor.execute(query, (chunk,)).fetchall()
-        yield rows
+    return catalogue.actor_rows(select, ids, check=check, chunk=LOAD_CHUNK)
 
 
 def export_from_catalogue(catalogue, path: str | os.PathLike,

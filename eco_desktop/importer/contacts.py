@@ -108,9 +108,7 @@ def _contact_changes(before: MappingABC[str, Any], after: MappingABC[str, Any]) 
 def plan_contacts(catalogue, plan: ImportPlan) -> None:
     candidates = prepare(plan.table, plan.mapping, kind="contacts", strict=plan.strict)
     plan.candidates = candidates
-    with catalogue.lock:
-        actors = [dict(r) for r in catalogue.conn.execute(
-            "SELECT id, name, aliases, siret, siren FROM actors WHERE deleted_at IS NULL")]
+    actors = catalogue.actor_identities(("name", "aliases", "siret", "siren"))
     organisations = _Organisations(actors)
     policy = plan.on_duplicate
     people: dict[int, dict[tuple[str, str], Any]] = {}   # actor id -> key -> contact or row

@@ -51,11 +51,7 @@ def _vocabularies(catalogue) -> dict[str, dict[str, str]]:
 
 def _existing_actors(catalogue) -> list[dict[str, Any]]:
     """What the duplicate rules look at, for every actor not in the trash."""
-    with catalogue.lock:
-        rows = catalogue.conn.execute(
-            "SELECT id, name, aliases, siret, siren, postcode, insee_code, commune FROM actors "
-            "WHERE deleted_at IS NULL ORDER BY id").fetchall()
-    return [dict(r) for r in rows]
+    return catalogue.actor_identities(("name", "aliases", "siret", "siren", "postcode", "insee_code", "commune"))
 
 
 def plan_import(catalogue, path: str | os.PathLike, *, sheet: str | None = None,
