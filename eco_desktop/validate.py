@@ -159,22 +159,28 @@ def normalize_email(value: Any) -> str:
 
 # -- single-field checks -----------------------------------------------------------
 
+def _number_issue(field: str, raw: str, number: str, validator, digits: int) -> Issue | None:
+    """The SIREN's or SIRET's French error (length, digits, check key), or None when valid."""
+    label = field.upper()
+    try:
+        validator.validate(number)
+    except stdnum_errors.InvalidLength:  # (a subclass of InvalidFormat)
+        return Issue(field, "error",
+                     f"Le {label} « {raw} » doit comporter {digits} chiffres (il en a {len(number)}).")
+    except stdnum_errors.InvalidFormat:
+        return Issue(field, "error", f"Le {label} « {raw} » ne doit contenir que des chiffres.")
+    except stdnum_errors.ValidationError:
+        return Issue(field, "error", f"Le {label} {raw} n'est pas valide (clé de contrôle incorrecte).")
+    return None
+
+
 def _check_siren(value: Any) -> list[Issue]:
     raw = _text(value)
     number = normalize_siren(raw)
     if not number:
         return []
-    try:
-        stdnum_siren.validate(number)
-    except stdnum_errors.InvalidLength:  # (a subclass of InvalidFormat)
-        return [Issue("siren", "error",
-                      f"Le SIREN « {raw} » doit comporter 9 chiffres (il en a {len(number)}).")]
-    except stdnum_errors.InvalidFormat:
-        return [Issue("siren", "error", f"Le SIREN « {raw} » ne doit contenir que des chiffres.")]
-    except stdnum_errors.ValidationError:
-        return [Issue("siren", "error",
-                      f"Le SIREN {raw} n'est pas valide (clé de contrôle incorrecte).")]
-    return []
+    issue = _number_issue("siren", raw, number, stdnum_siren, 9)
+    return [issue] if issue else []
 
 
 def _check_siret(value: Any, siren_value: Any) -> list[Issue]:
@@ -182,16 +188,9 @@ def _check_siret(value: Any, siren_value: Any) -> list[Issue]:
     number = normalize_siret(raw)
     if not number:
         return []
-    try:
-        stdnum_siret.validate(number)
-    except stdnum_errors.InvalidLength:  # (a subclass of InvalidFormat)
-        return [Issue("siret", "error",
-                      f"Le SIRET « {raw} » doit comporter 14 chiffres (il en a {len(number)}).")]
-    except stdnum_errors.InvalidFormat:
-        return [Issue("siret", "error", f"Le SIRET « {raw} » ne doit contenir que des chiffres.")]
-    except stdnum_errors.ValidationError:
-        return [Issue("siret", "error",
-                      f"Le SIRET {raw} n'est pas valide (clé de contrôle incorrecte).")]
+    issue = _number_issue("siret", raw, number, stdnum_siret, 14)
+    if issue:
+        return [issue]
     siren = normalize_siren(siren_value)
     if siren and number[:9] != siren:
         return [Issue("siret", "error",
