@@ -14,24 +14,18 @@ import pytest
 from eco_desktop import maps, vocab
 from eco_desktop.errors import UserError
 
+from map_helpers import map_actor
+
 HOSTILE_NAME = "<img src=x onerror=\"window.__pwned=1\">"
 HOSTILE_SCRIPT = "</script><script>window.__pwned=2</script><!--"
 
 
-def actor(actor_id, name, kind="biotech", lat=48.62, lon=2.44, **extra):
-    data = {"id": actor_id, "name": name, "kind": kind, "domains": ["gene_therapy"],
-            "commune": "Évry-Courcouronnes", "website": "", "lat": lat, "lon": lon,
-            "description": ""}
-    data.update(extra)
-    return data
-
-
 ACTORS = [
-    actor(1, "Genethon", website="https://www.genethon.fr"),
-    actor(2, "Cellectis", kind="biotech", lat=48.8285, lon=2.3624, commune="Paris 13e Arrondissement"),
-    actor(3, "Institut Gustave Roussy", kind="hospital", lat=48.7946, lon=2.3535,
-          commune="Villejuif", domains=["cell_therapy", "immunotherapy"]),
-    actor(4, "Sans adresse", kind="academic", lat=None, lon=None, commune=""),
+    map_actor(1, "Genethon", website="https://www.genethon.fr"),
+    map_actor(2, "Cellectis", kind="biotech", lat=48.8285, lon=2.3624, commune="Paris 13e Arrondissement"),
+    map_actor(3, "Institut Gustave Roussy", kind="hospital", lat=48.7946, lon=2.3535,
+              commune="Villejuif", domains=["cell_therapy", "immunotherapy"]),
+    map_actor(4, "Sans adresse", kind="academic", lat=None, lon=None, commune=""),
 ]
 RELATIONS = [
     {"id": 1, "source_id": 2, "type": "partner_of", "target_id": 3},
@@ -207,10 +201,10 @@ def test_standalone_replaces_an_existing_file(tmp_path):
 @pytest.mark.parametrize("standalone", [False, True])
 def test_hostile_text_stays_data(standalone):
     hostile = [
-        actor(1, HOSTILE_NAME, description=HOSTILE_SCRIPT),
-        actor(2, HOSTILE_SCRIPT, commune=HOSTILE_NAME, kind=HOSTILE_SCRIPT),
-        actor(3, "{{ 7 * 7 }} {% raw %}", commune="{# x #}"),  # not a template either
-        actor(4, "ligne\u2028suivante\u2029fin & <b>gras</b>"),
+        map_actor(1, HOSTILE_NAME, description=HOSTILE_SCRIPT),
+        map_actor(2, HOSTILE_SCRIPT, commune=HOSTILE_NAME, kind=HOSTILE_SCRIPT),
+        map_actor(3, "{{ 7 * 7 }} {% raw %}", commune="{# x #}"),  # not a template either
+        map_actor(4, "ligne\u2028suivante\u2029fin & <b>gras</b>"),
     ]
     html = maps.build_map_html(hostile, title=HOSTILE_SCRIPT, subtitle=HOSTILE_NAME,
                                standalone=standalone)
@@ -234,7 +228,7 @@ def test_the_page_is_pure_ascii(standalone):
     """One character outside Latin-1 (the legend's ▸, a commune's œ, a title's —) would
     make Python hold the whole page, 9 million characters at 100k actors, at 2 bytes
     a character."""
-    named = [actor(1, "Cœur — l’œuvre ▸"), actor(2, "Saint-Rémy-lès-Chevreuse")]
+    named = [map_actor(1, "Cœur — l’œuvre ▸"), map_actor(2, "Saint-Rémy-lès-Chevreuse")]
     html = maps.build_map_html(named, title="Appel — cœur", subtitle="1 ▸ 2", standalone=standalone)
     assert html.isascii()
     assert actor_columns(payload(html))["name"] == [a["name"] for a in named]
@@ -263,17 +257,17 @@ def test_script_json_escapes_what_could_end_a_script():
     (None, None),
 ])
 def test_only_http_websites_become_links(given, expected):
-    data = payload(maps.build_map_html([actor(1, "A", website=given)]))
+    data = payload(maps.build_map_html([map_actor(1, "A", website=given)]))
     assert actor_columns(data)["website"] == [expected]
 
 
 def test_bad_positions_mean_not_located():
     odd = [
-        actor(1, "NaN", lat=float("nan"), lon=2.3),
-        actor(2, "Infini", lat=48.8, lon=float("inf")),
-        actor(3, "Texte", lat="48.8", lon="2.35"),  # numeric text is a position
-        actor(4, "Hors limites", lat=123.0, lon=2.3),
-        actor(5, "Booléen", lat=True, lon=2.3),
+        map_actor(1, "NaN", lat=float("nan"), lon=2.3),
+        map_actor(2, "Infini", lat=48.8, lon=float("inf")),
+        map_actor(3, "Texte", lat="48.8", lon="2.35"),  # numeric text is a position
+        map_actor(4, "Hors limites", lat=123.0, lon=2.3),
+        map_actor(5, "Booléen", lat=True, lon=2.3),
     ]
     cols = actor_columns(payload(maps.build_map_html(odd)))
     assert cols["lat"] == [None, 4_880_000, 4_880_000, None, None]
@@ -332,7 +326,7 @@ def test_payload_columns_are_compact():
 
 
 def test_a_text_holding_the_separator_travels_as_a_list():
-    odd = [actor(1, "A\x1fB", website="https://a.fr/\x1f"), actor(2, "C")]
+    odd = [map_actor(1, "A\x1fB", website="https://a.fr/\x1f"), map_actor(2, "C")]
     data = payload(maps.build_map_html(odd))
     assert data["actors"]["name"] == ["A\x1fB", "C"]
     assert actor_columns(data)["name"] == ["A\x1fB", "C"]
@@ -341,7 +335,7 @@ def test_a_text_holding_the_separator_travels_as_a_list():
 
 def test_ids_beyond_32_bits_travel_as_doubles():
     big = 2 ** 40 + 3
-    data = payload(maps.build_map_html([actor(big, "Grand"), actor(1, "Petit")],
+    data = payload(maps.build_map_html([map_actor(big, "Grand"), map_actor(1, "Petit")],
                                        relations=[{"source_id": big, "type": "partner_of", "target_id": 1}]))
     assert set(data["actors"]["id"]) == {"float64"}
     assert actor_columns(data)["id"] == [big, 1]

@@ -14,28 +14,22 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from eco_desktop import maps
 from eco_desktop.ui.map.view import MapView
 
+from map_helpers import map_actor
+
 PWN_NAME = '<img src=x onerror="window.__pwned=1">'
 PWN_SCRIPT = "</script><script>window.__pwned=2</script>"
 PWN_LINK = "javascript:window.__pwned=3"
 
 
-def actor(actor_id, name, kind="biotech", lat=48.6268, lon=2.4301, **extra):
-    data = {"id": actor_id, "name": name, "kind": kind, "domains": ["gene_therapy"],
-            "commune": "Évry-Courcouronnes", "website": "", "lat": lat, "lon": lon,
-            "description": ""}
-    data.update(extra)
-    return data
-
-
 ACTORS = [
-    actor(1, "Genethon", website="https://www.genethon.fr"),
-    actor(2, "YposKesi", kind="bioproduction"),                       # same place as Genethon
-    actor(3, "Cellectis", lat=48.8284, lon=2.3623, commune="Paris 13e Arrondissement"),
-    actor(4, "Gustave Roussy", kind="hospital", lat=48.7946, lon=2.3535, commune="Villejuif"),
-    actor(5, "Servier", kind="pharma", lat=48.8710, lon=2.2250, commune="Suresnes"),
-    actor(6, "Sartorius", kind="techprovider", lat=48.6950, lon=2.1870, commune="Les Ulis"),
-    actor(7, "Sans adresse", kind="academic", lat=None, lon=None, commune=""),
-    actor(8, "Autre sans adresse", kind="funder", lat=None, lon=None),
+    map_actor(1, "Genethon", website="https://www.genethon.fr"),
+    map_actor(2, "YposKesi", kind="bioproduction"),                       # same place as Genethon
+    map_actor(3, "Cellectis", lat=48.8284, lon=2.3623, commune="Paris 13e Arrondissement"),
+    map_actor(4, "Gustave Roussy", kind="hospital", lat=48.7946, lon=2.3535, commune="Villejuif"),
+    map_actor(5, "Servier", kind="pharma", lat=48.8710, lon=2.2250, commune="Suresnes"),
+    map_actor(6, "Sartorius", kind="techprovider", lat=48.6950, lon=2.1870, commune="Les Ulis"),
+    map_actor(7, "Sans adresse", kind="academic", lat=None, lon=None, commune=""),
+    map_actor(8, "Autre sans adresse", kind="funder", lat=None, lon=None),
 ]
 RELATIONS = [
     {"id": 1, "source_id": 2, "type": "hosted_by", "target_id": 1},
@@ -58,6 +52,13 @@ def js(qtbot, view: MapView, script: str, timeout: int = 10_000):
 
 def wait_js(qtbot, view: MapView, script: str, timeout: int = 10_000):
     qtbot.waitUntil(lambda: js(qtbot, view, script) is True, timeout=timeout)
+
+
+def js_signal(qtbot, view: MapView, signal, script: str) -> list:
+    """The arguments ``signal`` is emitted with when the page runs ``script`` (a click)."""
+    with qtbot.waitSignal(signal, timeout=5000) as blocker:
+        js(qtbot, view, script)
+    return blocker.args
 
 
 @pytest.fixture
@@ -108,9 +109,8 @@ def test_unlocated_actors_can_be_listed_and_opened(qtbot, map_view):
     show(qtbot, map_view)
     js(qtbot, map_view, "document.querySelector('.eco-unlocated').open = true")
     wait_js(qtbot, map_view, "document.querySelectorAll('.eco-unlocated li').length === 2")
-    with qtbot.waitSignal(map_view.actorActivated, timeout=5000) as blocker:
-        js(qtbot, map_view, "document.querySelector('.eco-unlocated li').click()")
-    assert blocker.args == [7]
+    assert js_signal(qtbot, map_view, map_view.actorActivated,
+                     "document.querySelector('.eco-unlocated li').click()") == [7]
 
 
 def test_selection_round_trip(qtbot, map_view):
@@ -141,9 +141,8 @@ def test_clicking_a_marker_then_voir_la_fiche(qtbot, map_view):
     assert blocker.args == [4]
     wait_js(qtbot, map_view, "!!document.querySelector('.eco-popup .eco-card-open')")
     assert js(qtbot, map_view, "document.querySelector('.eco-card-name').textContent") == "Gustave Roussy"
-    with qtbot.waitSignal(map_view.actorActivated, timeout=5000) as blocker:
-        js(qtbot, map_view, "document.querySelector('.eco-card-open').click()")
-    assert blocker.args == [4]
+    assert js_signal(qtbot, map_view, map_view.actorActivated,
+                     "document.querySelector('.eco-card-open').click()") == [4]
 
 
 def test_actors_at_the_same_place_are_listed_in_the_popup(qtbot, map_view):
@@ -152,9 +151,8 @@ def test_actors_at_the_same_place_are_listed_in_the_popup(qtbot, map_view):
     wait_js(qtbot, map_view, "!!document.querySelector('.eco-card-here')")
     here = js(qtbot, map_view, "document.querySelector('.eco-card-here').textContent")
     assert "YposKesi" in here and "1 autre acteur" in here
-    with qtbot.waitSignal(map_view.actorClicked, timeout=5000) as blocker:
-        js(qtbot, map_view, "document.querySelector('.eco-card-here a').click()")
-    assert blocker.args == [2]
+    assert js_signal(qtbot, map_view, map_view.actorClicked,
+                     "document.querySelector('.eco-card-here a').click()") == [2]
     assert js(qtbot, map_view, "document.querySelector('.eco-card-name').textContent") == "YposKesi"
 
 
@@ -179,10 +177,10 @@ def test_hostile_records_show_their_characters_and_run_nothing(qtbot, map_view, 
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()) or True)
     hostile = [
-        actor(1, PWN_NAME, website=PWN_LINK, description=PWN_SCRIPT, lat=48.80, lon=2.30),
-        actor(2, PWN_SCRIPT, commune=PWN_NAME, domains=[PWN_NAME], lat=48.70, lon=2.40,
-              website="https://exemple.fr/a?b=<c>"),
-        actor(3, PWN_NAME + "bis", lat=None, lon=None),
+        map_actor(1, PWN_NAME, website=PWN_LINK, description=PWN_SCRIPT, lat=48.80, lon=2.30),
+        map_actor(2, PWN_SCRIPT, commune=PWN_NAME, domains=[PWN_NAME], lat=48.70, lon=2.40,
+                  website="https://exemple.fr/a?b=<c>"),
+        map_actor(3, PWN_NAME + "bis", lat=None, lon=None),
     ]
     relations = [{"id": 1, "source_id": 1, "type": "partner_of", "target_id": 2}]
     show(qtbot, map_view, actors=hostile, relations=relations)
@@ -238,7 +236,7 @@ def test_texts_holding_the_payload_separator_and_large_ids(qtbot, map_view):
     # Such a name makes the names travel as a list rather than one joined string, and
     # an id beyond 32 bits makes the ids travel as doubles (see maps.py, "payload").
     big = 2 ** 40 + 3
-    odd = [actor(big, "Un\x1fDeux", website="https://exemple.fr/"), actor(2, "Trois", lat=48.8, lon=2.3)]
+    odd = [map_actor(big, "Un\x1fDeux", website="https://exemple.fr/"), map_actor(2, "Trois", lat=48.8, lon=2.3)]
     show(qtbot, map_view, actors=odd, relations=[{"source_id": big, "type": "partner_of", "target_id": 2}])
     assert js(qtbot, map_view, "ecoMap.markerCount()") == 2
     js(qtbot, map_view, f"ecoMap.openActor({big})")
