@@ -64,6 +64,16 @@ def role_label(text: str = "", role: str = "hint", *, wrap: bool = True) -> QLab
     return label
 
 
+def reserve_wrapped_height(widget: QWidget) -> None:
+    """Give ``widget`` its height for its width as a minimum: form and box layouts do not
+    always honour height-for-width, which clips the last line."""
+    if widget.width() <= 0:
+        return
+    height = widget.heightForWidth(widget.width())
+    if height > 0 and height != widget.minimumHeight():
+        widget.setMinimumHeight(height)
+
+
 class WrappingLabel(QLabel):
     """A word-wrapped label that reserves its full height: form and box layouts do not
     always honour a label's height-for-width, which clips the last line.
@@ -78,18 +88,11 @@ class WrappingLabel(QLabel):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().resizeEvent(event)
-        self._reserve()
+        reserve_wrapped_height(self)
 
     def setText(self, text: str) -> None:  # noqa: N802
         super().setText(display_text(text) if self.textFormat() == Qt.TextFormat.PlainText else text)
-        self._reserve()
-
-    def _reserve(self) -> None:
-        if self.width() <= 0:
-            return
-        height = self.heightForWidth(self.width())
-        if height > 0 and height != self.minimumHeight():
-            self.setMinimumHeight(height)
+        reserve_wrapped_height(self)
 
 
 class FieldMessage(WrappingLabel):
@@ -286,7 +289,7 @@ class CheckGrid(QWidget):
             self._boxes[slug] = box
         self.updateGeometry()
         if self.width() > 0:
-            self._reserve()
+            reserve_wrapped_height(self)
 
     def boxes(self) -> list[QPushButton]:
         return list(self._boxes.values())
@@ -314,7 +317,7 @@ class CheckGrid(QWidget):
             box.setEnabled(editable)
             box.setVisible(editable or box.isChecked())
         self._flow.invalidate()
-        self._reserve()
+        reserve_wrapped_height(self)
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802
         return True
@@ -332,15 +335,7 @@ class CheckGrid(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
-            self._reserve()
-
-    def _reserve(self) -> None:
-        if self.width() <= 0:
-            return
-        # Like WrappingLabel: make the layout keep room for every line of chips.
-        height = self.heightForWidth(self.width())
-        if height > 0 and height != self.minimumHeight():
-            self.setMinimumHeight(height)
+            reserve_wrapped_height(self)
 
 
 class TokenCompleter(QCompleter):
