@@ -11,14 +11,12 @@ individuel without a company name, a closed establishment, a laboratory outside
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import os
 import sys
-import tempfile
 from pathlib import Path
 
-from screenshots import offscreen_app, settle  # tools/ is this script's folder, first on sys.path
+from screenshots import fresh_catalogue, output_folder, settle  # tools/ is this script's folder, first on sys.path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -127,23 +125,15 @@ def write_sirene(path: Path) -> Path:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "docs" / "screenshots"))
-    args = parser.parse_args()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="eco-shot-import-"))
-    app = offscreen_app(tmp)
-
-    from eco_desktop.catalogue import Catalogue
+    out = output_folder(__doc__)
+    app, catalogue = fresh_catalogue("eco-shot-import-")
     from eco_desktop.ui.window import MainWindow
 
-    catalogue = Catalogue.create(tmp / "catalogue.sqlite")
     window = MainWindow(catalogue)
     window.resize(1366, 768)
     window.show()
     settle(app)
-    source = write_sirene(tmp / "sirene-etablissements-2022.csv")
+    source = write_sirene(catalogue.path.parent / "sirene-etablissements-2022.csv")
     wizard = window.features["importing"].open_wizard(source)
     wizard.resize(1366, 768)
     settle(app)

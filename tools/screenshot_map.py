@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from screenshots import fresh_catalogue, settle  # tools/ is this script's folder, first on sys.path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -23,31 +24,15 @@ SIZE = (1366, 768)
 
 def main(argv: list[str]) -> int:
     out = Path(argv[1] if len(argv) > 1 else "docs/screenshots/map.png")
-    tmp = Path(tempfile.mkdtemp(prefix="eco-shot-map-"))
-    os.environ["XDG_CONFIG_HOME"] = str(tmp / "config")
-
-    from eco_desktop.ui.app import create_application
-    app = create_application()
-    from PySide6.QtCore import QSettings
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp / "settings"))
-
-    from eco_desktop.catalogue import Catalogue
+    app, catalogue = fresh_catalogue("eco-shot-map-")
     from eco_desktop.ui.window import MainWindow
-
-    def settle(seconds: float) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            app.processEvents()
-            time.sleep(0.02)
 
     def wait_for(condition, seconds: float = 60.0) -> bool:
         end = time.monotonic() + seconds
         while not condition() and time.monotonic() < end:
-            settle(0.05)
+            settle(app, 0.05)
         return bool(condition())
 
-    catalogue = Catalogue.create(tmp / "catalogue.sqlite")
     genopole = next(i for i, name in catalogue.all_actor_names() if name == "Genopole")
     window = MainWindow(catalogue)
     window.resize(*SIZE)
@@ -61,7 +46,7 @@ def main(argv: list[str]) -> int:
     tab.act_relations.setChecked(True)
     window.select_actor(genopole)
     tab.map.set_view(*VIEW)  # selecting pans to Genopole: frame the whole south of Paris
-    settle(1.5)
+    settle(app, 1.5)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(out)):
         print(f"impossible d'écrire {out}", file=sys.stderr)

@@ -36,6 +36,24 @@ def offscreen_app(tmp: Path):
     return app
 
 
+def output_folder(description: str) -> Path:
+    """The folder of ``--out`` (docs/screenshots by default), created."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "docs" / "screenshots"))
+    out = Path(parser.parse_args().out)
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def fresh_catalogue(prefix: str):
+    """The application and a new catalogue from the bundled dataset, both in a new
+    temporary folder named ``prefix…``."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    app = offscreen_app(tmp)
+    from eco_desktop.catalogue import Catalogue
+    return app, Catalogue.create(tmp / "catalogue.sqlite")
+
+
 def add_sample_calls(catalogue) -> int:
     """A few calls for projects, so the calls tab shows a real shortlist (made-up follow-up)."""
     from eco_desktop.filter import Filter
@@ -53,18 +71,10 @@ def add_sample_calls(catalogue) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "docs" / "screenshots"))
-    args = parser.parse_args()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="eco-shots-"))
-    app = offscreen_app(tmp)
-
-    from eco_desktop.catalogue import Catalogue
+    out = output_folder(__doc__)
+    app, catalogue = fresh_catalogue("eco-shots-")
     from eco_desktop.ui.window import MainWindow
 
-    catalogue = Catalogue.create(tmp / "catalogue.sqlite")
     genopole = next(i for i, name in catalogue.all_actor_names() if name == "Genopole")
     call_id = add_sample_calls(catalogue)
     window = MainWindow(catalogue)
