@@ -18,14 +18,20 @@ def other_program(catalogue_path):
     other.close()
 
 
+@pytest.fixture
+def told(monkeypatch) -> list[tuple]:
+    """The arguments of every message the undo shows the person."""
+    messages = []
+    monkeypatch.setattr("eco_desktop.ui.window.undo.inform", lambda *args: messages.append(args))
+    return messages
+
+
 def _ctrl_z(qtbot, window) -> None:
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
 
 
-def test_ctrl_z_leaves_another_programs_edit_alone(qtbot, window, other_program, monkeypatch):
-    told = []
-    monkeypatch.setattr("eco_desktop.ui.window.undo.inform", lambda *args: told.append(args))
+def test_ctrl_z_leaves_another_programs_edit_alone(qtbot, window, other_program, told):
     window.catalogue.update_actor(GENOPOLE, {"website": "https://www.genopole.fr/nouveau"})
     other_program.update_actor(CELLECTIS, {"description": "écrit ailleurs"})
     _ctrl_z(qtbot, window)
@@ -36,9 +42,7 @@ def test_ctrl_z_leaves_another_programs_edit_alone(qtbot, window, other_program,
     assert told == []
 
 
-def test_ctrl_z_keeps_a_newer_value_and_says_so(qtbot, window, other_program, monkeypatch):
-    told = []
-    monkeypatch.setattr("eco_desktop.ui.window.undo.inform", lambda *args: told.append(args))
+def test_ctrl_z_keeps_a_newer_value_and_says_so(qtbot, window, other_program, told):
     window.catalogue.update_actor(GENOPOLE, {"website": "https://www.genopole.fr/nouveau"})
     other_program.update_actor(GENOPOLE, {"website": "https://www.genopole.fr/ailleurs"})
     _ctrl_z(qtbot, window)
