@@ -51,28 +51,24 @@ def test_missing_folder(tmp_path):
         export_xlsx(tmp_path / "absent" / "a.xlsx", [make_actor(1)])
 
 
-def test_disk_full_leaves_previous_file(tmp_path, monkeypatch):
+def _half_written(wb, fh):
+    fh.write(b"PK\x03\x04 half")
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def _locked(src, dst):
+    raise PermissionError(errno.EACCES, "The process cannot access the file")
+
+
+@pytest.mark.parametrize("module, name, failing, sentence", [
+    (sheets, "save_workbook", _half_written, "le disque est plein"),
+    (os, "replace", _locked, "ouvert dans un autre programme"),
+], ids=["disk_full", "locked_target"])
+def test_a_failed_write_leaves_the_previous_file(tmp_path, monkeypatch, module, name, failing, sentence):
     target = tmp_path / "a.xlsx"
     target.write_bytes(b"previous")
-
-    def half_written(wb, fh):
-        fh.write(b"PK\x03\x04 half")
-        raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(sheets, "save_workbook", half_written)
-    with pytest.raises(UserError, match="le disque est plein"):
-        export_xlsx(target, [make_actor(1)])
-    assert os.listdir(tmp_path) == ["a.xlsx"]
-    assert target.read_bytes() == b"previous"
-
-
-def test_locked_target(tmp_path, monkeypatch):
-    target = tmp_path / "a.xlsx"
-    target.write_bytes(b"previous")
-
-    def locked(src, dst):
-        raise PermissionError(errno.EACCES, "The process cannot access the file")
-    monkeypatch.setattr(os, "replace", locked)
-    with pytest.raises(UserError, match="ouvert dans un autre programme"):
+    monkeypatch.setattr(module, name, failing)
+    with pytest.raises(UserError, match=sentence):
         export_xlsx(target, [make_actor(1)])
     assert os.listdir(tmp_path) == ["a.xlsx"]
     assert target.read_bytes() == b"previous"
