@@ -1,11 +1,16 @@
 """Running the real ``eco-desktop`` command in a subprocess, isolated from the user's
-folders: shared by the CLI test modules."""
+folders, and the catalogue with contacts it runs on: shared by the CLI test modules."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from eco_desktop.catalogue import Catalogue
+
+GENSIGHT, ART_TG = 17, 27
 
 
 def cli_env(home: Path, **extra: str) -> dict[str, str]:
@@ -30,3 +35,18 @@ def run_cli(args, *, home: Path, cwd: Path | None = None, env: dict | None = Non
         if expect:
             assert proc.stderr.strip(), "an error needs a message"
     return proc
+
+
+def catalogue_with_contacts(catalogue_path: Path, path: Path, **alice: str) -> Path:
+    """A copy of the bundled catalogue at ``path`` with three contacts: Alice at GenSight,
+    usable (``alice`` adds to her fields), Bruno at GenSight without a legal basis, and
+    Chloé at ART-TG, who opted out."""
+    shutil.copyfile(catalogue_path, path)
+    with Catalogue.open(path) as cat:
+        cat.add_contact(GENSIGHT, {"civility": "Mme", "first_name": "Alice", "last_name": "Martin",
+                                   "email": "alice@gensight.example", "legal_basis": "legitimate_interest",
+                                   **alice})
+        cat.add_contact(GENSIGHT, {"first_name": "Bruno", "last_name": "Petit", "email": "bruno@gensight.example"})
+        cat.add_contact(ART_TG, {"first_name": "Chloé", "last_name": "Durand", "email": "chloe@art-tg.example",
+                                 "legal_basis": "consent", "opt_out": True})
+    return path

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,22 +11,14 @@ from openpyxl import load_workbook
 
 from eco_desktop.catalogue import Catalogue
 
-from cli_helpers import cli_env, run_cli
+from cli_helpers import ART_TG, GENSIGHT, catalogue_with_contacts, cli_env, run_cli
 
-GENSIGHT, ART_TG, SANOFI = 17, 27, 1
+SANOFI = 1
 
 
 @pytest.fixture
 def db(tmp_path, catalogue_path) -> Path:
-    path = tmp_path / "aap.sqlite"
-    shutil.copyfile(catalogue_path, path)
-    with Catalogue.open(path) as cat:
-        cat.add_contact(GENSIGHT, {"civility": "Mme", "first_name": "Alice", "last_name": "Martin",
-                                   "email": "alice@gensight.example", "legal_basis": "legitimate_interest"})
-        cat.add_contact(GENSIGHT, {"first_name": "Bruno", "last_name": "Petit", "email": "bruno@gensight.example"})
-        cat.add_contact(ART_TG, {"first_name": "Chloé", "last_name": "Durand", "email": "chloe@art-tg.example",
-                                 "legal_basis": "consent", "opt_out": True})
-    return path
+    return catalogue_with_contacts(catalogue_path, tmp_path / "aap.sqlite")
 
 
 def run(db: Path, *args: str, expect: int = 0) -> subprocess.CompletedProcess:

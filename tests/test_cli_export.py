@@ -12,26 +12,15 @@ from openpyxl import load_workbook
 
 from eco_desktop.export import ACTOR_COLUMNS, DEFAULT_COLUMNS
 from eco_desktop.filter import Filter
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 
-from cli_helpers import run_cli
-
-GENSIGHT, ART_TG, SANOFI = 17, 27, 1
+from cli_helpers import catalogue_with_contacts, run_cli
 
 
 @pytest.fixture
 def db(tmp_path, catalogue_path) -> Path:
     """The bundled catalogue with three contacts: one usable, one without legal basis, one opted out."""
-    path = tmp_path / "export.sqlite"
-    shutil.copyfile(catalogue_path, path)
-    with Catalogue.open(path) as cat:
-        cat.add_contact(GENSIGHT, {"civility": "Mme", "first_name": "Alice", "last_name": "Martin",
-                                   "email": "alice@gensight.example", "legal_basis": "legitimate_interest",
-                                   "basis_date": "2026-03-02"})
-        cat.add_contact(GENSIGHT, {"first_name": "Bruno", "last_name": "Petit", "email": "bruno@gensight.example"})
-        cat.add_contact(ART_TG, {"first_name": "Chloé", "last_name": "Durand", "email": "chloe@art-tg.example",
-                                 "legal_basis": "consent", "opt_out": True})
-    return path
+    return catalogue_with_contacts(catalogue_path, tmp_path / "export.sqlite", basis_date="2026-03-02")
 
 
 def run(db: Path, *args: str, expect: int = 0) -> subprocess.CompletedProcess:
