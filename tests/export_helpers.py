@@ -62,17 +62,22 @@ class _FullDisk:
     def __getattr__(self, name):
         return getattr(self._fp, name)
 
-@pytest.fixture
-def full_disk(monkeypatch):
-    """Every zip written fills the disk after 3,000 bytes; unraisable exceptions (what
-    ``ZipFile.__del__`` prints as « Exception ignored in ») are collected."""
+def fill_zip_disks(patch=setattr, room: int = 3000) -> None:
+    """From now on, every zip archive written fills its disk after ``room`` bytes.
+    ``patch`` is ``setattr`` in a subprocess, ``monkeypatch.setattr`` in a test."""
     real_init = zipfile.ZipFile.__init__
 
     def init(self, file, mode="r", *args, **kwargs):
         real_init(self, file, mode, *args, **kwargs)
         if mode == "w":
-            self.fp = _FullDisk(self.fp, 3000)
-    monkeypatch.setattr(zipfile.ZipFile, "__init__", init)
+            self.fp = _FullDisk(self.fp, room)
+    patch(zipfile.ZipFile, "__init__", init)
+
+@pytest.fixture
+def full_disk(monkeypatch):
+    """Every zip written fills the disk after 3,000 bytes; unraisable exceptions (what
+    ``ZipFile.__del__`` prints as « Exception ignored in ») are collected."""
+    fill_zip_disks(monkeypatch.setattr)
     unraisable = []
     monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
     return unraisable
