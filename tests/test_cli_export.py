@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import shutil
 import subprocess
 from pathlib import Path
 
