@@ -41,6 +41,20 @@ def table_cell(table: QTableWidget, row: int, column: int, extra=Qt.ItemFlag.NoI
     return item
 
 
+def hint_and_button(layout: QVBoxLayout, hint: str, text: str, clicked) -> QPushButton:
+    """A row under a tab's table: a grey hint, and the tab's action button on its right."""
+    row = QHBoxLayout()
+    label = QLabel(hint)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: palette(mid);")
+    row.addWidget(label, 1)
+    button = QPushButton(text)
+    button.clicked.connect(clicked)
+    row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+    layout.addLayout(row)
+    return button
+
+
 class VocabularyTab(QWidget):
     """The table of one vocabulary: label (editable), identifier, actors, hidden, colour."""
 
@@ -67,17 +81,11 @@ class VocabularyTab(QWidget):
         self.table.itemChanged.connect(self._item_changed)
         self.table.cellDoubleClicked.connect(self._double_clicked)
         layout.addWidget(self.table)
-        row = QHBoxLayout()
-        hint = QLabel("Double-cliquez un libellé pour le renommer"
-                      + (", une couleur pour la changer." if name == "kind" else ".")
-                      + " Une valeur masquée n'est plus proposée mais reste sur les fiches.")
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: palette(mid);")
-        row.addWidget(hint, 1)
-        self.add_button = QPushButton("Ajouter…")
-        self.add_button.clicked.connect(self.add_value)
-        row.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(row)
+        self.add_button = hint_and_button(
+            layout, "Double-cliquez un libellé pour le renommer"
+            + (", une couleur pour la changer." if name == "kind" else ".")
+            + " Une valeur masquée n'est plus proposée mais reste sur les fiches.",
+            "Ajouter…", self.add_value)
         self.reload()
 
     def reload(self) -> None:
@@ -180,15 +188,9 @@ class TagsTab(QWidget):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.cellDoubleClicked.connect(lambda *_: self.rename_selected())
         layout.addWidget(self.table)
-        row = QHBoxLayout()
-        hint = QLabel("Renommer une étiquette en une étiquette existante fusionne les deux.")
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: palette(mid);")
-        row.addWidget(hint, 1)
-        self.rename_button = QPushButton("Renommer…")
-        self.rename_button.clicked.connect(self.rename_selected)
-        row.addWidget(self.rename_button, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(row)
+        self.rename_button = hint_and_button(
+            layout, "Renommer une étiquette en une étiquette existante fusionne les deux.",
+            "Renommer…", self.rename_selected)
         self.reload()
 
     def reload(self) -> None:
