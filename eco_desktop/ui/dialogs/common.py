@@ -57,6 +57,17 @@ def show_error(parent: QWidget | None, error: UserError | str, title: str = "Op�
     box.exec()
 
 
+def ask(box: QMessageBox, ok_text: str) -> bool:
+    """Show ``box`` with an ``ok_text`` button and « Annuler », the default and the Escape
+    key's; True when ``ok_text`` was clicked."""
+    ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is ok
+
+
 def confirm(parent: QWidget | None, title: str, text: str, ok_text: str, *,
             informative: str = "", danger: bool = False) -> bool:
     """Ask a yes/no question with an explicit French action button; Annuler is the default.
@@ -69,12 +80,7 @@ def confirm(parent: QWidget | None, title: str, text: str, ok_text: str, *,
     if label is not None:
         label.setTextFormat(Qt.TextFormat.PlainText)
     box.setStyleSheet("QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 360px; }")
-    ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
-    cancel = box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(cancel)
-    box.setEscapeButton(cancel)
-    box.exec()
-    return box.clickedButton() is ok
+    return ask(box, ok_text)
 
 
 def show_file_written(parent: QWidget | None, path: Path, title: str, text: str, informative: str = "", *,

@@ -24,6 +24,7 @@ from ... import check as checking
 from ...catalogue import Catalogue
 from ...errors import UserError
 from .. import dates, operations
+from ..dialogs.common import ask
 from ..operations import Change
 from ..text_safety import escape_tooltip, message_box, plain_label
 from . import erase
@@ -46,12 +47,7 @@ def _ask(parent: QWidget | None, title: str, text: str, informative: str, ok_tex
          danger: bool = False) -> bool:
     box = message_box(QMessageBox.Icon.Warning if danger else QMessageBox.Icon.Question, title, text,
                       QMessageBox.StandardButton.NoButton, parent, informative=informative)
-    ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
-    cancel = box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(cancel)
-    box.setEscapeButton(cancel)
-    box.exec()
-    return box.clickedButton() is ok
+    return ask(box, ok_text)
 
 
 def _backup_time(moment: datetime) -> str:
