@@ -6,6 +6,7 @@ one transaction together with the new ``PRAGMA user_version``.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -141,9 +142,24 @@ def check_is_sqlite(path: Path) -> None:
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
-    """SQL functions the schema uses: eco_fold(text) is eco_desktop.text.fold."""
+    """SQL functions the schema uses: eco_fold(text) is eco_desktop.text.fold; the full-text
+    rows' eco_stems(folded text) (eco_desktop.catalogue.stemming), eco_stemmer_version()
+    and eco_place_name(code) (the name of a département, EPT or EPCI, else '')."""
+    from .catalogue.stemming import STEMMER_VERSION, stems_of_body
     from .text import fold
     conn.create_function("eco_fold", 1, fold, deterministic=True)
+    conn.create_function("eco_stems", 1, lambda text: stems_of_body(text or ""), deterministic=True)
+    conn.create_function("eco_stemmer_version", 0, lambda: STEMMER_VERSION, deterministic=True)
+    conn.create_function("eco_place_name", 1, lambda code: _place_names().get(code or "", ""),
+                         deterministic=True)
+
+
+@functools.cache
+def _place_names() -> dict[str, str]:
+    """{code: name} of the départements, EPTs and EPCIs (their codes do not overlap)."""
+    from .geo import gazetteer
+    places = gazetteer()
+    return {**places.departements(), **places.epts(), **places.epcis()}
 
 
 class _UnlockedConnection(sqlite3.Connection):
@@ -265,7 +281,27 @@ def migrate(conn: sqlite3.Connection, path: Path, *, target: int | None = None) 
                 conn.execute("ROLLBACK")
             raise
         version = migration.version
+    if version >= STEMS_SCHEMA:
+        restem(conn)
     return version
+
+
+# The schema from which the full-text table has a stems column (migration 0007).
+STEMS_SCHEMA = 7
+
+
+def restem(conn: sqlite3.Connection) -> None:
+    """Remake the full-text stems when the file's were made by another stemmer version (a
+    query's stems would not meet them)."""
+    from .catalogue.stemming import STEMMER_VERSION
+    row = conn.execute("SELECT value FROM meta WHERE key = 'stemmer'").fetchone()
+    if row is not None and row[0] == STEMMER_VERSION:
+        return
+    log.info("remaking the search stems (stemmer %s)", STEMMER_VERSION)
+    conn.executescript(
+        "BEGIN IMMEDIATE;\nUPDATE actors_fts SET stems = eco_stems(body || ' ' || facets);\n"
+        "INSERT INTO meta (key, value) VALUES ('stemmer', eco_stemmer_version()) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value;\nCOMMIT;")
 
 
 def remove_database_files(path: Path) -> None:

@@ -201,3 +201,35 @@ def test_upgrade_to_version_5_keeps_old_batches_in_the_history_but_not_undoable(
         cat.update_actor(7, {"description": "neuf"})
         assert cat.history()[0]["session"] == cat.session and len(cat.session) == 32
         assert cat.undo() and cat.undo() is None
+
+
+def test_upgrade_to_version_7_indexes_labels_and_stems(tmp_path):
+    """Migration 0007 rebuilds the full-text table of an existing catalogue: the old folded
+    text kept, the name, the vocabulary labels, places and stems added."""
+    path = tmp_path / "v6.sqlite"
+    conn = db.connect(path)
+    db.migrate(conn, path, target=6)
+    conn.execute("INSERT INTO actors (id, name, kind, domains, departement, created_at, updated_at) "
+                 "VALUES (7, 'Ancien acteur', 'biotech', '[\"gene_therapy\"]', '91', '2020-01-01', '2020-01-01')")
+    conn.execute("INSERT INTO actors_fts (rowid, body) VALUES (7, 'ancien acteur')")
+    conn.commit()
+    conn.close()
+    with Catalogue.open(path) as cat:
+        names, body, facets = cat.conn.execute(
+            "SELECT names, body, facets FROM actors_fts WHERE rowid = 7").fetchone()
+        assert (names, body) == ("ancien acteur", "ancien acteur")
+        assert "therapie genique" in facets and "91 essonne" in facets
+        assert cat.actor_ids(Filter(text="thérapie génique")) == [7]
+
+
+def test_stems_of_another_stemmer_are_remade(catalogue_path):
+    """The stems are made again when the file's were made by another stemmer version."""
+    from eco_desktop.catalogue.stemming import STEMMER_VERSION
+    conn = db.connect(catalogue_path)
+    conn.execute("UPDATE actors_fts SET stems = ''")
+    conn.execute("UPDATE meta SET value = '0.0' WHERE key = 'stemmer'")
+    conn.commit()
+    conn.close()
+    with Catalogue.open(catalogue_path) as cat:
+        assert cat.conn.execute("SELECT count(*) FROM actors_fts WHERE stems = ''").fetchone()[0] == 0
+        assert cat.conn.execute("SELECT value FROM meta WHERE key = 'stemmer'").fetchone()[0] == STEMMER_VERSION

@@ -16,16 +16,17 @@ from typing import Iterable, Mapping
 from .backend import Backend, chunks
 from .columns import USABLE_CONTACT_SQL
 from .index import INDEX_COLUMNS, ActorIndex
-from .search import actor_body
+from .search import actor_body, fts_insert
 
 # Above this many changed actors in one write, the in-memory index is rebuilt rather than patched.
 BULK_REBUILD_THRESHOLD = 2000
 
 # Full-text rows of many actors in one statement: a JSON array of bodies whose rowids
 # follow one another from the first (?, ?), else a JSON array of [rowid, body] pairs.
-_FTS_ROWS_FROM = "INSERT INTO actors_fts (rowid, body) SELECT ? + key, value FROM json_each(?)"
-_FTS_ROWS_OF_PAIRS = ("INSERT INTO actors_fts (rowid, body) "
-                      "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)")
+_FTS_ROWS_FROM = fts_insert("SELECT ? + key AS id, value AS body FROM json_each(?)")
+_FTS_ROWS_OF_PAIRS = fts_insert("SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS body "
+                                "FROM json_each(?)")
+_FTS_ROW = fts_insert("SELECT ? AS id, ? AS body")
 # actor_values rows of the actors whose ids are in a JSON array (?, three times): the
 # same rows facet_value_rows() gives, made by SQLite rather than by Python.
 FACET_ROWS_OF_ACTORS = "INSERT OR IGNORE INTO actor_values (facet, value, actor_id) " + " UNION ALL ".join(
@@ -94,7 +95,7 @@ class Derived:
                 continue
             names = [f"{c['first_name']} {c['last_name']}" for c in execute(
                 "SELECT first_name, last_name FROM contacts WHERE actor_id = ?", (actor_id,))]
-            execute("INSERT INTO actors_fts (rowid, body) VALUES (?, ?)", (actor_id, actor_body(row, names)))
+            execute(_FTS_ROW, (actor_id, actor_body(row, names)))
             self.backend.conn.executemany(
                 "INSERT OR IGNORE INTO actor_values (facet, value, actor_id) VALUES (?, ?, ?)",
                 facet_value_rows(row))

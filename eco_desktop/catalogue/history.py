@@ -41,6 +41,12 @@ _PARENTS = {
 }
 # Stamps an undo or redo brings back only with a row nobody else wrote since (a kept
 # edit keeps its newer stamp).
+# The actors having a vocabulary value (its slug the parameter), by vocabulary.
+ACTORS_WITH_VALUE = {
+    "kind": "SELECT id FROM actors WHERE kind = ?",
+    "domain": "SELECT actor_id FROM actor_values WHERE facet = 'domain' AND value = ?",
+    "activity": "SELECT actor_id FROM actor_values WHERE facet = 'activity' AND value = ?",
+}
 _STAMPS = frozenset({"updated_at", "created_at"})
 
 
@@ -96,8 +102,18 @@ class History:
                 if img:
                     batch.actor_ids.add(img["actor_id"])
             actor_id = image.get("actor_id")
-        elif tbl in ("exchanges", "call_entries"):
+        elif tbl == "exchanges":
             actor_id = image.get("actor_id")
+        elif tbl == "call_entries":
+            actor_id = image.get("actor_id")
+            batch.actor_ids.add(actor_id)  # its calls' names are searchable
+        elif tbl == "calls" and (before or {}).get("name") != (after or {}).get("name"):
+            batch.actor_ids.update(r[0] for r in self.backend.execute(
+                "SELECT actor_id FROM call_entries WHERE call_id = ?", (row_id,)))
+        elif tbl == "vocabulary" and before and after and before["label"] != after["label"]:
+            # the label is searchable in every actor that has the value
+            batch.actor_ids.update(r[0] for r in self.backend.execute(
+                ACTORS_WITH_VALUE.get(after["vocab"], "SELECT NULL WHERE 0"), (after["slug"],)))
         elif tbl == "relations":
             actor_id, other_actor_id = image.get("source_id"), image.get("target_id")
         if not self.recording:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
-from .stemming import BODY_COLUMN
+from .stemming import WORD_COLUMNS
 
 SIREN_DIGITS = 9
 SIRET_DIGITS = 14
@@ -60,8 +60,8 @@ class TypedIdentifier:
         return (self.digits,)
 
     def fts(self) -> str:
-        """The FTS5 expression of :meth:`search_terms` over the folded words' column."""
-        return "(" + " OR ".join(f'{BODY_COLUMN} : "{d}"*' for d in self.search_terms()) + ")"
+        """The FTS5 expression of :meth:`search_terms` over the folded words' columns."""
+        return "(" + " OR ".join(f'{WORD_COLUMNS} : "{d}"*' for d in self.search_terms()) + ")"
 
 
 def _official_layout(groups: list[str]) -> bool:

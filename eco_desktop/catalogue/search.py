@@ -44,6 +44,35 @@ def actor_body(actor: Mapping, contact_names: Iterable[str] = ()) -> str:
     return body_text(*(actor[k] for k in BODY_FIELDS), contact_names)
 
 
+# The other columns of an actor's full-text row, made by SQLite from its actors row ``a``
+# (and the vocabulary and calls it names), so that every path writing the row — one
+# actor, a bulk import, an undo — writes the same: ``names`` (the folded name and aliases,
+# ranked above the rest) and ``facets`` (the folded labels and slugs of the kind, domains
+# and activities, the NAF code, the département's number and name, the EPT's and EPCI's names,
+# the calls' names). Migration 0007 fills existing catalogues with the same expressions.
+NAMES_SQL = ("eco_fold(a.name || ' ' || coalesce("
+             "(SELECT group_concat(value, ' ') FROM json_each(a.aliases)), ''))")
+FACETS_SQL = """eco_fold(
+    coalesce((SELECT group_concat(v.slug || ' ' || v.label, ' ') FROM vocabulary v WHERE
+        (v.vocab = 'kind' AND v.slug = a.kind)
+        OR (v.vocab = 'domain' AND v.slug IN (SELECT value FROM json_each(a.domains)))
+        OR (v.vocab = 'activity' AND v.slug IN (SELECT value FROM json_each(a.activities)))), '')
+    || ' ' || a.naf || ' ' || a.departement || ' ' || eco_place_name(a.departement)
+    || ' ' || eco_place_name(a.ept) || ' ' || eco_place_name(a.epci) || ' '
+    || coalesce((SELECT group_concat(c.name, ' ') FROM call_entries e JOIN calls c ON c.id = e.call_id
+                 WHERE e.actor_id = a.id), ''))"""
+
+
+def fts_insert(source: str) -> str:
+    """The statement writing the full-text rows of the actors ``source`` (a SELECT of
+    ``id, body`` pairs, its parameters the statement's) names. The row is materialised
+    first: stems are made of body and facets, which would otherwise be computed twice."""
+    return ("INSERT INTO actors_fts (rowid, names, body, facets, stems) "
+            f"WITH r AS MATERIALIZED (SELECT s.id AS id, s.body AS body, {NAMES_SQL} AS names, "
+            f"{FACETS_SQL} AS facets FROM ({source}) s JOIN actors a ON a.id = s.id) "
+            "SELECT id, names, body, facets, eco_stems(body || ' ' || facets) FROM r")
+
+
 @dataclass(frozen=True)
 class Query:
     """The folded words a typed text searches for (each a prefix, all required), and

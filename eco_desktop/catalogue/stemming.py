@@ -9,15 +9,17 @@ so that a query typed without accents gets the stem of one typed with them.
 
 How stems and prefixes coexist in FTS5 (the decision)
 -----------------------------------------------------
-The full-text table keeps two columns per text, in the same word order:
+The full-text table keeps the folded words (in three columns, ``names``, ``body`` and
+``facets``, so that BM25 can weigh a name above a description) and their stems, in the
+same word order:
 
-- ``body``: the folded words, as before; a typed word is searched as a *prefix* there,
+- the folded words, as before; a typed word is searched as a *prefix* there,
   so that « thér gén » still finds « thérapie génique » while one types;
 - ``stems``: the stem of each of those words; a typed word's stem is searched *exactly*
   there, so that a complete plural or another form finds the singular
   (« incubateurs » -> ``incub`` = the stem of « incubateur »).
 
-A typed word matches when either does: ``(body : "w"* OR stems : "s")``. The prefix side
+A typed word matches when either does: ``({names body facets} : "w"* OR stems : "s")``. The prefix side
 alone already finds longer forms (« cellulaire » finds « cellulaires »); the stem side
 adds the shorter and irregular ones (« cellulaires » finds « cellulaire », « viraux »
 finds « viral »). The stem is not a prefix there: a stem is already the common part of
@@ -39,7 +41,14 @@ import Stemmer
 
 from ..text import fold
 
-BODY_COLUMN = "body"
+# The Snowball stemmer's version: the catalogue keeps the one its stems were made with
+# (meta "stemmer") and remakes them when another asks (eco_desktop.db.restem).
+STEMMER_VERSION = Stemmer.version()
+
+# The columns a typed word is a prefix of (an FTS5 column set: the folded name and
+# aliases, the rest of the folded text, the folded vocabulary labels and places), and the
+# column of their stems (eco_desktop.catalogue.search writes them).
+WORD_COLUMNS = "{names body facets}"
 STEMS_COLUMN = "stems"
 
 # A PyStemmer object is not safe to share between threads (the import indexes in a
@@ -92,7 +101,7 @@ class QueryTerm:
 
     def fts(self) -> str:
         """This word's FTS5 expression over the two columns."""
-        return f'({BODY_COLUMN} : "{self.word}"* OR {STEMS_COLUMN} : "{self.stem}")'
+        return f'({WORD_COLUMNS} : "{self.word}"* OR {STEMS_COLUMN} : "{self.stem}")'
 
 
 def query_terms(words: Iterable[str]) -> tuple[QueryTerm, ...]:

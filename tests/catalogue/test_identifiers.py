@@ -55,7 +55,7 @@ def test_a_siret_also_searches_its_siren():
 
 def test_search_terms_on_fts5():
     conn = sqlite3.connect(":memory:")
-    conn.execute("CREATE VIRTUAL TABLE t USING fts5 (body, stems)")
+    conn.execute("CREATE VIRTUAL TABLE t USING fts5 (names, body, facets, stems)")
     conn.executemany("INSERT INTO t (rowid, body, stems) VALUES (?, ?, '')", [
         (1, "cellectis 428859052"), (2, "cellectis site 42885905200071"), (3, "ipsirius 843629940")])
 
@@ -66,4 +66,4 @@ def test_search_terms_on_fts5():
     assert search("428 859 052") == {1, 2}
     assert search("428.859.052.00014") == {1, 2}   # another establishment of the same SIREN
     assert search("843 62") == {3}
-    assert TypedIdentifier("prefix", "42", "4 2", 0, 3).fts() == '(body : "42"*)'
+    assert TypedIdentifier("prefix", "42", "4 2", 0, 3).fts() == '({names body facets} : "42"*)'

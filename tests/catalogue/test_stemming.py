@@ -40,7 +40,7 @@ def test_empty_text():
 
 def test_query_terms_and_their_fts():
     assert query_terms_of("Thérapies gén") == (QueryTerm("therapies", "therap"), QueryTerm("gen", "gen"))
-    assert QueryTerm("therapies", "therap").fts() == '(body : "therapies"* OR stems : "therap")'
+    assert QueryTerm("therapies", "therap").fts() == '({names body facets} : "therapies"* OR stems : "therap")'
     assert query_terms(["cellulaires"]) == (QueryTerm("cellulaires", "cellulair"),)
 
 
@@ -77,7 +77,7 @@ TEXTS = {
 @pytest.fixture(scope="module")
 def fts():
     conn = sqlite3.connect(":memory:")
-    conn.execute('CREATE VIRTUAL TABLE t USING fts5 (body, stems, '
+    conn.execute('CREATE VIRTUAL TABLE t USING fts5 (names, body, facets, stems, '
                  'tokenize = "unicode61 remove_diacritics 2", prefix = \'1 2 3\')')
     for rowid, text in TEXTS.items():
         terms = index_terms(text)

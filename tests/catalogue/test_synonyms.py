@@ -39,7 +39,7 @@ TEXTS = {
 @pytest.fixture(scope="module")
 def fts():
     conn = sqlite3.connect(":memory:")
-    conn.execute('CREATE VIRTUAL TABLE t USING fts5 (body, stems, '
+    conn.execute('CREATE VIRTUAL TABLE t USING fts5 (names, body, facets, stems, '
                  'tokenize = "unicode61 remove_diacritics 2", prefix = \'1 2 3\')')
     for rowid, text in TEXTS.items():
         terms = index_terms(text)

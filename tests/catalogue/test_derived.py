@@ -1,0 +1,51 @@
+"""The full-text rows the catalogue derives from an actor (issue 18): its name and aliases,
+its text, its vocabulary labels, places and calls, and their stems — kept in step when a
+label or a call is renamed, and after an undo."""
+from __future__ import annotations
+
+from eco_desktop.catalogue.stemming import stems_of_body
+
+
+def _row(cat, actor_id):
+    return cat.conn.execute("SELECT names, body, facets, stems FROM actors_fts WHERE rowid = ?",
+                            (actor_id,)).fetchone()
+
+
+def test_row_holds_everything_an_actor_is(empty_catalogue):
+    cat = empty_catalogue
+    actor_id = cat.create_actor({"name": "Vectalys", "aliases": ["Flash Therapeutics"], "kind": "biotech",
+                                 "domains": ["gene_therapy"], "activities": ["preclinical"],
+                                 "naf": "72.11Z", "departement": "92", "ept": "200057982",
+                                 "description": "Vecteurs lentiviraux."})
+    names, body, facets, stems = _row(cat, actor_id)
+    assert names == "vectalys flash therapeutics"
+    assert "vecteurs lentiviraux" in body
+    for words in ("biotech", "gene therapy", "therapie genique", "preclinical", "72 11z", "92 hauts de seine",
+                  "paris ouest la defense"):
+        assert words in facets, words
+    assert stems == stems_of_body(f"{body} {facets}")
+
+
+def test_renamed_label_is_searchable_and_undone(empty_catalogue):
+    cat = empty_catalogue
+    actor_id = cat.create_actor({"name": "Acteur", "kind": "biotech", "domains": ["gene_therapy"]})
+    cat.set_vocab_entry("domain", "gene_therapy", label="Transfert de gènes")
+    assert "transfert de genes" in _row(cat, actor_id)[2]
+    assert "therapie genique" not in _row(cat, actor_id)[2]
+    cat.set_vocab_entry("kind", "biotech", label="Jeune pousse")
+    assert "jeune pousse" in _row(cat, actor_id)[2]
+    cat.undo()
+    cat.undo()
+    assert "therapie genique" in _row(cat, actor_id)[2]
+
+
+def test_call_names_follow_entries_and_renames(empty_catalogue):
+    cat = empty_catalogue
+    actor_id = cat.create_actor({"name": "Acteur", "kind": "biotech"})
+    call_id = cat.create_call("i-Nov vague 12")
+    cat.add_to_call(call_id, [actor_id])
+    assert "i nov vague 12" in _row(cat, actor_id)[2]
+    cat.update_call(call_id, {"name": "France 2030 Biothérapies"})
+    assert "france 2030 biotherapies" in _row(cat, actor_id)[2]
+    cat.remove_from_call(call_id, [actor_id])
+    assert "france 2030" not in _row(cat, actor_id)[2]
