@@ -367,13 +367,17 @@ class Safety(QObject):
         return changed
 
     # -- actions --------------------------------------------------------------------
-    def backup_now(self) -> Path | None:
+    def _on_file(self, work, text: str, title: str):
+        """``work(path)`` on the open catalogue's file, under the busy cursor and a progress
+        dialog; None when no catalogue is open or the work failed (the error was shown)."""
         catalogue = self.window.catalogue
         if catalogue is None:
             return None
-        copy = self.window.run_operation(lambda _progress, _cancelled: backup.backup_now(catalogue.path),
-                                         text="Sauvegarde du catalogue…", title="Sauvegarder maintenant",
-                                         busy_cursor=True)
+        return self.window.run_operation(lambda _progress, _cancelled: work(catalogue.path),
+                                         text=text, title=title, busy_cursor=True)
+
+    def backup_now(self) -> Path | None:
+        copy = self._on_file(backup.backup_now, "Sauvegarde du catalogue…", "Sauvegarder maintenant")
         if copy is None:
             return None
         self.window.show_status(f"Sauvegarde enregistrée : {copy}", 8000)
@@ -422,15 +426,10 @@ class Safety(QObject):
         return safety is not None
 
     def check_catalogue(self) -> ReportDialog | None:
-        catalogue = self.window.catalogue
-        if catalogue is None:
-            return None
-        report = self.window.run_operation(lambda _progress, _cancelled: checking.check(catalogue.path),
-                                           text="Vérification en cours…", title="Vérifier le catalogue",
-                                           busy_cursor=True)
+        report = self._on_file(checking.check, "Vérification en cours…", "Vérifier le catalogue")
         if report is None:
             return None
-        dialog = ReportDialog(report, self.window, can_repair=not catalogue.read_only)
+        dialog = ReportDialog(report, self.window, can_repair=not self.window.catalogue.read_only)
         dialog.repairRequested.connect(lambda: self._repair(dialog))
         self.last_dialog = dialog
         dialog.open()
