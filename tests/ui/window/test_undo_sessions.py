@@ -5,17 +5,14 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from eco_desktop.store import Catalogue
-
 CELLECTIS, GENOPOLE = 15, 20
 
 
 @pytest.fixture
-def other_program(catalogue_path):
-    """The same file open elsewhere (another window or program)."""
-    other = Catalogue.open(catalogue_path)
-    yield other
-    other.close()
+def other_program(catalogue):
+    """The same file open elsewhere (another window or program): the window's file is
+    ``catalogue_path`` too, so the catalogue fixture is a second connection to it."""
+    return catalogue
 
 
 @pytest.fixture
