@@ -36,6 +36,15 @@ def next_page(qtbot, wizard) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
+def mapping_step(qtbot, window, tmp_path, text: str):
+    """The wizard on ``liste.csv`` holding ``text``, at its mapping step."""
+    source = tmp_path / "liste.csv"
+    source.write_text(text, encoding="utf-8")
+    wizard = open_wizard(window, source)
+    next_page(qtbot, wizard)
+    return wizard
+
+
 def test_menu_toolbar_buttons_and_drop_hook(window):
     feature = window.features["importing"]
     assert feature.action in window.menu_file.actions()
@@ -150,10 +159,7 @@ def test_xlsx_sheet_choice_and_policy_merge(qtbot, window):
 
 
 def test_corrected_mapping_saved_and_loaded(qtbot, window, tmp_path):
-    source = tmp_path / "liste.csv"
-    source.write_text("Appellation;Genre;Localité\nNouvelle Structure;Biotech;Orsay\n", encoding="utf-8")
-    wizard = open_wizard(window, source)
-    next_page(qtbot, wizard)
+    wizard = mapping_step(qtbot, window, tmp_path, "Appellation;Genre;Localité\nNouvelle Structure;Biotech;Orsay\n")
     page = wizard.mapping_page
     next_page(qtbot, wizard)  # refused: no name column
     assert wizard.currentId() == PAGE_MAPPING
@@ -277,10 +283,7 @@ def test_mapping_step_marks_counts_meanings_and_precedence_of_a_sirene_file(qtbo
 
 
 def test_the_required_field_missing_is_said_on_the_mapping_step(qtbot, window, tmp_path):
-    source = tmp_path / "liste.csv"
-    source.write_text("Appellation;Localité\nNouvelle Structure;Orsay\n", encoding="utf-8")
-    wizard = open_wizard(window, source)
-    next_page(qtbot, wizard)
+    wizard = mapping_step(qtbot, window, tmp_path, "Appellation;Localité\nNouvelle Structure;Orsay\n")
     page = wizard.mapping_page
     assert page.required_label.text().startswith("Champ obligatoire manquant")
     assert page.counts_label.text() == "✔ 1 colonne reconnue, — 1 colonne ignorée."
@@ -329,11 +332,7 @@ def test_preview_error_row_is_not_imported_and_the_default_kind_imports_it(qtbot
 
 
 def test_the_default_kind_is_preset_from_the_files_types_when_no_naf_says_more(qtbot, window, tmp_path):
-    source = tmp_path / "liste.csv"
-    source.write_text("Nom;Type\nAlpha Thérapies;Biotech\nBeta Cellules;Biotech\nGamma;\n",
-                      encoding="utf-8")
-    wizard = open_wizard(window, source)
-    next_page(qtbot, wizard)
+    wizard = mapping_step(qtbot, window, tmp_path, "Nom;Type\nAlpha Thérapies;Biotech\nBeta Cellules;Biotech\nGamma;\n")
     assert wizard.mapping_page.default_kind_combo.currentData() == "biotech"
     next_page(qtbot, wizard)
     gamma = next(row for row in wizard.plan.rows if row.name == "Gamma")
