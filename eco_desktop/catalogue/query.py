@@ -18,7 +18,8 @@ from ..filter import Filter
 from .backend import Backend
 from .derived import Derived
 from .index import ActorIndex, int_array
-from .search import fts_query
+from ..text import fold
+from .search import match_expression
 
 # Text searches matching more actors than this are listed by name rather than by relevance.
 RANK_LIMIT = 5000
@@ -42,17 +43,19 @@ class Masks(NamedTuple):
     ranked: list[int] | None
 
 
-def run_text_query(conn: sqlite3.Connection, query: str) -> tuple[Sequence[int], list[int] | None]:
+def run_text_query(conn: sqlite3.Connection, query: str, exact: str = "") -> tuple[Sequence[int], list[int] | None]:
     """The ids matching an FTS5 expression, and the same ids by relevance unless there
     are more than RANK_LIMIT (ranking thousands of matches of a one-letter prefix would
-    cost more than it tells)."""
+    cost more than it tells). Relevance: the actor whose folded name is ``exact`` first,
+    then BM25 (the table's rank weighs the name and aliases above the rest), then the name."""
     # one string of ids parsed by numpy: no Python object per match
     ids = int_array(conn.execute(
         "SELECT group_concat(rowid) FROM actors_fts WHERE actors_fts MATCH ?", (query,)).fetchone()[0])
     if len(ids) > RANK_LIMIT:
         return ids, None
     ranked = [r[0] for r in conn.execute(
-        "SELECT rowid FROM actors_fts WHERE actors_fts MATCH ? ORDER BY rank", (query,))]
+        "SELECT f.rowid FROM actors_fts f JOIN actors a ON a.id = f.rowid WHERE actors_fts MATCH ? "
+        "ORDER BY a.sort_name = ? DESC, f.rank, a.sort_name, a.id", (query, exact))]
     return ranked, ranked
 
 
@@ -69,10 +72,20 @@ class Query:
     def _key(self, query: str) -> tuple:
         return (query, *self.backend.state())
 
+    def _label(self, name: str, slug: str) -> str | None:
+        row = self.backend.execute("SELECT label FROM vocabulary WHERE vocab = ? AND slug = ?",
+                                   (name, slug)).fetchone()
+        return row[0] if row is not None else None
+
+    def expression(self, text: str) -> str | None:
+        """The text's FTS5 expression (:func:`~.search.match_expression`), synonyms naming
+        vocabulary values through their labels in this file."""
+        return match_expression(text, self._label)
+
     def text_match(self, text: str, index: ActorIndex) -> TextMatch | None:
         """The actors matching the text (None when it searches nothing), run once per
         state of the file."""
-        query = fts_query(text)
+        query = self.expression(text)
         if query is None:
             return None
         key = self._key(query)
@@ -80,7 +93,7 @@ class Query:
         if memo is not None and memo.key == key and memo.index is index:
             return memo
         try:
-            ids, ranked = run_text_query(self.backend.conn, query)
+            ids, ranked = run_text_query(self.backend.conn, query, fold(text))
         except sqlite3.OperationalError:
             ids, ranked = [], []
         self._memo = TextMatch(key, index, index.bits_for_ids(ids), ranked)
@@ -89,7 +102,7 @@ class Query:
     def text_ready(self, text: str) -> bool:
         """True when filtering by this text runs no full-text query (none to run, or its
         result is kept for the file as it is now)."""
-        query = fts_query(text)
+        query = self.expression(text)
         if query is None:
             return True
         index = self.derived.index()  # notices other programs' commits
@@ -103,12 +116,12 @@ class Query:
         Returns False, keeping nothing, when ``cancelled()`` became true first (checked
         while SQLite works). A result the file outdated meanwhile (a write here or
         elsewhere) is not kept: the evaluation runs the query again."""
-        query = fts_query(text)
-        if query is None or cancelled():
-            return query is None
+        if cancelled():
+            return False
         lock = self.backend.lock
-        with lock:
-            if self.text_ready(text):
+        with lock:  # the expression reads the vocabulary's labels
+            query = self.expression(text)
+            if query is None or self.text_ready(text):
                 return True
             key = self._key(query)
         reader = None
@@ -116,7 +129,7 @@ class Query:
             reader = db.connect(self.backend.path, read_only=True)
             # SQLite calls this every 1,000 instructions: a superseded search stops there.
             reader.set_progress_handler(lambda: int(cancelled()), 1000)
-            ids, ranked = run_text_query(reader, query)
+            ids, ranked = run_text_query(reader, query, fold(text))
         except sqlite3.Error:
             if cancelled():
                 return False

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from ..text import fold
+from .identifiers import typed_identifiers
+from .stemming import query_terms
+from .synonyms import LabelOf, bundled_synonyms
 
 # The limits of a search (stated in the README): beyond them the first words are kept.
 MAX_QUERY_WORDS = 16
@@ -104,6 +107,26 @@ def parse_query(text: str) -> Query:
             return Query(tuple(words), truncated=True)
         words = candidate
     return Query(tuple(words))
+
+
+def match_expression(text: str, label_of: LabelOf) -> str | None:
+    """The FTS5 MATCH expression of a typed text over the full-text table; None when it
+    searches nothing. Every word stays required, each a prefix of a folded word or the
+    same stem as one (:mod:`.stemming`); a SIREN or SIRET typed with spaces or dots is
+    searched as its digits or as the words typed (:mod:`.identifiers`); a span that is a
+    synonym of the bundled table is widened to the other members of its group, vocabulary
+    values through ``label_of`` (:mod:`.synonyms`). The bounds of :func:`parse_query` hold."""
+    identifiers = typed_identifiers(text)
+    parts = []
+    rest = text
+    for identifier in reversed(identifiers):
+        typed = " AND ".join(term.fts() for term in query_terms(fold(identifier.typed).split()))
+        parts.insert(0, f"({identifier.fts()} OR ({typed}))")
+        rest = rest[:identifier.start] + " " + rest[identifier.end:]
+    words = parse_query(rest).words
+    if words:
+        parts.append(bundled_synonyms().expand(words).fts(label_of))
+    return " AND ".join(parts) or None
 
 
 def fts_query(text: str) -> str | None:
