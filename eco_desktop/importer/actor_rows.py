@@ -18,7 +18,7 @@ from .. import fields, validate, vocab
 from ..catalogue.kind_rules import KindRules
 from ..text import fold
 from ..validate import Issue
-from .cleaning import (REPETITION, STREET_TYPES, clean_text, digits_only, is_placeholder_date,
+from .cleaning import (REPETITION, STREET_TYPES, clean_text, digits_only,
                        one_line, parse_number, parse_size, parse_status, parse_year,
                        person_name, restore_zero, sirene_v2_name, valued_text)
 from .mapping import FIELD_LABELS, NAME_STAND_INS
@@ -248,13 +248,7 @@ class ActorBuilder(RowBuilder):
                     self.dropped(candidate, name, f"{what.capitalize()} « {text} » non reconnu"
                                  f"{'e' if name == 'size' else ''}.")
         text = get("founded")
-        if text and not is_placeholder_date(text):
-            year = parse_year(text)
-            if year is None:
-                self.dropped(candidate, "founded",
-                             f"L'année de création « {text} » n'est pas une année.")
-            else:
-                data["founded"] = year
+        self.dated(candidate, "founded", text, parse_year, f"L'année de création « {text} » n'est pas une année.")
 
     # place
 

@@ -11,7 +11,7 @@ from typing import Any
 from .. import fields, validate
 from ..text import fold
 from ..validate import Issue
-from .cleaning import CIVILITIES, digits_only, is_placeholder_date, one_line, parse_date
+from .cleaning import CIVILITIES, digits_only, one_line, parse_date
 from .rows import Candidate, RowBuilder, clear, precheck, without_empty
 from .values import parse_bool, parse_consent
 
@@ -53,13 +53,8 @@ class ContactBuilder(RowBuilder):
             elif value:
                 data["opt_out"] = True
         date = get("basis_date")
-        if date and not is_placeholder_date(date):
-            iso = parse_date(date)
-            if iso is None:
-                self.dropped(candidate, "basis_date",
-                             f"La date « {date} » n'est pas une date (attendu : JJ/MM/AAAA).")
-            else:
-                data["basis_date"] = iso
+        self.dated(candidate, "basis_date", date, parse_date,
+                   f"La date « {date} » n'est pas une date (attendu : JJ/MM/AAAA).")
 
         link = candidate.link
         link["organisation"] = one_line(get("organisation"))

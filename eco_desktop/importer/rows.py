@@ -19,7 +19,8 @@ from stdnum.fr import siret as siret_module
 
 from .. import validate
 from ..validate import Issue
-from .cleaning import PLACEHOLDER_STARTS, checked_email, checked_phone, clean_text, valued_text
+from .cleaning import (PLACEHOLDER_STARTS, checked_email, checked_phone, clean_text, is_placeholder_date,
+                       valued_text)
 from .mapping import JOINS, header_key
 from .values import is_placeholder
 
@@ -102,6 +103,18 @@ class RowBuilder:
             candidate.errors.append(Issue(name, "error", message))
         else:
             candidate.warnings.append(Issue(name, "warning", message + " Valeur ignorée."))
+
+    def dated(self, candidate: Candidate, name: str, text: str, parse, message: str) -> None:
+        """``parse(text)`` (None when it is no date) into ``candidate.data[name]``, or
+        ``message`` dropped; an empty text or a placeholder date (SIRENE's 1900-01-01)
+        says nothing."""
+        if not text or is_placeholder_date(text):
+            return
+        value = parse(text)
+        if value is None:
+            self.dropped(candidate, name, message)
+        else:
+            candidate.data[name] = value
 
 
 def precheck(data: dict, rest: dict, validator=validate.validate_actor) -> list[Issue]:
