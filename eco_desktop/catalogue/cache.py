@@ -21,6 +21,7 @@ full-text ``optimize``), through :attr:`Catalogue.backend`.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ from ..dataset import load_bundled_dataset
 from ..errors import UserError, os_error_text
 from ..filter import FACETS, Filter
 from ..text import fold
+from ..vocab import VOCABULARIES
 from . import bulk
 from .actors import ActorsMixin
 from .backend import Backend
@@ -47,6 +49,8 @@ from .index import ActorIndex
 from .kind_rules import KindRulesMixin
 from .query import Query
 from .records import RecordsMixin, Vocabularies
+from .suggest import DEFAULT_LIMIT, Candidate, Suggester, Suggestion
+from .synonyms import bundled_synonyms
 
 
 class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin):
@@ -58,6 +62,7 @@ class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin
         self.derived = Derived(self.backend)
         self.query = Query(self.backend, self.derived, self.call_ids)
         self.vocabularies = Vocabularies(self.backend)
+        self._suggester: tuple[tuple, Suggester] | None = None
         self.listeners: list[Callable[[str, bool], None]] = []
 
     @property
@@ -257,6 +262,28 @@ class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin
     def prefetch_text(self, text: str, cancelled: Callable[[], bool] = lambda: False) -> bool:
         """See :meth:`Query.prefetch_text` (for a worker thread: runs without the lock)."""
         return self.query.prefetch_text(text, cancelled)
+
+    def suggestions(self, text: str, *, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
+        """What a search that finds little may have meant (:mod:`.suggest`): the closest
+        names and aliases of the actors outside the trash, visible vocabulary values (their
+        ``apply`` is ``("facet", vocabulary, slug)``, the others' ``("text", text)``) and
+        the synonyms' terms. The candidates are prepared once per state of the file."""
+        with self.lock:
+            state = self.backend.state()
+            if self._suggester is None or self._suggester[0] != state:
+                self._suggester = (state, Suggester(self._suggestion_candidates()))
+            return self._suggester[1].suggest(text, limit=limit)
+
+    def _suggestion_candidates(self) -> Iterator[Candidate]:
+        for name, aliases in self.backend.execute("SELECT name, aliases FROM actors WHERE deleted_at IS NULL"):
+            yield Candidate(name, "name", ("text", name))
+            for alias in json.loads(aliases or "[]"):
+                yield Candidate(alias, "alias", ("text", alias))
+        for vocabulary in VOCABULARIES:
+            for entry in self.vocabularies.entries(vocabulary, include_hidden=False):
+                yield Candidate(entry["label"], vocabulary, ("facet", vocabulary, entry["slug"]))
+        for term in bundled_synonyms().terms():
+            yield Candidate(term, "synonym", ("text", term))
 
     def actor_ids(self, flt: Filter | None = None) -> list[int]:
         """Ids of the matching actors: by relevance when searching text, else by name."""

@@ -8,6 +8,7 @@ from .. import vocab
 from ..catalogue.calls import call_to_json, export_mailing
 from ..cli_args import filter_from_args, open_from_args, parse_id
 from ..terminal import printable
+from ..cli_suggest import say_if_nothing_found
 from .list import print_table
 
 
@@ -83,6 +84,7 @@ def run_add(args) -> int:
                                         eligibility=flt)
         call = catalogue.get_call(call_id)
         n = len(catalogue.shortlist(call_id))
+        say_if_nothing_found(catalogue, flt, n)
         print(printable(f"Appel à projets « {call['name']} » créé (n° {call_id}) : "
                         f"{n} acteur(s) présélectionné(s)."))
     return 0

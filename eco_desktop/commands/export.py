@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..cli_args import UsageError, filter_from_args, open_from_args
 from ..errors import UserError
 from ..export import ACTOR_COLUMNS, DEFAULT_COLUMNS, export_format, export_from_catalogue
+from ..cli_suggest import say_if_nothing_found
 
 
 def register(subparsers, parents) -> None:
@@ -46,8 +47,10 @@ def run(args) -> int:
         raise UsageError(str(exc)) from exc
     columns = parse_columns(args.columns)
     with open_from_args(args, read_only=True) as catalogue:
+        flt = filter_from_args(args, catalogue)
         result = export_from_catalogue(
-            catalogue, args.output, filter_from_args(args, catalogue), columns=columns,
+            catalogue, args.output, flt, columns=columns,
             contacts=args.contacts or args.all_contacts, all_contacts=args.all_contacts)
+        say_if_nothing_found(catalogue, flt, result.actors)
     print(result.message() + ".")
     return 0

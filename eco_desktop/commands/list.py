@@ -9,6 +9,7 @@ from ..cli_args import filter_from_args, open_from_args
 from .. import fields
 from ..catalogue import ACTOR_FIELDS
 from ..terminal import printable
+from ..cli_suggest import say_if_nothing_found
 
 
 def register(subparsers, parents) -> None:
@@ -22,6 +23,7 @@ def run(args) -> int:
     with open_from_args(args, read_only=True) as catalogue:
         flt = filter_from_args(args, catalogue)
         actors = list(catalogue.iter_actors(flt))
+        say_if_nothing_found(catalogue, flt, len(actors))
         if args.format == "json":
             json.dump(actors, sys.stdout, ensure_ascii=False, indent=1)
             sys.stdout.write("\n")

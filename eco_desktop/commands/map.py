@@ -5,6 +5,7 @@ from pathlib import Path
 
 from .. import french, maps
 from ..cli_args import UsageError, filter_from_args, open_from_args
+from ..cli_suggest import say_if_nothing_found
 
 
 def register(subparsers, parents) -> None:
@@ -28,6 +29,7 @@ def run(args) -> int:
     with open_from_args(args, read_only=True) as catalogue:
         flt = filter_from_args(args, catalogue)
         content = maps.map_content(catalogue, flt)
+        say_if_nothing_found(catalogue, flt, len(content.actors))
     if args.title:
         content.title = args.title
     maps.write_standalone_map(output, content.actors, **content.page_args())

@@ -7,6 +7,7 @@ import sys
 from ..cli_args import filter_from_args, open_from_args
 from ..terminal import printable
 from ..vocab import FACET_LABELS
+from ..cli_suggest import say_if_nothing_found
 
 
 def register(subparsers, parents) -> None:
@@ -20,6 +21,7 @@ def run(args) -> int:
     with open_from_args(args, read_only=True) as catalogue:
         flt = filter_from_args(args, catalogue)
         result = {"total": catalogue.count(flt), "facets": catalogue.facet_counts(flt)}
+        say_if_nothing_found(catalogue, flt, result["total"])
         if args.format == "json":
             json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
             sys.stdout.write("\n")

@@ -61,8 +61,13 @@ def test_a_renamed_label_is_searched_and_synonyms_follow_it(catalogue):
     assert "Novasep" in _names(catalogue, "CDMO")
 
 
-def test_a_typo_finds_nothing(catalogue):
+def test_a_typo_finds_nothing_but_suggests_the_name(catalogue):
     assert _names(catalogue, "cellectiss") == []
+    assert catalogue.suggestions("cellectiss")[0].candidate.apply == ("text", "Cellectis")
+    assert catalogue.suggestions("genopol")[0].candidate.apply == ("text", "Genopole")
+    assert catalogue.suggestions("thérapie génétiqe")[0].candidate.apply == ("facet", "domain", "gene_therapy")
+    catalogue.delete_actors([catalogue.actor_ids(Filter(text="Cellectis"))[0]])
+    assert ("text", "Cellectis") not in [s.candidate.apply for s in catalogue.suggestions("cellectiss")]
 
 
 def test_match_expression_keeps_every_word_required():
