@@ -43,6 +43,20 @@ class ListFiltering:
         if text != self.filter.text:
             self.set_filter(replace(self.filter, text=text))
 
+    def apply_suggestion(self, apply: tuple) -> None:
+        """What a suggestion under an empty list does: search its text, or tick its
+        vocabulary value instead of the text that found nothing."""
+        if apply[0] == "text":
+            self.search.setText(apply[1])
+            self._apply_search()
+            return
+        _facet, vocabulary, slug = apply
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        flt = replace(self.filter, text="")
+        self.set_filter(flt.with_selection(vocabulary, [*flt.selection(vocabulary), slug]))
+
     def _facet_changed(self, facet: str, values: list) -> None:
         self.set_filter(self.filter.with_selection(facet, values))
 
@@ -117,6 +131,7 @@ class ListFiltering:
         if self.catalogue is None:
             self.model.set_ids([])
             self.count_label.setText("Aucun catalogue ouvert")
+            self.suggestions.show_suggestions([])
             self._update_actions()
             return
         selected = self.selected_ids()
@@ -139,6 +154,8 @@ class ListFiltering:
             text += (f" — recherche réduite à ses premiers mots ({MAX_QUERY_WORDS} mots, "
                      f"{MAX_QUERY_CHARS} caractères au plus)")
         self.count_label.setText(text)
+        nothing_found = not ids and self.filter.text.strip()
+        self.suggestions.show_suggestions(self.catalogue.suggestions(self.filter.text) if nothing_found else [])
         self._reselect(selected, current)
         self._update_actions()
 

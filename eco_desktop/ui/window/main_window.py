@@ -25,6 +25,7 @@ from .actor_commands import ActorCommands
 from .facets import FacetPanel
 from .files import CatalogueFiles
 from .filtering import SEARCH_DELAY_MS, ListFiltering
+from .suggestions import SuggestionBar
 from .table_model import COLUMNS, ActorTableModel
 from .undo import UndoWiring
 
@@ -126,6 +127,9 @@ class MainWindow(WindowActions, ListFiltering, ActorCommands, CatalogueFiles, Un
         self.trash_banner.setVisible(False)
         list_layout.addWidget(self.trash_banner)
         list_layout.addWidget(self.table)
+        self.suggestions = SuggestionBar()
+        self.suggestions.applied.connect(self.apply_suggestion)
+        list_layout.addWidget(self.suggestions)
         self.tabs.addTab(list_page, "Liste")
         self.tabs.currentChanged.connect(self._tab_changed)
 
