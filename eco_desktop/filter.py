@@ -3,9 +3,10 @@
 Values within one facet combine with OR, facets combine with AND. A Filter is
 immutable, serialisable to JSON (saved views, a call's eligibility) and describable
 in French words (criteria sheet of an export, map legend). The catalogue evaluates
-it (``Catalogue.actor_ids``, ``facet_counts``): the text through SQLite FTS5
-(:mod:`eco_desktop.search`), the call through its shortlist (:mod:`eco_desktop.calls`),
-every other criterion in memory (:mod:`eco_desktop.index`).
+it in :mod:`eco_desktop.catalogue.query` (``Catalogue.actor_ids``, ``count``,
+``facet_counts``): the text through SQLite FTS5 (:mod:`eco_desktop.catalogue.search`),
+the call through its shortlist (:mod:`eco_desktop.catalogue.calls`), every other
+criterion as bitsets of the in-memory index (:mod:`eco_desktop.catalogue.index`).
 """
 from __future__ import annotations
 

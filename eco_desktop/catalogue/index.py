@@ -1,11 +1,11 @@
-"""In-memory index of the actors: the one place a Filter is evaluated.
+"""In-memory index of the actors: a Filter's facets, trash and contacts as bitsets.
 
 Like calibre's in-memory view, it keeps what filtering needs in normal form — one
 bitset (a Python int) per facet value — so that filtering and facet counts at
 100k actors cost microseconds: a facet's count is ``(mask & bits).bit_count()``.
 SQLite stays the store of record; full-text search is SQLite FTS5, whose matches
-enter here as one more bitset. The store updates the index row by row after each
-write and rebuilds it when another program changed the file.
+enter here as one more bitset (:mod:`.query`). :mod:`.derived` updates the index row
+by row after each write and rebuilds it when another program changed the file.
 
 Loading reads only what the list needs (the ids in name order and the trash); each
 facet's bitsets and the contact bits are read on first use, so that the first page

@@ -223,6 +223,11 @@ class RecordsMixin:
         with self.backend.lock:
             return {e["slug"]: e["label"] for e in self.vocabularies.entries(name, include_hidden=include_hidden)}
 
+    def value_labels(self, names: tuple[str, ...] = ("kind", "domain", "activity")) -> dict[str, dict[str, str]]:
+        """{vocabulary: {slug: label}} of the vocabularies an actor's values come from (the
+        list, the export, the import): read once per state of the file."""
+        return {name: self.vocabulary(name) for name in names}
+
     def kind_colors(self) -> dict[str, str]:
         with self.backend.lock:
             return {e["slug"]: e["color"] or "#777777" for e in self.vocabularies.entries("kind")}
