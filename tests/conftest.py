@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 
 
 @pytest.fixture(scope="session")

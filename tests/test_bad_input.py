@@ -17,7 +17,7 @@ from eco_desktop import check as checking
 from eco_desktop.errors import CatalogueBusy, ReadOnlyCatalogue, UserError
 from eco_desktop.filter import Filter
 from eco_desktop.opening import open_catalogue
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 

@@ -8,7 +8,7 @@ import pytest
 
 from eco_desktop import maps
 from eco_desktop.filter import Filter
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 
 from cli_helpers import run_cli
 

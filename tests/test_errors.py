@@ -58,7 +58,7 @@ def test_sqlite_errors_reach_the_user_without_sqlite_english(tmp_path):
 def test_a_corrupt_catalogue_is_a_damaged_catalogue_error(tmp_path):
     """The window branches on the type (offer a backup), not on words of the sentence."""
     from eco_desktop.errors import DamagedCatalogue
-    from eco_desktop.store import Catalogue
+    from eco_desktop.catalogue import Catalogue
     path = tmp_path / "cat.sqlite"
     Catalogue.create(path).close()
     data = bytearray(path.read_bytes())

@@ -5,7 +5,8 @@ import ast
 from pathlib import Path
 
 import eco_desktop
-from eco_desktop import export, fields, store
+from eco_desktop import export, fields
+from eco_desktop.catalogue import columns as store
 from eco_desktop.importer import mapping
 
 PACKAGE = Path(eco_desktop.__file__).parent

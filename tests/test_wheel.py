@@ -32,7 +32,7 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_wheel_file_list(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("eco_desktop/__init__.py", "eco_desktop/store.py", "eco_desktop/resources/gazetteer.json",
+    for required in ("eco_desktop/__init__.py", "eco_desktop/catalogue/cache.py", "eco_desktop/resources/gazetteer.json",
                      "eco_desktop/db/migrations/0001_initial.sql", "eco_desktop/db/dataset/actors.csv",
                      "eco_desktop/db/dataset/relations.csv", "eco_desktop/db/dataset/VERSION",
                      "eco_desktop/static/ecomap.js", "eco_desktop/static/ecomap.css"):
@@ -49,7 +49,7 @@ SCRIPT = """
 import sys
 from pathlib import Path
 import eco_desktop
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 from eco_desktop.filter import Filter
 assert eco_desktop.__file__.startswith(sys.argv[2]), eco_desktop.__file__
 with Catalogue.create(Path(sys.argv[1])) as cat:

@@ -25,7 +25,7 @@ def isolated_settings(tmp_path):
 @pytest.fixture
 def window(qtbot, catalogue_path):
     """The main window on a fresh copy of the bundled catalogue."""
-    from eco_desktop.store import Catalogue
+    from eco_desktop.catalogue import Catalogue
     from eco_desktop.ui.window.main_window import MainWindow
 
     win = MainWindow(Catalogue.open(catalogue_path))

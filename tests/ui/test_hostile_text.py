@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, 
 
 from eco_desktop.errors import UserError
 from eco_desktop.filter import Filter
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 from eco_desktop.ui.window.main_window import MainWindow
 
 BOLD = "<b>gras</b>"

@@ -9,7 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QDialog
 
 from eco_desktop.filter import Filter
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 from eco_desktop.ui import operations
 from eco_desktop.ui.calls import call_dialog as calls_ui
 from eco_desktop.ui.calls import common as calls_common

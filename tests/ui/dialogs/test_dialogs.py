@@ -6,7 +6,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 
 from eco_desktop.filter import Filter
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 from eco_desktop.ui.dialogs.common import SB
 from eco_desktop.ui.dialogs.confirm import delete_question, purge_question
 from eco_desktop.ui.dialogs import (

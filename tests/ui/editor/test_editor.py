@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 from eco_desktop.ui.editor import editor as editor_module
 from eco_desktop.ui.editor import panels as editor_panels
 from eco_desktop.ui.editor import ActorEditor

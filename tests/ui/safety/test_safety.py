@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from eco_desktop import backup, paths
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue import Catalogue
 from eco_desktop.ui.window.main_window import MainWindow
 from eco_desktop.ui.safety.feature import READ_ONLY_TEXT, BackupListDialog, offer_restore
 

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from eco_desktop.filter import Filter
-from eco_desktop.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS
-from eco_desktop.store import Catalogue
+from eco_desktop.catalogue.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS
+from eco_desktop.catalogue import Catalogue
 from eco_desktop.ui.window.facets import ValueRole
 from eco_desktop.ui.window.main_window import MainWindow
 from eco_desktop.ui.window.table_model import COLUMN_KEYS
