@@ -25,10 +25,11 @@ WITH r AS MATERIALIZED (
     SELECT a.id AS id, o.body AS body,
            eco_fold(a.name || ' ' || coalesce((SELECT group_concat(value, ' ') FROM json_each(a.aliases)), '')) AS names,
            eco_fold(
-               coalesce((SELECT group_concat(v.slug || ' ' || v.label, ' ') FROM vocabulary v WHERE
-                   (v.vocab = 'kind' AND v.slug = a.kind)
-                   OR (v.vocab = 'domain' AND v.slug IN (SELECT value FROM json_each(a.domains)))
-                   OR (v.vocab = 'activity' AND v.slug IN (SELECT value FROM json_each(a.activities)))), '')
+               coalesce((SELECT group_concat(v.slug || ' ' || v.label, ' ') FROM (
+                   SELECT 'kind' AS vocab, a.kind AS slug
+                   UNION ALL SELECT 'domain', value FROM json_each(a.domains)
+                   UNION ALL SELECT 'activity', value FROM json_each(a.activities)) x
+                   JOIN vocabulary v ON v.vocab = x.vocab AND v.slug = x.slug), '')
                || ' ' || a.naf || ' ' || a.departement || ' ' || eco_place_name(a.departement)
                || ' ' || eco_place_name(a.ept) || ' ' || eco_place_name(a.epci) || ' '
                || coalesce((SELECT group_concat(c.name, ' ') FROM call_entries e JOIN calls c ON c.id = e.call_id
