@@ -20,9 +20,16 @@ from ... import APP_TITLE, __version__, paths
 from . import common
 
 GUIDE_SECTIONS: tuple[tuple[str, str], ...] = (
-    ("Recherche", "Le champ en haut de la fenêtre cherche dans les noms, noms alternatifs, descriptions, "
-     "communes et étiquettes, sans tenir compte des accents ni des majuscules (« Courtaboeuf » trouve "
-     "« Courtabœuf »). La liste se met à jour pendant la frappe."),
+    ("Recherche", "Le champ en haut de la fenêtre cherche dans tout ce qu'est un acteur : noms et noms "
+     "alternatifs, description, commune, code postal, étiquettes, contacts, type, domaines et activités "
+     "(leurs libellés), SIREN, SIRET, code NAF, département (nom ou numéro), EPT, EPCI et appels à projets. "
+     "Accents et majuscules ne comptent pas (« Courtaboeuf » trouve « Courtabœuf »), chaque mot peut être "
+     "un début de mot (« thér gén ») et le pluriel trouve le singulier (« thérapies géniques », "
+     "« incubateurs »). Les sigles et synonymes du domaine sont compris (« CDMO », « CAR-T », « ATMP », "
+     "« big pharma ») ; un SIREN ou un SIRET se tape avec ou sans espaces ni points (« 428 859 052 »). "
+     "Tous les mots sont requis ; les noms passent avant les descriptions, un nom exact en premier. "
+     "Si rien ne correspond, des boutons sous la liste proposent les noms et valeurs les plus proches : "
+     "un clic lance la recherche ou coche la valeur. La liste se met à jour pendant la frappe."),
     ("Facettes", "Le panneau de gauche regroupe les acteurs par type, domaine, activité, département, "
      "Métropole du Grand Paris, territoire (EPT/EPCI) et étiquette, avec le nombre d'acteurs de chaque "
      "valeur dans la sélection courante. Cocher des valeurs restreint la liste : plusieurs valeurs d'une "
