@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from eco_desktop import backup, db, privacy, validate
+from eco_desktop import backup, db, validate
+from eco_desktop.catalogue import privacy
 from eco_desktop import check as checking
 from eco_desktop.errors import CatalogueBusy, ReadOnlyCatalogue, UserError
 from eco_desktop.filter import Filter
@@ -264,7 +265,7 @@ def test_disk_full_during_backup_leaves_no_partial_file(catalogue, monkeypatch):
 
 
 def test_disk_full_during_person_export(catalogue, tmp_path, monkeypatch):
-    from eco_desktop.privacy import person_export
+    from eco_desktop.catalogue.privacy import person_export
     contact_id = catalogue.add_contact(catalogue.actor_ids()[0], {"last_name": "Dupont"})
 
     def full(wb, fh):

@@ -28,14 +28,7 @@ INTERNAL = {"conn", "backend", "journal", "derived", "query", "vocabularies"}
 
 # Known offenders, per file and expression: they may only go away; the test fails
 # when one grows or a new one appears.
-ALLOWED: Counter = Counter({
-    # the RGPD erasure's reads and writes through the connection, moving to the backend
-    ("eco_desktop/privacy/backups.py", "copy.conn"): 5,
-    ("eco_desktop/privacy/erase.py", "catalogue.conn"): 2,
-    ("eco_desktop/privacy/person_export.py", "catalogue.conn"): 2,
-    ("eco_desktop/privacy/purge.py", "catalogue.conn"): 1,
-    ("eco_desktop/privacy/review.py", "catalogue.conn"): 1,
-})
+ALLOWED: Counter = Counter()
 
 
 def _private(name: str) -> bool:

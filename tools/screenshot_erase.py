@@ -24,7 +24,8 @@ def main(argv: list[str]) -> int:
     from eco_desktop.ui.app import create_application
     app = create_application()
 
-    from eco_desktop import backup, privacy
+    from eco_desktop import backup
+    from eco_desktop.catalogue import privacy
     from eco_desktop.filter import Filter
     from eco_desktop.catalogue import Catalogue
     from eco_desktop.ui.safety.erase import ErasePreviewDialog

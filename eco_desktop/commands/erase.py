@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from .. import privacy
+from ..catalogue import privacy
 from ..cli_args import UsageError, open_from_args, parse_id
 from ..errors import UserError
 

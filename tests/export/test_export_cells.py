@@ -8,7 +8,7 @@ from eco_desktop import export
 
 
 def test_public_cell_sanitiser_on_a_normal_workbook(tmp_path):
-    # The person export (privacy.py) writes a normal, not write-only, workbook: the
+    # The person export (catalogue/privacy/person_export.py) writes a normal, not write-only, workbook: the
     # same rules must hold there through the public function.
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -197,7 +197,7 @@ def dialogs_of(win, ids, call):
     yield ExchangeDialog(win, actor_name=cat.get_actor(ids[0])["name"], author=hostile("Auteur"))
     win.select_actors(ids)
     yield ExportDialog(win, win, selection=True)
-    from eco_desktop import privacy
+    from eco_desktop.catalogue import privacy
     from eco_desktop.ui.dialogs.vocab import VocabularyDialog
     from eco_desktop.ui.safety.feature import ReviewDialog
     yield VocabularyDialog(cat, win)

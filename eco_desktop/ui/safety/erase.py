@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QHeaderView, QLabel,
                                QListWidget, QMessageBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ... import privacy
+from ...catalogue import privacy
 from ...errors import UserError
 from .. import operations
 from ..operations import Change

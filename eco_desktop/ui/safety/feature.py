@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog, QDialog
                                QHeaderView, QLabel, QMenu, QMessageBox, QPlainTextEdit, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ... import backup, fields, paths, privacy, vocab
+from ... import backup, fields, paths, vocab
+from ...catalogue import privacy
 from ... import check as checking
 from ...catalogue import Catalogue
 from ...errors import UserError

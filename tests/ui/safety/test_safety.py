@@ -225,7 +225,7 @@ def test_the_erase_preview_lists_each_place_as_plain_text(qtbot, window, person,
     (tools/screenshot_erase.py renders this dialog into docs/screenshots/erase-preview.png.)"""
     from PySide6.QtCore import Qt
 
-    from eco_desktop import privacy
+    from eco_desktop.catalogue import privacy
     from eco_desktop.ui.safety.erase import ErasePreviewDialog
     cat = window.catalogue
     backup.backup_now(cat)

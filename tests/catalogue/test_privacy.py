@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from eco_desktop import check as checking
-from eco_desktop import privacy
+from eco_desktop.catalogue import privacy
 from eco_desktop.errors import UserError
 from eco_desktop.filter import Filter
 from eco_desktop.catalogue import Catalogue
@@ -312,7 +312,7 @@ def test_a_reader_open_makes_purged_false_then_the_retry_succeeds(catalogue, per
 def test_a_full_disk_during_the_rewrite_is_said_in_french(catalogue, person, monkeypatch):
     import sqlite3
 
-    from eco_desktop.privacy import purge as erasing
+    from eco_desktop.catalogue.privacy import purge as erasing
     real = erasing._execute
 
     def full(conn, sql):
@@ -358,7 +358,7 @@ def test_the_preview_is_refused_when_the_catalogue_changed_since(catalogue, pers
 
 def test_every_text_column_of_the_schema_is_classified(catalogue):
     """A new column must be declared free text (searched) or never touched, with a reason."""
-    from eco_desktop.privacy.plan import FREE_TEXT, NEVER_TOUCHED
+    from eco_desktop.catalogue.privacy.plan import FREE_TEXT, NEVER_TOUCHED
     conn = catalogue.conn
     for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"):
         base = "actors_fts" if table.startswith("actors_fts") else table

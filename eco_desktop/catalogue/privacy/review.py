@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ..catalogue import contact_to_dict
+from .. import contact_to_dict
 
 
 def contacts_to_review(catalogue, years: int = 3, *, now: datetime | None = None) -> list[dict[str, Any]]:
@@ -14,7 +14,7 @@ def contacts_to_review(catalogue, years: int = 3, *, now: datetime | None = None
         now = now.replace(tzinfo=timezone.utc)
     limit = (now - timedelta(days=round(365.25 * years))).replace(microsecond=0).isoformat()
     with catalogue.lock:
-        rows = catalogue.conn.execute(
+        rows = catalogue.backend.conn.execute(
             "SELECT c.*, a.name AS actor_name FROM contacts c JOIN actors a ON a.id = c.actor_id "
             "WHERE c.updated_at < ? ORDER BY c.updated_at, c.id", (limit,)).fetchall()
     out = []

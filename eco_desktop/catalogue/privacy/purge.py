@@ -11,8 +11,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import db
-from ..errors import UserError, os_error_text
+from ... import db
+from ...errors import UserError, os_error_text
 from .plan import LABEL
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def purge_file(catalogue) -> Purge:
     full-text optimize, VACUUM, WAL checkpoint and truncation. Safe to call again (the
     retry after a failure)."""
     with catalogue.lock:
-        conn = catalogue.conn
+        conn = catalogue.backend.conn
         # Readers block the checkpoint: waiting the usual 5 s would only delay the answer.
         conn.execute(f"PRAGMA busy_timeout = {PURGE_BUSY_MS}")
         conn.execute("PRAGMA secure_delete = ON")
@@ -46,13 +46,13 @@ def purge_file(catalogue) -> Purge:
                 _execute(conn, "INSERT INTO actors_fts (actors_fts) VALUES ('optimize')")
             return _rewrite(conn, Path(catalogue.path))
         except UserError as exc:
-            return Purge(False, _reason(str(exc)))
+            return Purge(False, failure_reason(str(exc)))
         finally:
             conn.execute("PRAGMA secure_delete = OFF")
             conn.execute(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_MS}")
 
 
-def _reason(text: str) -> str:
+def failure_reason(text: str) -> str:
     text = text.lower()
     if "full" in text or "plein" in text:
         return "le disque est plein : libérez de la place puis réessayez"
@@ -69,14 +69,14 @@ def _rewrite(conn: sqlite3.Connection, path: Path) -> Purge:
         if mode == "wal":
             busy, _frames, _done = _execute(conn, "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             if busy:
-                return Purge(False, _reason("busy"))
+                return Purge(False, failure_reason("busy"))
     except sqlite3.OperationalError as exc:
         log.info("purge of %s did not finish: %s", path, exc)
-        return Purge(False, _reason(str(exc)))
+        return Purge(False, failure_reason(str(exc)))
     wal = Path(str(path) + "-wal")
     try:
         if wal.exists() and wal.stat().st_size:
-            return Purge(False, _reason("busy"))
+            return Purge(False, failure_reason("busy"))
     except OSError as exc:
         return Purge(False, f"journal illisible ({os_error_text(exc)})")
     return Purge(True)

@@ -15,10 +15,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .. import backup, db
-from ..errors import UserError, os_error_text
+from ... import backup, db
+from ...errors import UserError, os_error_text
+from ..cache import Catalogue
 from .plan import LABEL, apply_plan, build_plan, own_contact_ids
-from .purge import _reason, purge_file
+from .purge import failure_reason, purge_file
 
 
 @dataclass
@@ -45,7 +46,7 @@ def backups_holding(catalogue_path: str | os.PathLike, contact: dict[str, Any]) 
                 plan = build_plan(conn, contact, own_contact_ids(conn, contact))
         except (sqlite3.Error, UserError) as exc:
             out.append(BackupHolding(path, when, 0, "illisible : elle peut encore contenir cette personne "
-                                     f"({_reason(str(exc))})"))
+                                     f"({failure_reason(str(exc))})"))
             continue
         if plan.places:
             out.append(BackupHolding(path, when, len(plan.places)))
@@ -69,8 +70,6 @@ def erase_in_backups(catalogue_path: str | os.PathLike, contact: dict[str, Any])
 
 def erase_in_backup(path: Path, contact: dict[str, Any]) -> None:
     """The same erasure on a temporary copy of the backup, renamed over it when done."""
-    from ..catalogue import Catalogue  # the store imports nothing of ours; avoid a cycle at import
-
     path = Path(path)
     tmp = path.with_name(f".~efface-{path.name}")
     leftovers = [tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")]
@@ -80,18 +79,18 @@ def erase_in_backup(path: Path, contact: dict[str, Any]) -> None:
         with closing(backup.open_for_reading(path)) as source:
             db.copy_database(source, tmp)
         with Catalogue.open(tmp) as copy:
-            copy.conn.execute("PRAGMA secure_delete = ON")
+            copy.backend.conn.execute("PRAGMA secure_delete = ON")
             with copy.unrecorded_transaction(LABEL) as batch:
-                plan = build_plan(copy.conn, contact, own_contact_ids(copy.conn, contact))
-                apply_plan(copy.conn, plan)
+                plan = build_plan(copy.backend.conn, contact, own_contact_ids(copy.backend.conn, contact))
+                apply_plan(copy.backend.conn, plan)
                 batch.actor_ids.update(plan.actor_ids)
             purge = purge_file(copy)
             if not purge.ok:
                 raise UserError(f"la sauvegarde n'a pas pu être réécrite ({purge.reason}).")
-            copy.conn.execute("PRAGMA journal_mode = DELETE")  # a backup is one file
+            copy.backend.conn.execute("PRAGMA journal_mode = DELETE")  # a backup is one file
         os.replace(tmp, path)
     except sqlite3.Error as exc:
-        raise UserError(f"la sauvegarde n'a pas pu être réécrite ({_reason(str(exc))}).") from exc
+        raise UserError(f"la sauvegarde n'a pas pu être réécrite ({failure_reason(str(exc))}).") from exc
     except OSError as exc:
         raise UserError(f"la sauvegarde n'a pas pu être réécrite ({os_error_text(exc)}).") from exc
     finally:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from ..text import fold
-from ..validate import normalize_phone
+from ...text import fold
+from ...validate import normalize_phone
 
 REDACTED = "[personne effacée]"
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UserError
+from ...errors import UserError
 from .backups import erase_in_backups
 from .plan import LABEL, Kept, Place, Plan, apply_plan, build_plan
 from .purge import Purge, purge_file
@@ -72,7 +72,7 @@ def preview_erasure(catalogue, contact_id: int) -> Plan:
         contact = catalogue.get_contact(contact_id)
         if contact is None:
             raise UserError("Ce contact n'existe plus.")
-        return build_plan(catalogue.conn, contact, [contact_id])
+        return build_plan(catalogue.backend.conn, contact, [contact_id])
 
 
 def erase_person(catalogue, contact_id: int, *, expected: Plan | None = None,
@@ -88,7 +88,7 @@ def erase_person(catalogue, contact_id: int, *, expected: Plan | None = None,
         raise UserError(f"Le catalogue « {catalogue.path.name} » est ouvert en lecture seule : "
                         "modification impossible.")
     with catalogue.lock:
-        conn = catalogue.conn
+        conn = catalogue.backend.conn
         conn.execute("PRAGMA secure_delete = ON")
         try:
             with catalogue.unrecorded_transaction(LABEL) as batch:

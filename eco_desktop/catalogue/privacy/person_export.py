@@ -17,10 +17,10 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from .. import vocab
-from ..errors import UserError
-from ..atomic import atomic_files
-from ..export import save_workbook, set_safe_value
+from ... import vocab
+from ...errors import UserError
+from ...atomic import atomic_files
+from ...export import save_workbook, set_safe_value
 from .plan import build_plan
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -49,10 +49,10 @@ def person_record(catalogue, contact_id: int) -> dict[str, Any]:
         if contact is None:
             raise UserError("Ce contact n'existe plus.")
         actor = catalogue.get_actor(contact["actor_id"]) or {}
-        plan = build_plan(catalogue.conn, contact, [contact_id])
+        plan = build_plan(catalogue.backend.conn, contact, [contact_id])
         mentions = [{"table": p.table, "id": p.row_id, "champ": p.field, "texte": p.before}
                     for p in plan.places if not p.table.startswith("history_") and p.field != "*"]
-        history = _history(catalogue.conn,
+        history = _history(catalogue.backend.conn,
                            {p.row_id for p in plan.places if p.table == "history_changes"},
                            {p.row_id for p in plan.places if p.table == "history_batches"})
     return {

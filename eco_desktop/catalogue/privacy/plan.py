@@ -10,8 +10,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from ..errors import UserError
-from ..text import fold
+from ...errors import UserError
+from ...text import fold
 from .matching import REDACTED, Person, excerpt, normalized_email, normalized_phone
 
 LABEL = "Effacer une personne (RGPD)"
