@@ -27,9 +27,6 @@ from .reading import ensure_unchanged
 from .sites import apply_site_links
 from .summary import ImportSummary
 
-# The import wizard (ui/import_wizard/) imports these from here, where they were.
-from .plan import ON_DUPLICATE_LABELS, STATUS_LABELS, STATUSES, PlannedRow  # noqa: E402,F401
-
 
 _PROGRESS_EVERY = 200
 

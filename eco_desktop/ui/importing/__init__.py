@@ -19,9 +19,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWizard
 
 from ... import APP_TITLE
-from ...importer import KIND_HINT_WIZARD, Mapping, apply_import, plan_import, proposed_default_kind
+from ...importer import (KIND_HINT_WIZARD, ImportPlan, ImportSummary, Mapping, apply_import, plan_import,
+                         proposed_default_kind)
 from ...catalogue import OperationCancelled
-from ...importer.apply import ImportPlan, ImportSummary
 from .. import operations
 from ..operations import Abandoned, Change, ProgressDialog, Task
 from ..text_safety import inform

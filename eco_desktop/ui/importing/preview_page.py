@@ -10,8 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLay
 
 from ... import fields
 from ...french import count
-from ...importer import ON_DUPLICATE
-from ...importer.apply import ON_DUPLICATE_LABELS, STATUS_LABELS, STATUSES, ImportPlan, PlannedRow
+from ...importer import ON_DUPLICATE, ON_DUPLICATE_LABELS, STATUS_LABELS, STATUSES, ImportPlan, PlannedRow
 from ..text_safety import display_text, escape_tooltip
 from .common import error_label, note_label
 if TYPE_CHECKING:
