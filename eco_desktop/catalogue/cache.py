@@ -38,12 +38,9 @@ from ..vocab import VOCABULARIES
 from . import bulk
 from .actors import ActorsMixin
 from .backend import Backend
-from .bulk import BulkMixin, OperationCancelled
+from .bulk import BulkMixin
 from .calls import CallsMixin
-from .columns import (ACTOR_COLUMN_DEFAULTS, ACTOR_FIELDS, BOOL_FIELDS, CONTACT_FIELDS,  # noqa: F401
-                      EDITABLE_ACTOR_FIELDS, LIST_FIELDS, USABLE_CONTACT_SQL, actor_to_dict, contact_to_dict,
-                      json_list)
-from .derived import Derived, facet_value_rows  # noqa: F401
+from .derived import Derived
 from .history import Batch, History
 from .index import ActorIndex
 from .kind_rules import KindRulesMixin

@@ -1,6 +1,6 @@
 """The main window's dialogs, one module each; import them from here.
 
-Each dialog is self-contained: it takes the :class:`~eco_desktop.store.Catalogue`,
+Each dialog is self-contained: it takes the :class:`~eco_desktop.catalogue.Catalogue`,
 performs its write through the catalogue's API (one undo step) and shows a
 :class:`~eco_desktop.errors.UserError` in a message box.
 """

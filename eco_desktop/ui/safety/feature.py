@@ -325,7 +325,7 @@ class Safety(QObject):
                 result = (str(copy) if copy else "", "")
             except UserError as exc:
                 result = ("", str(exc))
-            except Exception as exc:  # never let a backup problem break the window
+            except Exception:  # never let a backup problem break the window
                 log.exception("daily backup of %s failed", path)
                 result = ("", "La sauvegarde du jour a échoué (erreur inattendue ; le détail "
                               "technique est dans le journal, Aide › Ouvrir le journal).")
