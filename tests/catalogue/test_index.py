@@ -13,6 +13,8 @@ import sqlite_utils
 from eco_desktop.filter import FACETS, Filter
 from eco_desktop.catalogue.index import ActorIndex
 from eco_desktop.catalogue import USABLE_CONTACT_SQL, Catalogue
+from eco_desktop.catalogue.stemming import stem, stem_words
+from eco_desktop.geo import gazetteer
 from eco_desktop.text import fold
 
 CELLECTIS, GENOPOLE, GENSIGHT = 15, 20, 17
@@ -33,12 +35,24 @@ class World:
         for c in cat.contacts():
             self.contact_names.setdefault(c["actor_id"], []).append(f"{c['first_name']} {c['last_name']}")
         self.calls = {}
+        self.call_names = {}
         for row in cat.conn.execute("SELECT c.name, e.actor_id FROM calls c JOIN call_entries e ON e.call_id = c.id"):
             self.calls.setdefault(fold(row[0]), set()).add(row[1])
+            self.call_names.setdefault(row[1], []).append(row[0])
+        # what the full-text facets add (issue 18): vocabulary labels and slugs, places' names
+        self.labels = {name: cat.vocabulary(name, include_hidden=True) for name in ("kind", "domain", "activity")}
+        places = gazetteer()
+        self.places = {**places.departements(), **places.epts(), **places.epcis()}
 
     def words(self, actor) -> list[str]:
         parts = [actor["name"], *actor["aliases"], actor["description"], actor["commune"], *actor["tags"],
-                 actor["siren"], actor["siret"], actor["postcode"], *self.contact_names.get(actor["id"], [])]
+                 actor["siren"], actor["siret"], actor["postcode"], *self.contact_names.get(actor["id"], []),
+                 actor["kind"], self.labels["kind"].get(actor["kind"], ""),
+                 *(text for slug in actor["domains"] for text in (slug, self.labels["domain"].get(slug, ""))),
+                 *(text for slug in actor["activities"] for text in (slug, self.labels["activity"].get(slug, ""))),
+                 actor["naf"], actor["departement"],
+                 *(self.places.get(actor[key] or "", "") for key in ("departement", "ept", "epci")),
+                 *self.call_names.get(actor["id"], [])]
         return fold(" ".join(parts)).split()
 
     def matches(self, actor: dict, flt: Filter, skip: str | None = None) -> bool:
@@ -65,7 +79,8 @@ class World:
             return False
         if flt.text.strip():
             words = self.words(actor)
-            if not all(any(w.startswith(q) for w in words) for q in fold(flt.text).split()):
+            stems = set(stem_words(words))
+            if not all(any(w.startswith(q) for w in words) or stem(q) in stems for q in fold(flt.text).split()):
                 return False
         return True
 
