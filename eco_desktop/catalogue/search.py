@@ -1,7 +1,8 @@
 """Full-text search: what is indexed for an actor, and how a typed query becomes FTS5.
 
 Both sides are folded the same way (eco_desktop.text.fold: case, accents, œ→oe,
-punctuation), and every typed word is a prefix: "thér gén" matches "thérapie génique".
+punctuation), and every typed word is a prefix or a French stem: "thér gén" and
+"thérapies géniques" match "thérapie génique" (:func:`match_expression`).
 
 A query is bounded before it reaches SQLite: FTS5's cost grows with every term, and a
 paste of a whole document into the search field must not freeze the window. Repeated
@@ -85,10 +86,6 @@ class Query:
     words: tuple[str, ...]
     truncated: bool = False
 
-    def fts(self) -> str | None:
-        """The FTS5 MATCH expression; None when there is nothing to search."""
-        return " ".join(f'"{word}"*' for word in self.words) or None
-
 
 def parse_query(text: str) -> Query:
     """The bounded query of a typed text (see the module's docstring)."""
@@ -129,7 +126,3 @@ def match_expression(text: str, label_of: LabelOf) -> str | None:
         parts.append(bundled_synonyms().expand(words).fts(label_of))
     return " AND ".join(parts) or None
 
-
-def fts_query(text: str) -> str | None:
-    """An FTS5 MATCH expression, every folded word as a prefix; None when nothing to search."""
-    return parse_query(text).fts()

@@ -10,7 +10,8 @@ import time
 import pytest
 
 from eco_desktop.filter import Filter
-from eco_desktop.catalogue.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, Query, actor_body, fts_query, parse_query
+from eco_desktop.catalogue.search import (MAX_QUERY_CHARS, MAX_QUERY_WORDS, Query, actor_body, match_expression,
+                                          parse_query)
 from eco_desktop.catalogue import Catalogue
 from eco_desktop.text import fold
 
@@ -21,11 +22,17 @@ def names(cat, text: str, **kw) -> list[str]:
     return [a["name"] for a in cat.actors(Filter(text=text, **kw))]
 
 
-def test_fts_query():
-    assert fts_query("Thér  Gén") == '"ther"* "gen"*'
-    assert fts_query("  ") is None
-    assert fts_query("— ,;") is None
-    assert fts_query('"NEAR( a* OR') == '"near"* "a"* "or"*'
+def no_label(vocab: str, slug: str) -> None:
+    return None
+
+
+def test_match_expression_quotes_folded_words():
+    assert match_expression("Thér  Gén", no_label) == ('({names body facets} : "ther"* OR stems : "ther") AND '
+                                                       '({names body facets} : "gen"* OR stems : "gen")')
+    assert match_expression("  ", no_label) is None
+    assert match_expression("— ,;", no_label) is None
+    assert parse_query('"NEAR( a* OR').words == ("near", "a", "or")
+    assert '"near"*' in match_expression('"NEAR( a* OR', no_label)
 
 
 def test_actor_body_is_folded():
@@ -145,11 +152,11 @@ def random_words(n: int, seed: int = 15) -> list[str]:
 
 
 def test_repeated_words_and_words_another_extends_are_dropped():
-    assert fts_query("texte " * 150) == '"texte"*'
-    assert fts_query("Génopole GENOPOLE genopole") == '"genopole"*'
-    assert fts_query("gen genopole ge") == '"genopole"*'      # genopole* implies gen* and ge*
-    assert fts_query("genopole gen") == '"genopole"*'
-    assert fts_query("thér gén thérapie") == '"gen"* "therapie"*'
+    assert parse_query("texte " * 150).words == ("texte",)
+    assert parse_query("Génopole GENOPOLE genopole").words == ("genopole",)
+    assert parse_query("gen genopole ge").words == ("genopole",)      # genopole* implies gen* and ge*
+    assert parse_query("genopole gen").words == ("genopole",)
+    assert parse_query("thér gén thérapie").words == ("gen", "therapie")
     assert parse_query("Évry évry") == Query(("evry",))
 
 
