@@ -27,7 +27,7 @@ def raw_write_only(path: str | os.PathLike, rows) -> None:
 
 def bench_export(catalogue, folder: Path, repeat: int) -> list[float]:
     actors = catalogue.actors(Filter())
-    labels = export.catalogue_labels(catalogue)
+    labels = catalogue.value_labels()
     columns = list(export.DEFAULT_COLUMNS)
     headers = [export.ACTOR_COLUMNS[c] for c in columns]
     cells = [headers] + list(export.actor_rows(actors, columns, labels))
@@ -45,7 +45,7 @@ def bench_export(catalogue, folder: Path, repeat: int) -> list[float]:
 def bench_export_command(catalogue, path: Path, folder: Path, repeat: int) -> list[float]:
     """What a user waits for: the export command as a process, against the bare writer
     of the same cells in this process (the cells built beforehand, not timed)."""
-    labels = export.catalogue_labels(catalogue)
+    labels = catalogue.value_labels()
     columns = list(export.DEFAULT_COLUMNS)
     cells = [[export.ACTOR_COLUMNS[c] for c in columns]]
     cells += export.actor_rows(catalogue.actors(Filter()), columns, labels)

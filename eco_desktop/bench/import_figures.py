@@ -17,7 +17,7 @@ from .figures import timed
 def write_import_csv(catalogue, path: Path, n: int) -> None:
     """N actors of the synthetic catalogue as an officer's CSV (the fields' French labels as
     headers, ';')."""
-    labels = {name: catalogue.vocabulary(name) for name in ("kind", "domain", "activity")}
+    labels = catalogue.value_labels()
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         out = csv.writer(handle, delimiter=";")
         out.writerow(fields.labels("name", "kind", "domains", "activities", "website", "postcode", "commune",
@@ -46,7 +46,7 @@ def write_national_csv(catalogue, path: Path, n: int) -> None:
                       key=lambda c: c.insee)
     metropolitan = [c for c in communes if len(c.departement) == 2]
     overseas = [c for c in communes if c.departement in ("971", "972", "973", "974", "976")]
-    labels = {name: catalogue.vocabulary(name) for name in ("kind", "domain", "activity")}
+    labels = catalogue.value_labels()
     draw = random.Random(16)
     with open(path, "w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle)

@@ -42,7 +42,7 @@ from .columns import (ACTOR_COLUMNS, CONTACT_COLUMNS, CONTACT_LEGAL_COLUMNS, DAT
                       DEFAULT_COLUMNS, EMAIL, FLOAT, ID, INT, TEXT, URL, WRAP, actor_rows,
                       contact_rows, default_labels, is_usable_contact)
 from .csvfile import CSV_ENCODING, contacts_csv_path, export_csv
-from .from_catalogue import (ExportResult, catalogue_labels, export_criteria, export_format,
+from .from_catalogue import (ExportResult, export_criteria, export_format,
                              export_from_catalogue, suggest_filename)
 from .progress import ExportCancelled
 from .sheets import export_xlsx
@@ -54,7 +54,7 @@ __all__ = [
     "ExportCancelled", "export_xlsx", "export_csv", "contacts_csv_path",
     "default_labels", "is_usable_contact", "suggest_filename",
     "actor_rows", "contact_rows", "export_format", "export_from_catalogue", "ExportResult",
-    "catalogue_labels", "clean_text", "set_safe_value", "csv_safe",
+    "clean_text", "set_safe_value", "csv_safe",
     "CELL_MAX_CHARS", "save_workbook", "discard_workbook", "write_table",
     "CSV_ENCODING", "export_criteria",
 ]

@@ -45,11 +45,6 @@ def suggest_filename(view_name: str | None = None, when: date | datetime | None 
     return "-".join(parts) + "." + ext
 
 
-def catalogue_labels(catalogue) -> dict[str, dict[str, str]]:
-    """The catalogue's own (possibly renamed) labels of kinds, domains and activities."""
-    return {name: catalogue.vocabulary(name) for name in ("kind", "domain", "activity")}
-
-
 class ExportResult:
     """What an export wrote: the files, and how many actors and contacts they hold."""
 
@@ -142,7 +137,7 @@ def export_from_catalogue(catalogue, path: str | os.PathLike,
     if criteria is None:
         criteria = export_criteria(catalogue, flt, explicit, view_name=view_name)
 
-    labels = catalogue_labels(catalogue)
+    labels = catalogue.value_labels()
     converters = value_converters(columns, labels, stored=True)
     extra = ORGANISATION if contacts else ()
     select = ", ".join(f"a.[{c}]" for c in ("id", *columns, *extra))

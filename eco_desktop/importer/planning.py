@@ -45,10 +45,6 @@ def _kind_in_json(path: str | os.PathLike) -> str | None:
     return data.get("kind") if isinstance(data, dict) else None
 
 
-def _vocabularies(catalogue) -> dict[str, dict[str, str]]:
-    return {name: catalogue.vocabulary(name) for name in ("kind", "domain", "activity")}
-
-
 def _existing_actors(catalogue) -> list[dict[str, Any]]:
     """What the duplicate rules look at, for every actor not in the trash."""
     return catalogue.actor_identities(("name", "aliases", "siret", "siren", "postcode", "insee_code", "commune"))
@@ -114,7 +110,7 @@ def plan_import(catalogue, path: str | os.PathLike, *, sheet: str | None = None,
 
 def _plan_actors(catalogue, plan: ImportPlan, helper: SecondProcess | None = None,
                  default_kind: str | None = None, kind_hint: str = "") -> None:
-    vocabularies = _vocabularies(catalogue)
+    vocabularies = catalogue.value_labels()
     candidates = prepare(plan.table, plan.mapping, vocabularies, kind="actors",
                          strict=plan.strict, source=f"Import « {plan.path.name} »",
                          default_kind=default_kind, kind_rules=catalogue.kind_rule_table(),

@@ -80,7 +80,7 @@ def _dict_path_export(catalogue, path, ids, *, all_contacts: bool):
     contacts = catalogue.contacts(actor_ids=[a["id"] for a in actors], usable_only=not all_contacts)
     writer = export.export_xlsx if str(path).endswith(".xlsx") else export.export_csv
     return writer(path, actors, columns=list(ACTOR_COLUMNS), contacts=contacts,
-                  all_contacts=all_contacts, labels=export.catalogue_labels(catalogue))
+                  all_contacts=all_contacts, labels=catalogue.value_labels())
 
 
 def _hostile_actors(catalogue) -> None:

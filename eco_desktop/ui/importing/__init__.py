@@ -114,7 +114,7 @@ class ImportWizard(QWizard):
         if self.table is None or self.mapping is None or self.mapping.columns_for("naf"):
             return None
         catalogue = self.catalogue
-        vocabularies = {name: catalogue.vocabulary(name) for name in ("kind", "domain", "activity")}
+        vocabularies = catalogue.value_labels()
         return proposed_default_kind(self.table, self.mapping, vocabularies, catalogue.kind_rule_table())
 
     def plan_options(self) -> dict[str, Any]:

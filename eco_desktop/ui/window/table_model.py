@@ -62,7 +62,7 @@ class ActorTableModel(QAbstractTableModel):
     def reload_vocabularies(self) -> None:
         if self.catalogue is None:
             return
-        self._labels = {name: self.catalogue.vocabulary(name) for name in ("kind", "domain", "activity")}
+        self._labels = self.catalogue.value_labels()
         self._colors = self.catalogue.kind_colors()
 
     def set_ids(self, ids: list[int], *, keep_order: bool = False) -> None:
