@@ -224,7 +224,9 @@ _MATCHERS: dict[tuple, VocabMatcher] = {}
 def matcher(vocab: Mapping[str, str], synonyms: Mapping[str, Iterable[str]] | None = None
             ) -> VocabMatcher:
     """A cached :class:`VocabMatcher` for this vocabulary and these synonyms."""
-    key = (tuple(sorted(vocab.items())), id(synonyms))
+    # Keyed by value: an id() would be reused by the next mapping once this one is freed.
+    key = (tuple(sorted(vocab.items())),
+           tuple(sorted((slug, tuple(names)) for slug, names in (synonyms or {}).items())))
     found = _MATCHERS.get(key)
     if found is None:
         if len(_MATCHERS) > 32:

@@ -77,3 +77,12 @@ def test_parse_consent_unknown_and_bool():
         parse_consent("peut-être")
     assert parse_bool("Oui") is True and parse_bool("non") is False
     assert parse_bool("bof") is None
+
+
+def test_matchers_are_cached_by_the_vocabulary_and_synonyms_they_hold():
+    from eco_desktop.importer.values import matcher
+    vocab = {"bioproduction": "Bioproduction", "preclinical": "Préclinique"}
+    assert matcher(vocab, {"bioproduction": ["façonnier"]}) is matcher(vocab, {"bioproduction": ["façonnier"]})
+    for word, slug in (("façonnier", "bioproduction"), ("CRO", "preclinical")):
+        # a new mapping each time, the previous one freed: never the previous one's matcher
+        assert matcher(vocab, {slug: [word]}).match(word)[0] == [slug]
