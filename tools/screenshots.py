@@ -86,6 +86,12 @@ def main() -> int:
         window.grab().save(str(out / f"main-{width}x{height}.png"))
         print(out / f"main-{width}x{height}.png")
     window.resize(1366, 768)
+    window.search.setText("cellectiss")  # misspelt: the list is empty and proposes names
+    settle(app, 1.0)
+    window.grab().save(str(out / "search-suggestions.png"))
+    print(out / "search-suggestions.png")
+    window.search.clear()
+    settle(app, 1.0)
     for index in range(1, window.tabs.count()):
         name = {"Carte": "map", "Tableau de bord": "dashboard", "Appels à projets": "calls"}.get(
             window.tabs.tabText(index))
