@@ -1,9 +1,9 @@
 """French word forms: the index side, the query side, and the two-column FTS5 layout
 the module's docstring decides, checked on a real FTS5 table."""
-import sqlite3
 import threading
 
 import pytest
+from fts_helpers import fts_of
 
 from eco_desktop.catalogue.stemming import (IndexTerms, QueryTerm, index_terms, phrase_fts,
                                             query_terms, query_terms_of, stem, stem_words,
@@ -76,14 +76,7 @@ TEXTS = {
 
 @pytest.fixture(scope="module")
 def fts():
-    conn = sqlite3.connect(":memory:")
-    conn.execute('CREATE VIRTUAL TABLE t USING fts5 (names, body, facets, stems, '
-                 'tokenize = "unicode61 remove_diacritics 2", prefix = \'1 2 3\')')
-    for rowid, text in TEXTS.items():
-        terms = index_terms(text)
-        conn.execute("INSERT INTO t (rowid, body, stems) VALUES (?, ?, ?)", (rowid, terms.body, terms.stems))
-    yield lambda expr: {r[0] for r in conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (expr,))}
-    conn.close()
+    yield from fts_of(TEXTS)
 
 
 def search(fts, typed):

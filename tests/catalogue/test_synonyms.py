@@ -1,10 +1,9 @@
 """The synonyms table: the bundled CSV, its checks, and queries it widens (on FTS5)."""
-import sqlite3
 
 import pytest
+from fts_helpers import fts_of
 
 from eco_desktop import vocab
-from eco_desktop.catalogue.stemming import index_terms
 from eco_desktop.catalogue.synonyms import (Group, Phrase, Synonym, Synonyms, SynonymsError, Value,
                                             bundled_path, bundled_synonyms, read_synonyms)
 from eco_desktop.text import fold
@@ -38,14 +37,7 @@ TEXTS = {
 
 @pytest.fixture(scope="module")
 def fts():
-    conn = sqlite3.connect(":memory:")
-    conn.execute('CREATE VIRTUAL TABLE t USING fts5 (names, body, facets, stems, '
-                 'tokenize = "unicode61 remove_diacritics 2", prefix = \'1 2 3\')')
-    for rowid, text in TEXTS.items():
-        terms = index_terms(text)
-        conn.execute("INSERT INTO t (rowid, body, stems) VALUES (?, ?, ?)", (rowid, terms.body, terms.stems))
-    yield lambda expr: {r[0] for r in conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (expr,))}
-    conn.close()
+    yield from fts_of(TEXTS)
 
 
 def found(fts, typed, synonyms=None):
