@@ -6,6 +6,7 @@ import time
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit
+from search_box_helpers import listed_names, type_search
 
 from eco_desktop.filter import Filter
 from eco_desktop.catalogue.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS
@@ -15,21 +16,6 @@ from eco_desktop.ui.window.main_window import MainWindow
 from eco_desktop.ui.window.table_model import COLUMN_KEYS
 
 GENOPOLE = 20
-
-
-def listed_names(window) -> list[str]:
-    model = window.model
-    return [model.data(model.index(row, 0)) for row in range(model.rowCount())]
-
-
-def type_search(qtbot, window, text: str) -> None:
-    window.search.setFocus()
-    window.search.clear()
-    if text.isascii():
-        qtbot.keyClicks(window.search, text)
-    else:  # QTest cannot type non-ASCII keys
-        window.search.setText(text)
-    qtbot.waitUntil(lambda: window.filter.text == text, timeout=2000)
 
 
 def test_search_as_you_type_folds_accents(qtbot, window):

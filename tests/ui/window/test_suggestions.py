@@ -4,24 +4,13 @@ closest names and values, one click applying one."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from search_box_helpers import listed_names, type_search
 
 from eco_desktop.catalogue.suggest import Candidate, Suggestion
 from eco_desktop.ui.window.suggestions import SuggestionBar
 
 GENE_THERAPY = {"ART-TG", "Cellectis", "Centre Meary", "GenSight Biologics", "Institut de la Vision", "Magenta",
                 "Yposkesi"}
-
-
-def listed_names(window) -> list[str]:
-    model = window.model
-    return [model.data(model.index(row, 0)) for row in range(model.rowCount())]
-
-
-def type_search(qtbot, window, text: str) -> None:
-    window.search.setFocus()
-    window.search.clear()
-    qtbot.keyClicks(window.search, text)
-    qtbot.waitUntil(lambda: window.filter.text == text, timeout=2000)
 
 
 def test_typing_a_plural_lists_the_domain_s_actors(qtbot, window):
