@@ -9,8 +9,9 @@ view to its markers, ``map_tab_total`` from the tab shown, build included), ``pe
 VmHWM), ``peak_rss_webengine`` (MB, sum of the QtWebEngineProcess
 children's VmHWM), ``markers``, ``qt`` and ``pyside`` versions.
 
-The one module outside :mod:`eco_desktop.ui` that imports Qt (inside its functions): it
-drives the window as a session would, for the benchmark, and is no part of the window.
+It drives the window as a session would, through :mod:`eco_desktop.ui.offscreen` (the
+Qt side: an offscreen application, running the event loop until something is true), so
+that no Qt import lives outside :mod:`eco_desktop.ui`.
 """
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ import shutil
 import sys
 import time
 from pathlib import Path
+
+from ..ui import offscreen
+from ..ui.offscreen import wait_until
 
 TIMEOUT_S = 300.0
 atexit_dirs: list[str] = []  # removed before the hard exit
@@ -83,50 +87,22 @@ def webengine_peak_mb(pid: int | None = None) -> float:
     return total_kb / 1024
 
 
-def _wait(condition, timeout: float = TIMEOUT_S) -> None:
-    """Run the event loop until ``condition()``. Through a QEventLoop instance: in
-    PySide6 6.12, QCoreApplication.processEvents() and sendPostedEvents() drop a
-    reference to None at each call, and Python aborts ("none_dealloc") after a few
-    thousand calls."""
-    from PySide6.QtCore import QEventLoop, QTimer
-    loop = QEventLoop()
-    tick = QTimer()  # wakes the loop up to look at the condition
-    tick.start(20)
-    flags = QEventLoop.ProcessEventsFlag.AllEvents | QEventLoop.ProcessEventsFlag.WaitForMoreEvents
-    deadline = time.perf_counter() + timeout
-    try:
-        while not condition():
-            if time.perf_counter() > deadline:
-                raise TimeoutError("délai dépassé")
-            loop.processEvents(flags)
-    finally:
-        tick.stop()
-
-
-def _settle() -> None:
-    from PySide6.QtCore import QEventLoop
-    QEventLoop().processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+def _wait(condition) -> None:
+    wait_until(condition, TIMEOUT_S)
 
 
 def probe(path: str, *, with_map: bool = True, bare_map: bool = False) -> dict:
     _prepare_environment()
     import tempfile
 
-    import PySide6
-    import PySide6.QtWebEngineWidgets  # noqa: F401  (before the QApplication)
-    from PySide6.QtCore import QSettings, qVersion
-    from PySide6.QtWidgets import QApplication
-
     settings_dir = tempfile.mkdtemp(prefix="eco-bench-settings-")
     atexit_dirs.append(settings_dir)
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, settings_dir)
-    app = QApplication.instance() or QApplication([])
+    app = offscreen.application(settings_dir)  # noqa: F841  (kept alive while probing)
 
     from ..catalogue import Catalogue
     from ..ui.window import MainWindow
 
-    out: dict = {"qt": qVersion(), "pyside": PySide6.__version__}
+    out: dict = dict(offscreen.versions())
     start = time.perf_counter()
     catalogue = Catalogue.open(path)
     total = catalogue.total()
@@ -135,7 +111,7 @@ def probe(path: str, *, with_map: bool = True, bare_map: bool = False) -> dict:
     window.show()
     _wait(lambda: window.isVisible() and len(window.model.ids) == total
           and window.model.rowCount() == total)
-    _settle()
+    offscreen.settle()
     out["window_ready"] = time.perf_counter() - start
     out["actors"] = total
 
@@ -166,7 +142,7 @@ def probe(path: str, *, with_map: bool = True, bare_map: bool = False) -> dict:
             _wait(view.is_ready)
             out["map_ready"] = time.perf_counter() - start
         out["markers"] = view.marker_count
-        _settle()
+        offscreen.settle()
     out["peak_rss_gui"] = own_peak_mb()
     out["peak_rss_webengine"] = webengine_peak_mb()
     window.close()
