@@ -610,7 +610,7 @@ def write_standalone_map(
 # ---------------------------------------------------------------- a catalogue's map
 # (shared by the map tab and `eco-desktop map`)
 
-DEFAULT_TITLE = "Acteurs de l'écosystème"
+DEFAULT_TITLE = vocab.MAP_DEFAULT_TITLE
 
 
 @dataclass

@@ -133,3 +133,7 @@ FACET_LABELS: dict[str, str] = {
     "epci": "Intercommunalité (EPCI)",
     "tag": "Étiquette",
 }
+
+
+# The map's title when its filter is no saved view (the map page, `eco-desktop map`'s help).
+MAP_DEFAULT_TITLE = "Acteurs de l'écosystème"

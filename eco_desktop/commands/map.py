@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import french, maps
+from .. import french, vocab
 from ..cli_args import UsageError, filter_from_args, open_from_args
 from ..cli_suggest import say_if_nothing_found
 
@@ -18,11 +18,12 @@ def register(subparsers, parents) -> None:
                         help="fichier à écrire (.html ou .htm)")
     parser.add_argument("--title", metavar="TITRE",
                         help="titre de la carte (par défaut : le nom de la vue enregistrée "
-                             f"correspondant aux filtres, sinon « {maps.DEFAULT_TITLE} »)")
+                             f"correspondant aux filtres, sinon « {vocab.MAP_DEFAULT_TITLE} »)")
     parser.set_defaults(handler=run)
 
 
 def run(args) -> int:
+    from .. import maps  # folium and numpy: only for this command, not at every command's start
     output = Path(args.output)
     if output.suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"Le fichier de la carte doit finir par .html : « {args.output} ».")
