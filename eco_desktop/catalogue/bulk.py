@@ -199,9 +199,9 @@ class BulkMixin:
             try:
                 with self.transaction(label) as batch:
                     kinds = set(self.vocabulary("kind"))
-                    history = self.journal.recording
+                    history = self.history_log.recording
                     if history:
-                        self.journal.batch_row(batch)
+                        self.history_log.batch_row(batch)
                     next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM actors").fetchone()[0]
                     total = len(rows) if isinstance(rows, Sequence) else -1
                     rebuilt: list[str] = []

@@ -55,7 +55,7 @@ class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
         self.backend = Backend(path, conn, read_only=read_only)
-        self.journal = History(self.backend)
+        self.history_log = History(self.backend)
         self.derived = Derived(self.backend)
         self.query = Query(self.backend, self.derived, self.call_ids)
         self.vocabularies = Vocabularies(self.backend)
@@ -84,7 +84,7 @@ class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin
     @property
     def session(self) -> str:
         """Which open catalogue wrote a history batch (see :mod:`.history`)."""
-        return self.journal.session
+        return self.history_log.session
 
     @property
     def lock(self) -> threading.RLock:
@@ -151,7 +151,7 @@ class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin
 
     def close(self) -> None:
         # Nobody can redo this session's undone batches once it is closed.
-        self.backend.close(before=self.journal.forget_undone)
+        self.backend.close(before=self.history_log.forget_undone)
 
     def __enter__(self) -> "Catalogue":
         return self
@@ -189,7 +189,7 @@ class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin
 
         Nested calls join the outer transaction. On any exception nothing is written.
         """
-        backend, history, derived = self.backend, self.journal, self.derived
+        backend, history, derived = self.backend, self.history_log, self.derived
         with backend.lock:
             if history.batch is not None:
                 yield history.batch
@@ -223,7 +223,7 @@ class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin
         RGPD erasure, which must leave no image of what it removed. Writers add the ids
         of the actors whose derived rows (full text, facets) must be recomputed to
         ``batch.actor_ids``."""
-        with self.lock, self.journal.off(), self.transaction(label) as batch:
+        with self.lock, self.history_log.off(), self.transaction(label) as batch:
             yield batch
 
     def _notify(self, label: str, undoable: bool) -> None:
@@ -342,19 +342,19 @@ class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin
     # ------------------------------------------------------------------ history / undo
     def undo_label(self) -> str | None:
         with self.lock:
-            row = self.journal.next_batch(backwards=True)
+            row = self.history_log.next_batch(backwards=True)
             return row["label"] if row else None
 
     def redo_label(self) -> str | None:
         with self.lock:
-            row = self.journal.next_batch(backwards=False)
+            row = self.history_log.next_batch(backwards=False)
             return row["label"] if row else None
 
     def replay_size(self, *, backwards: bool) -> int:
         """How many recorded changes :meth:`undo` (``backwards``) or :meth:`redo` would
         replay: the window runs a big replay in a worker."""
         with self.lock:
-            return self.journal.replay_size(backwards=backwards)
+            return self.history_log.replay_size(backwards=backwards)
 
     def undo(self) -> str | None:
         """Undo the last action; returns its label, or None when there is nothing to undo."""
@@ -365,10 +365,10 @@ class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin
 
     def _replay(self, *, backwards: bool) -> str | None:
         with self.lock:
-            row = self.journal.next_batch(backwards=backwards)
+            row = self.history_log.next_batch(backwards=backwards)
             if row is None:
                 return None
-            self.journal.replay(row["id"], backwards=backwards, transaction=self.transaction)
+            self.history_log.replay(row["id"], backwards=backwards, transaction=self.transaction)
             return row["label"]
 
     def replay_notes(self) -> list[str]:
@@ -376,9 +376,9 @@ class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin
         the values and rows another window or program changed since this session wrote
         them (their newer state is kept)."""
         with self.lock:
-            return list(self.journal.notes)
+            return list(self.history_log.notes)
 
     def history(self, *, actor_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
         """History entries, newest first: when, who, what, and the fields that changed."""
         with self.lock:
-            return self.journal.entries(actor_id=actor_id, limit=limit)
+            return self.history_log.entries(actor_id=actor_id, limit=limit)
