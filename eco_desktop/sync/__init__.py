@@ -1,0 +1,9 @@
+"""Team sync outside the catalogue: the shared place (a folder or a WebDAV server), the
+log of changeset files in it, and the runs (sync, join, status).
+
+The catalogue's engine (:mod:`eco_desktop.catalogue.sync`) makes and applies the bytes;
+this package only moves them: :mod:`.place` and :mod:`.webdav` (where), :mod:`.log`
+(which file is which, snapshots, the erasure rewrite), :mod:`.run` (in what order, and
+what survives a kill), :mod:`.credentials` (the password in the keyring),
+:mod:`.netfs` (is the catalogue itself on a network share?).
+"""
