@@ -1,7 +1,9 @@
 """Acronyms and synonyms of the field: what officers type for what the catalogue says.
 
-The table ships with the vocabulary as ``db/dataset/synonyms.csv`` (UTF-8, header
-``term,means,note``), one row per synonym, meant to be edited:
+Each catalogue keeps its table (``synonyms``, migration 8, edited in Outils →
+Vocabulaires → « Synonymes »: :mod:`.synonym_table`), seeded from the one that ships with
+the vocabulary, ``db/dataset/synonyms.csv`` (UTF-8, header ``term,means,note``), one row
+per synonym:
 
 - ``term``: what one types (« CDMO », « Big pharma », « cellules CAR-T »);
 - ``means``: what it stands for: a vocabulary value written ``vocabulary:slug``
@@ -24,8 +26,9 @@ right, the longest first.
 from __future__ import annotations
 
 import csv
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
@@ -65,9 +68,11 @@ class Synonym:
 
 @dataclass(frozen=True)
 class Phrase:
-    """An alternative that is a phrase of folded words."""
+    """An alternative that is a phrase of folded words (``text``: as written, for the
+    reasons a search gives; not part of what the phrase is)."""
 
     words: tuple[str, ...]
+    text: str = field(default="", compare=False)
 
     def fts(self, label_of: LabelOf) -> str | None:
         return phrase_fts(self.words)
@@ -130,48 +135,76 @@ class Synonyms:
     """A checked synonyms table, ready to expand queries."""
 
     def __init__(self, rows: Iterable[Synonym],
-                 vocabularies: Mapping[str, Iterable[str]] | None = None) -> None:
-        known = {name: set(slugs) for name, slugs in (vocabularies or _default_vocabularies()).items()}
-        self.rows: tuple[Synonym, ...] = tuple(rows)
+                 vocabularies: Mapping[str, Iterable[str]] | None = None, *,
+                 skip_unusable: bool = False) -> None:
+        """``skip_unusable``: leave out the rows that cannot be used (a catalogue's table
+        written by another program, a value removed from its vocabulary) rather than
+        raising SynonymsError for the first."""
+        self._known = {name: set(slugs) for name, slugs in (vocabularies or _default_vocabularies()).items()}
+        kept: list[Synonym] = []
         members: dict[object, list[Alternative]] = {}   # group (its means) -> its members
         keys: dict[tuple[str, ...], list[object]] = {}  # folded words typed -> groups
-        seen: set[tuple[tuple[str, ...], object]] = set()
-        for row in self.rows:
-            words = tuple(fold(row.term).split())
-            if not words:
-                raise SynonymsError(f"Un synonyme de « {row.means} » a un terme vide.")
-            value = row.value
-            if value is not None:
-                if value[1] not in known.get(value[0], ()):
-                    raise SynonymsError(f"« {row.term} » : « {row.means} » n'est pas une valeur du vocabulaire.")
-                group: object = Value(*value)
-            elif ":" in row.means:
-                raise SynonymsError(f"« {row.term} » : « {row.means} » n'est pas écrit vocabulaire:slug "
-                                    "(kind, domain ou activity, puis le slug de la valeur).")
-            else:
-                means = tuple(fold(row.means).split())
-                if not means:
-                    raise SynonymsError(f"« {row.term} » ne dit pas ce qu'il signifie.")
-                if means == words:
-                    raise SynonymsError(f"« {row.term} » se signifie lui-même.")
-                group = Phrase(means)
-            if (words, group) in seen:
-                raise SynonymsError(f"« {row.term} » → « {row.means} » est en double.")
-            seen.add((words, group))
+        self._seen: set[tuple[tuple[str, ...], object]] = set()
+        for row in rows:
+            try:
+                words, group = self.check(row)
+            except SynonymsError:
+                if skip_unusable:
+                    continue
+                raise
+            kept.append(row)
+            self._seen.add((words, group))
             if group not in members:
                 members[group] = [group]
                 if isinstance(group, Phrase):
                     keys.setdefault(group.words, []).append(group)
-            members[group].append(Phrase(words))
+            members[group].append(Phrase(words, row.term))
             keys.setdefault(words, []).append(group)
+        self.rows: tuple[Synonym, ...] = tuple(kept)
         self._members = {group: tuple(dict.fromkeys(alts)) for group, alts in members.items()}
         # By length, longest first: (folded words, their stems, groups).
         self._keys = sorted(((*_key(words), tuple(groups)) for words, groups in keys.items()),
                             key=lambda entry: -len(entry[0]))
 
+    def check(self, row: Synonym) -> tuple[tuple[str, ...], "Phrase | Value"]:
+        """The folded words of a row's term and the group it joins; SynonymsError (in
+        French) when the row cannot be one of this table: an empty term, a value not in
+        the vocabulary, a phrase that is the term itself (in any of its forms: it would
+        widen to nothing), a row the table has already."""
+        words = tuple(fold(row.term).split())
+        if not words:
+            raise SynonymsError(f"Un synonyme de « {row.means} » a un terme vide.")
+        value = row.value
+        if value is not None:
+            if value[1] not in self._known.get(value[0], ()):
+                raise SynonymsError(f"« {row.term} » : « {row.means} » n'est pas une valeur du vocabulaire.")
+            group: Phrase | Value = Value(*value)
+        elif ":" in row.means:
+            raise SynonymsError(f"« {row.term} » : « {row.means} » n'est pas écrit vocabulaire:slug "
+                                "(kind, domain ou activity, puis le slug de la valeur).")
+        else:
+            means = tuple(fold(row.means).split())
+            if not means:
+                raise SynonymsError(f"« {row.term} » ne dit pas ce qu'il signifie.")
+            if stem_words(means) == stem_words(words):
+                raise SynonymsError(f"« {row.term} » se signifie lui-même : il n'élargirait pas la recherche.")
+            group = Phrase(means, row.means)
+        if (words, group) in self._seen:
+            raise SynonymsError(f"« {row.term} » → « {row.means} » est en double.")
+        return words, group
+
     def terms(self) -> list[str]:
         """Every term as written (for suggestions)."""
         return [row.term for row in self.rows]
+
+    def written(self, stems: Sequence[str]) -> str | None:
+        """The term or phrase of the table whose words have these stems, as written."""
+        stems = list(stems)
+        for row in self.rows:
+            for text in (row.term, row.means):
+                if stem_words(fold(text).split()) == stems:
+                    return text
+        return None
 
     def expand(self, words: Sequence[str]) -> Expansion:
         """The widened form of a query's folded words (see the module's docstring)."""
@@ -231,3 +264,10 @@ def bundled_path() -> Path:
 def bundled_synonyms() -> Synonyms:
     """The table shipped with the vocabulary, checked against the default vocabularies."""
     return Synonyms(read_synonyms(bundled_path()))
+
+
+def bundled_rows_json() -> str:
+    """The shipped table's rows as a JSON array of [term, means, note], the seed of a
+    catalogue's table (SQL function eco_bundled_synonyms(), migration 8)."""
+    return json.dumps([[row.term, row.means, row.note] for row in bundled_synonyms().rows],
+                      ensure_ascii=False)
