@@ -144,14 +144,17 @@ def check_is_sqlite(path: Path) -> None:
 def register_functions(conn: sqlite3.Connection) -> None:
     """SQL functions the schema uses: eco_fold(text) is eco_desktop.text.fold; the full-text
     rows' eco_stems(folded text) (eco_desktop.catalogue.stemming), eco_stemmer_version()
-    and eco_place_name(code) (the name of a département, EPT or EPCI, else '')."""
+    and eco_place_name(code) (the name of a département, EPT or EPCI, else ''); the
+    shipped synonyms table's rows, eco_bundled_synonyms() (migration 8's seed)."""
     from .catalogue.stemming import STEMMER_VERSION, stems_of_body
+    from .catalogue.synonyms import bundled_rows_json
     from .text import fold
     conn.create_function("eco_fold", 1, fold, deterministic=True)
     conn.create_function("eco_stems", 1, lambda text: stems_of_body(text or ""), deterministic=True)
     conn.create_function("eco_stemmer_version", 0, lambda: STEMMER_VERSION, deterministic=True)
     conn.create_function("eco_place_name", 1, lambda code: _place_names().get(code or "", ""),
                          deterministic=True)
+    conn.create_function("eco_bundled_synonyms", 0, bundled_rows_json)
 
 
 @functools.cache

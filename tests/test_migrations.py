@@ -233,3 +233,17 @@ def test_stems_of_another_stemmer_are_remade(catalogue_path):
     with Catalogue.open(catalogue_path) as cat:
         assert cat.conn.execute("SELECT count(*) FROM actors_fts WHERE stems = ''").fetchone()[0] == 0
         assert cat.conn.execute("SELECT value FROM meta WHERE key = 'stemmer'").fetchone()[0] == STEMMER_VERSION
+
+
+def test_upgrade_to_version_8_seeds_the_synonyms_table(tmp_path):
+    """Migration 0008 gives an existing catalogue the search's synonyms table, seeded from
+    db/dataset/synonyms.csv (eco_bundled_synonyms())."""
+    from eco_desktop.catalogue.synonyms import bundled_synonyms
+    path = tmp_path / "v7.sqlite"
+    conn = db.connect(path)
+    db.migrate(conn, path, target=7)
+    conn.close()
+    with Catalogue.open(path) as cat:
+        rows = cat.conn.execute("SELECT term, means, note, position FROM synonyms ORDER BY position").fetchall()
+        assert [tuple(r) for r in rows] == [(s.term, s.means, s.note, n)
+                                            for n, s in enumerate(bundled_synonyms().rows, start=1)]
