@@ -252,6 +252,10 @@ class ActorsMixin:
                 for actor_id in ids:
                     if backend.row("actors", actor_id) is None:
                         continue
+                    # custom values first: their ids (row_id) may be taken again
+                    self.delete_custom_values_of([r[0] for r in backend.execute(
+                        "SELECT id FROM contacts WHERE actor_id = ?", (actor_id,))], "contact")
+                    self.delete_custom_values_of([actor_id], "actor")
                     for tbl, column in (("contacts", "actor_id"), ("exchanges", "actor_id"),
                                         ("call_entries", "actor_id"), ("relations", "source_id"),
                                         ("relations", "target_id")):

@@ -116,6 +116,8 @@ class History:
                 ACTORS_WITH_VALUE.get(after["vocab"], "SELECT NULL WHERE 0"), (after["slug"],)))
         elif tbl == "relations":
             actor_id, other_actor_id = image.get("source_id"), image.get("target_id")
+        elif tbl in ("custom_values", "custom_choices"):  # custom fields' text is searchable
+            actor_id = self._custom_actor(tbl, before, after, batch)
         if not self.recording:
             return
         self.batch_row(batch)
@@ -140,6 +142,24 @@ class History:
         redoable there)."""
         self.backend.execute("DELETE FROM history_batches WHERE session = ? AND undone = 1 AND id IS NOT ?",
                              (self.session, except_id))
+
+    def _custom_actor(self, tbl: str, before: Mapping | None, after: Mapping | None, batch: Batch) -> int | None:
+        """The actor whose full-text row a custom value (or a renamed choice) changes, marked
+        for refresh; the actor a value is about (a contact's actor), for its journal."""
+        image = after or before or {}
+        execute = self.backend.execute
+        if tbl == "custom_choices":
+            if before and after and before["label"] != after["label"]:
+                batch.actor_ids.update(r[0] for r in execute(
+                    "SELECT v.row_id FROM custom_values v JOIN custom_fields f ON f.id = v.field_id "
+                    "WHERE v.field_id = ? AND v.value = ? AND f.entity = 'actor'", (image["field_id"], image["slug"])))
+            return None
+        entity = execute("SELECT entity FROM custom_fields WHERE id = ?", (image["field_id"],)).fetchone()
+        if entity is None or entity[0] == "actor":
+            batch.actor_ids.add(image["row_id"])
+            return image["row_id"]
+        row = execute("SELECT actor_id FROM contacts WHERE id = ?", (image["row_id"],)).fetchone()
+        return row[0] if row else None
 
     # ------------------------------------------------------------------ reading
     def next_batch(self, *, backwards: bool) -> sqlite3.Row | None:

@@ -123,6 +123,7 @@ class RecordsMixin:
             if before is None:
                 return
             with self.transaction(f"Supprimer le contact « {before['first_name']} {before['last_name']} »"):
+                self.delete_custom_values_of([contact_id], "contact")  # custom fields' values
                 self.backend.delete("contacts", contact_id)
 
     # ------------------------------------------------------------------ relations

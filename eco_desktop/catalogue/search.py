@@ -53,7 +53,8 @@ def actor_body(actor: Mapping, contact_names: Iterable[str] = ()) -> str:
 # actor, a bulk import, an undo — writes the same: ``names`` (the folded name and aliases,
 # ranked above the rest) and ``facets`` (the folded labels and slugs of the kind, domains
 # and activities, the NAF code, the département's number and name, the EPT's and EPCI's names,
-# the calls' names). Migration 0007 fills existing catalogues with the same expressions.
+# the calls' names, the text of its custom fields: custom_fields.TEXT_TYPES). Migration 0007
+# fills existing catalogues with the same expressions (but for custom fields, which came after).
 NAMES_SQL = ("eco_fold(a.name || ' ' || coalesce("
              "(SELECT group_concat(value, ' ') FROM json_each(a.aliases)), ''))")
 FACETS_SQL = """eco_fold(
@@ -65,7 +66,12 @@ FACETS_SQL = """eco_fold(
     || ' ' || a.naf || ' ' || a.departement || ' ' || eco_place_name(a.departement)
     || ' ' || eco_place_name(a.ept) || ' ' || eco_place_name(a.epci) || ' '
     || coalesce((SELECT group_concat(c.name, ' ') FROM call_entries e JOIN calls c ON c.id = e.call_id
-                 WHERE e.actor_id = a.id), ''))"""
+                 WHERE e.actor_id = a.id), '') || ' '
+    || coalesce((SELECT group_concat(coalesce(ch.label, cv.value), ' ') FROM custom_values cv
+                 JOIN custom_fields cf ON cf.id = cv.field_id AND cf.entity = 'actor'
+                      AND cf.type IN ('text', 'long_text', 'url', 'choice', 'choices')
+                 LEFT JOIN custom_choices ch ON ch.field_id = cv.field_id AND ch.slug = cv.value
+                 WHERE cv.row_id = a.id), ''))"""
 
 
 def fts_insert(source: str) -> str:
