@@ -21,10 +21,10 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
     "actors": ("description", "source", "tags"),
     "contacts": ("notes",),  # other contacts: their notes only
     "relations": ("note",),
-    "exchanges": ("text", "author"),
+    "exchanges": ("text", "author", "followup_by", "next_step"),
     "saved_views": ("name", "filter"),
     "calls": ("name", "funder", "description", "eligibility"),
-    "call_entries": ("note",),
+    "call_entries": ("note", "followup_by", "next_step"),
     "history_batches": ("label",),
     "history_changes": ("before", "after"),
 }
@@ -44,10 +44,10 @@ NEVER_TOUCHED: dict[str, Any] = {
     "contacts": {"civility", "first_name", "last_name", "role", "email", "phone", "legal_basis",
                  "basis_date", "created_at", "updated_at"},
     "relations": {"type", "created_at"},
-    "exchanges": {"date", "kind", "created_at"},
+    "exchanges": {"date", "kind", "created_at", "followup_on", "followup_done_at"},
     "saved_views": {"created_at", "updated_at"},
     "calls": {"opens", "closes", "url", "state", "created_at", "updated_at"},
-    "call_entries": {"status", "changed_at"},
+    "call_entries": {"status", "changed_at", "followup_on", "followup_done_at"},
     "history_batches": {"at", "user", "session"},   # session: which process wrote it
     "history_changes": {"tbl", "action"},
 }
@@ -59,7 +59,8 @@ _TABLE_NAMES = {"actors": "Acteur", "contacts": "Contact", "relations": "Relatio
 _FIELD_NAMES = {"description": "description", "source": "source", "tags": "étiquettes", "notes": "notes",
                 "note": "note", "text": "texte", "author": "auteur", "name": "nom", "filter": "filtre",
                 "funder": "financeur", "eligibility": "critères d'éligibilité", "label": "libellé",
-                "before": "avant", "after": "après", "*": "ligne entière"}
+                "before": "avant", "after": "après", "*": "ligne entière",
+                "followup_by": "relance par", "next_step": "prochaine étape"}
 
 @dataclass(frozen=True)
 class Place:
