@@ -28,12 +28,23 @@ FACETS: dict[str, str] = {
     "ept": "epts",
     "epci": "epcis",
     "tag": "tags",
+    "followup": "followup",
 }
 
+# The « Suivi » facet's values: when an actor's pending follow-ups fall due, relative to
+# today (an actor with several is in each of their buckets), or none pending.
+FOLLOWUP_BUCKETS: dict[str, str] = {
+    "overdue": "En retard",
+    "today": "Aujourd'hui",
+    "week": "Cette semaine",
+    "later": "Plus tard",
+    "none": "Sans relance",
+}
 
 @dataclass(frozen=True)
 class Filter:
     text: str = ""
+    followup: tuple[str, ...] = ()  # FOLLOWUP_BUCKETS
     kinds: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
     activities: tuple[str, ...] = ()
@@ -148,7 +159,7 @@ class Filter:
         titles = {
             "kind": field_label("kind"), "domain": "Domaine", "activity": "Activité",
             "departement": field_label("departement"), "ept": "Territoire (EPT)", "epci": "Intercommunalité",
-            "tag": "Étiquette",
+            "tag": "Étiquette", "followup": "Suivi",
         }
         for facet in FACETS:
             if facet == "mgp":

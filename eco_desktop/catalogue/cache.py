@@ -325,6 +325,7 @@ class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin
             in_use = [r[0] for r in self.backend.execute(
                 "SELECT DISTINCT departement FROM actors WHERE departement <> ''")]
             return {
+                "followup": self.followup_labels(),
                 "kind": self.vocabulary("kind"),
                 "domain": self.vocabulary("domain"),
                 "activity": self.vocabulary("activity"),

@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 from typing import Iterable, Mapping
 
+from .. import clock
 from .backend import Backend, chunks
 from .columns import USABLE_CONTACT_SQL
+from .followups import bucket_sql
 from .index import INDEX_COLUMNS, ActorIndex
 from .search import actor_body, fts_insert
 
@@ -67,6 +69,9 @@ class Derived:
         """The index of the file as it is now (reloaded when another program wrote)."""
         if self._index is None or self.backend.changed_elsewhere():
             self._index = ActorIndex.load(self.backend.conn, USABLE_CONTACT_SQL)
+        # follow-ups are not the actors' rows, and fall due with the day
+        day = clock.today()
+        self._index.bits.expire("followup", (*self.backend.state(), day), bucket_sql(day))
         return self._index
 
     def loaded(self) -> ActorIndex | None:

@@ -68,6 +68,8 @@ class FacetBits(Mapping):
     def __init__(self, load: Callable[[str], dict[str, int]] | None = None) -> None:
         self._load = load
         self._tables: dict[str, dict[str, int]] = {}
+        self._keys: dict[str, tuple] = {}  # see expire (the followup facet)
+        self.sources: dict[str, tuple[str, tuple]] = {}
 
     def __getitem__(self, facet: str) -> dict[str, int]:
         table = self._tables.get(facet)
@@ -76,6 +78,15 @@ class FacetBits(Mapping):
                 raise KeyError(facet)
             table = self._tables[facet] = self._load(facet) if self._load is not None else {}
         return table
+
+    def expire(self, facet: str, key: tuple, source: tuple[str, tuple]) -> None:
+        """Drop a facet's table (the followup facet) when ``key`` (what it was read for: its state
+        of the file and day) changed, to be read again on use by ``source`` (a statement
+        and its parameters, in :attr:`sources`)."""
+        if self._keys.get(facet) != key:
+            self._tables.pop(facet, None)
+            self._keys[facet] = key
+            self.sources[facet] = source
 
     def __iter__(self) -> Iterator[str]:
         return iter(FACETS)
@@ -152,11 +163,30 @@ class ActorIndex:
         return out
 
     def _read_facet(self, conn, facet: str) -> dict[str, int]:
+        if facet == "followup":
+            return self._read_followups(conn)
         if facet in MULTI:
             return self._grouped(conn, "SELECT value, group_concat(actor_id) FROM actor_values "
                                        f"WHERE facet = '{facet}' GROUP BY value")
         column = SINGLE.get(facet, facet)  # mgp: its own column
         return self._grouped(conn, f"SELECT {column}, group_concat(id) FROM actors GROUP BY {column}")
+
+    def _read_followups(self, conn) -> dict[str, int]:
+        """The « Suivi » facet relative to today: the actors with a pending follow-up per
+        bucket, every other actor « sans relance », by the statement for today
+        (:func:`.followups.bucket_sql`) that :class:`.derived.Derived` sets when it expires
+        the facet, on a new state of the file or a new day: writes do not patch it (they
+        are not the actors' rows)."""
+        table = {}
+        locate = self._locator()
+        source = self.bits.sources.get("followup")
+        for value, id_list in (conn.execute(*source) if source else ()):
+            table[value] = bits_from_positions(locate(int_array(id_list)), self.size)
+        pending = 0
+        for bits in table.values():
+            pending |= bits
+        table["none"] = self.present & ~pending
+        return table
 
     @property
     def pos(self) -> dict[int, int]:

@@ -19,6 +19,7 @@ from ..filter import Filter
 from ..text import fold, storable, stored_text
 from .backend import Backend, fits_sqlite
 from .columns import CONTACT_FIELDS, USABLE_CONTACT_SQL, contact_to_dict
+from .followups import FollowupsMixin, parse_due
 
 
 class Vocabularies:
@@ -45,8 +46,9 @@ class Vocabularies:
         return found
 
 
-class RecordsMixin:
-    """Contacts, relations, exchanges, vocabularies, tags and views (see the module)."""
+class RecordsMixin(FollowupsMixin):
+    """Contacts, relations, exchanges (their follow-ups: :mod:`.followups`), vocabularies,
+    tags and views (see the module)."""
 
     # ------------------------------------------------------------------ contacts
     def contacts(self, actor_id: int | None = None, *, actor_ids: Sequence[int] | None = None,
@@ -192,7 +194,12 @@ class RecordsMixin:
             return [dict(r) for r in self.backend.execute(
                 "SELECT * FROM exchanges WHERE actor_id = ? ORDER BY date DESC, id DESC", (actor_id,))]
 
-    def add_exchange(self, actor_id: int, *, date: str, kind: str, text: str, author: str | None = None) -> int:
+    def add_exchange(self, actor_id: int, *, date: str, kind: str, text: str, author: str | None = None,
+                     followup_on: Any = None, followup_by: str = "", next_step: str = "") -> int:
+        """Record an exchange, with its follow-up when ``followup_on`` is given (see
+        :mod:`.followups`)."""
+        followup = {"followup_on": parse_due(followup_on), "followup_by": stored_text(followup_by),
+                    "next_step": stored_text(next_step)} if followup_on else {}
         if kind not in vocab.EXCHANGE_KINDS:
             raise UserError(f"Type d'échange inconnu : « {kind} ».")
         try:
@@ -205,7 +212,8 @@ class RecordsMixin:
             with self.transaction(f"Ajouter un échange ({vocab.EXCHANGE_KINDS[kind]})"):
                 return self.backend.insert("exchanges", {"actor_id": actor_id, "date": date, "kind": kind,
                                                          "author": author if author is not None else os_user(),
-                                                         "text": text or "", "created_at": now_iso()})
+                                                         "text": text or "", "created_at": now_iso(),
+                                                         **followup})
 
     def delete_exchange(self, exchange_id: int) -> None:
         with self.backend.lock:

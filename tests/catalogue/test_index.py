@@ -6,11 +6,14 @@ Filter's meaning directly (OR within a facet, AND across facets); the index must
 from __future__ import annotations
 
 import random
+from datetime import date
 
 import pytest
 import sqlite_utils
 
+from eco_desktop import clock
 from eco_desktop.filter import FACETS, Filter
+from eco_desktop.catalogue.followups import bucket_sql
 from eco_desktop.catalogue.index import ActorIndex
 from eco_desktop.catalogue import USABLE_CONTACT_SQL, Catalogue
 from eco_desktop.catalogue.stemming import stem, stem_words
@@ -43,6 +46,11 @@ class World:
         self.labels = {name: cat.vocabulary(name, include_hidden=True) for name in ("kind", "domain", "activity")}
         places = gazetteer()
         self.places = {**places.departements(), **places.epts(), **places.epcis()}
+        self.followup = {}  # actor id -> buckets of its pending follow-ups
+        for item in cat.followups(Filter(include_deleted=True)):
+            self.followup.setdefault(item.actor_id, set()).add(item.bucket)
+        for actor in self.actors:
+            actor["followup"] = self.followup.get(actor["id"], set())
 
     def words(self, actor) -> list[str]:
         parts = [actor["name"], *actor["aliases"], actor["description"], actor["commune"], *actor["tags"],
@@ -69,6 +77,8 @@ class World:
             selected = getattr(flt, field)
             if selected and FACETS_BY_FIELD[field] != skip and not set(selected) & set(actor[key]):
                 return False
+        if flt.followup and skip != "followup" and not set(flt.followup) & set(facet_values(actor, "followup")):
+            return False
         if flt.mgp is not None and skip != "mgp" and actor["mgp"] is not flt.mgp:
             return False
         if flt.has_contact and actor["id"] not in self.usable:
@@ -105,6 +115,8 @@ FACETS_BY_FIELD = {field: facet for facet, field in FACETS.items()}
 def facet_values(actor: dict, facet: str) -> list[str]:
     if facet == "mgp":
         return ["1" if actor["mgp"] else "0"]
+    if facet == "followup":
+        return sorted(actor["followup"]) or ["none"]
     key = {"kind": "kind", "domain": "domains", "activity": "activities", "departement": "departement",
            "ept": "ept", "epci": "epci", "tag": "tags"}[facet]
     value = actor[key]
@@ -133,10 +145,21 @@ def _insert_call(cat: Catalogue, name: str, actor_ids: list[int]) -> None:
     db["call_entries"].insert_all({"call_id": call_id, "actor_id": a, "changed_at": stamp} for a in actor_ids)
 
 
+def _with_followups(cat: Catalogue, monkeypatch) -> None:
+    """Pending follow-ups in every bucket (one actor in two, one in the trash), one done."""
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 12, 2))
+    for actor_id, due in ((CELLECTIS, "2026-11-30"), (CELLECTIS, "2027-02-01"), (GENOPOLE, "2026-12-02"),
+                          (27, "2026-12-04"), (2, "2026-11-01"), (40, "2026-12-20"), (41, "2026-10-01")):
+        exchange = cat.add_exchange(actor_id, date="2026-11-01", kind="note", text="")
+        cat.set_followup(f"exchange:{exchange}", due=due)
+    cat.complete_followup(f"exchange:{exchange}")
+
+
 @pytest.fixture
-def world_catalogue(catalogue):
+def world_catalogue(catalogue, monkeypatch):
     _with_contacts_and_trash(catalogue)
     _insert_call(catalogue, "AAP Bioproduction 2024", [CELLECTIS, GENSIGHT, 2, 40])
+    _with_followups(catalogue, monkeypatch)
     return catalogue
 
 
@@ -309,7 +332,9 @@ def _index_sets(index: ActorIndex) -> dict:
 
 
 def _fresh_index(cat: Catalogue) -> ActorIndex:
-    return ActorIndex.load(cat.conn, USABLE_CONTACT_SQL)
+    index = ActorIndex.load(cat.conn, USABLE_CONTACT_SQL)
+    index.bits.expire("followup", (), bucket_sql(clock.today()))  # as Derived.index() does
+    return index
 
 
 STEPS = [
