@@ -247,3 +247,19 @@ def test_upgrade_to_version_8_seeds_the_synonyms_table(tmp_path):
         rows = cat.conn.execute("SELECT term, means, note, position FROM synonyms ORDER BY position").fetchall()
         assert [tuple(r) for r in rows] == [(s.term, s.means, s.note, n)
                                             for n, s in enumerate(bundled_synonyms().rows, start=1)]
+
+
+def test_upgrade_to_version_10_adds_followups_to_old_rows(tmp_path):
+    path = tmp_path / "v9.sqlite"
+    conn = db.connect(path)
+    db.migrate(conn, path, target=9)
+    conn.execute("INSERT INTO actors (id, name, kind, created_at, updated_at) VALUES (7, 'A', 'biotech', '', '')")
+    conn.execute("INSERT INTO exchanges (actor_id, date, kind, created_at) VALUES (7, '2025-01-02', 'call', '')")
+    conn.execute("INSERT INTO calls (id, name, created_at, updated_at) VALUES (1, 'AAP', '', '')")
+    conn.commit()
+    conn.close()
+    with Catalogue.open(path) as cat:
+        [exchange] = cat.exchanges(7)
+        assert (exchange["followup_on"], exchange["followup_by"], exchange["next_step"]) == (None, "", "")
+        assert cat.get_call(1)["followup_days"] == 7
+        assert cat.followups() == []
