@@ -1,5 +1,7 @@
 /* The actor map's page logic: basemap, markers, popups, legend, relations and the
- * window.ecoMap API used by the desktop application (eco_desktop/ui/map_view.py).
+ * window.ecoMap API used by the desktop application (eco_desktop/ui/map/view.py; the
+ * application's own tools -- drawing an area, moving and placing markers, printing --
+ * are static/maptools.js, which the view adds to its pages on top of this API).
  *
  * Record text is always inserted as text (textContent / text nodes), never as HTML.
  * Data arrive as one JSON payload of columns (layout: eco_desktop/maps.py, "payload").
@@ -477,11 +479,19 @@
           var dot = el("span", "eco-dot");
           dot.style.backgroundColor = kindColour(row[KIND]);
           item.appendChild(dot);
-          item.appendChild(document.createTextNode(row[NAME]));
+          item.appendChild(el("span", "eco-unlocated-name", row[NAME]));
           item.title = kindLabel(row[KIND]) + (row[COMMUNE] ? " — " + row[COMMUNE] : "");
           if (app) {
             item.className += " eco-clickable";
             item.addEventListener("click", function () { callBridge("actorActivated", row[ID]); });
+            var place = el("button", "eco-place-button", "Placer");
+            place.type = "button";
+            place.title = "Placer « " + row[NAME] + " » sur la carte";
+            place.addEventListener("click", function (e) {
+              e.stopPropagation();
+              callBridge("placeRequested", row[ID]);
+            });
+            item.appendChild(place);
           }
           unlocatedItems[row[ID]] = item;
           list.appendChild(item);
@@ -688,6 +698,14 @@
       },
       view: view,
       setView: setView,
+      // For the application's tools (static/maptools.js): the bridge, the actors' rows
+      // and markers, the layers that hold the markers.
+      app: app,
+      callBridge: callBridge,
+      row: function (id) { return rowById[id] || null; },
+      marker: function (id) { return markerById[id] || null; },
+      markerLayers: [cluster, selectionLayer],
+      rowFields: { ID: ID, NAME: NAME, LAT: LAT, LON: LON },
       // For tests and diagnostics: the marker of an actor and its position on screen.
       markerPoint: function (id) {
         var marker = markerById[id];

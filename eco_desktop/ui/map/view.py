@@ -2,22 +2,26 @@
 
 The page is written to a temporary file and loaded from there (``setHtml`` fails
 silently above 2 MB). It talks back through a QWebChannel object named ``bridge``:
-marker clicks, "Voir la fiche", links to open, view changes and "ready". The page
-never navigates: links open in the system browser (http, https and mailto only).
+marker clicks, "Voir la fiche", links to open, view changes and "ready", and what the
+application's tools (``static/maptools.js``, added to every page here: a drawn area, a
+marker moved, a click to place an actor, a territory clicked) report. The page never
+navigates: links open in the system browser (http, https and mailto only).
 """
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import tempfile
 import weakref
+from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWebChannel import QWebChannel
-from PySide6.QtWebEngineCore import QWebEngineLoadingInfo, QWebEnginePage, QWebEngineSettings
+from PySide6.QtWebEngineCore import QWebEngineLoadingInfo, QWebEnginePage, QWebEngineScript, QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -26,6 +30,8 @@ from ... import maps
 log = logging.getLogger(__name__)
 
 EXTERNAL_SCHEMES = ("http", "https", "mailto")
+TOOLS_WAIT_MS = 20
+TOOLS_TRIES = 100
 
 
 def open_external(url: QUrl | str) -> bool:
@@ -44,6 +50,11 @@ class MapBridge(QObject):
     clicked = Signal(int)
     viewMoved = Signal(float, float, int)
     ready = Signal(int)
+    areaChosen = Signal(object)           # the area drawn (a dict, see maptools.js), or None: cleared
+    moved = Signal(int, float, float)     # an actor's marker dropped at (lat, lon)
+    placed = Signal(int, float, float)    # the click that places an actor without a position
+    placeAsked = Signal(int)              # « Placer » of an actor in the « Non localisés » list
+    territoryChosen = Signal(str, str)    # (level, code) of a territory clicked
 
     @Slot(int)
     def actorActivated(self, actor_id: int) -> None:  # noqa: N802 (page API)
@@ -64,6 +75,36 @@ class MapBridge(QObject):
     @Slot(int)
     def pageReady(self, marker_count: int) -> None:  # noqa: N802
         self.ready.emit(int(marker_count))
+
+    @Slot(str)
+    def areaDrawn(self, area: str) -> None:  # noqa: N802
+        try:
+            value = json.loads(area)
+        except ValueError:
+            log.warning("Map page: unreadable area %.200r", area)
+            return
+        if isinstance(value, dict):
+            self.areaChosen.emit(value)
+
+    @Slot()
+    def areaCleared(self) -> None:  # noqa: N802
+        self.areaChosen.emit(None)
+
+    @Slot(int, float, float)
+    def markerMoved(self, actor_id: int, lat: float, lon: float) -> None:  # noqa: N802
+        self.moved.emit(int(actor_id), float(lat), float(lon))
+
+    @Slot(int, float, float)
+    def placeClicked(self, actor_id: int, lat: float, lon: float) -> None:  # noqa: N802
+        self.placed.emit(int(actor_id), float(lat), float(lon))
+
+    @Slot(int)
+    def placeRequested(self, actor_id: int) -> None:  # noqa: N802
+        self.placeAsked.emit(int(actor_id))
+
+    @Slot(str, str)
+    def territoryClicked(self, level: str, code: str) -> None:  # noqa: N802
+        self.territoryChosen.emit(str(level), str(code))
 
 
 class MapPage(QWebEnginePage):
@@ -108,6 +149,17 @@ class _LinkCatcher(QWebEnginePage):
         return False
 
 
+def _tools_script() -> QWebEngineScript:
+    """static/maptools.js, run in every page once its own script has made ``ecoMap``."""
+    script = QWebEngineScript()
+    script.setName("eco-map-tools")
+    script.setSourceCode(resources.files("eco_desktop").joinpath("static", "maptools.js").read_text("utf-8"))
+    script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentReady)
+    script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
+    script.setRunsOnSubFrames(False)
+    return script
+
+
 class MapView(QWidget):
     """The actors of the current filter on the offline map."""
 
@@ -129,6 +181,7 @@ class MapView(QWidget):
         self.channel = QWebChannel(self.page)
         self.channel.registerObject("bridge", self.bridge)
         self.page.setWebChannel(self.channel)
+        self.page.scripts().insert(_tools_script())
         self.bridge.activated.connect(self.actorActivated)
         self.bridge.clicked.connect(self.actorClicked)
         self.bridge.viewMoved.connect(self._on_view_moved)
@@ -146,6 +199,8 @@ class MapView(QWidget):
         self._view: tuple[float, float, int] | None = None
         self._selection: list[int] = []
         self._ready = False
+        self._moving = False
+        self._area: dict | None = None
         self.marker_count = 0
 
     # ------------------------------------------------------------ public API
@@ -204,6 +259,26 @@ class MapView(QWidget):
     def is_ready(self) -> bool:
         return self._ready
 
+    def set_moving(self, on: bool) -> None:
+        """« Déplacer »: markers can be dragged while on (kept across page loads)."""
+        self._moving = bool(on)
+        if self._ready:
+            self.run_js(f"ecoTools.setMoving({'true' if self._moving else 'false'})")
+
+    def show_area(self, area: Mapping[str, Any] | None, *, fit: bool = False) -> None:
+        """Outline the filter's area (``Area.to_dict()``), or none (kept across page loads)."""
+        self._area = dict(area) if area else None
+        if self._ready:
+            self.run_js(f"ecoTools.showArea({json.dumps(self._area)}, {{fit: {'true' if fit else 'false'}}})")
+
+    def start_placing(self, actor_id: int, name: str) -> None:
+        """The next click on the map places this actor (Échap cancels)."""
+        self.run_js(f"ecoTools.startPlacing({int(actor_id)}, {json.dumps(str(name))})")
+
+    def start_drawing(self, shape: str) -> None:
+        """Draw a ``polygon`` or a ``circle`` (the control's buttons do the same)."""
+        self.run_js("ecoTools.drawCircle()" if shape == "circle" else "ecoTools.drawPolygon()")
+
     def run_js(self, script: str, callback: Callable[[Any], None] | None = None) -> None:
         if callback is None:
             self.page.runJavaScript(script)
@@ -216,8 +291,29 @@ class MapView(QWidget):
         self._view = (lat, lon, zoom)
 
     def _on_ready(self, marker_count: int) -> None:
-        self._ready = True
         self.marker_count = marker_count
+        self._tools_started(self._generation, 0)
+
+    def _tools_started(self, generation: int, tries: int) -> None:
+        """The page said ready; its tools (run when the document is ready, which may come
+        a moment later) are waited for before the page is ready for the application."""
+        def check(started: Any) -> None:
+            if generation != self._generation:
+                return  # a superseded page
+            if started or tries >= TOOLS_TRIES:
+                if not started:
+                    log.warning("Map page: its tools did not start: %s", "; ".join(self.page.console_errors[-3:]))
+                self._page_ready()
+            else:
+                QTimer.singleShot(TOOLS_WAIT_MS, lambda: self._tools_started(generation, tries + 1))
+        self.run_js("typeof ecoTools === 'object'", check)
+
+    def _page_ready(self) -> None:
+        self._ready = True
+        if self._moving:
+            self.run_js("ecoTools.setMoving(true)")
+        if self._area:
+            self.run_js(f"ecoTools.showArea({json.dumps(self._area)})")
         if self._selection:
             self.run_js(f"ecoMap.selectActors({self._selection!r}, {{fit: false}})")
         self.loaded.emit(True)

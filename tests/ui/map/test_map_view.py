@@ -208,7 +208,7 @@ def test_hostile_records_show_their_characters_and_run_nothing(qtbot, map_view, 
     js(qtbot, map_view, "ecoMap.selectActors([1, 2, 3])")
     qtbot.wait(300)  # let any injected image fail and its handler run, if there were one
     assert js(qtbot, map_view, "typeof window.__pwned") == "undefined"
-    assert js(qtbot, map_view, "document.querySelector('.eco-unlocated li').textContent") == PWN_NAME + "bis"
+    assert js(qtbot, map_view, "document.querySelector('.eco-unlocated-name').textContent") == PWN_NAME + "bis"
     assert map_view.page.url() == page_url
 
 
