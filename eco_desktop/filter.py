@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from . import vocab
 from .fields import label as field_label
 from .errors import UserError
+
+if TYPE_CHECKING:  # the area's module (numpy) is imported when an area is read
+    from .geo.area import Area
 
 # Facet name -> Filter field holding its selection. The order is the facet panel's.
 FACETS: dict[str, str] = {
@@ -55,6 +58,7 @@ class Filter:
     tags: tuple[str, ...] = ()
     has_contact: bool = False
     call: str = ""
+    area: Area | None = None  # a circle or polygon (geo/area.py); unlocated actors never in it
     include_deleted: bool = False
     only_deleted: bool = False
     ids: tuple[int, ...] | None = field(default=None)
@@ -69,6 +73,9 @@ class Filter:
                 object.__setattr__(self, f.name, tuple(dict.fromkeys(str(v) for v in value)))
         if not isinstance(self.text, str):
             object.__setattr__(self, "text", str(self.text or ""))
+        if isinstance(self.area, Mapping):  # a saved view's or call's area
+            from .geo.area import Area
+            object.__setattr__(self, "area", Area.from_dict(self.area))
 
     # -- facets --------------------------------------------------------------
     def selection(self, facet: str) -> tuple[str, ...]:
@@ -97,6 +104,9 @@ class Filter:
     def without(self, facet: str) -> "Filter":
         return self.with_selection(facet, ())
 
+    def without_area(self) -> "Filter":
+        return replace(self, area=None)
+
     def is_empty(self) -> bool:
         return self == Filter()
 
@@ -112,6 +122,8 @@ class Filter:
         for key, value in asdict(self).items():
             if value != getattr(default, key):
                 out[key] = list(value) if isinstance(value, tuple) else value
+        if self.area is not None:  # the area in its own shape, not asdict's
+            out["area"] = self.area.to_dict()
         return out
 
     def to_json(self) -> str:
@@ -181,6 +193,8 @@ class Filter:
             lines.append(f"Présélectionnés dans l'appel à projets « {self.call} »")
         if self.ids is not None:
             lines.append(f"Sélection manuelle de {len(self.ids)} acteur(s)")
+        if self.area is not None:
+            lines.append(self.area.describe())
         if self.include_deleted and not self.only_deleted:
             lines.append("Y compris les acteurs dans la corbeille")
         return lines or ["Tous les acteurs"]

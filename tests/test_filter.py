@@ -5,6 +5,7 @@ import pytest
 
 from eco_desktop.errors import UserError
 from eco_desktop.filter import FACETS, Filter
+from eco_desktop.geo.area import Area  # the geographic criterion
 
 FULL = Filter(text="thér gén", kinds=("biotech", "pharma"), domains=("gene_therapy",),
               activities=("research",), departements=("91", "75"), mgp=False, epts=("200057990",),
@@ -104,3 +105,27 @@ def test_cleared_keeps_the_trash_view():
     assert FULL.cleared() == Filter(include_deleted=True)
     assert Filter(only_deleted=True, kinds=("x",)).cleared() == Filter(only_deleted=True)
     assert Filter(text="x").cleared().is_empty()
+
+
+# -- the geographic criterion (area) ----------------------------------------------
+
+AREA_CIRCLE = Filter(kinds=("biotech",), area=Area.circle(48.62684, 2.43013, 10, "Évry-Courcouronnes"))
+AREA_POLYGON = Filter(area=Area.polygon([(48.6, 2.3), (48.6, 2.5), (48.8, 2.5)]))
+
+
+@pytest.mark.parametrize("flt", [AREA_CIRCLE, AREA_POLYGON])
+def test_area_json_round_trip(flt):
+    assert Filter.from_json(flt.to_json()) == flt
+    assert hash(Filter.from_dict(flt.to_dict())) == hash(flt)
+    assert flt.to_dict()["area"]["kind"] in ("circle", "polygon")
+    assert flt.without_area().area is None and flt.without_area().kinds == flt.kinds
+
+
+def test_area_described_in_french():
+    assert AREA_CIRCLE.describe()[-1] == "À moins de 10 km d'Évry-Courcouronnes"
+    assert AREA_POLYGON.describe() == ["Dans la zone dessinée"]
+
+
+def test_unreadable_area_is_a_user_error():
+    with pytest.raises(UserError, match="Zone géographique invalide"):
+        Filter.from_json('{"area": {"kind": "circle", "lat": 48.6, "lon": 2.4, "radius_km": -1}}')

@@ -296,6 +296,22 @@ class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin
         with self.lock:
             return self.query.total()
 
+    def area_left_out(self, flt: Filter) -> int:
+        """Actors the filter would hold but for its area, having no position (0 without
+        an area): « 8 acteurs sans position ne sont pas comptés »."""
+        with self.lock:
+            return self.query.area_left_out(flt)
+
+    def territory_counts(self, flt: Filter | None, level: str) -> dict[str, int]:
+        """{code: number of the filter's actors} by ``level``: commune (INSEE code of the
+        map's outline: Paris as a whole), ept, epci or departement (geo/territories.py;
+        an area's actors without a position are not counted, the others by their commune)."""
+        from ..geo import territories
+        territories.check_level(level)
+        with self.lock:
+            raw = self.query.territory_counts(flt or Filter(), level)
+        return territories.grouped(level, raw)
+
     def facet_counts(self, flt: Filter | None = None) -> dict[str, list[dict[str, Any]]]:
         """For each facet, its values with label and count, by decreasing count.
 

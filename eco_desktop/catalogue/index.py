@@ -21,12 +21,15 @@ import numpy as np
 
 from ..filter import FACETS, Filter
 from ..text import fold
+from .positions import Positions  # an area's evaluation, counts by commune
 
 # Facets whose actor column holds a JSON array (several values per actor).
 MULTI = {"domain": "domains", "activity": "activities", "tag": "tags"}
 SINGLE = {"kind": "kind", "departement": "departement", "ept": "ept", "epci": "epci"}
 
-INDEX_COLUMNS = "id, name, sort_name, kind, domains, activities, tags, departement, mgp, ept, epci, deleted_at"
+# lat, lon, insee_code: what an area and the counts by commune read of a written actor
+INDEX_COLUMNS = ("id, name, sort_name, kind, domains, activities, tags, departement, mgp, ept, epci, deleted_at, "
+                 "lat, lon, insee_code")
 
 
 def int_array(id_list: str | None) -> np.ndarray:
@@ -116,6 +119,8 @@ class ActorIndex:
         self._contact_bits: int | None = 0  # actors with a usable contact (None: not read yet)
         self._fetch_contacts: Callable[[], int] | None = None
         self._name_order: np.ndarray | None = None  # the same as an array; one of them is set
+        self._positions: Positions | None = None  # an area's positions (None: not read yet)
+        self._fetch_positions: Callable[[], Positions] | None = None
 
     # -- building ------------------------------------------------------------
     @classmethod
@@ -146,6 +151,7 @@ class ActorIndex:
         index._fetch_names = lambda: _plain_rows(conn, "SELECT id, name, sort_name FROM actors")
         index.bits = FacetBits(lambda facet: index._read_facet(conn, facet))
         index._contact_bits = None
+        index._fetch_positions = lambda: Positions.load(conn, index._ids_array())  # for an area
         index._fetch_contacts = lambda: index._grouped(
             conn, f"SELECT 'x', group_concat(DISTINCT actor_id) FROM contacts WHERE {usable_contact_sql}").get("x", 0)
         return index
@@ -214,6 +220,25 @@ class ActorIndex:
     @contact_bits.setter
     def contact_bits(self, bits: int) -> None:
         self._contact_bits = bits
+
+    def positions(self) -> Positions:
+        """The actors' positions and communes (read on first use: an area, a territory count)."""
+        if self._positions is None:
+            self._positions = (self._fetch_positions() if self._fetch_positions is not None
+                               else Positions.load(None, self._ids_array()))
+        return self._positions
+
+    def area_bits(self, area) -> int:
+        """The actors inside the area (never one without a position)."""
+        return bits_from_positions(np.flatnonzero(self.positions().inside(area)), self.size)
+
+    def located_bits(self) -> int:
+        """The actors with a position (those an area can hold)."""
+        return bits_from_positions(np.flatnonzero(self.positions().located()), self.size)
+
+    def commune_counts(self, mask: int) -> dict[str, int]:
+        """{INSEE code: number of the mask's actors} (the counts by commune of an area's map)."""
+        return self.positions().commune_counts(mask_array(mask, self.size))
 
     def load_names(self) -> None:
         """Read the names now if they are not read yet. The name order is patched after a
@@ -316,6 +341,8 @@ class ActorIndex:
             self._insort(position)
         bit = 1 << position
         self.present |= bit  # also when the id comes back after remove() (undo of a purge)
+        if self._positions is not None and "lat" in row.keys():  # an area's positions
+            self._positions.set(position, row["lat"], row["lon"], row["insee_code"])
         tables = self.bits.loaded()
         for facet, values in self._values(row).items():
             table = tables.get(facet)
@@ -377,6 +404,8 @@ class ActorIndex:
     def mask(self, flt: Filter, *, text_bits: int | None = None, call_bits: int | None = None,
              skip_facet: str | None = None) -> int:
         mask = self.base_mask(flt)
+        if flt.area is not None:
+            mask &= self.area_bits(flt.area)
         for facet in FACETS:
             if facet == skip_facet:
                 continue

@@ -164,6 +164,27 @@ class Query:
         m = self.masks(flt)
         return m.index.mask(flt, text_bits=m.text_bits, call_bits=m.call_bits).bit_count()
 
+    def _area_mask(self, flt: Filter) -> tuple[ActorIndex, int]:
+        """The index and the filter's mask, for the area's and the territories' counts."""
+        m = self.masks(flt)
+        return m.index, m.index.mask(flt, text_bits=m.text_bits, call_bits=m.call_bits)
+
+    def area_left_out(self, flt: Filter) -> int:
+        """How many actors the filter would hold but for its area, having no position
+        (0 without an area): the list says they are not counted."""
+        if flt.area is None:
+            return 0
+        index, mask = self._area_mask(flt.without_area())
+        return (mask & ~index.located_bits()).bit_count()
+
+    def territory_counts(self, flt: Filter, level: str) -> dict[str, int]:
+        """{code: number of matching actors} by commune (INSEE code), or by the facet
+        ``departement``, ``ept`` or ``epci`` (an area's territories: geo/territories.py)."""
+        index, mask = self._area_mask(flt)
+        if level == "commune":
+            return index.commune_counts(mask)
+        return {value: c for value, bits in index.bits[level].items() if (c := (mask & bits).bit_count())}
+
     def total(self) -> int:
         """Number of actors not in the trash."""
         return self.derived.index().base_mask(Filter()).bit_count()
