@@ -20,6 +20,7 @@ from ..text import fold, storable, stored_text
 from .backend import Backend, fits_sqlite
 from .columns import CONTACT_FIELDS, USABLE_CONTACT_SQL, contact_to_dict
 from .followups import FollowupsMixin, parse_due
+from .journal import JournalMixin
 
 
 class Vocabularies:
@@ -46,9 +47,9 @@ class Vocabularies:
         return found
 
 
-class RecordsMixin(FollowupsMixin):
+class RecordsMixin(FollowupsMixin, JournalMixin):
     """Contacts, relations, exchanges (their follow-ups: :mod:`.followups`), vocabularies,
-    tags and views (see the module)."""
+    tags and views (see the module), and each actor's journal (:mod:`.journal`)."""
 
     # ------------------------------------------------------------------ contacts
     def contacts(self, actor_id: int | None = None, *, actor_ids: Sequence[int] | None = None,
