@@ -62,10 +62,15 @@ class Filter:
     include_deleted: bool = False
     only_deleted: bool = False
     ids: tuple[int, ...] | None = field(default=None)
+    # custom fields' criteria (key, operator, value as text): see custom_criteria()
+    custom: tuple[tuple[str, str, str], ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "custom", custom_criteria(self.custom))
         for f in fields(self):
             value = getattr(self, f.name)
+            if f.name == "custom":
+                continue
             if f.name == "ids":
                 if value is not None:
                     object.__setattr__(self, "ids", tuple(int(v) for v in value))
@@ -80,6 +85,9 @@ class Filter:
     # -- facets --------------------------------------------------------------
     def selection(self, facet: str) -> tuple[str, ...]:
         """The selected values of a facet as strings ('1'/'0' for mgp)."""
+        if facet.startswith(CUSTOM_FACET):  # custom
+            key = facet[len(CUSTOM_FACET):]
+            return tuple(v for k, op, v in self.custom if k == key and op == "=")
         value = getattr(self, FACETS[facet])
         if facet == "mgp":
             return () if value is None else ("1" if value else "0",)
@@ -87,6 +95,10 @@ class Filter:
 
     def with_selection(self, facet: str, values: Iterable[str]) -> "Filter":
         values = tuple(dict.fromkeys(values))
+        if facet.startswith(CUSTOM_FACET):  # custom
+            key = facet[len(CUSTOM_FACET):]
+            kept = tuple(c for c in self.custom if not (c[0] == key and c[1] == "="))
+            return replace(self, custom=kept + tuple((key, "=", v) for v in values))
         if facet == "mgp":
             chosen = set(values)
             mgp = None if len(chosen) != 1 else ("1" in chosen)
@@ -152,10 +164,13 @@ class Filter:
         return cls.from_dict(data)
 
     # -- words ---------------------------------------------------------------
-    def describe(self, labels: Mapping[str, Mapping[str, str]] | None = None) -> list[str]:
+    def describe(self, labels: Mapping[str, Mapping[str, str]] | None = None,
+                 custom_words: Any = None) -> list[str]:
         """The criteria in French sentences, one per criterion; ["Tous les acteurs"] if none.
 
-        ``labels`` maps a facet name to {value: label} (vocabularies, EPT/EPCI names).
+        ``labels`` maps a facet name to {value: label} (vocabularies, EPT/EPCI names);
+        ``custom_words`` (criteria -> sentences) writes the custom criteria: the
+        catalogue knows the fields.
         """
         labels = labels or {}
 
@@ -187,6 +202,9 @@ class Filter:
                     lines.append(f"{titles[facet]} : {' ou '.join(f'« {mapping.get(v, v)} »' for v in values)}")
                 else:
                     lines.append(f"{titles[facet]} : {named(facet, values)}")
+        if self.custom:  # custom
+            lines.extend(custom_words(self.custom) if custom_words is not None
+                         else [f"{k} {op} {v}" for k, op, v in self.custom])
         if self.has_contact:
             lines.append("Avec au moins un contact utilisable (base légale, sans opposition)")
         if self.call:
@@ -198,3 +216,24 @@ class Filter:
         if self.include_deleted and not self.only_deleted:
             lines.append("Y compris les acteurs dans la corbeille")
         return lines or ["Tous les acteurs"]
+
+
+# A custom field's facet is named CUSTOM_FACET + its key; its values are « = » criteria.
+CUSTOM_FACET = "custom."
+CUSTOM_OPERATORS = ("=", ">=", "<=", ">", "<")
+
+
+def custom_criteria(items: Iterable) -> tuple[tuple[str, str, str], ...]:
+    """Custom criteria as hashable (key, operator, value) triples of text (a number as
+    typed, a date as ISO, yes/no as 1/0, a choice's slug), from tuples or JSON lists."""
+    out = []
+    for item in items or ():
+        try:
+            key, op, value = item
+        except (TypeError, ValueError):
+            raise UserError("Filtre enregistré illisible : critère de champ personnalisé mal formé.") from None
+        if op not in CUSTOM_OPERATORS:
+            raise UserError(f"Filtre enregistré illisible : comparaison inconnue « {op} ».")
+        value = ("1" if value else "0") if isinstance(value, bool) else str(value)
+        out.append((str(key), op, value))
+    return tuple(dict.fromkeys(out))

@@ -105,6 +105,9 @@ class ActorIndex:
     """Bitsets per facet value over dense positions (position = order of loading)."""
 
     def __init__(self) -> None:
+        # custom criteria (Filter.custom) -> {group: bits}, made for the state of the file
+        # by Query.masks before each evaluation (custom_query.py)
+        self.custom_bits: dict[tuple, dict[str, int]] = {}
         self.ids: list[int] = []
         self._pos: dict[int, int] | None = {}   # id -> position (None: not built yet)
         self._id_array: np.ndarray | None = None  # self.ids as an array (None: to make)
@@ -420,6 +423,10 @@ class ActorIndex:
             mask &= self.contact_bits
         if flt.ids is not None:
             mask &= self.bits_for_ids(flt.ids)
+        if flt.custom:  # custom fields' criteria: {group: bits}, set by Query.masks
+            for group, bits in self.custom_bits[flt.custom].items():
+                if group != skip_facet:  # (a custom facet's own counts skip its group)
+                    mask &= bits
         return mask
 
     def counts(self, flt: Filter, *, text_bits: int | None = None,
