@@ -132,6 +132,7 @@ FACET_LABELS: dict[str, str] = {
     "ept": "Établissement public territorial",
     "epci": "Intercommunalité (EPCI)",
     "tag": "Étiquette",
+    "followup": "Suivi",  # the follow-ups' buckets (filter.FOLLOWUP_BUCKETS)
 }
 
 

@@ -226,7 +226,8 @@ def test_stats_json(db, home):
     result = run_json(home, "stats", "--db", db, "--format", "json")
     assert set(result) == {"total", "facets"}
     assert result["total"] == 51
-    assert set(result["facets"]) == {"kind", "domain", "activity", "departement", "mgp", "ept", "epci", "tag"}
+    assert set(result["facets"]) == {"kind", "domain", "activity", "departement", "mgp", "ept", "epci", "tag",
+                                     "followup"}
     for facet, items in result["facets"].items():
         assert isinstance(items, list)
         for item in items:
