@@ -86,6 +86,10 @@ class Backend:
         self.read_only = read_only
         self.lock = threading.RLock()
         self.recorder: Recorder | None = None
+        # Team sync (catalogue/sync/): the block new rows' ids are drawn from, and the
+        # tracker of what to send; both None until sync is set up.
+        self.id_block: int | None = None
+        self.tracker = None
         self.data_version = self.read_data_version()
         self._checkpoint_thread: threading.Thread | None = None
 
@@ -204,8 +208,20 @@ class Backend:
             yield rows
 
     # ------------------------------------------------------------------ writing rows
+    def next_id(self, tbl: str) -> int:
+        """The id a new row of ``tbl`` gets: in this catalogue's block once sync is set up
+        (rows created on two laptops never collide, see sync.identity), else after the largest."""
+        if self.id_block is None:
+            return self.conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM [{tbl}]").fetchone()[0]
+        first = self.id_block << 32
+        top = self.conn.execute(f"SELECT max(id) FROM [{tbl}] WHERE id BETWEEN ? AND ?",
+                                (first, first + 2 ** 32 - 1)).fetchone()[0]
+        return (top or first) + 1
+
     def insert(self, tbl: str, values: Mapping[str, Any]) -> int:
         """Insert a row (recorded); its id."""
+        if self.tracker is not None and values.get("id") is None and self.tracker.synced(tbl):
+            values = {**values, "id": self.next_id(tbl)}  # (a synced catalogue's block)
         columns = list(values)
         cursor = self.conn.execute(
             f"INSERT INTO [{tbl}] ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' * len(columns))})",
@@ -239,6 +255,8 @@ class Backend:
     def _record(self, tbl: str, row_id: int, action: str, before: Mapping | None, after: Mapping | None) -> None:
         assert self.recorder is not None, "row writes happen inside the catalogue's transaction()"
         self.recorder(tbl, row_id, action, before, after)
+        if self.tracker is not None:
+            self.tracker.row(tbl, row_id, before)  # what team sync will send
 
     # ------------------------------------------------------------------ transactions
     def check_writable(self) -> None:

@@ -202,7 +202,8 @@ class BulkMixin:
                     history = self.history_log.recording
                     if history:
                         self.history_log.batch_row(batch)
-                    next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM actors").fetchone()[0]
+                    next_id = backend.next_id("actors")  # (in the id block once sync is set up)
+                    tracker = backend.tracker if backend.tracker is not None and not backend.tracker.paused else None
                     total = len(rows) if isinstance(rows, Sequence) else -1
                     rebuilt: list[str] = []
                     if isinstance(rows, Sequence) and len(rows) >= BULK_ROWS:
@@ -225,6 +226,8 @@ class BulkMixin:
                                       (FACET_ROWS_OF_ACTORS.format(where=where), args * 3)]
                         if history:
                             statements.append((HISTORY_OF_NEW_ACTORS.format(where=where), (batch.id, *args)))
+                        if tracker is not None:  # new rows for team sync to send
+                            statements.append((tracker.rows_statement("actors", where), args))
                         return statements
 
                     # Each chunk: its actors written here, then its full-text rows, facet rows
@@ -323,6 +326,9 @@ def undo_inserts(backend: Backend, batch_id: int, changes: list, batch, kept: se
         return changes
     created = [row_id for row_id in created if row_id not in kept]
     written = json.dumps(created)
+    if backend.tracker is not None:  # team sync sends the deletions (from the rows' images)
+        backend.execute(backend.tracker.rows_statement("actors", "id IN (SELECT value FROM json_each(?))",
+                                                       _ACTOR_JSON), (written,))
     backend.execute("DELETE FROM actors_fts WHERE rowid IN (SELECT value FROM json_each(?))", (written,))
     backend.execute("DELETE FROM actors WHERE id IN (SELECT value FROM json_each(?))", (written,))
     batch.changes += len(created)
@@ -353,6 +359,8 @@ def redo_inserts(backend: Backend, batch_id: int, changes: list, batch) -> list:
                         (batch_id, written))
         where = "id IN (SELECT value FROM json_each(?))"
         backend.execute(FACET_ROWS_OF_ACTORS.format(where=where), (written,) * 3)
+        if backend.tracker is not None:  # team sync sends them again
+            backend.execute(backend.tracker.rows_statement("actors", where), (written,))
         rows = backend.execute(f"SELECT id, {', '.join(BODY_FIELDS)} FROM actors WHERE {where} "
                                "ORDER BY id", (written,)).fetchall()
         backend.execute(*fts_rows([row["id"] for row in rows], [actor_body(row) for row in rows]))

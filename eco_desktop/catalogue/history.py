@@ -39,6 +39,8 @@ _PARENTS = {
     "call_entries": (("actor_id", "actors"), ("call_id", "calls")),
     "relations": (("source_id", "actors"), ("target_id", "actors")),
 }
+# A team sync conflict's resolution is an undoable step (undo reopens the conflict).
+HISTORY_TABLES += ("sync_conflicts",)
 # Stamps an undo or redo brings back only with a row nobody else wrote since (a kept
 # edit keeps its newer stamp).
 # The actors having a vocabulary value (its slug the parameter), by vocabulary.
@@ -61,6 +63,7 @@ class Batch:
         self.bulk_ids: set[int] = set()       # actors created in bulk (FTS already written)
         self.tables: set[str] = set()         # tables written
         self.changes = 0
+        self.user: str | None = None          # who it is from, when not this catalogue's author (sync)
 
 
 class History:
@@ -73,6 +76,8 @@ class History:
         # Which open catalogue wrote a history batch (see the module).
         self.session = uuid.uuid4().hex
         self.notes: list[str] = []            # of the last replay
+        # The member's name once team sync is set up (« modifié par Claire, Région »).
+        self.author: str | None = None
         backend.recorder = self.record
 
     @contextmanager
@@ -134,7 +139,8 @@ class History:
         if batch.id is None:
             batch.id = self.backend.execute(
                 "INSERT INTO history_batches (at, user, label, session) VALUES (?, ?, ?, ?)",
-                (now_iso(), os_user(), storable(batch.label), self.session)).lastrowid
+                (now_iso(), storable(batch.user or self.author or os_user()), storable(batch.label),
+                 self.session)).lastrowid  # (user: a sync member's name, see catalogue/sync/)
 
     def forget_undone(self, except_id: int | None = None) -> None:
         """Drop this session's undone batches: a new action makes them unreachable, and

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import UserError
+from ..sync.erasure import record_local as record_erasure
 from .backups import erase_in_backups
 from .plan import LABEL, Kept, Place, Plan, apply_plan, build_plan
 from .purge import Purge, purge_file
@@ -100,6 +101,7 @@ def erase_person(catalogue, contact_id: int, *, expected: Plan | None = None,
                     raise UserError("Le catalogue a changé depuis l'aperçu : rien n'a été effacé. "
                                     "Relancez l'effacement pour voir le nouvel aperçu.")
                 apply_plan(conn, plan)
+                record_erasure(catalogue, contact, [contact_id])  # told to the team (sync)
                 batch.actor_ids.update(plan.actor_ids)
             purge = purge_file(catalogue)
         finally:

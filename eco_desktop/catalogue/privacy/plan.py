@@ -27,6 +27,7 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
     "call_entries": ("note", "followup_by", "next_step"),
     "history_batches": ("label",),
     "history_changes": ("before", "after"),
+    "sync_conflicts": ("mine", "theirs", "note"),   # team sync: both sides' values
 }
 # Every other text column, and why it is left alone ("*": the whole table).
 NEVER_TOUCHED: dict[str, Any] = {
@@ -50,6 +51,11 @@ NEVER_TOUCHED: dict[str, Any] = {
     "call_entries": {"status", "changed_at", "followup_on", "followup_done_at"},
     "history_batches": {"at", "user", "session"},   # session: which process wrote it
     "history_changes": {"tbl", "action"},
+    # team sync's bookkeeping: pending images are cleaned by catalogue/sync/erasure.py,
+    # the other tables hold ids, stamps and members' names only
+    "sync_dirty": "*", "sync_applied": "*", "erasures": "*",
+    "sync_conflicts": {"tbl", "field", "mine_at", "theirs_at", "member", "catalogue_id", "chosen", "at",
+                       "resolved_at"},
 }
 _JSON_FILTERS = {("saved_views", "filter"), ("calls", "eligibility")}
 _UNIQUE_NAMES = {("saved_views", "name"), ("calls", "name")}
