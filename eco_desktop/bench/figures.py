@@ -21,6 +21,10 @@ FIGURES: dict[str, tuple[float | None, str, bool, str]] = {
     "facet_counts": (0.1, "s", False, "counts of every facet under a filter (2 kinds, 2 départements)"),
     "window_ready": (2.0, "s", False, "open + MainWindow shown offscreen until the list holds every actor"),
     "map_build": (1.0, "s", True, "maps.build_map_html of every actor and relation (as the map tab reads them)"),
+    "geo_filter": (0.05, "s", False, "Catalogue.count of a new geographic area: a 10 km circle, a drawn polygon "
+                   "of 50 vertices"),
+    "territory_counts": (0.1, "s", False, "Catalogue.territory_counts of the facets' filter at each level "
+                         "(commune, EPT, EPCI, département)"),
     "map_ready": (3.0, "s", False, "page loaded in QWebEngineView (first load) until the JS reports its markers"),
     "export_xlsx_ratio": (1.3, "ratio", False, "export.export_xlsx / raw openpyxl write_only, same cells"),
     "export_command_ratio": (1.3, "ratio", False, "`eco-desktop export -o FILE.xlsx` of every actor as a process "

@@ -16,6 +16,7 @@ from ..catalogue import Catalogue
 from .core_figures import bench_facets, bench_map_build, bench_open, bench_search
 from .export_figures import bench_export, bench_export_command
 from .figures import DEFAULT_ACTORS, DEFAULT_REPEAT, FIGURES, Result, target_for
+from .geo_figures import bench_geo_filter, bench_territory_counts
 from .import_figures import bench_import, bench_import_national
 from .machine import machine_description, python_speed
 from .synth import build_synthetic_catalogue
@@ -90,6 +91,10 @@ def run_suite(n: int = DEFAULT_ACTORS, repeat: int = DEFAULT_REPEAT, *, folder: 
                 attempt("facet_counts", lambda: bench_facets(catalogue, repeat))
             if wanted("map_build"):
                 attempt("map_build", lambda: bench_map_build(catalogue, repeat))
+            if wanted("geo_filter"):
+                attempt("geo_filter", lambda: bench_geo_filter(catalogue, repeat))
+            if wanted("territory_counts"):
+                attempt("territory_counts", lambda: bench_territory_counts(catalogue, repeat))
             if wanted("export_xlsx_ratio"):
                 attempt("export_xlsx_ratio", lambda: bench_export(catalogue, folder, repeat))
             if wanted("export_command_ratio"):
