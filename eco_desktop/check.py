@@ -1,6 +1,8 @@
 """Health check of a catalogue file: SQLite's integrity and foreign-key checks, the
-full-text index against the actors, orphan rows, the outside-IDF flag and the
-schema version. Read-only: the file is neither migrated nor modified.
+full-text index against the actors (every column of an actor's row, once the file has
+the current schema: what a migration would rebuild is not checked before it), orphan
+rows, the outside-IDF flag and the schema version. Read-only: the file is neither
+migrated nor modified.
 """
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from . import db
 from .backup import open_for_reading
 from .errors import UserError
 from .geo import IDF_DEPARTEMENTS
-from .catalogue.search import actor_body
+from .catalogue.search import FACETS_SQL, NAMES_SQL, actor_body
+from .catalogue.stemming import stems_of_body
 
 MAX_LISTED = 10  # problems of one kind listed one by one; the rest are counted
 
@@ -132,11 +135,22 @@ def _run_checks(conn: sqlite3.Connection, report: Report) -> None:
     report.search_index_only = bool(problems) and fts_problems == len(problems)
 
 
+def _expected_rows(conn: sqlite3.Connection) -> dict[int, tuple[str, str]] | None:
+    """{actor id: (names, facets)} as the catalogue writes them, or None when the file's
+    schema is not the current one (its full-text rows are remade by the migration)."""
+    if db.user_version(conn) != db.schema_version():
+        return None
+    db.register_functions(conn)  # the SQL functions of the rows: nothing is written
+    return {r[0]: (r[1], r[2]) for r in conn.execute(f"SELECT a.id, {NAMES_SQL}, {FACETS_SQL} FROM actors a")}
+
+
 def _check_search_index(conn: sqlite3.Connection, tables: set[str], problems: list[str]) -> None:
     if "actors_fts" not in tables:
         problems.append("L'index de recherche est absent.")
         return
-    bodies = {r[0]: r[1] for r in conn.execute("SELECT rowid, body FROM actors_fts")}
+    expected = _expected_rows(conn)
+    columns = "rowid, body, names, facets, stems" if expected is not None else "rowid, body"
+    indexed = {r[0]: tuple(r[1:]) for r in conn.execute(f"SELECT {columns} FROM actors_fts")}
     names: dict[int, list[str]] = {}
     for row in conn.execute("SELECT actor_id, first_name, last_name FROM contacts ORDER BY actor_id, id"):
         names.setdefault(row[0], []).append(f"{row[1]} {row[2]}")
@@ -144,11 +158,14 @@ def _check_search_index(conn: sqlite3.Connection, tables: set[str], problems: li
     actor_ids = set()
     for row in conn.execute("SELECT * FROM actors"):
         actor_ids.add(row["id"])
-        body = bodies.get(row["id"])
-        if body is None:
+        fts = indexed.get(row["id"])
+        if fts is None:
             if row["deleted_at"] is None:
                 missing.append(f"Index de recherche : l'acteur n° {row['id']} « {row['name']} » n'y figure pas.")
-        elif body != actor_body(row, names.get(row["id"], ())):
+            continue
+        body = actor_body(row, names.get(row["id"], ()))
+        if fts[0] != body or (expected is not None and fts[1:] != (
+                *expected[row["id"]], stems_of_body(f"{body} {expected[row['id']][1]}"))):
             stale.append(f"Index de recherche : l'entrée de l'acteur n° {row['id']} « {row['name']} » "
                          "n'est pas à jour.")
     _listed(problems, missing, "… et {n} autre(s) acteur(s) absent(s) de l'index de recherche.")
@@ -163,7 +180,7 @@ def _check_search_index(conn: sqlite3.Connection, tables: set[str], problems: li
                  for row in conn.execute("SELECT id, name, domains, activities, tags FROM actors")
                  if stored.get(row["id"], set()) != set(facet_value_rows(row))]
         _listed(problems, wrong, "… et {n} autre(s) acteur(s) aux facettes périmées.")
-    ghosts = sorted(set(bodies) - actor_ids)
+    ghosts = sorted(set(indexed) - actor_ids)
     if ghosts:
         shown = ", ".join(str(i) for i in ghosts[:MAX_LISTED]) + (" …" if len(ghosts) > MAX_LISTED else "")
         problems.append(f"Index de recherche : {len(ghosts)} entrée(s) pour des acteurs qui n'existent plus "

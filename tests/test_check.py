@@ -132,3 +132,14 @@ def test_stale_facet_rows_are_found_and_repaired(catalogue_path):
     assert not report.ok
     assert any("Index des facettes" in line for line in report.lines())
     assert checking.repair_search_index(catalogue_path).ok
+
+
+@pytest.mark.parametrize("column, value", [("names", "autre nom"), ("facets", "rien"), ("stems", "rien")])
+def test_every_column_of_the_full_text_row_is_checked(catalogue_path, column, value):
+    conn = raw(catalogue_path)
+    conn.execute(f"UPDATE actors_fts SET {column} = ? WHERE rowid = 4", (value,))
+    conn.close()
+    report = checking.check(catalogue_path)
+    assert "l'acteur n° 4" in report.text() and "n'est pas à jour" in report.text()
+    assert report.search_index_only
+    assert checking.repair_search_index(catalogue_path).ok
