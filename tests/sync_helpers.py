@@ -100,3 +100,37 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 def files_holding(root: Path, needle: bytes) -> list[Path]:
     """Every file under ``root`` whose bytes contain ``needle``."""
     return [p for p in sorted(root.rglob("*")) if p.is_file() and needle in p.read_bytes()]
+
+
+class Team:
+    """Alice, who started the team's place from her catalogue, and Bob, who joined from
+    its snapshot; Carol joins when a test calls :meth:`join`."""
+
+    def __init__(self, place, root: Path, folder: Path, seed: Path) -> None:
+        import shutil
+        from eco_desktop.catalogue import Catalogue
+        from eco_desktop.sync import run
+        self.place, self.root, self.folder = place, root, folder
+        shutil.copyfile(seed, folder / "alice.sqlite")
+        self.alice = Catalogue.open(folder / "alice.sqlite")
+        self.alice.set_member("Alice")
+        run.sync(self.alice, place)
+        self.opened = [self.alice]
+        self.bob = self.join("Bob")
+
+    def join(self, member: str):
+        from eco_desktop.catalogue import Catalogue
+        from eco_desktop.sync import run
+        path = self.folder / f"{member.lower()}.sqlite"
+        self.last_join = run.join(self.place, path, member=member)
+        cat = Catalogue.open(path)
+        self.opened.append(cat)
+        return cat
+
+    def sync(self, *members):
+        from eco_desktop.sync import run
+        return [run.sync(m, self.place) for m in members]
+
+    def close(self) -> None:
+        for cat in self.opened:
+            cat.close()
