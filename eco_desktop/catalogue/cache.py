@@ -40,27 +40,35 @@ from .actors import ActorsMixin
 from .backend import Backend
 from .bulk import BulkMixin
 from .calls import CallsMixin
+from .custom_fields import CustomFieldsMixin, Definitions
+from .custom_query import CustomQuery
 from .derived import Derived
 from .history import Batch, History
 from .index import ActorIndex
 from .kind_rules import KindRulesMixin
+from .matched import MatchedMixin
 from .query import Query
 from .records import RecordsMixin, Vocabularies
 from .suggest import DEFAULT_LIMIT, Candidate, Suggester, Suggestion
-from .synonyms import bundled_synonyms
+from .sync.mixin import SyncMixin
+from .synonym_table import SynonymsMixin
 
 
-class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin):
+class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin,
+                CustomFieldsMixin, SynonymsMixin, MatchedMixin, SyncMixin):
     """One open catalogue file."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
         self.backend = Backend(path, conn, read_only=read_only)
         self.history_log = History(self.backend)
         self.derived = Derived(self.backend)
-        self.query = Query(self.backend, self.derived, self.call_ids)
+        self.custom_definitions = Definitions(self.backend)  # custom fields
+        self.query = Query(self.backend, self.derived, self.call_ids,
+                           CustomQuery(self.backend, self.custom_definitions))
         self.vocabularies = Vocabularies(self.backend)
         self._suggester: tuple[tuple, Suggester] | None = None
         self.listeners: list[Callable[[str, bool], None]] = []
+        self._attach_sync()  # team sync's ids and tracking, once set up (sync/mixin.py)
 
     @property
     def path(self) -> Path:
@@ -279,7 +287,7 @@ class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin
         for vocabulary in VOCABULARIES:
             for entry in self.vocabularies.entries(vocabulary, include_hidden=False):
                 yield Candidate(entry["label"], vocabulary, ("facet", vocabulary, entry["slug"]))
-        for term in bundled_synonyms().terms():
+        for term in self.synonym_terms():
             yield Candidate(term, "synonym", ("text", term))
 
     def actor_ids(self, flt: Filter | None = None) -> list[int]:

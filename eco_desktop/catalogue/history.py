@@ -25,7 +25,8 @@ from .backend import Backend
 
 # Tables whose rows are recorded in the history (each has an integer primary key `id`).
 HISTORY_TABLES = ("actors", "contacts", "relations", "exchanges", "vocabulary", "saved_views",
-                  "calls", "call_entries", "kind_rules")
+                  "calls", "call_entries", "kind_rules", "synonyms",
+                  "custom_fields", "custom_choices", "custom_values")  # custom fields (migration 11)
 
 # Rows that refer to a row of these tables (deleting it would take them along).
 DEPENDENTS = {
@@ -345,7 +346,7 @@ _ROW_NAMES = {
     "relations": ("Une relation", True, None), "exchanges": ("Un échange", False, None),
     "vocabulary": ("La valeur de vocabulaire", True, "label"), "saved_views": ("La vue", True, "name"),
     "calls": ("L'appel à projets", False, "name"), "call_entries": ("Une présélection d'appel", True, None),
-    "kind_rules": ("La règle de type proposé", True, "pattern"),
+    "kind_rules": ("La règle de type proposé", True, "pattern"), "synonyms": ("Le synonyme", False, "term"),
 }
 _ELSEWHERE = "dans une autre fenêtre ou un autre programme"
 # The French names of the recorded tables' fields, for those notes.

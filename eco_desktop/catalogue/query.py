@@ -16,10 +16,12 @@ from typing import Callable, NamedTuple, Sequence
 from .. import db
 from ..filter import Filter
 from .backend import Backend
+from .custom_query import CustomQuery
 from .derived import Derived
 from .index import ActorIndex, int_array
 from ..text import fold
 from .search import match_expression
+from .synonym_table import SynonymTable
 
 # Text searches matching more actors than this are listed by name rather than by relevance.
 RANK_LIMIT = 5000
@@ -63,24 +65,28 @@ class Query:
     """Filters evaluated on one catalogue (see the module). Callers hold the backend's lock,
     but for :meth:`prefetch_text`."""
 
-    def __init__(self, backend: Backend, derived: Derived, call_ids: Callable[[str], list[int]]) -> None:
+    def __init__(self, backend: Backend, derived: Derived, call_ids: Callable[[str], list[int]],
+                 custom: CustomQuery) -> None:
         self.backend = backend
         self.derived = derived
         self.call_ids = call_ids
+        self.custom = custom
+        self.synonyms = SynonymTable(backend)
         self._memo: TextMatch | None = None
 
     def _key(self, query: str) -> tuple:
         return (query, *self.backend.state())
 
-    def _label(self, name: str, slug: str) -> str | None:
+    def label(self, name: str, slug: str) -> str | None:
+        """The current label of a vocabulary value in this file (None: no such value)."""
         row = self.backend.execute("SELECT label FROM vocabulary WHERE vocab = ? AND slug = ?",
                                    (name, slug)).fetchone()
         return row[0] if row is not None else None
 
     def expression(self, text: str) -> str | None:
-        """The text's FTS5 expression (:func:`~.search.match_expression`), synonyms naming
-        vocabulary values through their labels in this file."""
-        return match_expression(text, self._label)
+        """The text's FTS5 expression (:func:`~.search.match_expression`), widened by this
+        file's synonyms table, those naming vocabulary values through their labels here."""
+        return match_expression(text, self.label, self.synonyms.current())
 
     def text_match(self, text: str, index: ActorIndex) -> TextMatch | None:
         """The actors matching the text (None when it searches nothing), run once per

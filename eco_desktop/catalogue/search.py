@@ -19,7 +19,7 @@ from typing import Iterable, Mapping
 from ..text import fold
 from .identifiers import typed_identifiers
 from .stemming import query_terms
-from .synonyms import LabelOf, bundled_synonyms
+from .synonyms import LabelOf, Synonyms
 
 # The limits of a search (stated in the README): beyond them the first words are kept.
 MAX_QUERY_WORDS = 16
@@ -113,12 +113,12 @@ def parse_query(text: str) -> Query:
     return Query(tuple(words))
 
 
-def match_expression(text: str, label_of: LabelOf) -> str | None:
+def match_expression(text: str, label_of: LabelOf, synonyms: Synonyms) -> str | None:
     """The FTS5 MATCH expression of a typed text over the full-text table; None when it
     searches nothing. Every word stays required, each a prefix of a folded word or the
     same stem as one (:mod:`.stemming`); a SIREN or SIRET typed with spaces or dots is
     searched as its digits or as the words typed (:mod:`.identifiers`); a span that is a
-    synonym of the bundled table is widened to the other members of its group, vocabulary
+    term of the synonyms table is widened to the other members of its group, vocabulary
     values through ``label_of`` (:mod:`.synonyms`). The bounds of :func:`parse_query` hold."""
     identifiers = typed_identifiers(text)
     parts = []
@@ -129,6 +129,6 @@ def match_expression(text: str, label_of: LabelOf) -> str | None:
         rest = rest[:identifier.start] + " " + rest[identifier.end:]
     words = parse_query(rest).words
     if words:
-        parts.append(bundled_synonyms().expand(words).fts(label_of))
+        parts.append(synonyms.expand(words).fts(label_of))
     return " AND ".join(parts) or None
 

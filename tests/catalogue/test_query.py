@@ -6,9 +6,12 @@ import pytest
 
 from eco_desktop.catalogue.search import match_expression
 from eco_desktop.filter import Filter
+from eco_desktop.catalogue.synonyms import bundled_synonyms
 
 GENE_THERAPY = {"ART-TG", "Cellectis", "Centre Meary", "GenSight Biologics", "Institut de la Vision", "Magenta",
                 "Yposkesi"}
+
+BUNDLED = bundled_synonyms()
 
 
 def _names(cat, text):
@@ -71,12 +74,12 @@ def test_a_typo_finds_nothing_but_suggests_the_name(catalogue):
 
 
 def test_match_expression_keeps_every_word_required():
-    expression = match_expression("thér gén", lambda vocab, slug: None)
+    expression = match_expression("thér gén", lambda vocab, slug: None, BUNDLED)
     assert expression == ('({names body facets} : "ther"* OR stems : "ther") AND '
                           '({names body facets} : "gen"* OR stems : "gen")')
-    assert match_expression(" — ", lambda vocab, slug: None) is None
+    assert match_expression(" — ", lambda vocab, slug: None, BUNDLED) is None
     # an identifier: its digits or its words, beside the rest of the query
-    assert match_expression("Cellectis 428 859 052", lambda vocab, slug: None) == (
+    assert match_expression("Cellectis 428 859 052", lambda vocab, slug: None, BUNDLED) == (
         '(({names body facets} : "428859052"*) OR (({names body facets} : "428"* OR stems : "428") AND '
         '({names body facets} : "859"* OR stems : "859") AND ({names body facets} : "052"* OR stems : "052"))) '
         'AND ({names body facets} : "cellectis"* OR stems : "cellect")')

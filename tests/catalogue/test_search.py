@@ -10,12 +10,15 @@ import time
 import pytest
 
 from eco_desktop.filter import Filter
+from eco_desktop.catalogue.synonyms import bundled_synonyms
 from eco_desktop.catalogue.search import (MAX_QUERY_CHARS, MAX_QUERY_WORDS, Query, actor_body, match_expression,
                                           parse_query)
 from eco_desktop.catalogue import Catalogue
 from eco_desktop.text import fold
 
 CELLECTIS, GENOPOLE = 15, 20
+
+BUNDLED = bundled_synonyms()
 
 
 def names(cat, text: str, **kw) -> list[str]:
@@ -27,12 +30,12 @@ def no_label(vocab: str, slug: str) -> None:
 
 
 def test_match_expression_quotes_folded_words():
-    assert match_expression("Thér  Gén", no_label) == ('({names body facets} : "ther"* OR stems : "ther") AND '
+    assert match_expression("Thér  Gén", no_label, BUNDLED) == ('({names body facets} : "ther"* OR stems : "ther") AND '
                                                        '({names body facets} : "gen"* OR stems : "gen")')
-    assert match_expression("  ", no_label) is None
-    assert match_expression("— ,;", no_label) is None
+    assert match_expression("  ", no_label, BUNDLED) is None
+    assert match_expression("— ,;", no_label, BUNDLED) is None
     assert parse_query('"NEAR( a* OR').words == ("near", "a", "or")
-    assert '"near"*' in match_expression('"NEAR( a* OR', no_label)
+    assert '"near"*' in match_expression('"NEAR( a* OR', no_label, BUNDLED)
 
 
 def test_actor_body_is_folded():

@@ -34,6 +34,7 @@ NEVER_TOUCHED: dict[str, Any] = {
     "meta": "*",                 # the application's own settings
     "vocabulary": "*",           # slugs and labels of kinds, domains, activities
     "kind_rules": "*",           # NAF codes and types of structure -> kinds: settings
+    "synonyms": "*",             # the search's synonyms (terms and what they mean): settings
     "custom_fields": "*",        # custom fields' definitions (keys, labels, units): settings
     "custom_choices": "*",       # their choices' slugs and labels: settings
     "actor_values": "*",         # derived from actors, recomputed for the actors changed
