@@ -553,3 +553,34 @@ class CustomFieldsMixin:
             else:
                 lines.append(criterion_words(by_key.get(key), key, op, [value]))
         return [criterion_words(by_key.get(k), k, "=", v) for k, v in equal.items()] + lines
+
+
+_EXPRESSION = re.compile(r"^\s*([^<>=≥≤]+?)\s*(>=|<=|≥|≤|=|>|<)\s*(.*?)\s*$")
+
+
+def parse_criterion(expression: str) -> tuple[str, str, str]:
+    """« montant_leve>=1M » -> ("montant_leve", ">=", "1M"): the field as typed (a key
+    or a label), the comparison, the value as typed."""
+    match = _EXPRESSION.match(expression)
+    if match is None:
+        raise UserError(f"Critère de champ illisible : « {expression[:60]} » "
+                        "(attendu CLÉ=VALEUR, CLÉ>=N, CLÉ<DATE…).")
+    key, op, value = match.groups()
+    return key, {"≥": ">=", "≤": "<="}.get(op, op), value
+
+
+def criterion(field: Mapping[str, Any], op: str, raw: Any) -> tuple[str, str, str]:
+    """A Filter criterion on ``field``: the value read by its type and written as the
+    criteria hold it (a number, an ISO date, 1 or 0, a choice's slug)."""
+    kind, label = field["type"], field["label"]
+    if op not in OPERATORS:
+        raise UserError(f"Comparaison inconnue : « {op} ».")
+    if op != "=" and kind not in RANGE_TYPES:
+        raise UserError(f"« {label} » se compare avec = seulement (≥, ≤, <, > : nombres et dates).")
+    if kind == "bool":
+        return field["key"], "=", "1" if parse_value(field, raw) else "0"
+    values = parse_value(field, raw)
+    if len(values) != 1:
+        raise UserError(f"Donnez une seule valeur pour « {label} ».")
+    value = values[0]
+    return field["key"], op, repr(value) if isinstance(value, float) else str(value)
