@@ -331,7 +331,7 @@ class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin
             raw = self.query.counts(flt)
             labels = self.facet_labels()
         out: dict[str, list[dict[str, Any]]] = {}
-        for facet in FACETS:
+        for facet in (*FACETS, *(f for f in raw if f.startswith(CUSTOM_FACET))):  # custom facets last
             counts = dict(raw[facet])
             for value in flt.selection(facet):
                 counts.setdefault(value, 0)
@@ -359,10 +359,11 @@ class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin
                 "ept": dict(gaz.epts()),
                 "epci": dict(gaz.epcis()),
                 "tag": {},
+                **self.custom_facet_labels(),
             }
 
     def describe(self, flt: Filter) -> list[str]:
-        return flt.describe(self.facet_labels())
+        return flt.describe(self.facet_labels(), self.custom_words)
 
     # ------------------------------------------------------------------ history / undo
     def undo_label(self) -> str | None:

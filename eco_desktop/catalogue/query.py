@@ -157,6 +157,8 @@ class Query:
     def masks(self, flt: Filter) -> Masks:
         index = self.derived.index()
         match = self.text_match(flt.text, index) if flt.text else None
+        if flt.custom:  # custom fields' criteria, for index.mask
+            index.custom_bits[flt.custom] = self.custom.bits(flt, index)
         return Masks(index, match.bits if match is not None else None,
                      index.bits_for_ids(self.call_ids(flt.call)) if flt.call else None,
                      match.ranked if match is not None else None)
@@ -196,6 +198,10 @@ class Query:
         return self.derived.index().base_mask(Filter()).bit_count()
 
     def counts(self, flt: Filter) -> dict[str, dict[str, int]]:
-        """Per facet, per value, the number of actors matching every other facet's selection."""
+        """Per facet, per value, the number of actors matching every other facet's selection
+        (the custom facets' too: custom.KEY)."""
         m = self.masks(flt)
-        return m.index.counts(flt, text_bits=m.text_bits, call_bits=m.call_bits)
+        out = m.index.counts(flt, text_bits=m.text_bits, call_bits=m.call_bits)
+        out.update(self.custom.counts(flt, m.index, lambda facet: m.index.mask(
+            flt, text_bits=m.text_bits, call_bits=m.call_bits, skip_facet=facet)))
+        return out
