@@ -25,8 +25,9 @@ from .actor_commands import ActorCommands
 from .facets import FacetPanel
 from .files import CatalogueFiles
 from .filtering import SEARCH_DELAY_MS, ListFiltering
+from .highlight import HighlightDelegate
 from .suggestions import SuggestionBar
-from .table_model import COLUMNS, ActorTableModel
+from .table_model import COLUMN_KEYS, COLUMNS, ActorTableModel
 from .undo import UndoWiring
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,9 @@ class MainWindow(WindowActions, ListFiltering, ActorCommands, CatalogueFiles, Un
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAccessibleName("Liste des acteurs")
+        # The names show the words the search matched (the model reads them per painted row).
+        self.table.setItemDelegateForColumn(COLUMN_KEYS.index("name"), HighlightDelegate(self.table))
+        self.filterChanged.connect(lambda flt: self.model.set_search_text(flt.text))
         header = self.table.horizontalHeader()
         header.setSortIndicatorShown(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)

@@ -1,7 +1,10 @@
 """The actor table's model: a list of ids from the store, rows fetched lazily.
 
 At 100k actors only the rows on screen are read (in pages of PAGE ids); sorting a
-column reads that one column for the listed ids.
+column reads that one column for the listed ids. While a text is searched, the name
+column says why a row matched: the words matched (HighlightRole, for the delegate of
+:mod:`.highlight`), and in its tooltip the fields that matched when the name did not,
+each asked for the rows Qt paints or hovers only.
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from ... import fields
 from ...catalogue import Catalogue
+from ...catalogue.matched import Reading, found_in
 from ...text import fold
 from .. import dates
 from ..text_safety import display_text, escape_tooltip
@@ -31,6 +35,8 @@ _COLUMN_KEYS: tuple[tuple[str, bool], ...] = (
 COLUMNS: list[tuple[str, str, bool]] = [(key, fields.short_label(key), shown) for key, shown in _COLUMN_KEYS]
 COLUMN_KEYS = [c[0] for c in COLUMNS]
 ActorIdRole = Qt.ItemDataRole.UserRole + 1
+# The (start, length) spans of the displayed name that the search text matches.
+HighlightRole = Qt.ItemDataRole.UserRole + 2
 
 
 
@@ -48,6 +54,9 @@ class ActorTableModel(QAbstractTableModel):
         self.sort_order = Qt.SortOrder.AscendingOrder
         self._deleted_font = QFont()
         self._deleted_font.setItalic(True)
+        self.search_text = ""
+        self._reading: Reading | None = None
+        self._reasons: dict[int, list[str]] = {}
         self.reload_vocabularies()
 
     # -- data source -----------------------------------------------------------
@@ -64,6 +73,37 @@ class ActorTableModel(QAbstractTableModel):
             return
         self._labels = self.catalogue.value_labels()
         self._colors = self.catalogue.kind_colors()
+        self._forget_reading()
+
+    def set_search_text(self, text: str) -> None:
+        """The text the list was searched for, whose matches the name column shows."""
+        if text == self.search_text:
+            return
+        self.search_text = text
+        self._forget_reading()
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, 0))
+
+    def _forget_reading(self) -> None:
+        # Synonyms and labels may have changed: both are read again on next use.
+        self._reading = None
+        self._reasons.clear()
+
+    def reading(self) -> Reading | None:
+        """The search text read for matching (None when no text is searched)."""
+        if self.catalogue is None or not self.search_text.strip():
+            return None
+        if self._reading is None:
+            self._reading = self.catalogue.search_reading(self.search_text)
+        return self._reading
+
+    def match_reasons(self, actor_id: int) -> list[str]:
+        """Where the search found this actor when its name does not say it (kept per row)."""
+        found = self._reasons.get(actor_id)
+        if found is None:
+            found = self._reasons[actor_id] = (self.catalogue.match_reasons(actor_id, self.search_text)
+                                               if self.reading() else [])
+        return found
 
     def set_ids(self, ids: list[int], *, keep_order: bool = False) -> None:
         """Show these actors (in the store's order, or re-sorted by the chosen column)."""
@@ -72,11 +112,13 @@ class ActorTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.ids = ids
         self._rows.clear()
+        self._reasons.clear()
         self.endResetModel()
 
     def invalidate_rows(self) -> None:
         """Forget cached rows (after an edit) and repaint."""
         self._rows.clear()
+        self._forget_reading()
         if self.ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
 
@@ -139,7 +181,7 @@ class ActorTableModel(QAbstractTableModel):
             return self.ids[row]
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole,
                         Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole,
-                        Qt.ItemDataRole.ForegroundRole):
+                        Qt.ItemDataRole.ForegroundRole, HighlightRole):
             return None
         actor = self._fetch(row)
         if actor is None:
@@ -147,9 +189,15 @@ class ActorTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             # Without bidi overrides: « \u202e » would reverse the rest of the cell.
             return display_text(self.display(actor, key))
+        if role == HighlightRole:
+            reading = self.reading() if key == "name" else None
+            return reading.spans(display_text(self.display(actor, key))) if reading else []
         if role == Qt.ItemDataRole.DecorationRole and key == "kind":
             return chip_icon(self._colors.get(actor["kind"], "#777777"))
-        if role == Qt.ItemDataRole.ToolTipRole and key in ("name", "domains", "kind", "website"):
+        if role == Qt.ItemDataRole.ToolTipRole and key == "name":
+            found = found_in(self.match_reasons(actor["id"]))
+            return escape_tooltip(self.display(actor, key) + (f"\n{found}" if found else "")) or None
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("domains", "kind", "website"):
             return escape_tooltip(self.display(actor, key)) or None
         if role == Qt.ItemDataRole.ForegroundRole and key == "website" and actor.get("website"):
             return QBrush(QColor("#1a5fb4"))
