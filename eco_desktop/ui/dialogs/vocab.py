@@ -1,6 +1,7 @@
 """Outils → Vocabulaires et étiquettes: rename, hide, colour and add kinds, domains and
 activities; rename or merge tags; the kinds an import proposes from a NAF code or a type of
-structure (kind_rules.py). Every change is written at once (each undoable)."""
+structure (kind_rules.py); the search's synonyms (synonyms.py). Every change is written at
+once (each undoable)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
@@ -16,6 +17,8 @@ from ...filter import Filter
 from ...catalogue.kind_rules import SOURCES
 from ...catalogue import Catalogue
 from . import common
+from .cells import table_cell
+from .synonyms import SynonymsTab
 from ..text_safety import plain_label
 from ..theme import chip_icon
 
@@ -29,16 +32,6 @@ def choose_color(parent: QWidget | None, current: str) -> str | None:
     """Ask for a colour; '#rrggbb', or None when cancelled."""
     color = QColorDialog.getColor(QColor(current or "#777777"), parent, "Couleur du type d'acteur")
     return color.name() if color.isValid() else None
-
-
-def table_cell(table: QTableWidget, row: int, column: int, extra=Qt.ItemFlag.NoItemFlags) -> QTableWidgetItem:
-    """The item at (row, column), made selectable (plus ``extra`` flags) the first time."""
-    item = table.item(row, column)
-    if item is None:
-        item = QTableWidgetItem()
-        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | extra)
-        table.setItem(row, column, item)
-    return item
 
 
 def hint_and_button(layout: QVBoxLayout, hint: str, text: str, clicked) -> QPushButton:
@@ -375,8 +368,8 @@ class KindRulesTab(QWidget):
 
 
 class VocabularyDialog(QDialog):
-    """Tabs Types d'acteurs / Domaines / Activités / Étiquettes / Types proposés à l'import. Emits
-    ``changed`` after each write."""
+    """Tabs Types d'acteurs / Domaines / Activités / Étiquettes / Types proposés à l'import /
+    Synonymes. Emits ``changed`` after each write."""
 
     changed = Signal()
 
@@ -395,6 +388,8 @@ class VocabularyDialog(QDialog):
         self.tabs.addTab(self.tags_tab, fields.label("tags"))
         self.rules_tab = KindRulesTab(self)
         self.tabs.addTab(self.rules_tab, "Types proposés à l'import")
+        self.synonyms_tab = SynonymsTab(self)
+        self.tabs.addTab(self.synonyms_tab, "Synonymes")
         layout.addWidget(self.tabs, 1)
         self.status = plain_label("", wrap=True, bounded=True)  # quotes the labels and tags renamed
         layout.addWidget(self.status)
@@ -419,6 +414,7 @@ class VocabularyDialog(QDialog):
             tab.reload()
         self.tags_tab.reload()
         self.rules_tab.reload()
+        self.synonyms_tab.reload()
         if not failed:
             self.changed.emit()
         return result
