@@ -19,6 +19,7 @@ from ...errors import UserError
 from ..dialogs.common import SB, button_box, show_error
 from ...text import fold
 from .widgets import EDITOR_STYLE, FieldMessage, role_label, set_issue
+from .followup import FollowupFields
 from ..text_safety import display_text
 
 FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
@@ -345,8 +346,10 @@ class ExchangeDialog(_CommitDialog):
     """A dated exchange with the actor: meeting, call, e-mail or note."""
 
     def __init__(self, parent: QWidget | None = None, *, actor_name: str = "", author: str = "",
-                 commit: Callable[[dict], Any] | None = None) -> None:
-        super().__init__("Nouvel échange" + (f" — {actor_name}" if actor_name else ""), commit, parent,
+                 commit: Callable[[dict], Any] | None = None, title: str = "Nouvel échange",
+                 kind: str = "", text: str = "", followup: bool = True) -> None:
+        """``followup``: with the follow-up's fields (not for the exchange recording one done)."""
+        super().__init__(title + (f" — {actor_name}" if actor_name else ""), commit, parent,
                          ok_text="Ajouter")
         self.setMinimumWidth(440)
         self.date = QDateEdit(QDate.currentDate())
@@ -357,8 +360,9 @@ class ExchangeDialog(_CommitDialog):
         self.kind = QComboBox()
         for slug, label in vocab.EXCHANGE_KINDS.items():
             self.kind.addItem(label, slug)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
         self.author = QLineEdit(author)
-        self.text = QPlainTextEdit()
+        self.text = QPlainTextEdit(text)
         self.text.setPlaceholderText("Ce qui a été dit, décidé, à suivre…")
         self.text.setTabChangesFocus(True)
         self.text.setMinimumHeight(120)
@@ -368,6 +372,7 @@ class ExchangeDialog(_CommitDialog):
         form.addRow("Type", self.kind)
         form.addRow("Auteur", self.author)
         form.addRow("Texte", self.text)
+        self.followup = FollowupFields(form, self, who=author) if followup else None
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
@@ -378,7 +383,8 @@ class ExchangeDialog(_CommitDialog):
 
     def values(self) -> dict:
         return {"date": self.date.date().toString("yyyy-MM-dd"), "kind": self.kind.currentData(),
-                "author": self.author.text().strip(), "text": self.text.toPlainText().strip()}
+                "author": self.author.text().strip(), "text": self.text.toPlainText().strip(),
+                **(self.followup.values() if self.followup is not None else {})}
 
     def _update(self) -> None:
         # A note needs a text; a meeting or a call may be recorded by its date alone.

@@ -22,7 +22,8 @@ from ...errors import UserError
 from .. import dates
 from ..dialogs.common import show_error
 from .form import ActorFormMixin
-from .panels import ContactsPanel, ExchangesPanel, HistoryPanel, RelationsPanel
+from .journal import JournalPanel
+from .panels import ContactsPanel, ExchangesPanel, RelationsPanel
 from .widgets import (
     EDITOR_STYLE, FieldMessage, KindChip, Section, WrappingLabel, header_font, role_label,
     set_issue,
@@ -197,7 +198,7 @@ class ActorEditor(ActorFormMixin, QWidget):
         self.contacts_panel = ContactsPanel(self.catalogue)
         self.relations_panel = RelationsPanel(self.catalogue)
         self.exchanges_panel = ExchangesPanel(self.catalogue)
-        self.history_panel = HistoryPanel(self.catalogue)
+        self.history_panel = JournalPanel(self.catalogue)  # the record's journal
         from ..calls.actor_calls import CallsOfActorWidget
         self.calls_panel = CallsOfActorWidget(self.catalogue)
         for key, title, panel, expanded in (("contacts", "Contacts", self.contacts_panel, True),

@@ -1,11 +1,12 @@
-"""The record editor's lists: contacts, relations, exchanges (Suivi) and history.
+"""The record editor's lists: contacts, relations and exchanges (Suivi) with their
+follow-ups; the journal (« Historique ») is :mod:`.journal`.
 
 Each panel writes immediately through the catalogue (one undo step per action) and
 emits ``changed`` afterwards; errors the user can cause are shown in a dialog.
 """
 from __future__ import annotations
 
-import json
+import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -15,21 +16,17 @@ from PySide6.QtWidgets import (
     QSizePolicy, QTableView, QToolButton, QVBoxLayout, QWidget,
 )
 
-from ... import fields, validate, vocab
+from ... import clock, fields, validate, vocab
+from ...catalogue.journal import followup_sentence
 from ...clock import os_user
 from ...errors import UserError
 from ..dialogs.common import confirm, show_error
 from .dialogs import ContactDialog, ExchangeDialog, RelationDialog
+from .followup import FollowupDialog
 from .. import dates
 from .widgets import MUTED_COLOR, role_label
 from ..text_safety import escape_html, escape_tooltip, set_plain
 from ..theme import chip_icon
-
-# French names of the actor fields, for the history and messages.
-FIELD_LABELS: dict[str, str] = {**fields.ACTOR_LABELS, "deleted_at": "Corbeille"}
-# Fields whose history shows only that they changed (long or derived values).
-_NO_VALUES = {"description", "source", "insee_code", "mgp", "ept", "epci", "outside_idf", "deleted_at"}
-
 
 def _buttons(*buttons: QPushButton) -> QHBoxLayout:
     row = QHBoxLayout()
@@ -53,7 +50,9 @@ def _fit_height(view: QAbstractItemView, rows: int, *, extra: int = 0, max_rows:
     view.setFixedHeight(shown * row_height + frame + extra + 2)
 
 
-class _Panel(QWidget):
+class Panel(QWidget):
+    """A list of the record editor: loaded with an actor, written through the catalogue."""
+
     changed = Signal()
 
     def __init__(self, catalogue, parent: QWidget | None = None) -> None:
@@ -102,7 +101,7 @@ CONTACT_COLUMNS = [(key, fields.contact_short_label(key)) for key in (
     "civility", "first_name", "last_name", "role", "email", "phone", "legal_basis", "basis_date", "opt_out")]
 
 
-class ContactsPanel(_Panel):
+class ContactsPanel(Panel):
     def __init__(self, catalogue, parent: QWidget | None = None) -> None:
         super().__init__(catalogue, parent)
         self.model = QStandardItemModel(0, len(CONTACT_COLUMNS), self)
@@ -233,7 +232,7 @@ class ContactsPanel(_Panel):
 
 # -- relations -----------------------------------------------------------------------
 
-class RelationsPanel(_Panel):
+class RelationsPanel(Panel):
     actorActivated = Signal(int)  # noqa: N815 (Qt naming)
 
     def __init__(self, catalogue, parent: QWidget | None = None) -> None:
@@ -331,7 +330,7 @@ class RelationsPanel(_Panel):
 
 # -- exchanges (Suivi) ---------------------------------------------------------------
 
-class ExchangesPanel(_Panel):
+class ExchangesPanel(Panel):
     def __init__(self, catalogue, parent: QWidget | None = None) -> None:
         super().__init__(catalogue, parent)
         self.entries = QVBoxLayout()
@@ -347,6 +346,7 @@ class ExchangesPanel(_Panel):
         layout.addLayout(_buttons(self.add_button))
         self._exchanges: list[dict] = []
         self._delete_buttons: list[QToolButton] = []
+        self._followup_buttons: list[QToolButton] = []
 
     def count(self) -> int:
         return len(self._exchanges)
@@ -362,6 +362,7 @@ class ExchangesPanel(_Panel):
                 widget.setParent(None)
                 widget.deleteLater()
         self._delete_buttons = []
+        self._followup_buttons: list[QToolButton] = []
         for exchange in self._exchanges:
             self.entries.addWidget(self._entry(exchange))
         self.empty.setVisible(not self._exchanges)
@@ -398,11 +399,63 @@ class ExchangesPanel(_Panel):
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
             column.addWidget(text)
+        if exchange.get("followup_on"):
+            column.addLayout(self._followup_row(exchange))
         return frame
+
+    def _followup_row(self, exchange: dict) -> QHBoxLayout:
+        """« À relancer le … » (red when overdue) with « Relance faite » and « Modifier… »."""
+        key = f"exchange:{exchange['id']}"
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 2, 0, 0)
+        if exchange.get("followup_done_at"):
+            line = f"Relance faite (prévue le {dates.day(exchange['followup_on'])})"
+            row.addWidget(set_plain(role_label(""), line), 1)
+            return row
+        due = datetime.date.fromisoformat(exchange["followup_on"])
+        late = due < clock.today()
+        text = followup_sentence(None, exchange) + (" — en retard" if late else "")
+        label = set_plain(QLabel(), text)
+        label.setWordWrap(True)
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        label.setStyleSheet(f"color: {'#b3261e' if late else '#1f4e79'}; font-weight: 600;")
+        row.addWidget(label, 1)
+        done = QToolButton()
+        done.setText("Relance faite…")
+        done.setToolTip("Enregistrer la relance comme un échange")
+        done.clicked.connect(lambda _=False: self.complete(key, exchange["kind"], exchange.get("next_step", "")))
+        edit = QToolButton()
+        edit.setText("Modifier…")
+        edit.setToolTip("Changer la date, qui relance ou la prochaine étape")
+        edit.clicked.connect(lambda _=False: self.edit_followup(key))
+        for button in (done, edit):
+            button.setAutoRaise(True)
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            self._followup_buttons.append(button)
+            row.addWidget(button)
+        return row
+
+    def complete(self, key: str, kind: str, next_step: str) -> None:
+        """The follow-up done: an exchange saying so (its dialog prefilled), one undo step."""
+        if not self.editable:
+            return
+        text = f"Relance faite : {next_step}" if next_step else "Relance faite"
+        dialog = ExchangeDialog(self, actor_name=self.actor_name, author=os_user(), title="Relance faite",
+                                kind=kind, text=text, followup=False,
+                                commit=lambda v: self.catalogue.complete_followup(
+                                    key, kind=v["kind"], text=v["text"], day=v["date"]))
+        if dialog.exec():
+            self.reload()
+            self.changed.emit()
+
+    def edit_followup(self, key: str) -> None:
+        if self.editable and FollowupDialog.edit(self, self.catalogue, key, actor_name=self.actor_name):
+            self.reload()
+            self.changed.emit()
 
     def _update_buttons(self) -> None:
         self.add_button.setEnabled(self.editable and self.actor_id is not None)
-        for button in self._delete_buttons:
+        for button in self._delete_buttons + self._followup_buttons:
             button.setVisible(self.editable)
 
     def make_dialog(self) -> ExchangeDialog:
@@ -423,97 +476,3 @@ class ExchangesPanel(_Panel):
         if confirm(self, "Supprimer l'échange", "Supprimer cet échange du suivi ?", "Supprimer",
                    informative="L'opération peut être annulée (Édition → Annuler)."):
             self._write(self.catalogue.delete_exchange, exchange_id)
-
-
-# -- history -------------------------------------------------------------------------
-
-def _display(field: str, raw: Any, labels: dict[str, dict[str, str]]) -> str:
-    if field in ("aliases", "domains", "activities", "tags") and isinstance(raw, str):
-        try:
-            raw = json.loads(raw or "[]")
-        except ValueError:
-            pass
-    if isinstance(raw, list):
-        names = labels.get(field, {})
-        text = ", ".join(names.get(v, v) for v in raw)
-    elif field in labels and raw is not None:
-        text = labels[field].get(str(raw), str(raw))
-    else:
-        text = "" if raw is None else str(raw)
-    if not text:
-        return "(vide)"
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-class HistoryPanel(_Panel):
-    """This record's changes, newest first: when, who, what (before → after)."""
-
-    LIMIT = 100
-
-    def __init__(self, catalogue, parent: QWidget | None = None) -> None:
-        super().__init__(catalogue, parent)
-        self.view = QLabel()
-        self.view.setWordWrap(True)
-        self.view.setTextFormat(Qt.TextFormat.RichText)
-        self.view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.view.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view)
-        self._batches: list[dict] = []
-
-    def count(self) -> int:
-        return len(self._batches)
-
-    def batches(self) -> list[dict]:
-        return list(self._batches)
-
-    def text(self) -> str:
-        return self.view.text()
-
-    def reload(self) -> None:
-        entries = self.catalogue.history(actor_id=self.actor_id, limit=self.LIMIT) \
-            if self.actor_id is not None else []
-        batches: dict[int, dict] = {}
-        for entry in entries:
-            batch = batches.setdefault(entry["batch_id"], {**entry, "changes": []})
-            batch["changes"].append(entry)
-        self._batches = list(batches.values())
-        if not self._batches:
-            self.view.setText(f"<span style='color:{MUTED_COLOR}'>Aucune modification enregistrée.</span>")
-            return
-        labels = {"kind": self.catalogue.vocabulary("kind"), "domains": self.catalogue.vocabulary("domain"),
-                  "activities": self.catalogue.vocabulary("activity"), "status": dict(vocab.STATUSES),
-                  "geo_precision": dict(vocab.GEO_PRECISIONS)}
-        parts = []
-        for batch in self._batches:
-            lines = [f"<b>{escape_html(batch['label'])}</b>"
-                     + (" <i>(annulé)</i>" if batch["undone"] else "")]
-            lines.append(f"<span style='color:{MUTED_COLOR}'>{escape_html(dates.local_time(batch['at']))}"
-                         f" · {escape_html(batch['user'] or '')}</span>")
-            details = [line for change in batch["changes"] for line in self._describe(change, labels)]
-            block = "<br>".join(lines)
-            if details:
-                block += ("<table style='margin-left:10px; margin-top:2px' cellspacing='0' cellpadding='0'>"
-                          + "".join(f"<tr><td style='color:#444'>{d}</td></tr>" for d in details) + "</table>")
-            parts.append(block)
-        self.view.setText("<div>" + "</div><div style='margin-top:9px'>".join(parts) + "</div>")
-
-    def _describe(self, change: dict, labels: dict) -> list[str]:
-        if change["table"] != "actors":
-            return []
-        if change["action"] == "insert":
-            return ["Création de la fiche"]
-        out = []
-        for field in change["fields"]:
-            name = FIELD_LABELS.get(field, field)
-            if field == "deleted_at":
-                out.append("Restauré de la corbeille" if change["before"].get(field) else "Mis à la corbeille")
-            elif field in _NO_VALUES:
-                out.append(f"{escape_html(name)} modifié")
-            else:
-                before = _display(field, change["before"].get(field), labels)
-                after = _display(field, change["after"].get(field), labels)
-                out.append(f"{escape_html(name)} : {escape_html(before)} → {escape_html(after)}")
-        return out

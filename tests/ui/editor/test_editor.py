@@ -300,8 +300,8 @@ def test_history_lists_the_edit(editor, catalogue):
     assert editor.save()
     assert not editor.sections["history"].is_expanded()  # loaded when opened
     editor.sections["history"].header.click()
-    [batch] = editor.history_panel.batches()
-    assert batch["label"] == "Modifier « Genopole »"
+    [entry] = editor.history_panel.entries()  # the record's journal
+    assert (entry.title, entry.kind) == ("Modifier « Genopole »", "change")
     text = editor.history_panel.text()
     assert "Modifier « Genopole »" in text
     assert "Téléphone : (vide) → +33160878300" in text
