@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace  # (the custom criteria)
 
 from .errors import UserError
 from .filter import Filter
@@ -43,6 +44,9 @@ def filter_parent() -> argparse.ArgumentParser:
     group.add_argument("--has-contact", action="store_true", help="avec au moins un contact utilisable")
     group.add_argument("--call", metavar="NOM", default="", help="présélectionnés dans cet appel à projets")
     group.add_argument("--include-deleted", action="store_true", help="inclure la corbeille")
+    group.add_argument("--field", action="append", default=[], metavar="CLÉ=VALEUR",
+                       help="champ personnalisé : CLÉ=VALEUR, CLÉ>=N, CLÉ<=N, CLÉ<DATE, CLÉ>DATE "
+                            "(plusieurs valeurs d'un même champ avec = : OU)")  # custom fields
     return parent
 
 
@@ -64,7 +68,30 @@ def filter_from_args(args: argparse.Namespace, catalogue=None) -> Filter:
                                      f"Valeurs possibles : {', '.join(known)}.")
                 resolved.append(slug)
             flt = flt.with_selection(name, resolved)
+    if getattr(args, "field", None):  # custom fields' criteria
+        flt = replace(flt, custom=custom_criteria_from_args(args.field, catalogue))
     return flt
+
+
+def custom_criteria_from_args(expressions: list[str], catalogue) -> tuple[tuple[str, str, str], ...]:
+    """The --field options as the Filter's custom criteria, checked against the
+    catalogue's fields (their keys or labels) and read by their types."""
+    from .catalogue.custom_fields import criterion, parse_criterion
+    out = []
+    for expression in expressions:
+        try:
+            key, op, value = parse_criterion(expression)
+            if catalogue is None:
+                out.append((key, op, value))
+                continue
+            field = catalogue.custom_field(key)
+            if field is None:
+                known = ", ".join(f["key"] for f in catalogue.custom_fields("actor")) or "aucun champ défini"
+                raise UserError(f"Champ personnalisé inconnu : « {key} » (champs : {known}).")
+            out.append(criterion(field, op, value))
+        except UserError as exc:
+            raise UsageError(f"--field : {exc}") from None
+    return tuple(out)
 
 
 def _resolve_slug(value: str, known: dict[str, str]) -> str | None:

@@ -7,7 +7,7 @@ import sys
 
 from ..cli_args import filter_from_args, open_from_args
 from .. import fields
-from ..catalogue import ACTOR_FIELDS
+from ..catalogue import ACTOR_FIELDS, custom_fields
 from ..terminal import printable
 from ..cli_suggest import say_if_nothing_found
 
@@ -25,6 +25,7 @@ def run(args) -> int:
         actors = list(catalogue.iter_actors(flt))
         say_if_nothing_found(catalogue, flt, len(actors))
         if args.format == "json":
+            add_custom(catalogue, actors)
             json.dump(actors, sys.stdout, ensure_ascii=False, indent=1)
             sys.stdout.write("\n")
         elif args.format == "csv":
@@ -46,6 +47,16 @@ def run(args) -> int:
             print_table(("Id", *headers), rows)
             print(f"{len(actors)} acteur(s) sur {catalogue.total()}.")
     return 0
+
+
+def add_custom(catalogue, actors: list[dict]) -> None:
+    """Each actor's custom fields under ``custom``: {key: value} (a list for several
+    choices, true/false for yes/no), every field of the catalogue named."""
+    definitions = catalogue.custom_fields("actor")
+    values = catalogue.custom_values_of([a["id"] for a in actors]) if definitions else {}
+    for actor in actors:
+        found = values.get(actor["id"], {})
+        actor["custom"] = {f["key"]: custom_fields.plain(f, found.get(f["key"], [])) for f in definitions}
 
 
 def print_table(headers, rows, *, max_width: int = 48) -> None:

@@ -5,9 +5,11 @@ import json
 import sys
 
 from .. import fields, vocab
+from ..catalogue import custom_fields
 from ..cli_args import open_from_args, parse_id
 from ..errors import UserError
 from ..terminal import printable
+from .list import add_custom
 
 
 def register(subparsers, parents) -> None:
@@ -36,6 +38,7 @@ def run(args) -> int:
     with open_from_args(args, read_only=True) as catalogue:
         record = actor_record(catalogue, actor_id)
         if args.format == "json":
+            add_custom(catalogue, [record])
             json.dump(record, sys.stdout, ensure_ascii=False, indent=1)
             sys.stdout.write("\n")
             return 0
@@ -60,6 +63,10 @@ def run(args) -> int:
                 lines.append(f"{fields.short_label(key)} : {record[key]}")
         if record["tags"]:
             lines.append(f"{fields.label('tags')} : {', '.join(record['tags'])}")
+        values = catalogue.custom_values(actor_id)  # custom fields
+        for field in catalogue.custom_fields("actor"):
+            if field["key"] in values:
+                lines.append(f"{field['label']} : {custom_fields.display(field, values[field['key']])}")
         if record["description"]:
             lines += ["", *record["description"].splitlines()]
         if record["relations"]:
