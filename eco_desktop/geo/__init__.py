@@ -361,6 +361,17 @@ class Gazetteer:
             return None
         return ranked[0][1]
 
+    def named(self, text: str) -> list[Commune]:
+        """Every commune whose current or former name is ``text`` (folded, abbreviations
+        expanded, with or without its article), in the région first, then elsewhere in
+        France: homonyms for a person to choose from (arrondissements left out)."""
+        key = _key(text)
+        if not key:
+            return []
+        found = list(self._by_name.get(key) or self._by_bare_name.get(_strip_article(key), []))
+        found += [c for c in self.france().named(key) if c not in found]
+        return [c for c in found if not c.is_arrondissement and not c.arrondissement]
+
     # -- completion ----------------------------------------------------------------
 
     @cached_property
