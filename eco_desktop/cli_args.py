@@ -37,6 +37,12 @@ def filter_parent() -> argparse.ArgumentParser:
                               ("ept", "établissement public territorial (code)"),
                               ("epci", "intercommunalité (SIREN)"), ("tag", "étiquette")):
         group.add_argument(f"--{option}", action="append", default=[], metavar="VALEUR", help=help_text)
+    group.add_argument("--near", metavar="LIEU",
+                       help="à moins de --radius-km d'une commune (nom, « Saint-Denis (93) »), d'un code postal "
+                            "ou d'un acteur (identifiant) ; les acteurs sans position ne sont pas comptés")
+    group.add_argument("--radius-km", metavar="KM", help="rayon autour de --near, en km (défaut : 10)")
+    group.add_argument("--within", metavar="FICHIER.geojson",
+                       help="dans la zone d'un fichier GeoJSON (Polygon ou MultiPolygon, 5 Mio au plus)")
     mgp = group.add_mutually_exclusive_group()
     mgp.add_argument("--mgp", dest="mgp", action="store_const", const=True, default=None,
                      help="dans la Métropole du Grand Paris")
@@ -56,6 +62,9 @@ def filter_from_args(args: argparse.Namespace, catalogue=None) -> Filter:
                  activities=tuple(args.activity), departements=tuple(args.departement),
                  mgp=args.mgp, epts=tuple(args.ept), epcis=tuple(args.epci), tags=tuple(args.tag),
                  has_contact=args.has_contact, call=args.call or "", include_deleted=args.include_deleted)
+    flt = flt.with_area(area_from_args(args, catalogue))
+    if flt.area is not None and catalogue is not None:
+        say_area_left_out(catalogue, flt)
     if catalogue is not None:
         for option, name, values in (("--kind", "kind", flt.kinds), ("--domain", "domain", flt.domains),
                                      ("--activity", "activity", flt.activities)):
@@ -111,3 +120,42 @@ def open_from_args(args: argparse.Namespace, *, read_only: bool = False):
     if warning:  # the data printed next may be out of date: say it before them
         print(f"eco-desktop : attention : {warning}", file=sys.stderr)
     return catalogue
+
+
+def area_from_args(args: argparse.Namespace, catalogue=None):
+    """The Filter's area of ``--near PLACE [--radius-km N]`` or ``--within FILE.geojson``
+    (None without them); a wrong place or file is a usage error in French."""
+    near, within = getattr(args, "near", None), getattr(args, "within", None)
+    radius_text = getattr(args, "radius_km", None)
+    if near is None and within is None:
+        if radius_text is not None:
+            raise UsageError("--radius-km va avec --near LIEU.")
+        return None
+    if near is not None and within is not None:
+        raise UsageError("Choisissez --near ou --within, pas les deux : un filtre n'a qu'une zone.")
+    from .geo import places
+    try:
+        if within is not None:
+            return places.read_geojson_area(within)
+        radius = None
+        if radius_text is not None:
+            try:
+                radius = float(str(radius_text).replace(",", "."))
+            except ValueError:
+                raise UsageError(f"--radius-km attend un nombre de km : « {str(radius_text)[:20]} ».") from None
+        return places.near_area(near, radius, catalogue.get_actor if catalogue is not None else None)
+    except UsageError:
+        raise
+    except UserError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def say_area_left_out(catalogue, flt: Filter) -> None:
+    """« 8 acteurs sans position ne sont pas comptés » on stderr: an area never holds
+    them, and the output (a list, a file) must not look like all there is."""
+    from . import french
+    left = catalogue.area_left_out(flt)
+    if left:
+        verb = french.plural(left, "n'est pas compté", "ne sont pas comptés")
+        print(f"eco-desktop : {french.count(left, 'acteur')} sans position {verb} dans la zone "
+              f"({flt.area.describe()[0].lower()}{flt.area.describe()[1:]}).", file=sys.stderr)

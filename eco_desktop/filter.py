@@ -116,8 +116,11 @@ class Filter:
     def without(self, facet: str) -> "Filter":
         return self.with_selection(facet, ())
 
+    def with_area(self, area: Area | None) -> "Filter":
+        return replace(self, area=area)
+
     def without_area(self) -> "Filter":
-        return replace(self, area=None)
+        return self.with_area(None)
 
     def is_empty(self) -> bool:
         return self == Filter()
