@@ -32,7 +32,7 @@ from .. import db
 from ..clock import now_iso
 from ..dataset import load_bundled_dataset
 from ..errors import UserError, os_error_text
-from ..filter import FACETS, Filter
+from ..filter import CUSTOM_FACET, FACETS, Filter
 from ..text import fold
 from ..vocab import VOCABULARIES
 from . import bulk
