@@ -70,6 +70,33 @@ def add_sample_calls(catalogue) -> int:
     return call_id
 
 
+def search_highlight_shot(app, window, out: Path) -> Path:
+    """A search as one types it: the names show the words matched, and the tooltip of an
+    actor found by its domain says where (the tooltip, a window of its own, drawn onto the shot)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QApplication, QToolTip
+    window.search.setText("gén")
+    settle(app, 1.0)
+    names = [window.model.data(window.model.index(row, 0)) for row in range(window.model.rowCount())]
+    index = window.model.index(names.index("Cellectis"), 0)
+    rect = window.table.visualRect(index)
+    viewport = window.table.viewport()
+    QToolTip.showText(viewport.mapToGlobal(rect.center()), window.model.data(index, Qt.ItemDataRole.ToolTipRole),
+                      viewport, rect)
+    settle(app, 0.5)
+    shot = window.grab()
+    tips = [w for w in QApplication.topLevelWidgets() if w.inherits("QTipLabel") and w.isVisible()]
+    if tips:
+        painter = QPainter(shot)
+        painter.drawPixmap(window.mapFromGlobal(tips[0].pos()), tips[0].grab())
+        painter.end()
+    QToolTip.hideText()
+    path = out / "search-highlight.png"
+    shot.save(str(path))
+    return path
+
+
 def main() -> int:
     out = output_folder(__doc__)
     app, catalogue = fresh_catalogue("eco-shots-")
@@ -90,6 +117,7 @@ def main() -> int:
     settle(app, 1.0)
     window.grab().save(str(out / "search-suggestions.png"))
     print(out / "search-suggestions.png")
+    print(search_highlight_shot(app, window, out))
     window.search.clear()
     settle(app, 1.0)
     for index in range(1, window.tabs.count()):
