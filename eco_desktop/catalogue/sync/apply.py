@@ -33,7 +33,7 @@ from . import erasure
 from .changes import changes as read_changes
 from .identity import Origin
 from .merge import merge_sets, theirs_wins
-from .schema import FOLLOWING_COLUMNS, SET_COLUMNS, children, parents, synced_tables
+from .schema import FOLLOWING_COLUMNS, SET_COLUMNS, parents, stamp_column, synced_tables
 
 _MISSING = object()
 
@@ -83,6 +83,10 @@ class Applier:
         self.result = Applied()
         self.stamp = now_iso()
         self.tables = synced_tables(self.backend.conn)
+        # Foreign keys between synced tables: (column, parent) of each, (child, column) to each.
+        self.parents = {t: parents(self.backend.conn, t) for t in self.tables}
+        self.children = {t: [(child, column) for child in self.tables for column, parent in self.parents[child]
+                             if parent == t] for t in self.tables}
         self.dirty = {(t, r): (json.loads(b) if b is not None else None)
                       for t, r, b in self.backend.execute("SELECT tbl, row_id, base FROM sync_dirty")}
         self.erasures: list[int] = []
@@ -90,6 +94,12 @@ class Applier:
     # ------------------------------------------------------------------ rows
     def run(self, rows: list[tuple]) -> Applied:
         self.backend.execute("PRAGMA defer_foreign_keys = ON")
+        # Deletions first, rows referring to others before them; then the rest, the rows
+        # others refer to first (a changeset lists its tables in the order they were written).
+        depth = self._depths()
+        rows = sorted(rows, key=lambda r: (r[1] != "DELETE", -depth[r[0]] if r[1] == "DELETE" else depth[r[0]]))
+        self.kept = {(tbl, row_id) for tbl, op, row_id, old, _ in rows
+                     if op == "DELETE" and self._keeps(tbl, row_id, old)}
         for tbl, op, row_id, old, new in rows:
             if op == "INSERT":
                 self.insert(tbl, row_id, new)
@@ -128,6 +138,10 @@ class Applier:
         if self._write(self.backend.insert, tbl, new):
             if tbl == "erasures":
                 self.erasures.append(new["contact_id"])
+            elif new.get("deleted_at") and self.backend.execute(
+                    "SELECT 1 FROM history_changes WHERE tbl = ? AND row_id = ? AND action = 'delete' LIMIT 1",
+                    (tbl, row_id)).fetchone():
+                self.note(tbl, row_id, new, "Supprimé ici mais modifié par {member} : remis dans la corbeille.")
         else:
             self.note(tbl, row_id, new, "L'élément créé par {member} existe déjà ici sous un autre numéro : "
                                         "il n'a pas été ajouté.")
@@ -137,8 +151,10 @@ class Applier:
         if current is None:
             self._edited_but_gone(tbl, row_id, new)
             return
-        mine_at = str(current.get("updated_at") or "")
-        theirs_at = str(new.get("updated_at") or self.origin.created)
+        # The edits' times, by the rows' stamps; a table without one decides by value alone.
+        stamp = stamp_column(self.tables[tbl])
+        mine_at = str(current.get(stamp) or "") if stamp else ""
+        theirs_at = str(new.get(stamp) or "") if stamp else ""
         values: dict[str, Any] = {}
         rebased: dict[str, Any] = {}
         for column, theirs in new.items():
@@ -157,7 +173,7 @@ class Applier:
                     if merged != mine:
                         values[column] = merged
                     continue
-            if column == "updated_at":
+            if column == stamp:
                 values[column] = max(str(mine or ""), str(theirs or "")) or theirs
                 continue
             win = theirs_wins(mine, mine_at, theirs, theirs_at)
@@ -178,14 +194,37 @@ class Applier:
                 self.backend.execute("UPDATE sync_dirty SET base = ? WHERE tbl = ? AND row_id = ?",
                                      (json.dumps(base_image, ensure_ascii=False), tbl, row_id))
 
+    def _depths(self) -> dict[str, int]:
+        """How far each synced table is from the tables referring to no other."""
+        refs = {t: {p for _, p in self.parents[t] if p != t and p in self.tables} for t in self.tables}
+        depth: dict[str, int] = {}
+
+        def of(table: str, seen: frozenset = frozenset()) -> int:
+            if table not in depth:
+                depth[table] = 1 + max((of(p, seen | {table}) for p in refs[table] if p not in seen), default=-1)
+            return depth[table]
+        for table in self.tables:
+            of(table)
+        return depth
+
+    def _keeps(self, tbl: str, row_id: int, old: dict) -> bool:
+        """Whether a row the other side deleted stays here: changed here since (it, or rows
+        added to it), or a row it belongs to stays."""
+        current = self.backend.row(tbl, row_id)
+        if current is None:
+            return False
+        if (tbl, row_id) in self.dirty or any(current.get(k) != v for k, v in old.items() if k in current):
+            return True
+        return self._rows_added_here(tbl, row_id)
+
     def delete(self, tbl: str, row_id: int, old: dict) -> None:
         current = self.backend.row(tbl, row_id)
         if current is None:
             return
-        edited = (tbl, row_id) in self.dirty or any(current.get(k) != v for k, v in old.items() if k in current)
-        added = self._rows_added_here(tbl, row_id)
-        if not edited and not added:
-            for child, column in children(self.backend.conn, tbl, self.tables):
+        belongs = any((parent, current.get(column)) in self.kept
+                      for column, parent in self.parents[tbl])
+        if (tbl, row_id) not in self.kept and not belongs:
+            for child, column in self.children[tbl]:
                 for (child_id,) in self.backend.execute(
                         f"SELECT id FROM [{child}] WHERE [{column}] = ?", (row_id,)).fetchall():
                     self._write(self.backend.delete, child, child_id)
@@ -199,6 +238,8 @@ class Applier:
         if "deleted_at" in current and current["deleted_at"] is None:
             self._write(self.backend.update, tbl, row_id, {"deleted_at": self.stamp})
         self.tracker.set_base(tbl, row_id, None)
+        if belongs and (tbl, row_id) not in self.kept:
+            return  # (told with the row it belongs to)
         self.note(tbl, row_id, current, "Supprimé par {member} mais modifié ici : remis dans la corbeille."
                   if "deleted_at" in current else "Supprimé par {member} mais modifié ici : gardé.")
 
@@ -220,11 +261,11 @@ class Applier:
 
     def _parents_here(self, tbl: str, image: dict) -> bool:
         return all(image.get(column) is None or self.backend.row(parent, image[column]) is not None
-                   for column, parent in parents(self.backend.conn, tbl))
+                   for column, parent in self.parents[tbl])
 
     def _rows_added_here(self, tbl: str, row_id: int) -> bool:
         """Whether rows referring to this one were created or changed here, not yet sent."""
-        for child, column in children(self.backend.conn, tbl, self.tables):
+        for child, column in self.children[tbl]:
             for (child_id,) in self.backend.execute(f"SELECT id FROM [{child}] WHERE [{column}] = ?", (row_id,)):
                 if (child, child_id) in self.dirty:
                     return True
@@ -237,7 +278,7 @@ class Applier:
             "INSERT INTO sync_conflicts (tbl, row_id, field, mine, theirs, mine_at, theirs_at, member, "
             "catalogue_id, sequence, chosen, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (tbl, row_id, column, json.dumps(mine, ensure_ascii=False), json.dumps(theirs, ensure_ascii=False),
-             mine_at, theirs_at, self.origin.member, self.origin.catalogue_id, self.origin.sequence,
+             mine_at, theirs_at or self.origin.created, self.origin.member, self.origin.catalogue_id, self.origin.sequence,
              "theirs" if win else "mine", self.stamp))
         self.result.conflicts += 1
 

@@ -28,7 +28,7 @@ import apsw
 
 from ...errors import UserError
 from .identity import Origin
-from .schema import synced_tables
+from .schema import STAMP_COLUMNS, stamp_column, synced_tables
 
 MAGIC = b"ECOSYNC1"
 _LENGTH = struct.Struct(">I")
@@ -111,8 +111,12 @@ def diff(tables: dict[str, list[str]], rows: list[tuple[str, int, dict | None, d
     (``rows``: (table, id, base or None, current or None))."""
     mem = memory_tables({t: tables[t] for t in dict.fromkeys(r[0] for r in rows)})
     with mem:
-        for tbl, _, base, _ in rows:
+        for tbl, _, base, current in rows:
             if base is not None:
+                stamp = stamp_column(tables[tbl])
+                if stamp is not None and current is not None:
+                    # An update always carries the row's stamp: the edit's time the merge compares.
+                    base = {**base, stamp: None}
                 _insert(mem, tbl, tables[tbl], base)
     session = apsw.Session(mem, "main")
     session.attach()
@@ -127,7 +131,8 @@ def diff(tables: dict[str, list[str]], rows: list[tuple[str, int, dict | None, d
                 mem.execute(f'DELETE FROM "{tbl}" WHERE id = ?', (row_id,))
             else:
                 changed = [c for c in columns if c != "id" and base.get(c) != current.get(c)]
-                if changed:
+                if set(changed) - set(STAMP_COLUMNS):  # (an edit undone leaves only its stamp: nothing to send)
+                    changed = list(dict.fromkeys([*changed, *(c for c in STAMP_COLUMNS if c in columns)]))
                     mem.execute(f'UPDATE "{tbl}" SET {", ".join(f"[{c}] = ?" for c in changed)} WHERE id = ?',
                                 [*(current.get(c) for c in changed), row_id])
     changeset = session.changeset()

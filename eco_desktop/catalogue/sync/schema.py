@@ -15,7 +15,13 @@ SET_COLUMNS = frozenset({("actors", "domains"), ("actors", "activities"), ("acto
 # Columns written with another one (the name's sort key, the place's geography, the stamps):
 # merged by the row's rule like the rest but never listed as a conflict of their own.
 FOLLOWING_COLUMNS = frozenset({"sort_name", "departement", "mgp", "ept", "epci", "outside_idf",
-                               "geo_precision", "updated_at", "created_at"})
+                               "geo_precision", "updated_at", "changed_at", "created_at"})
+# The column stamped by each edit of a row, when its table has one: the first of these.
+STAMP_COLUMNS = ("updated_at", "changed_at")
+
+
+def stamp_column(columns: list[str]) -> str | None:
+    return next((c for c in STAMP_COLUMNS if c in columns), None)
 
 
 def synced_tables(conn: sqlite3.Connection) -> dict[str, list[str]]:
@@ -37,7 +43,3 @@ def parents(conn: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
     return [(row[3], row[2]) for row in conn.execute(f"PRAGMA foreign_key_list([{table}])")
             if row[4] in (None, "id")]
 
-
-def children(conn: sqlite3.Connection, table: str, tables: dict[str, list[str]]) -> list[tuple[str, str]]:
-    """(child table, column) of the synced rows that refer to a row of ``table``."""
-    return [(child, column) for child in tables for column, parent in parents(conn, child) if parent == table]
