@@ -263,3 +263,18 @@ def test_upgrade_to_version_10_adds_followups_to_old_rows(tmp_path):
         assert (exchange["followup_on"], exchange["followup_by"], exchange["next_step"]) == (None, "", "")
         assert cat.get_call(1)["followup_days"] == 7
         assert cat.followups() == []
+
+
+def test_upgrade_to_version_9_adds_team_sync_tables_without_setting_sync_up(tmp_path):
+    """Migration 0009 (team sync) adds its tables; an upgraded catalogue is not in a team
+    until sync is set up: its rows keep their ids and nothing is tracked."""
+    path = tmp_path / "v8.sqlite"
+    conn = db.connect(path)
+    db.migrate(conn, path, target=8)
+    conn.execute("INSERT INTO actors (id, name, kind, created_at, updated_at) VALUES (7, 'A', 'biotech', '', '')")
+    conn.commit()
+    conn.close()
+    with Catalogue.open(path) as cat:
+        assert {"sync_dirty", "sync_applied", "sync_conflicts", "erasures"} <= set(cat.db.table_names())
+        assert not cat.sync_configured()
+        assert cat.create_actor({"name": "B", "kind": "biotech"}) == 8 and cat.pending_count() == 0
