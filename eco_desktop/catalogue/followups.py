@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from .. import clock, vocab
 from ..clock import now_iso, os_user
@@ -80,6 +80,13 @@ def parse_due(value: Any) -> str | None:
         return date.fromisoformat(str(value).strip()).isoformat()
     except ValueError as exc:
         raise UserError(f"Date de relance invalide : « {value} » (attendu AAAA-MM-JJ).") from exc
+
+
+def followup_values(due: Any, who: str, next_step: str) -> dict[str, Any]:
+    """The columns a follow-up set (or removed, without ``due``) writes; pending again."""
+    day = parse_due(due)
+    return {"followup_on": day, "followup_by": stored_text(who) if day else "",
+            "next_step": stored_text(next_step) if day else "", "followup_done_at": None}
 
 
 @dataclass(frozen=True)
@@ -191,11 +198,9 @@ class FollowupsMixin:
         """Set (or, with ``due`` None or "", remove) the follow-up of an exchange or a
         shortlist entry; a follow-up done becomes pending again. One undoable step."""
         source, row_id = parse_key(key)
-        table = SOURCES[source]
-        values = {"followup_on": parse_due(due), "followup_by": stored_text(who) if due else "",
-                  "next_step": stored_text(next_step) if due else "", "followup_done_at": None}
+        values = followup_values(due, who, next_step)
         with self.backend.lock:
-            row = self.backend.row(table, row_id)
+            row = self.backend.row(SOURCES[source], row_id)
             if row is None:
                 raise UserError("Cet échange ou cette présélection n'existe plus.")
             if all(row.get(k) == v for k, v in values.items()):
@@ -204,17 +209,34 @@ class FollowupsMixin:
             label = (f"Relance le {values['followup_on']} : « {name} »" if values["followup_on"]
                      else f"Retirer la relance : « {name} »")
             with self.transaction(label):
-                return self.backend.update(table, row_id, values)
+                return self.backend.update(SOURCES[source], row_id, values)
+
+    def set_call_followups(self, call_id: int, actor_ids: Sequence[int], *, due: Any, who: str = "",
+                           next_step: str = "") -> int:
+        """:meth:`set_followup` of these actors' shortlist entries in a call (the proposal
+        when they become « contacté »), one undoable step; how many changed."""
+        values = followup_values(due, who, next_step)
+        with self.backend.lock:
+            entries = {r["actor_id"]: dict(r) for r in self.backend.execute(
+                "SELECT * FROM call_entries WHERE call_id = ?", (call_id,))}
+            missing = [a for a in actor_ids if a not in entries]
+            if missing:
+                raise UserError(f"L'acteur n° {missing[0]} n'est pas dans la présélection de cet appel.")
+            changed = [entries[a] for a in dict.fromkeys(actor_ids)
+                       if any(entries[a].get(k) != v for k, v in values.items())]
+            if not changed:
+                return 0
+            label = (f"Relance le {values['followup_on']} pour {len(changed)} acteur(s)" if values["followup_on"]
+                     else f"Retirer la relance de {len(changed)} acteur(s)")
+            with self.transaction(label):
+                for entry in changed:
+                    self.backend.update("call_entries", entry["id"], values)
+            return len(changed)
 
     def set_call_followup(self, call_id: int, actor_id: int, *, due: Any, who: str = "",
                           next_step: str = "") -> bool:
-        """:meth:`set_followup` of an actor's shortlist entry in a call."""
-        with self.backend.lock:
-            row = self.backend.execute("SELECT id FROM call_entries WHERE call_id = ? AND actor_id = ?",
-                                       (call_id, actor_id)).fetchone()
-            if row is None:
-                raise UserError(f"L'acteur n° {actor_id} n'est pas dans la présélection de cet appel.")
-            return self.set_followup(f"call:{row[0]}", due=due, who=who, next_step=next_step)
+        """:meth:`set_call_followups` of one actor."""
+        return bool(self.set_call_followups(call_id, [actor_id], due=due, who=who, next_step=next_step))
 
     def complete_followup(self, key: str, *, kind: str | None = None, text: str | None = None,
                           day: Any = None) -> int:

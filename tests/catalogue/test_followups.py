@@ -152,3 +152,24 @@ def test_an_exchange_recorded_with_its_followup(catalogue, today):
         f"exchange:{exchange}", date(2026, 12, 9), "Claire", "Envoyer le CR", "later")
     with pytest.raises(UserError, match="Date de relance invalide"):
         catalogue.add_exchange(CELLECTIS, date="2026-12-02", kind="note", text="", followup_on="demain")
+
+
+def test_a_call_followup_for_several_actors_is_one_step(catalogue, today):
+    call = catalogue.create_call("AAP Bioproduction", shortlist_matching=False)
+    catalogue.add_to_call(call, [CELLECTIS, GENOPOLE])
+    assert catalogue.set_call_followups(call, [CELLECTIS, GENOPOLE], due="2026-12-09", who="Bob") == 2
+    assert catalogue.set_call_followups(call, [CELLECTIS, GENOPOLE], due="2026-12-09", who="Bob") == 0
+    assert [f.actor_id for f in catalogue.followups()] == [CELLECTIS, GENOPOLE]
+    assert catalogue.undo() == "Relance le 2026-12-09 pour 2 acteur(s)"
+    assert catalogue.followups() == []
+
+
+def test_a_calls_followup_delay(catalogue):
+    call = catalogue.create_call("AAP Vaccins", followup_days=14)
+    assert catalogue.get_call(call)["followup_days"] == 14
+    assert catalogue.update_call(call, {"followup_days": "21"})
+    assert catalogue.get_call(call)["followup_days"] == 21
+    for bad in (0, 400, "x"):
+        with pytest.raises(UserError, match="Délai de relance"):
+            catalogue.update_call(call, {"followup_days": bad})
+    assert catalogue.get_call(catalogue.create_call("AAP 2"))["followup_days"] == 7

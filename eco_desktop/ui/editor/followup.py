@@ -110,17 +110,3 @@ class FollowupDialog(QDialog):
                      due=due, who=row.get("followup_by") or "", next_step=row.get("next_step") or "",
                      checked=due is not None)
         return bool(dialog.exec())
-
-    @classmethod
-    def propose(cls, parent: QWidget | None, catalogue, call: dict, actor_id: int, actor_name: str,
-                who: str) -> bool:
-        """A shortlist entry just became « contacté »: propose its follow-up in the call's
-        delay (``followup_days``); True when one was set."""
-        days = int(call.get("followup_days") or 7)
-        dialog = cls(parent, f"Relance — {actor_name}",
-                     lambda v: v["followup_on"] and catalogue.set_call_followup(
-                         call["id"], actor_id, due=v["followup_on"], who=v["followup_by"], next_step=v["next_step"]),
-                     intro=f"« {actor_name} » est contacté pour l'appel « {call['name']} ». "
-                           f"Prévoir une relance dans {days} jours ?",
-                     who=who, in_days=days)
-        return bool(dialog.exec()) and dialog.fields.enabled.isChecked()
