@@ -30,7 +30,8 @@ from ..errors import UserError
 from ..filter import Filter
 from ..text import fold, stored_text
 
-CALL_FIELDS = ("name", "funder", "opens", "closes", "url", "description", "state", "eligibility")
+CALL_FIELDS = ("name", "funder", "opens", "closes", "url", "description", "state", "eligibility",
+               "followup_days")
 STATES = vocab.CALL_STATES
 STATUSES = vocab.SHORTLIST_STATUSES
 MAILTO_LIMIT = 2000
@@ -113,6 +114,17 @@ def _eligibility(value: Any) -> Filter:
         raise UserError("Critères d'éligibilité illisibles.")
     # Eligibility never reaches into the trash, and never depends on a call's own list.
     return replace(flt, include_deleted=False, only_deleted=False)
+
+
+def _followup_days(value: Any) -> int:
+    """A call's follow-up delay: whole days, 1 to 365."""
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= 365:
+        raise UserError(f"Délai de relance invalide : « {value} » (de 1 à 365 jours).")
+    return days
 
 
 def has_criteria(flt: Filter) -> bool:
@@ -321,6 +333,8 @@ class CallsMixin:
                 value = resolve_state(value or "preparing")
             elif key == "eligibility":
                 value = _eligibility(value).to_json()
+            elif key == "followup_days":  # the follow-up « contacté » proposes, in days
+                value = _followup_days(value)
             else:
                 value = ("" if value is None else str(value)).strip()
             out[key] = value
@@ -333,13 +347,14 @@ class CallsMixin:
 
     def create_call(self, name: str, *, funder: str = "", opens: str | date = "", closes: str | date = "",
                     url: str = "", description: str = "", state: str = "preparing",
-                    eligibility: Filter | None = None, shortlist_matching: bool = True) -> int:
+                    eligibility: Filter | None = None, shortlist_matching: bool = True,
+                    followup_days: int = 7) -> int:
         """Create a call; its shortlist starts with the actors matching ``eligibility``
         (unless ``shortlist_matching`` is False or the eligibility has no criteria)."""
         with self.backend.lock:
             values = self._clean_call({"name": name, "funder": funder, "opens": opens, "closes": closes,
                                        "url": url, "description": description, "state": state,
-                                       "eligibility": eligibility}, None)
+                                       "eligibility": eligibility, "followup_days": followup_days}, None)
             stamp = now_iso()
             values.update(created_at=stamp, updated_at=stamp)
             with self.transaction(f"Créer l'appel à projets « {values['name']} »"):

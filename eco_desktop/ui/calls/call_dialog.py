@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QDate, QLocale, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHBoxLayout, QSpinBox,
                                QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget)
 
 from ... import french
@@ -79,6 +79,12 @@ class CallDialog(QDialog):
         form.addRow("Ouverture :", dates_row)
         form.addRow("Page web :", self.url_edit)
         form.addRow("État :", self.state_combo)
+        self.followup_days = QSpinBox()  # the follow-up proposed when an actor becomes « contacté »
+        self.followup_days.setRange(1, 365)
+        self.followup_days.setSuffix(" jours")
+        self.followup_days.setValue(7)
+        self.followup_days.setToolTip("Quand un acteur devient « contacté », une relance est proposée à ce délai")
+        form.addRow("Relance après :", self.followup_days)
         form.addRow("Description :", self.description_edit)
 
         self.facets = FacetPanel()
@@ -133,6 +139,7 @@ class CallDialog(QDialog):
             self.url_edit.setText(call["url"])
             self.description_edit.setPlainText(call["description"])
             self.state_combo.setCurrentIndex(max(0, self.state_combo.findData(call["state"])))
+            self.followup_days.setValue(int(call.get("followup_days") or 7))
             self.text_edit.blockSignals(True)
             self.text_edit.setText(self.eligibility.text)
             self.text_edit.blockSignals(False)
@@ -196,7 +203,8 @@ class CallDialog(QDialog):
         return {"name": self.name_edit.text(), "funder": self.funder_edit.currentText(),
                 "opens": self._iso(self.opens_edit), "closes": self._iso(self.closes_edit),
                 "url": self.url_edit.text(), "description": self.description_edit.toPlainText(),
-                "state": self.state_combo.currentData(), "eligibility": self.eligibility}
+                "state": self.state_combo.currentData(), "eligibility": self.eligibility,
+                "followup_days": self.followup_days.value()}
 
     def accept(self) -> None:
         values = self.values()

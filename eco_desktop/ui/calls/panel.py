@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QFileDialo
 
 from ... import french
 from ...catalogue.calls import has_criteria
+from ...clock import os_user  # who a proposed follow-up is for
 from ...errors import UserError
 from ...text import fold
 from .. import dates
 from ..dialogs.common import confirm, show_error
+from ..editor.followup import FollowupDialog
 from ..text_safety import bound_width, display_text, escape_html, escape_tooltip, message_box, set_plain
 from ..operations import CatalogueRelay
 from . import common
@@ -437,7 +439,32 @@ class CallsPanel(QWidget):
         changed = self._write(lambda: self.catalogue.set_status(call["id"], ids, status, note=note),
                               text="Changement de statut…", size=len(ids)) or 0
         self._status(f"{french.count(changed, 'acteur')} : « {STATUSES[status]} ».")
+        if status == "contacted" and changed:
+            self.propose_followup(call, ids)
         return changed
+
+    def propose_followup(self, call: dict, ids: list[int]) -> int:
+        """Actors just « contacté »: their follow-up in the call's delay, if the person
+        wants it (one undo step); how many got one."""
+        values = self.ask_followup(call, len(ids))
+        if not values or not values["followup_on"]:
+            return 0
+        done = self._write(lambda: self.catalogue.set_call_followups(
+            call["id"], ids, due=values["followup_on"], who=values["followup_by"], next_step=values["next_step"]),
+            text="Relances…", size=len(ids)) or 0
+        if done:
+            self._status(f"{french.count(done, 'relance prévue', 'relances prévues')} le "
+                         f"{dates.day(values['followup_on'])}.")
+        return done
+
+    def ask_followup(self, call: dict, count: int) -> dict | None:
+        """« Prévoir une relance dans 7 jours ? » with its fields (tests replace this)."""
+        days = int(call.get("followup_days") or 7)
+        who = "ces " + french.count(count, "acteur") if count > 1 else "cet acteur"
+        dialog = FollowupDialog(self, f"Relance — {call['name']}", lambda _values: None, who=os_user(),
+                                in_days=days, intro=f"Vous avez contacté {who} pour l'appel « {call['name']} ». "
+                                                    f"Prévoir une relance dans {days} jours ?")
+        return dialog.fields.values() if dialog.exec() else None
 
     def remove_selected(self) -> int:
         call, ids = self.current_call(), self.selected_actor_ids()
@@ -567,6 +594,7 @@ class CallsPanel(QWidget):
             self._write(lambda: self.catalogue.set_status(call["id"], to_mark, "contacted"),
                         text="Changement de statut…", size=len(to_mark))
             self._status(f"{french.count(len(to_mark), 'acteur')} : « {STATUSES['contacted']} ».")
+            self.propose_followup(call, to_mark)
         return urls
 
     # ------------------------------------------------------------------ from the main list

@@ -2,6 +2,7 @@
 bulk status changes, undo, publipostage, e-mail, and "Ajouter à l'appel…" from the list."""
 from __future__ import annotations
 
+from datetime import date, timedelta  # the proposed followup's day
 from urllib.parse import unquote
 
 import pytest
@@ -40,6 +41,7 @@ def window(qtbot, tmp_path):
 def panel(window) -> CallsPanel:
     panel = window.features["calls"]
     window.tabs.setCurrentIndex(panel.tab_index)
+    panel.ask_followup = lambda call, count: None  # « contacté » proposes a follow-up: declined
     return panel
 
 
@@ -218,6 +220,25 @@ def add_contacts(catalogue):
                                    "legal_basis": "consent", "opt_out": True})
     catalogue.add_contact(ART_TG, {"first_name": "Denis", "last_name": "Roux", "email": "denis+aap@art-tg.example",
                                    "legal_basis": "consent"})
+
+
+def test_contacted_proposes_a_followup_in_the_calls_delay(panel, qtbot, window):
+    create_gene_call(panel, qtbot)
+    call = panel.current_call()
+    assert call["followup_days"] == 7
+    asked = []
+    due = (date.today() + timedelta(days=7)).isoformat()
+    panel.ask_followup = lambda c, count: asked.append((c["name"], count)) or {
+        "followup_on": due, "followup_by": "Claire", "next_step": "Envoyer le dossier"}
+    select_names(panel, {"GenSight Biologics", "ART-TG"})
+    panel.status_actions["contacted"].trigger()
+    assert asked == [(call["name"], 2)]
+    items = window.catalogue.followups()
+    assert {f.actor_id for f in items} == {GENSIGHT, ART_TG}
+    assert {(f.due.isoformat(), f.who, f.call) for f in items} == {(due, "Claire", call["name"])}
+    window.undo_stack.undo()  # the follow-ups are one step, the status another
+    qtbot.waitUntil(lambda: window.catalogue.followups() == [])
+    assert panel.count_labels["contacted"].text() == "Contacté : 2"
 
 
 def test_prepare_email_opens_bcc_mailto_and_marks_contacted(panel, qtbot, window):
