@@ -32,6 +32,9 @@ FIGURES: dict[str, tuple[float | None, str, bool, str]] = {
     "import_csv": (15.0, "s", True, "CSV of N rows through the importer's public apply function"),
     "import_national_ratio": (1.3, "ratio", False, "CSV of N rows with SIRENE headers, communes all over France "
                               "(2/3 outside IDF, 5 % abroad or overseas) / the import_csv file, pairs in one run"),
+    "sync_pull_10k": (10.0, "s", False, "team sync: 10,000 actors another member changed, pulled from a shared folder "
+                      "and applied (sync.run.sync of a joined copy, index loaded)"),
+    "sync_noop": (0.5, "s", False, "team sync: a whole sync (pull, push, snapshot check) with nothing new"),
     "peak_rss_gui": (600.0, "MB", False, "peak resident size (VmHWM) of the window process, every actor listed and mapped"),
     "peak_rss_webengine": (None, "MB", False, "sum of VmHWM of the QtWebEngineProcess children"),
 }

@@ -19,6 +19,7 @@ from .figures import DEFAULT_ACTORS, DEFAULT_REPEAT, FIGURES, Result, target_for
 from .geo_figures import bench_geo_filter, bench_territory_counts
 from .import_figures import bench_import, bench_import_national
 from .machine import machine_description, python_speed
+from .sync_figures import SyncBench
 from .synth import build_synthetic_catalogue
 
 
@@ -105,6 +106,17 @@ def run_suite(n: int = DEFAULT_ACTORS, repeat: int = DEFAULT_REPEAT, *, folder: 
                 attempt("import_national_ratio", lambda: bench_import_national(catalogue, folder, n, repeat))
         finally:
             catalogue.close()
+
+        if wanted("sync_pull_10k") or wanted("sync_noop"):  # team sync: copies of the file, its own folder
+            try:
+                sync_bench = SyncBench(path, folder)
+            except Exception as exc:  # noqa: BLE001 - reported, the suite goes on
+                notes.append(f"sync non mesuré : {type(exc).__name__}: {str(exc)[:300]}")
+            else:
+                if wanted("sync_pull_10k"):
+                    attempt("sync_pull_10k", lambda: sync_bench.pull(repeat))
+                if wanted("sync_noop"):
+                    attempt("sync_noop", lambda: sync_bench.noop(repeat))
 
         gui = [name for name in ("window_ready", "map_ready", "peak_rss_gui", "peak_rss_webengine") if wanted(name)]
         qt = None
