@@ -705,6 +705,10 @@
       row: function (id) { return rowById[id] || null; },
       marker: function (id) { return markerById[id] || null; },
       markerLayers: [cluster, selectionLayer],
+      // [[lat, lon], …] of the located actors (the density layer of static/territories.js).
+      locatedPoints: function () {
+        return markers.map(function (m) { return [m._ecoRow[LAT], m._ecoRow[LON]]; });
+      },
       rowFields: { ID: ID, NAME: NAME, LAT: LAT, LON: LON },
       // For tests and diagnostics: the marker of an actor and its position on screen.
       markerPoint: function (id) {

@@ -7,7 +7,9 @@ thread and loaded when ready; MapView keeps the zoom, position and selection.
 
 Selection goes both ways: rows selected in the table are highlighted on the map, and a
 marker clicked (or "Voir la fiche", or a non-located actor in the legend) selects the
-row and opens its record on the right.
+row and opens its record on the right. The tab's other parts: selecting an area on the
+map (``area``), correcting positions (``editing``), « Aller à… » (``finding``) and the
+image export (``printing``).
 """
 from __future__ import annotations
 
@@ -30,6 +32,11 @@ from ..dialogs.common import show_file_written
 from ..operations import CatalogueRelay
 from ..settings import settings
 from ..text_safety import display_text, set_plain, set_tooltip
+from ..window.area_bar import left_out_text
+from .area import AreaSelection
+from .editing import PositionEditing
+from .finding import PlaceFinding
+from .printing import ImageExporting
 
 
 def _maps():
@@ -55,6 +62,7 @@ class BuiltMap:
     unlocated: int
     positions: dict[int, tuple[float, float]]
     title: str
+    left_out: int = 0  # actors of the filter but for its area, left out for having no position
 
 
 def build_map(catalogue, flt, view) -> BuiltMap:
@@ -63,7 +71,9 @@ def build_map(catalogue, flt, view) -> BuiltMap:
     content = maps.map_content(catalogue, flt)
     html = maps.build_map_html(content.actors, view=view, **content.page_args())
     positions = content.actors.positions()
-    return BuiltMap(html, len(content.actors), len(content.actors) - len(positions), positions, content.title)
+    left_out = catalogue.area_left_out(flt) if flt.area is not None else 0
+    return BuiltMap(html, len(content.actors), len(content.actors) - len(positions), positions, content.title,
+                    left_out)
 
 
 def write_map(catalogue, flt, path: Path, cancelled: Callable[[], bool]) -> tuple[Path, int, int] | None:
@@ -78,11 +88,12 @@ def write_map(catalogue, flt, path: Path, cancelled: Callable[[], bool]) -> tupl
 
 # --------------------------------------------------------------------------- tab
 
-class MapTab(QWidget):
+class MapTab(AreaSelection, PositionEditing, PlaceFinding, ImageExporting, QWidget):
     """The toolbar and the map (created the first time the tab is shown)."""
 
     built = Signal()        # a page was handed to the map (it then emits map.loaded)
     exported = Signal(object)  # Path of a written standalone file
+    image_exported = Signal(object)  # Path of a written PDF or PNG
 
     def __init__(self, window) -> None:
         super().__init__()
@@ -102,8 +113,9 @@ class MapTab(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_DELAY_MS)
         self._timer.timeout.connect(self.refresh_now)
+        self._placing: tuple[int, str] | None = None
         self._relay = CatalogueRelay(self)
-        self._relay.written.connect(lambda *_: self.mark_stale())
+        self._relay.written.connect(lambda *_: self._written())
 
         self.toolbar = QToolBar("Carte")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -123,8 +135,13 @@ class MapTab(QWidget):
                                    "autonome, consultable sans réseau")
         self.act_export.setStatusTip(self.act_export.toolTip())
         self.act_export.triggered.connect(lambda _checked=False: self.export_map())
-        for action in (self.act_relations, self.act_center, self.act_export):
+        self._build_area_actions()
+        self._build_editing_actions()
+        self._build_image_action(window)
+        for action in (self.act_relations, self.act_center, self.act_near, self.act_move, self.act_export,
+                       self.act_image):
             self.toolbar.addAction(action)
+        self.toolbar.addWidget(self._build_finder())
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.toolbar.addWidget(spacer)
@@ -137,7 +154,7 @@ class MapTab(QWidget):
         self._layout.setSpacing(0)
         self._layout.addWidget(self.toolbar)
 
-        window.filterChanged.connect(lambda _flt: self.mark_stale())
+        window.filterChanged.connect(self._filter_changed)
         window.catalogueChanged.connect(self._catalogue_changed)
         window.selectionChanged.connect(self._table_selection_changed)
         self._catalogue_changed()
@@ -161,6 +178,9 @@ class MapTab(QWidget):
             self.map.actorClicked.connect(self._actor_clicked)
             self.map.actorActivated.connect(self._actor_activated)
             self.map.loaded.connect(self._map_loaded)
+            self._connect_area(self.map)
+            self._connect_editing(self.map)
+            self._show_filter_area()
             self._layout.addWidget(self.map, 1)
         return self.map
 
@@ -170,10 +190,22 @@ class MapTab(QWidget):
         if self.isVisible():
             self._timer.start()
 
+    def _filter_changed(self, _flt) -> None:
+        self._show_filter_area()
+        self.mark_stale()
+
+    def _written(self) -> None:
+        self._forget_names()
+        self.mark_stale()
+
     def _catalogue_changed(self) -> None:
         catalogue = self.window.catalogue
         self._relay.attach(catalogue)
-        self.act_export.setEnabled(catalogue is not None)
+        self._forget_names()
+        self.act_move.setChecked(False)
+        for action in (self.act_export, self.act_image, self.act_near):
+            action.setEnabled(catalogue is not None)
+        self.act_move.setEnabled(catalogue is not None and not catalogue.read_only)
         self.mark_stale()
 
     # ------------------------------------------------------------ building
@@ -229,6 +261,8 @@ class MapTab(QWidget):
         text = french.count(built.count, "acteur")
         if built.unlocated:
             text += " · " + french.count(built.unlocated, "non localisé")
+        if built.left_out:
+            text += " · " + left_out_text(built.left_out)
         self.status.setText(text)
         self.map.show_html(built.html)
         self.built.emit()
@@ -248,6 +282,7 @@ class MapTab(QWidget):
             return
         if self.act_relations.isChecked():
             self.map.set_relations_visible(True)
+        self._start_placing()
 
     # ------------------------------------------------------------ selection
 
@@ -360,8 +395,10 @@ def _show_result(parent: QWidget, path: Path, count: int, unlocated: int) -> QMe
 
 
 def install(window) -> MapTab:
-    """The "Carte" tab (side panels kept) and "Exporter la carte…" in the File menu."""
+    """The "Carte" tab (side panels kept), "Exporter la carte…" and "Exporter l'image…" in the
+    File menu."""
     tab = MapTab(window)
     tab.tab_index = window.add_tab(tab, "Carte")
     window.add_file_action(tab.act_export)
+    window.add_file_action(tab.act_image)
     return tab
