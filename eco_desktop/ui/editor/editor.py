@@ -48,7 +48,8 @@ class ActorEditor(ActorFormMixin, QWidget):
 
     Signals: ``saved(id)`` after *Enregistrer* wrote the form (or created the actor);
     ``changed()`` after any other write from the editor (contact, relation, exchange);
-    ``dirtyChanged(bool)``; ``actorActivated(id)`` when a related actor is opened.
+    ``dirtyChanged(bool)``; ``actorActivated(id)`` when a related actor is opened;
+    ``placeOnMapRequested(id)`` for « Placer sur la carte ».
     ``save_action`` (Ctrl+S, active while the focus is in the editor) and
     ``revert_action`` can be put in the window's menus.
     """
@@ -57,6 +58,7 @@ class ActorEditor(ActorFormMixin, QWidget):
     dirtyChanged = Signal(bool)  # noqa: N815 (Qt naming)
     actorActivated = Signal(int)  # noqa: N815
     changed = Signal()
+    placeOnMapRequested = Signal(int)  # noqa: N815 (« Placer sur la carte » of a saved actor)
 
     def __init__(self, catalogue, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -440,6 +442,7 @@ class ActorEditor(ActorFormMixin, QWidget):
         for widget in (self.kind_combo, self.status_combo, self.size_combo, self.precision_combo,
                        self.centre_button):
             widget.setEnabled(editable)
+        self.place_button.setEnabled(editable and self._actor_id is not None and not self._creating)
         self.domains_grid.set_editable(editable)
         self.activities_grid.set_editable(editable)
         for panel in self._panels():
@@ -462,7 +465,8 @@ class ActorEditor(ActorFormMixin, QWidget):
             *self.domains_grid.boxes(), *self.activities_grid.boxes(), self.status_combo, self.size_combo,
             self.founded_edit, self.description_edit, self.tags_edit, self.source_edit, self.siren_edit,
             self.siret_edit, self.naf_edit, self.street_edit, self.postcode_edit, self.commune_edit,
-            self.lat_edit, self.lon_edit, self.precision_combo, self.centre_button, self.website_edit,
+            self.lat_edit, self.lon_edit, self.precision_combo, self.centre_button, self.place_button,
+            self.website_edit,
             self.open_site_button, self.email_edit, self.phone_edit,
             self.contacts_panel.table, self.contacts_panel.add_button, self.contacts_panel.edit_button,
             self.contacts_panel.delete_button, self.relations_panel.list, self.relations_panel.add_button,

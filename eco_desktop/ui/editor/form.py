@@ -238,6 +238,13 @@ class ActorFormMixin:
         precision.setContentsMargins(0, 0, 0, 0)
         precision.addWidget(self.precision_combo, 1)
         precision.addWidget(self.centre_button)
+        # The map feature listens (window): the next click on the map places the actor.
+        self.place_button = QToolButton()
+        self.place_button.setText("Placer sur la carte")
+        self.place_button.setToolTip("Afficher la carte et cliquer à l'emplacement de l'acteur "
+                                   "(position « saisie manuelle »)")
+        self.place_button.clicked.connect(self._place_on_map)
+        precision.addWidget(self.place_button)
         self._row(form, fields.label("geo_precision"), "geo_precision", precision, register=self.precision_combo)
 
     def _build_coordinates(self) -> None:
@@ -397,6 +404,10 @@ class ActorFormMixin:
         if place is not None:
             self._set_position(place.lat, place.lon, "commune")
             self._on_edit()
+
+    def _place_on_map(self) -> None:
+        if self._actor_id is not None and not self._creating:
+            self.placeOnMapRequested.emit(self._actor_id)
 
     def _update_place_completions(self, completer: QCompleter, text: str) -> None:
         model: QStandardItemModel = completer.model()

@@ -18,6 +18,7 @@ from ...errors import UserError
 from ...filter import Filter
 from .. import operations
 from ..text_safety import warn
+from .area_bar import left_out_text
 
 log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 150
@@ -59,6 +60,11 @@ class ListFiltering:
 
     def _facet_changed(self, facet: str, values: list) -> None:
         self.set_filter(self.filter.with_selection(facet, values))
+
+    def clear_area(self) -> None:
+        """The filter without its geographic area (the area bar's ✕)."""
+        if self.filter.area is not None:
+            self.set_filter(self.filter.without_area())
 
     def clear_filters(self) -> None:
         self.search.blockSignals(True)
@@ -130,6 +136,7 @@ class ListFiltering:
     def _fill_list(self) -> None:
         if self.catalogue is None:
             self.model.set_ids([])
+            self.area_bar.show_area(None)
             self.count_label.setText("Aucun catalogue ouvert")
             self.suggestions.show_suggestions([])
             self._update_actions()
@@ -146,10 +153,15 @@ class ListFiltering:
             self.model.set_ids(ids, keep_order=self.model.sort_column is None)
         else:
             self.model.set_ids(ids)
+        self.facets.custom_titles = dict(self.catalogue.custom_facets())  # custom fields' facets
         self.facets.update_counts(counts, self.filter)
         total = self.catalogue.total()
         label = "dans la corbeille" if self.filter.only_deleted else f"sur {french.number(total)}"
         text = f"{french.count(len(ids), 'acteur')} {label}"
+        left_out = self.catalogue.area_left_out(self.filter) if self.filter.area is not None else 0
+        self.area_bar.show_area(self.filter.area, left_out)
+        if left_out:
+            text += f" — {left_out_text(left_out)}"
         if parse_query(self.filter.text).truncated:
             text += (f" — recherche réduite à ses premiers mots ({MAX_QUERY_WORDS} mots, "
                      f"{MAX_QUERY_CHARS} caractères au plus)")

@@ -141,10 +141,21 @@ class MainWindow(WindowActions, ListFiltering, ActorCommands, CatalogueFiles, Un
         self.editor.saved.connect(self._editor_saved)
         self.editor.changed.connect(self.refresh)
         self.editor.actorActivated.connect(self.select_actor)
+        self.editor.placeOnMapRequested.connect(self._place_on_map)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.facets)
-        self.splitter.addWidget(self.tabs)
+        # The filter's area is said above the list and every tab (the map draws it too).
+        from .area_bar import AreaBar
+        self.area_bar = AreaBar()
+        self.area_bar.cleared.connect(self.clear_area)
+        work_area = QWidget()
+        work_layout = QVBoxLayout(work_area)
+        work_layout.setContentsMargins(0, 0, 0, 0)
+        work_layout.setSpacing(0)
+        work_layout.addWidget(self.area_bar)
+        work_layout.addWidget(self.tabs, 1)
+        self.splitter.addWidget(work_area)
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
@@ -359,6 +370,11 @@ class MainWindow(WindowActions, ListFiltering, ActorCommands, CatalogueFiles, Un
     def _selection_changed(self) -> None:
         self._update_actions()
         self.selectionChanged.emit()
+
+    def _place_on_map(self, actor_id: int) -> None:
+        """The record's « Placer sur la carte »: the map tab takes the next click."""
+        if "map" in self.features and self.editor.maybe_leave(self):
+            self.features["map"].place_on_map(actor_id)
 
     def show_record(self) -> None:
         """Make sure the record panel on the right is wide enough to read."""
