@@ -197,3 +197,34 @@ def contact_table(order: Mapping[Any, int], organisations: Mapping[Any, Sequence
         }
         rows.append([values[k] if k in values else cells.text_or_none(c.get(k)) for k in keys])
     return rows
+
+
+# custom fields: how each type is written (header, cell kind, stored values -> cell value)
+_CUSTOM_KINDS = {"number": FLOAT, "date": DATE, "url": URL, "long_text": WRAP}
+
+
+def custom_columns(definitions: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, Callable[[list], Any]]]:
+    """(header, kind, converter) of each custom field exported, after the actor columns:
+    the label with its unit in brackets (the import maps it back), numbers and dates as
+    real cells, yes/no as « oui »/« non », choices by their labels."""
+    out = []
+    for field in definitions:
+        kind = field["type"]
+        header = f"{field['label']} ({field['unit']})" if field["unit"] else field["label"]
+        if kind == "number":
+            def convert(values, _=None):
+                return values[0] if values else None
+        elif kind == "date":
+            def convert(values, _=None):
+                return cells.as_date(values[0]) if values else None
+        elif kind == "bool":
+            def convert(values, _=None):
+                return cells.yes_no(bool(values))
+        elif kind in ("choice", "choices"):
+            def convert(values, names={c["slug"]: c["label"] for c in field["choices"]}):
+                return LIST_SEP.join(names.get(v, v) for v in values) if values else None
+        else:
+            def convert(values, _=None):
+                return cells.text_or_none(values[0]) if values else None
+        out.append((header, _CUSTOM_KINDS.get(kind, TEXT), convert))
+    return out

@@ -95,15 +95,16 @@ def export_csv(path: str | os.PathLike, actors: Sequence[Mapping[str, Any]], *,
 
 def write_csv(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[Sequence[Any]],
               contacts: Callable[[], Sequence[Sequence[Any]]] | None, *, all_contacts: bool,
-              counter: Progress) -> tuple[list[Path], int, int | None]:
+              counter: Progress, custom: Sequence[str] = ()) -> tuple[list[Path], int, int | None]:
     """The CSV files from display rows, streamed like :func:`~eco_desktop.export.sheets.write_xlsx`.
+    ``custom``: the headers of the custom fields' columns the rows end with.
     Returns the paths written and how many actors and contacts they hold."""
     path = Path(path)
     counter.check()
     written = [path]
     crows = None
     with atomic_files() as files:
-        actors = _write_csv(files.open(path, **CSV_ENCODING), [ACTOR_COLUMNS[c] for c in columns],
+        actors = _write_csv(files.open(path, **CSV_ENCODING), [*(ACTOR_COLUMNS[c] for c in columns), *custom],
                             rows, counter)
         if contacts is not None:
             crows = contacts()

@@ -13,7 +13,7 @@ from .. import french
 from ..filter import Filter
 from ..errors import UserError
 from ..text import fold
-from .columns import (DEFAULT_COLUMNS, ORGANISATION, check_columns, contact_table,
+from .columns import (DEFAULT_COLUMNS, ORGANISATION, check_columns, contact_table, custom_columns,
                       value_converters)
 from .csvfile import write_csv
 from .progress import Progress
@@ -106,7 +106,7 @@ def export_from_catalogue(catalogue, path: str | os.PathLike,
                           columns: Sequence[str] = DEFAULT_COLUMNS,
                           contacts: bool = False, all_contacts: bool = False,
                           criteria: Sequence[str] | None = None,
-                          view_name: str | None = None,
+                          view_name: str | None = None, custom: Sequence[str] | None = None,
                           progress: Callable[[int, int], None] | None = None,
                           cancelled: Callable[[], bool] | None = None) -> ExportResult:
     """Export the actors of ``flt`` in ``catalogue`` (in the list's order) to ``path``.
@@ -123,6 +123,8 @@ def export_from_catalogue(catalogue, path: str | os.PathLike,
     between chunks and while writing (:class:`ExportCancelled`, nothing left behind).
     With ``contacts``, the usable contacts of these actors (every contact with
     ``all_contacts``) go to a "Contacts" sheet, or ``<stem>-contacts.csv``.
+    ``custom``: the keys of the custom fields exported after the columns (every actor
+    field when None).
     """
     fmt = export_format(path)
     columns = check_columns(columns)
@@ -145,14 +147,19 @@ def export_from_catalogue(catalogue, path: str | os.PathLike,
     found: list[int] = []
     organisations: dict[int, tuple] = {}
     counter = Progress(len(ids), progress, cancelled)
+    definitions = [f for f in catalogue.custom_fields("actor") if custom is None or f["key"] in custom]
+    custom_cells = custom_columns(definitions)  # custom fields
 
     def rows() -> Iterator[list[Any]]:
         for chunk in _stored_rows(catalogue, select, ids, counter.check):
+            values = catalogue.custom_values_of([row[0] for row in chunk]) if definitions else {}
             for row in chunk:
                 found.append(row[0])
                 if extra:
                     organisations[row[0]] = row[width + 1:]
-                yield [convert(v) for convert, v in zip(converters, row[1:width + 1])]
+                own = values.get(row[0], {})
+                yield [*(convert(v) for convert, v in zip(converters, row[1:width + 1])),
+                       *(convert(own.get(f["key"], [])) for f, (_, _, convert) in zip(definitions, custom_cells))]
 
     def contact_rows() -> list[list[Any]]:
         listed = catalogue.contacts(actor_ids=found, usable_only=not all_contacts)
@@ -163,10 +170,11 @@ def export_from_catalogue(catalogue, path: str | os.PathLike,
         actors, contact_count = write_xlsx(
             path, columns, rows(), contact_rows if contacts else None, all_contacts=all_contacts,
             criteria=list(criteria), total=catalogue.total(),
-            catalogue=getattr(catalogue, "path", None), when=None, counter=counter)
+            catalogue=getattr(catalogue, "path", None), when=None, counter=counter,
+            custom=[(header, kind) for header, kind, _ in custom_cells])
         paths = [Path(path)]
     else:
         paths, actors, contact_count = write_csv(
             path, columns, rows(), contact_rows if contacts else None, all_contacts=all_contacts,
-            counter=counter)
+            counter=counter, custom=[header for header, _, _ in custom_cells])
     return ExportResult(paths, actors, contact_count)

@@ -19,7 +19,7 @@ from .workbook import discard_workbook, save_workbook, write_table
 
 def criteria_rows(criteria: Sequence[str], *, actors: int, contacts: int | None,
                   all_contacts: bool, total: int | None, catalogue: str | os.PathLike | None,
-                  when: datetime, columns: Sequence[str]) -> list[list[Any]]:
+                  when: datetime, columns: Sequence[str], custom: Sequence[str] = ()) -> list[list[Any]]:
     """The « Critères » sheet: what was exported, from where, when, and what was asked."""
     rows: list[list[Any]] = [
         ["Export", f"{APP_TITLE} {__version__}"],
@@ -43,7 +43,7 @@ def criteria_rows(criteria: Sequence[str], *, actors: int, contacts: int | None,
             rows.append(["Critère", sentence])
     else:
         rows.append(["Critère", "aucun : tout le catalogue"])
-    rows.append(["Colonnes", LIST_SEP.join(ACTOR_COLUMNS[c] for c in columns)])
+    rows.append(["Colonnes", LIST_SEP.join([*(ACTOR_COLUMNS[c] for c in columns), *custom])])  # custom fields
     return rows
 
 
@@ -84,11 +84,13 @@ def export_xlsx(path: str | os.PathLike, actors: Sequence[Mapping[str, Any]], *,
 def write_xlsx(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[Sequence[Any]],
                contacts: Callable[[], Sequence[Sequence[Any]]] | None, *, all_contacts: bool,
                criteria: Sequence[str], total: int | None, catalogue: str | os.PathLike | None,
-               when: datetime | None, counter: Progress) -> tuple[int, int | None]:
+               when: datetime | None, counter: Progress,
+               custom: Sequence[tuple[str, str]] = ()) -> tuple[int, int | None]:
     """The export's workbook from display rows, streamed: ``rows`` of the actors
     (:func:`~eco_desktop.export.columns.actor_rows`, or read from the catalogue), then,
     with ``contacts``, the rows it returns once the actors are written (their contacts
-    are counted into ``counter``'s total then). Returns how many actors and contacts."""
+    are counted into ``counter``'s total then); ``custom``: (header, kind) of the custom
+    fields' columns the rows end with. Returns how many actors and contacts."""
     path = Path(path)
     counter.check()
     when = when or datetime.now()
@@ -97,8 +99,8 @@ def write_xlsx(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[S
     try:
         with atomic_files() as files:
             out = files.open(path)
-            actors = write_table(wb, "Acteurs", [ACTOR_COLUMNS[c] for c in columns], rows,
-                                 actor_kinds(columns), progress=counter)
+            actors = write_table(wb, "Acteurs", [*(ACTOR_COLUMNS[c] for c in columns), *(h for h, _ in custom)],
+                                 rows, [*actor_kinds(columns), *(k for _, k in custom)], progress=counter)
             crows = None
             if contacts is not None:
                 crows = contacts()
@@ -108,7 +110,7 @@ def write_xlsx(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[S
             info = criteria_rows(criteria, actors=actors,
                                  contacts=None if crows is None else len(crows),
                                  all_contacts=all_contacts, total=total, catalogue=catalogue,
-                                 when=when, columns=columns)
+                                 when=when, columns=columns, custom=[h for h, _ in custom])
             write_table(wb, "Critères", ["Élément", "Valeur"], info, [TEXT, WRAP],
                         autofilter=False)
             counter.check()
