@@ -20,6 +20,7 @@ from ..catalogue import OperationCancelled
 from ..errors import UserError
 from ..gcpause import gc_paused
 from .contacts import apply_contacts
+from .custom_values import apply_custom_values
 from .merge import changed_fields, merge_fill, merge_overwrite
 from .plan import ImportPlan
 from .planning import plan_import
@@ -69,7 +70,7 @@ def _apply_plan(catalogue, plan: ImportPlan, progress, cancelled) -> ImportSumma
 
     if progress is not None:
         progress(0, total)
-    if not total:
+    if not total and not plan.custom:  # (custom fields' values of rows otherwise unchanged)
         return summary
     try:
         with catalogue.transaction(plan.label):
@@ -116,4 +117,5 @@ def _apply_actors(catalogue, plan: ImportPlan, summary: ImportSummary, tick, pro
         if cancelled is not None and cancelled():
             raise OperationCancelled("Import annulé : rien n'a été modifié.")
     summary.settle(updated)
+    apply_custom_values(catalogue, plan, summary)  # custom fields
     summary.linked = apply_site_links(catalogue, plan, summary, tick)

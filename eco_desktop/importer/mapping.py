@@ -174,16 +174,47 @@ class Mapping:
     headers: list[str]
     kind: str = "actors"
     columns: dict[int, str] = field(default_factory=dict)
+    # custom fields: the catalogue's fields ({"custom.KEY": label}) and the columns
+    # feeding them (index -> "custom.KEY"), apart from ``columns``, which prepare() reads
+    custom_targets: dict[str, str] = field(default_factory=dict)
+    custom_columns: dict[int, str] = field(default_factory=dict)
+
+    def add_custom(self, definitions: list[dict], *, auto: bool = True) -> None:
+        """Offer the catalogue's custom fields as targets (``custom.KEY``); with ``auto``,
+        map every column not mapped yet whose header is a field's label (with or without
+        its unit in brackets, as the export writes it) or key."""
+        self.custom_targets = {f"custom.{f['key']}": f["label"] for f in definitions}
+        if not auto:
+            return
+        names = {}
+        for f in definitions:
+            for name in (f["label"], f["key"], f"{f['label']} ({f['unit']})" if f["unit"] else ""):
+                if name:
+                    names.setdefault(header_key(name), f"custom.{f['key']}")
+        for index, header in enumerate(self.headers):
+            if index in self.columns or index in self.custom_columns:
+                continue
+            target = names.get(header_key(header)) or names.get(_loose_key(header))
+            if target:
+                self.custom_columns[index] = target
 
     @classmethod
-    def auto(cls, headers: list[str], kind: str = "actors") -> "Mapping":
-        return cls(list(headers), kind, auto_map(headers, kind))
+    def auto(cls, headers: list[str], kind: str = "actors", custom: list[dict] = ()) -> "Mapping":
+        """The automatic mapping; ``custom``: the catalogue's custom fields of the kind."""
+        mapping = cls(list(headers), kind, auto_map(headers, kind))
+        mapping.add_custom(list(custom))
+        return mapping
 
     # -- corrections ------------------------------------------------------------------
 
     def set(self, column: int | str, field_name: str | None) -> None:
         """Map a column (index or header text) to a field, or unmap it with None."""
         index = self._column_index(column)
+        self.custom_columns.pop(index, None)  # custom fields
+        if field_name in self.custom_targets:
+            self.columns.pop(index, None)
+            self.custom_columns[index] = field_name
+            return
         if field_name in (None, ""):
             self.columns.pop(index, None)
             return
@@ -211,7 +242,8 @@ class Mapping:
         return sorted(i for i, f in self.columns.items() if f == field_name)
 
     def unmapped_headers(self) -> list[str]:
-        return [h for i, h in enumerate(self.headers) if h and i not in self.columns]
+        return [h for i, h in enumerate(self.headers)
+                if h and i not in self.columns and i not in self.custom_columns]  # custom fields
 
     def ranked(self, field_name: str) -> list[int]:
         """The columns mapped to a field, in the order they win (see PRECEDENCE)."""
@@ -259,7 +291,7 @@ class Mapping:
     def to_json(self) -> dict:
         """{"kind": ..., "columns": {"Header text": "field"}} (unmapped columns left out)."""
         return {"kind": self.kind,
-                "columns": {self.headers[i]: f for i, f in sorted(self.columns.items())}}
+                "columns": {self.headers[i]: f for i, f in sorted({**self.columns, **self.custom_columns}.items())}}
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False, indent=2)
@@ -269,7 +301,7 @@ class Mapping:
 
     @classmethod
     def from_json(cls, data: dict, headers: list[str], kind: str = "actors",
-                  auto: bool = True) -> "Mapping":
+                  auto: bool = True, custom: list[dict] = ()) -> "Mapping":
         """Apply ``{"columns": {"Header": "field" | null}}`` over the automatic mapping.
 
         With ``auto=False`` only the listed columns are mapped.
@@ -279,14 +311,18 @@ class Mapping:
                             "associant chaque en-tête de colonne à un champ.")
         kind = data.get("kind", kind)
         _check_kind(kind)
-        mapping = cls.auto(headers, kind) if auto else cls(list(headers), kind)
+        if auto:
+            mapping = cls.auto(headers, kind, custom)
+        else:
+            mapping = cls(list(headers), kind)
+            mapping.add_custom(list(custom), auto=False)  # custom fields
         for header, field_name in data["columns"].items():
             mapping.set(str(header), field_name)
         return mapping
 
     @classmethod
     def load(cls, path: str | Path, headers: list[str], kind: str = "actors",
-             auto: bool = True) -> "Mapping":
+             auto: bool = True, custom: list[dict] = ()) -> "Mapping":
         path = Path(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -301,4 +337,4 @@ class Mapping:
         except json.JSONDecodeError as exc:  # its msg is English: only its position is said
             raise UserError(f"Le fichier de correspondance « {path.name} » n'est pas un JSON lisible "
                             f"(erreur ligne {exc.lineno}, colonne {exc.colno}).") from None
-        return cls.from_json(data, headers, kind, auto=auto)
+        return cls.from_json(data, headers, kind, auto=auto, custom=custom)

@@ -125,6 +125,8 @@ class ImportPlan:
     # office), each ("row", row index) for an actor the import creates, or ("actor", id).
     link_sites: bool = True
     site_links: list[tuple[tuple[str, int], tuple[str, int]]] = field(default_factory=list)
+    # custom fields: row index -> {field key: cell} (importer/custom_values.py)
+    custom: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def unmatched(self) -> dict[str, list[str]]:

@@ -22,19 +22,23 @@ from .plan import CREATE, MERGED, NOTHING, ON_DUPLICATE, SKIP, UNCHANGED, UPDATE
 from .parallel import SecondProcess
 from .prepare import prepare
 from .reading import Table, ensure_unchanged, read_table
+from .custom_values import plan_custom_values
 from .sites import plan_site_links
 
 
-def _load_mapping(mapping: Any, table: Table, kind: str | None) -> Mapping:
+def _load_mapping(mapping: Any, table: Table, kind: str | None, custom: list[dict] = ()) -> Mapping:
+    """``custom``: the catalogue's actor custom fields, targets of an actors file's columns."""
     if isinstance(mapping, Mapping):
         return mapping
     if mapping is None:
-        return Mapping.auto(table.headers, kind or detect_kind(table.headers))
+        kind = kind or detect_kind(table.headers)
+        return Mapping.auto(table.headers, kind, custom if kind == "actors" else ())
     if isinstance(mapping, MappingABC):
-        return Mapping.from_json(dict(mapping), table.headers,
-                                 kind or mapping.get("kind") or detect_kind(table.headers))
-    return Mapping.load(mapping, table.headers, kind or _kind_in_json(mapping)
-                        or detect_kind(table.headers))
+        kind = kind or mapping.get("kind") or detect_kind(table.headers)
+        return Mapping.from_json(dict(mapping), table.headers, kind,
+                                 custom=custom if kind == "actors" else ())
+    kind = kind or _kind_in_json(mapping) or detect_kind(table.headers)
+    return Mapping.load(mapping, table.headers, kind, custom=custom if kind == "actors" else ())
 
 
 def _kind_in_json(path: str | os.PathLike) -> str | None:
@@ -92,7 +96,7 @@ def plan_import(catalogue, path: str | os.PathLike, *, sheet: str | None = None,
                 table = read_table(path, sheet)
             else:
                 ensure_unchanged(table)
-            mapping = _load_mapping(mapping, table, kind)
+            mapping = _load_mapping(mapping, table, kind, catalogue.custom_fields("actor"))
             kind = mapping.kind
             mapping.require_name()
             plan = ImportPlan(path, table, mapping, kind, on_duplicate, strict, [], [],
@@ -117,6 +121,7 @@ def _plan_actors(catalogue, plan: ImportPlan, helper: SecondProcess | None = Non
                          kind_hint=kind_hint, helper=helper)
     kind_labels = vocabularies["kind"]
     plan.candidates = candidates
+    plan_custom_values(catalogue, plan)  # custom fields
     existing = _existing_actors(catalogue)
     duplicates = find_duplicates(candidates, existing)
     policy = plan.on_duplicate
