@@ -2,7 +2,8 @@
 
 Actors get realistic Île-de-France communes (weighted towards the study's clusters:
 Paris, Évry/Genopole, Saclay/Courtabœuf, Villejuif), kinds, domains, activities,
-tags, identifiers, contacts and relations. Same seed, same catalogue.
+tags, identifiers, contacts, relations and three custom fields (a number, a date, a
+choice: what the facets, ranges and full text of issue 21 hold). Same seed, same catalogue.
 """
 from __future__ import annotations
 
@@ -89,5 +90,24 @@ def build_synthetic_catalogue(path: str | Path, n: int, *, seed: int = 42,
             relations[(a, rng.choice(types), b)] = None
         for a, t, b in relations:
             catalogue.add_relation(a, t, b)
+    add_custom_fields(catalogue, ids, rng)
     catalogue.checkpoint()
     return catalogue
+
+
+# custom fields of every synthetic actor: what the facets, ranges and full text then hold
+CUSTOM_FIELDS = (("Montant levé", "number", "€", ()), ("Dernière visite", "date", "", ()),
+                 ("Programme", "choice", "", ("France 2030", "PIA 4", "Horizon Europe", "Bpifrance Deeptech",
+                                              "Paris Innovation Amorçage")))
+
+
+def add_custom_fields(catalogue: Catalogue, ids: list[int], rng: random.Random) -> None:
+    """Three custom fields (a number, a date, a choice), filled for every actor: one undo step."""
+    with catalogue.transaction("Champs personnalisés synthétiques"):
+        for label, kind, unit, choices in CUSTOM_FIELDS:
+            catalogue.add_custom_field("actor", label, kind, unit=unit, choices=choices)
+        programmes = [c["slug"] for c in catalogue.custom_field("programme")["choices"]]
+        catalogue.set_custom_values_many({actor_id: {
+            "montant_leve": rng.randint(0, 200) * 50_000,
+            "derniere_visite": f"{rng.randint(2018, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "programme": rng.choice(programmes)} for actor_id in ids})

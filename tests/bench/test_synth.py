@@ -75,10 +75,14 @@ def test_written_through_the_api_it_has_its_history_and_checks_clean(tmp_path):
     try:
         assert catalogue.contacts() and catalogue.relations()
         labels = [label for label, in catalogue.conn.execute("SELECT label FROM history_batches ORDER BY id")]
-        assert labels == ["Catalogue synthétique", "Contacts et relations synthétiques"]
+        assert labels == ["Catalogue synthétique", "Contacts et relations synthétiques",
+                          "Champs personnalisés synthétiques"]
         changes = dict(catalogue.conn.execute("SELECT tbl, count(*) FROM history_changes GROUP BY tbl"))
         assert changes["contacts"] == len(catalogue.contacts())
         assert changes["relations"] == len(catalogue.relations())
+        # three custom fields, filled for every actor
+        assert [f["key"] for f in catalogue.custom_fields("actor")] == ["montant_leve", "derniere_visite", "programme"]
+        assert changes["custom_values"] == 3 * 120
     finally:
         catalogue.close()
     report = check(tmp_path / "s.sqlite")
