@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from eco_desktop import vocab
-from eco_desktop.catalogue import Catalogue
+from eco_desktop.catalogue import Catalogue, OperationCancelled
 from eco_desktop.catalogue.privacy import erase_person
 from eco_desktop.catalogue.sync import Origin, pack, unpack
 from eco_desktop.sync import log, run
@@ -184,3 +184,21 @@ def test_a_catalogue_that_never_synced_cannot_join_by_syncing(team, tmp_path, ca
     with Catalogue.open(tmp_path / "eve.sqlite") as eve:
         with pytest.raises(Exception, match="sert déjà à une équipe"):
             run.sync(eve, team.place)
+
+
+def test_a_cancelled_pull_keeps_what_it_applied_and_the_next_completes(team):
+    carol = team.join("Carol")
+    team.alice.update_actor(GENSIGHT, {"website": "https://alice.example"})
+    team.bob.update_actor(ART_TG, {"website": "https://bob.example"})
+    team.sync(team.alice, team.bob)
+    asked = []
+
+    def cancel() -> bool:
+        asked.append(1)
+        return len(asked) > 1  # after the first file
+    with pytest.raises(OperationCancelled):
+        run.sync(carol, team.place, cancel=cancel)
+    got = (carol.get_actor(GENSIGHT)["website"], carol.get_actor(ART_TG)["website"])
+    assert sum(bool(v) and v.endswith(".example") for v in got) == 1
+    assert run.sync(carol, team.place).received == 1
+    assert carol.get_actor(ART_TG)["website"] == "https://bob.example"
