@@ -133,6 +133,7 @@ class ActorEditor(ActorFormMixin, QWidget):
         self._build_identifiers()
         self._build_location()
         self._build_coordinates()
+        self.custom_panel = self._build_custom_fields()  # custom fields
         self._build_lists()
         self.body_layout.addStretch(1)
         self.scroll.setWidget(body)
@@ -373,8 +374,8 @@ class ActorEditor(ActorFormMixin, QWidget):
 
     # ------------------------------------------------------------------ showing
     def _panels(self):
-        return (self.contacts_panel, self.relations_panel, self.exchanges_panel, self.calls_panel,
-                self.history_panel)
+        return (self.custom_panel, self.contacts_panel, self.relations_panel, self.exchanges_panel,  # custom
+                self.calls_panel, self.history_panel)
 
     def _show(self, actor: dict[str, Any]) -> None:
         self._loading = True
@@ -387,7 +388,7 @@ class ActorEditor(ActorFormMixin, QWidget):
             self._loading = False
         self._baseline = self._form_values()
         self.stack.setCurrentIndex(1)
-        for key in ("contacts", "relations", "exchanges", "calls", "history"):
+        for key in ("custom", "contacts", "relations", "exchanges", "calls", "history"):  # (custom fields)
             self.sections[key].setVisible(not self._creating)
         self._reload_panels()
         self._apply_editable()
@@ -580,3 +581,14 @@ class ActorEditor(ActorFormMixin, QWidget):
         if widget is not None:
             self.scroll.ensureWidgetVisible(widget)
             widget.setFocus()
+
+    def _build_custom_fields(self):
+        """The « Champs personnalisés » section: its fields write at once, like the panels
+        (ui/custom_fields/section.py)."""
+        from ..custom_fields.section import CustomFieldsPanel
+        panel = CustomFieldsPanel(self.catalogue)
+        layout = QVBoxLayout(self._section("custom", "Champs personnalisés").body)
+        layout.setContentsMargins(0, 2, 0, 8)
+        layout.addWidget(panel)
+        panel.changed.connect(self._on_panel_changed)
+        return panel

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QTre
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ... import french
-from ...filter import FACETS, Filter
+from ...filter import CUSTOM_FACET, FACETS, Filter
 from ...vocab import FACET_LABELS
-from ..text_safety import escape_tooltip
+from ..text_safety import display_text, escape_tooltip
 from ..theme import chip_icon, icon
 
 FacetRole = Qt.ItemDataRole.UserRole + 1
@@ -72,17 +72,33 @@ class FacetPanel(QWidget):
         layout.addWidget(self.tree, 1)
 
         self.groups: dict[str, QTreeWidgetItem] = {}
+        for facet in FACETS:
+            self._add_group(facet, FACET_LABELS[facet])
+        # custom fields' facets (custom.KEY -> the field's label), after the others
+        self.custom_titles: dict[str, str] = {}
+        self.set_views([])
+
+    def _add_group(self, facet: str, title: str) -> QTreeWidgetItem:
         group_font = QFont(self.tree.font())
         group_font.setBold(True)
-        for facet in FACETS:
-            item = QTreeWidgetItem([FACET_LABELS[facet], ""])
-            item.setFont(0, group_font)
-            item.setData(0, FacetRole, facet)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.tree.addTopLevelItem(item)
-            item.setExpanded(facet in EXPANDED_BY_DEFAULT)
-            self.groups[facet] = item
-        self.set_views([])
+        item = QTreeWidgetItem([title, ""])
+        item.setFont(0, group_font)
+        item.setData(0, FacetRole, facet)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.tree.addTopLevelItem(item)
+        item.setExpanded(facet in EXPANDED_BY_DEFAULT)
+        self.groups[facet] = item
+        return item
+
+    def _sync_custom_groups(self, counts: dict[str, list[dict[str, Any]]]) -> None:
+        """One group per custom facet of the catalogue, titled by its field (custom_titles)."""
+        wanted = [f for f in counts if f.startswith(CUSTOM_FACET)]
+        for facet in [f for f in self.groups if f.startswith(CUSTOM_FACET) and f not in wanted]:
+            self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(self.groups.pop(facet)))
+        for facet in wanted:
+            title = display_text(self.custom_titles.get(facet, facet[len(CUSTOM_FACET):]), limit=40)
+            group = self.groups.get(facet) or self._add_group(facet, title)
+            group.setText(0, title)
 
     def set_kind_colors(self, colors: dict[str, str]) -> None:
         self._kind_colors = colors
@@ -107,6 +123,7 @@ class FacetPanel(QWidget):
         self._updating = True
         self.tree.setUpdatesEnabled(False)
         try:
+            self._sync_custom_groups(counts)
             for facet, group in self.groups.items():
                 selected = set(flt.selection(facet))
                 items = counts.get(facet, [])
