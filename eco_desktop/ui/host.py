@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Protocol
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
     from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import QTableView, QWidget
+    from PySide6.QtWidgets import QDockWidget, QTableView, QWidget
 
     from ..catalogue import Catalogue
     from ..filter import Filter
@@ -29,6 +29,7 @@ class WindowHost(Protocol):
     catalogueChanged: SignalInstance     # another catalogue (or none) was opened
     filterChanged: SignalInstance        # (Filter) the list now shows this filter
     selectionChanged: SignalInstance     # the rows selected in the list changed
+    closing: SignalInstance              # the window closes, its catalogue still open (a last team sync)
 
     # -- the list and the record
     def listed_ids(self) -> list[int]: ...
@@ -59,4 +60,6 @@ class WindowHost(Protocol):
     def add_file_action(self, action: QAction) -> None: ...
     def add_tools_action(self, action: QAction, *, separated: bool = ...) -> None: ...
     def add_banner(self, banner: QWidget) -> None: ...
+    def add_status_widget(self, widget: QWidget) -> None: ...
+    def add_dock(self, dock: QDockWidget) -> None: ...
     def set_import_handler(self, handler: Callable[[str], Any]) -> None: ...

@@ -11,8 +11,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QUndoStack
-from PySide6.QtWidgets import (QAbstractItemView, QLabel, QLineEdit, QMainWindow, QSplitter, QTableView, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QLabel, QLineEdit, QMainWindow, QSplitter, QTableView,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from ... import APP_TITLE
 from ...catalogue import Catalogue, OperationCancelled
@@ -41,6 +41,7 @@ class MainWindow(WindowActions, ListFiltering, ActorCommands, CatalogueFiles, Un
     catalogueChanged = Signal()
     filterChanged = Signal(object)
     selectionChanged = Signal()  # the rows selected in the list
+    closing = Signal()  # the window closes, its catalogue still open (the team sync runs a last time)
 
     def __init__(self, catalogue: Catalogue | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -238,6 +239,7 @@ class MainWindow(WindowActions, ListFiltering, ActorCommands, CatalogueFiles, Un
         if not self.editor.maybe_leave(self):
             event.ignore()
             return
+        self.closing.emit()
         self.save_settings()
         if self.catalogue is not None:
             self.catalogue.close()
@@ -410,6 +412,16 @@ class MainWindow(WindowActions, ListFiltering, ActorCommands, CatalogueFiles, Un
         layout.addWidget(banner)
         layout.addWidget(central, 1)
         self.setCentralWidget(holder)
+
+    def add_status_widget(self, widget: QWidget) -> None:
+        """A lasting widget at the left of the status bar's right side (the team sync's state)."""
+        self.statusBar().insertPermanentWidget(0, widget)
+
+    def add_dock(self, dock: QDockWidget) -> None:
+        """A panel docked at the bottom, hidden until shown (the team sync's conflicts);
+        its objectName lets the window remember where it was."""
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        dock.hide()
 
     def set_import_handler(self, handler: Callable[[str], Any]) -> None:
         """What a file dropped on the window is given to (its path)."""
