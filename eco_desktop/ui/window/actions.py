@@ -42,7 +42,8 @@ class WindowActions:
         self.act_new_catalogue = self._action("Nouveau catalogue…", self.new_catalogue, icon_name="new")
         self.act_open = self._action("Ouvrir un catalogue…", self.open_catalogue_dialog, shortcut=S.Open,
                                      icon_name="open")
-        self.act_save_copy = self._action("Enregistrer une copie…", self.save_copy, shortcut=S.SaveAs)
+        # No shortcut: SaveAs is Ctrl+Shift+S on Linux and macOS, the team sync's « Synchroniser maintenant ».
+        self.act_save_copy = self._action("Enregistrer une copie…", self.save_copy)
         self.act_quit = self._action("Quitter", self.close, shortcut=S.Quit)
 
         self.act_undo = self.undo_stack.createUndoAction(self, "Annuler")
