@@ -92,6 +92,10 @@ class Place(Protocol):
     def exists(self, name: str) -> bool:
         """Whether the file is there."""
 
+    def probe(self) -> None:
+        """Raise :class:`Offline` or :class:`PlaceError` unless the place can be used
+        (the window's « Tester la connexion »)."""
+
 
 class FolderPlace:
     """A folder: a network share, a folder a Nextcloud/OneDrive client keeps in sync, a USB key."""
@@ -171,3 +175,7 @@ class FolderPlace:
         self._reachable()
         return self._path(name).is_file()
 
+    def probe(self) -> None:
+        self._reachable()
+        if not os.access(self.root, os.W_OK):
+            raise PlaceError(f"Le dossier partagé « {self.root} » n'est pas accessible en écriture.")

@@ -240,7 +240,7 @@ def _erase_from_place(catalogue: Catalogue, place: Place, report: Report, progre
         if not _write_snapshot(catalogue, place):
             return  # the old snapshots still hold the people: the next run replaces them
         report.snapshot = True
-        report.rewritten += 2 * log.prune_snapshots(place, keep=1)
+        report.rewritten += log.prune_snapshots(place, keep=1)
     catalogue.set_meta(SCRUBBED_KEY, json.dumps(sorted(done | {e["id"] for e in erasures})))
 
 
@@ -260,7 +260,8 @@ def _check_first_sync(catalogue: Catalogue, place: Place, index: dict[str, list[
     created before sync was set up would collide with the team's."""
     if catalogue.meta(LAST_SYNC_KEY) or set(catalogue.applied_sequences()) - {own_id}:
         return  # it synced before, or joined from a snapshot
-    if set(index) - {own_id} or log.latest_snapshot(place) is not None:
+    # (its own snapshot may be there: a first sync stopped after writing it)
+    if set(index) - {own_id} or any(s.catalogue_id != own_id for s in log.snapshots(place)):
         raise UserError(f"Le dossier partagé {place.description} sert déjà à une équipe : ce catalogue ne peut pas "
                         "s'y ajouter tel quel. Rejoignez l'équipe avec un nouveau catalogue (« eco-desktop sync "
                         "join » ou Fichier → Synchronisation… › Rejoindre).")

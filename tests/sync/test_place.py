@@ -75,3 +75,11 @@ def test_a_missing_folder_is_offline(tmp_path):
         place.list("changes")
     with pytest.raises(Offline):
         place.write_atomic("changes/a/0000000001.ecs", b"x")
+
+
+def test_probe(place, tmp_path):
+    place, _root = place
+    place.probe()
+    if isinstance(place, FolderPlace):
+        with pytest.raises(Offline):
+            FolderPlace(tmp_path / "absent").probe()

@@ -11,6 +11,7 @@ from eco_desktop.catalogue import Catalogue, OperationCancelled
 from eco_desktop.catalogue.privacy import erase_person
 from eco_desktop.catalogue.sync import Origin, pack, unpack
 from eco_desktop.sync import log, run
+from eco_desktop.sync.place import FolderPlace
 from sync_helpers import Team, files_holding, shared_place
 
 GENSIGHT, ART_TG = 17, 27
@@ -202,3 +203,15 @@ def test_a_cancelled_pull_keeps_what_it_applied_and_the_next_completes(team):
     assert sum(bool(v) and v.endswith(".example") for v in got) == 1
     assert run.sync(carol, team.place).received == 1
     assert carol.get_actor(ART_TG)["website"] == "https://bob.example"
+
+
+def test_a_first_sync_stopped_after_its_snapshot_can_be_run_again(tmp_path, catalogue_path):
+    import shutil
+    shutil.copyfile(catalogue_path, tmp_path / "solo.sqlite")
+    (tmp_path / "vide").mkdir()
+    place = FolderPlace(tmp_path / "vide")
+    with Catalogue.open(tmp_path / "solo.sqlite") as solo:
+        run.sync(solo, place)
+        solo.set_meta(run.LAST_SYNC_KEY, "")  # as if stopped before the end
+        solo.update_actor(GENSIGHT, {"website": "https://solo.example"})
+        assert run.sync(solo, place).sent == 1
