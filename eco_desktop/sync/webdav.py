@@ -45,7 +45,9 @@ def check_url(url: str) -> str:
                         "le mot de passe et les données passeraient en clair sur le réseau.")
     if parts.query or parts.fragment:
         raise UserError(f"L'adresse WebDAV « {url} » ne doit contenir ni « ? » ni « # ».")
-    return url.strip().rstrip("/") + "/"
+    # A path typed with spaces or accents is sent percent-encoded (once, if it already was).
+    path = quote(unquote(parts.path), safe="/~!$&'()*+,;=:@")
+    return f"{parts.scheme}://{parts.netloc}{path.rstrip('/')}/"
 
 
 class WebDavPlace:
@@ -60,6 +62,7 @@ class WebDavPlace:
         self._port = parts.port
         self._netloc = parts.netloc.rpartition("@")[2]
         self._base = parts.path if parts.path.endswith("/") else parts.path + "/"
+        self._base_plain = unquote(self._base)  # as the hrefs of PROPFIND read, once unquoted
         self._timeout = timeout
         self._auth = ("Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()) if user else None
         self._conn: http.client.HTTPConnection | None = None
@@ -156,9 +159,9 @@ class WebDavPlace:
         entries = []
         for response in root.iter(f"{_DAV}response"):
             href = unquote(urlsplit(response.findtext(f"{_DAV}href", "")).path)
-            if href.rstrip("/") == own.rstrip("/") or not href.startswith(self._base):
+            if href.rstrip("/") == own.rstrip("/") or not href.startswith(self._base_plain):
                 continue
-            child = href[len(self._base):].strip("/")
+            child = href[len(self._base_plain):].strip("/")
             collection = response.find(f".//{_DAV}resourcetype/{_DAV}collection") is not None
             modified = response.findtext(f".//{_DAV}getlastmodified")
             try:

@@ -67,3 +67,14 @@ def test_names_are_quoted(tmp_path):
         place.write_atomic("snapshots/20261202T101500Z-ab~c.json", b"{}")
         assert place.list("snapshots") == ["snapshots/20261202T101500Z-ab~c.json"]
         place.close()
+
+
+def test_a_collection_whose_name_has_spaces_and_accents(tmp_path):
+    (tmp_path / "dav" / "Équipe biothérapies").mkdir(parents=True)
+    with webdav_server(tmp_path / "dav") as url:
+        place = WebDavPlace(url + "Équipe biothérapies", DAV_USER, DAV_PASSWORD)
+        place.write_atomic("changes/ab12cd34/0000000001.ecs", b"un")
+        assert place.list("changes") == ["changes/ab12cd34/0000000001.ecs"]
+        assert place.read("changes/ab12cd34/0000000001.ecs") == b"un"
+        place.close()
+    assert (tmp_path / "dav" / "Équipe biothérapies" / "changes" / "ab12cd34" / "0000000001.ecs").exists()
