@@ -110,3 +110,29 @@ def test_choice_facet_and_choice_in_use(qtbot, window, monkeypatch):
     monkeypatch.setattr(fields_dialog.common, "confirm", lambda *a, **k: True)
     dialog.rename_field()  # « PIA 4 » as the field's new label
     assert catalogue.custom_field("programme")["label"] == "PIA 4"
+
+
+def test_optional_list_column(qtbot, window):
+    from PySide6.QtWidgets import QMenu
+    catalogue = window.catalogue
+    catalogue.add_custom_field("actor", "Montant levé", "number", unit="€")
+    catalogue.set_custom_values(CELLECTIS, {"montant_leve": 2_500_000})
+    catalogue.set_custom_values(GENOPOLE, {"montant_leve": 400_000})
+    from eco_desktop.ui.operations import Change
+    window.apply_changes(Change.VOCABULARIES | Change.ACTORS)
+    model, header = window.model, window.table.horizontalHeader()
+    column = model.columnCount() - 1
+    assert model.column_key(column) == "custom.montant_leve"
+    assert model.headerData(column, Qt.Orientation.Horizontal) == "Montant levé"
+    assert header.isSectionHidden(column)  # optional: hidden until chosen
+    menu = QMenu()
+    window._fill_columns_menu(menu)
+    action = next(a for a in menu.actions() if a.text() == "Montant levé")
+    action.setChecked(True)
+    assert not header.isSectionHidden(column)
+    row = model.row_of(CELLECTIS)
+    assert model.data(model.index(row, column)) == "2\u202f500\u202f000 €"
+    model.sort(column, Qt.SortOrder.DescendingOrder)
+    assert model.ids[:2] == [CELLECTIS, GENOPOLE]
+    window.refresh()
+    assert not header.isSectionHidden(column)  # still shown after the list is filled again
