@@ -163,6 +163,7 @@ class WindowActions:
             action.setChecked(not header.isSectionHidden(column))
             action.setEnabled(column != 0)
             action.toggled.connect(lambda on, c=column: header.setSectionHidden(c, not on))
+        self.custom_columns.fill_menu(menu)  # custom fields' columns
 
     def _table_menu(self, pos) -> None:
         menu = QMenu(self)

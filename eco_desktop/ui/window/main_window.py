@@ -27,6 +27,7 @@ from .files import CatalogueFiles
 from .filtering import SEARCH_DELAY_MS, ListFiltering
 from .highlight import HighlightDelegate
 from .suggestions import SuggestionBar
+from .custom_columns import CustomColumns
 from .table_model import COLUMN_KEYS, COLUMNS, ActorTableModel
 from .undo import UndoWiring
 
@@ -114,6 +115,7 @@ class MainWindow(WindowActions, ListFiltering, ActorCommands, CatalogueFiles, Un
         for column, (key, _l, _s) in enumerate(COLUMNS):
             if key in widths:
                 header.resizeSection(column, widths[key])
+        self.custom_columns = CustomColumns(self.table, self.model)  # custom fields' columns
         self.table.doubleClicked.connect(self._open_record)
         self.table.activated.connect(self._open_record)
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)

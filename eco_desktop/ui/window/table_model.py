@@ -14,7 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ... import fields
-from ...catalogue import Catalogue
+from ...catalogue import Catalogue, custom_fields
 from ...catalogue.matched import Reading, found_in
 from ...text import fold
 from .. import dates
@@ -57,6 +57,9 @@ class ActorTableModel(QAbstractTableModel):
         self.search_text = ""
         self._reading: Reading | None = None
         self._reasons: dict[int, list[str]] = {}
+        # the catalogue's actor custom fields: optional columns after COLUMNS (custom.KEY)
+        self.custom_columns: list[dict[str, Any]] = []
+        self._in_reset = False
         self.reload_vocabularies()
 
     # -- data source -----------------------------------------------------------
@@ -65,7 +68,12 @@ class ActorTableModel(QAbstractTableModel):
         self.catalogue = catalogue
         self.ids = []
         self._rows.clear()
-        self.reload_vocabularies()
+        self.custom_columns = []
+        self._in_reset = True  # (custom fields' columns: read within this reset)
+        try:
+            self.reload_vocabularies()
+        finally:
+            self._in_reset = False
         self.endResetModel()
 
     def reload_vocabularies(self) -> None:
@@ -74,6 +82,28 @@ class ActorTableModel(QAbstractTableModel):
         self._labels = self.catalogue.value_labels()
         self._colors = self.catalogue.kind_colors()
         self._forget_reading()
+        self._reload_custom_columns()
+
+    def _reload_custom_columns(self) -> None:
+        """The custom fields' columns as the catalogue now defines them (a reset when their
+        number changes, so that the view asks again how many columns there are)."""
+        fields = self.catalogue.custom_fields("actor") if self.catalogue is not None else []
+        if self._in_reset or [f["id"] for f in fields] == [f["id"] for f in self.custom_columns]:
+            self.custom_columns = fields
+            return
+        self.beginResetModel()
+        self.custom_columns = fields
+        self._rows.clear()
+        self.endResetModel()
+
+    def column_key(self, column: int) -> str:
+        """The key of a column: a COLUMNS key, or custom.KEY for a custom field's."""
+        if column < len(COLUMNS):
+            return COLUMNS[column][0]
+        return f"custom.{self.custom_columns[column - len(COLUMNS)]['key']}"
+
+    def _custom_field(self, key: str) -> dict[str, Any] | None:
+        return next((f for f in self.custom_columns if f"custom.{f['key']}" == key), None)
 
     def set_search_text(self, text: str) -> None:
         """The text the list was searched for, whose matches the name column shows."""
@@ -120,7 +150,7 @@ class ActorTableModel(QAbstractTableModel):
         self._rows.clear()
         self._forget_reading()
         if self.ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, self.columnCount() - 1))  # custom
 
     def actor_id(self, row: int) -> int | None:
         return self.ids[row] if 0 <= row < len(self.ids) else None
@@ -142,7 +172,9 @@ class ActorTableModel(QAbstractTableModel):
         page = [i for i in self.ids[start:start + PAGE] if i not in self._rows]
         if len(self._rows) > 20 * PAGE:
             self._rows.clear()
+        values = self.catalogue.custom_values_of(page) if self.custom_columns else {}  # custom fields
         for actor in self.catalogue.actors_by_ids(page):
+            actor["custom"] = values.get(actor["id"], {})
             self._rows[actor["id"]] = actor
         return self._rows.get(actor_id)
 
@@ -151,14 +183,19 @@ class ActorTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.ids)
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(COLUMNS) + len(self.custom_columns)  # custom fields
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if section >= len(COLUMNS):  # a custom field's column
+                return display_text(self.custom_columns[section - len(COLUMNS)]["label"], limit=40)
             return COLUMNS[section][1]
         return None
 
     def display(self, actor: dict[str, Any], key: str) -> str:
+        if key.startswith("custom."):  # a custom field's column
+            field = self._custom_field(key)
+            return custom_fields.display(field, actor.get("custom", {}).get(field["key"], [])) if field else ""
         value = actor.get(key)
         if key == "kind":
             return self._labels.get("kind", {}).get(value, value or "")
@@ -176,7 +213,7 @@ class ActorTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        row, key = index.row(), COLUMNS[index.column()][0]
+        row, key = index.row(), self.column_key(index.column())  # (custom fields' columns too)
         if role == ActorIdRole:
             return self.ids[row]
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole,
@@ -218,7 +255,9 @@ class ActorTableModel(QAbstractTableModel):
     def _sorted(self, ids: list[int], column: int, order) -> list[int]:
         if self.catalogue is None or not ids:
             return ids
-        key = COLUMNS[column][0]
+        key = self.column_key(column)
+        if key.startswith("custom."):  # a custom field's column
+            return self._sorted_by_custom(ids, self._custom_field(key), order)
         values = self.catalogue.column_values(key, ids)
         if key == "kind":
             labels = self._labels.get("kind", {})
@@ -239,3 +278,16 @@ class ActorTableModel(QAbstractTableModel):
         empty = [i for i in ids if values.get(i) in ("", None, -1)]
         filled.sort(key=lambda i: values[i], reverse=reverse)
         return filled + empty
+
+    def _sorted_by_custom(self, ids: list[int], field: dict[str, Any], order) -> list[int]:
+        """By a custom field: numbers and dates by value, the others by their text; the
+        actors without a value last in both orders."""
+        stored = self.catalogue.custom_values_of(ids)
+        key = field["key"]
+        if field["type"] in ("number", "date"):
+            values = {i: v[key][0] for i, v in stored.items() if v.get(key)}
+        else:
+            values = {i: fold(custom_fields.display(field, v[key])) for i, v in stored.items() if v.get(key)}
+        filled = [i for i in ids if i in values]
+        filled.sort(key=lambda i: values[i], reverse=order == Qt.SortOrder.DescendingOrder)
+        return filled + [i for i in ids if i not in values]
