@@ -17,11 +17,12 @@ from .list import print_table
 def register(subparsers, parents) -> None:
     parser = subparsers.add_parser(
         "sync", parents=[parents["db"]], help="synchroniser le catalogue avec l'équipe (dossier partagé ou WebDAV)",
-        description="Envoie les modifications de ce catalogue vers le dossier partagé de l'équipe et applique "
-                    "celles des autres. Le dossier (ou l'adresse WebDAV et l'utilisateur) donné une fois est "
-                    "retenu dans le catalogue ; le mot de passe WebDAV est gardé dans le trousseau du système "
-                    "quand il y en a un, sinon donnez-le à chaque fois avec --password-stdin. Code de sortie 1 "
-                    "hors ligne ou en cas d'erreur (les modifications restent en attente).")
+        description="Sans ACTION, synchronise maintenant : reçoit ce que les autres membres ont publié dans "
+                    "le dossier partagé, puis envoie les modifications de ce catalogue. Le dossier (ou l'adresse "
+                    "WebDAV et l'utilisateur) donné une fois est retenu dans le catalogue ; le mot de passe WebDAV "
+                    "est gardé dans le trousseau du système quand il y en a un, sinon donnez-le à chaque fois "
+                    "(option --password-stdin). Code de sortie 1 hors ligne ou en cas d'erreur (les modifications "
+                    "restent en attente).")
     _place_options(parser)
     parser.add_argument("--member", metavar="NOM", help="votre nom dans l'historique de l'équipe (« Claire, Région »)")
     parser.set_defaults(handler=run_sync)
