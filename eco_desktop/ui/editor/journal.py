@@ -4,7 +4,7 @@ collègues). Undo stays in the Édition menu: the journal tells, it does not rep
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from ...catalogue.journal import KINDS, JournalEntry
 from .. import dates
@@ -26,19 +26,19 @@ class JournalPanel(Panel):
     def __init__(self, catalogue, parent: QWidget | None = None) -> None:
         super().__init__(catalogue, parent)
         self.kind_buttons: dict[str, QToolButton] = {}
-        toggles = QHBoxLayout()
+        toggles = QGridLayout()  # two rows of three: the record's column is narrow
         toggles.setContentsMargins(0, 0, 0, 0)
         toggles.setSpacing(4)
-        for kind, label in KINDS.items():
+        for number, (kind, label) in enumerate(KINDS.items()):
             button = QToolButton()
             button.setText(label.replace("&", "&&"))
             button.setCheckable(True)
             button.setChecked(True)
             button.setToolTip(f"Montrer ou cacher : {label}")
             button.toggled.connect(lambda _on=False: self.reload())
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             self.kind_buttons[kind] = button
-            toggles.addWidget(button)
-        toggles.addStretch(1)
+            toggles.addWidget(button, number // 3, number % 3)
         self.view = QLabel()
         self.view.setWordWrap(True)
         self.view.setTextFormat(Qt.TextFormat.RichText)  # every record part is escaped
