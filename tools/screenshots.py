@@ -70,6 +70,57 @@ def add_sample_calls(catalogue) -> int:
     return call_id
 
 
+def followup_shots(app, window, catalogue, out: Path) -> list[Path]:
+    """The « Relances » list (follow-ups overdue, today, this week, later, with e-mails)
+    and a record's journal (field changes, an exchange with its followup, a call's status)."""
+    from datetime import timedelta
+
+    from eco_desktop import clock
+    from eco_desktop.ui.followups.relances import RelancesDialog
+    ids = dict((name, i) for i, name in catalogue.all_actor_names())
+    today = clock.today()
+    cellectis = ids["Cellectis"]
+    catalogue.add_contact(cellectis, {"first_name": "Claire", "last_name": "Martin", "role": "Partenariats",
+                                      "email": "claire.martin@example.org", "legal_basis": "legitimate_interest"})
+    for actor, days, who, step in ((cellectis, -3, "Claire", "Envoyer le dossier de candidature"),
+                                   (ids["GenSight Biologics"], 0, "Bob", "Rappeler après le comité"),
+                                   (ids["Genopole"], 2, "Claire", "Confirmer la visite du site"),
+                                   (ids["Institut Curie"], 20, "", "Proposer un rendez-vous")):
+        catalogue.add_exchange(actor, date=(today - timedelta(days=7)).isoformat(), kind="call",
+                               text="Premier appel", followup_on=(today + timedelta(days=days)).isoformat(),
+                               followup_by=who, next_step=step)
+    call = next(c for c in catalogue.calls() if c["name"] == "Thérapie génique 2026")
+    catalogue.set_call_followup(call["id"], ids["GenSight Biologics"], due=today + timedelta(days=5), who="Bob",
+                                next_step="Vérifier que le dossier est complet")
+    feature = window.features["followups"]
+    feature.check()
+    dialog = RelancesDialog(window)
+    dialog.resize(1100, 330)
+    dialog.show()
+    settle(app, 0.5)
+    shots = [out / "followups.png"]
+    dialog.grab().save(str(shots[0]))
+    dialog.close()
+    actor = catalogue.get_actor(cellectis)
+    catalogue.update_actor(cellectis, {"phone": "01 60 91 20 00"})
+    catalogue.update_actor(cellectis, {"phone": "01 69 12 34 56", "domains": [*actor["domains"], "vaccines"]})
+    window.select_actor(cellectis)
+    sizes = window.splitter.sizes()  # a wider record: the journal's lines unwrapped
+    window.splitter.setSizes([sizes[0], sizes[1] - 260, sizes[2] + 260])
+    editor = window.editor
+    editor.sections["history"].header.click()
+    settle(app, 0.5)
+    section = editor.sections["history"]
+    editor.scroll.verticalScrollBar().setValue(section.mapTo(editor.scroll.widget(), section.rect().topLeft()).y())
+    editor.scroll.horizontalScrollBar().setValue(0)
+    settle(app, 0.5)
+    shots.append(out / "journal.png")
+    window.grab().save(str(shots[1]))
+    feature.dismiss()  # (the other pictures without the banner)
+    window.splitter.setSizes(sizes)
+    return shots
+
+
 def search_highlight_shot(app, window, out: Path) -> Path:
     """A search as one types it: the names show the words matched, and the tooltip of an
     actor found by its domain says where (the tooltip, a window of its own, drawn onto the shot)."""
@@ -120,6 +171,7 @@ def main() -> int:
     print(search_highlight_shot(app, window, out))
     window.search.clear()
     settle(app, 1.0)
+    print(*followup_shots(app, window, catalogue, out), sep="\n")
     for index in range(1, window.tabs.count()):
         name = {"Carte": "map", "Tableau de bord": "dashboard", "Appels à projets": "calls"}.get(
             window.tabs.tabText(index))
