@@ -278,3 +278,22 @@ def test_upgrade_to_version_9_adds_team_sync_tables_without_setting_sync_up(tmp_
         assert {"sync_dirty", "sync_applied", "sync_conflicts", "erasures"} <= set(cat.db.table_names())
         assert not cat.sync_configured()
         assert cat.create_actor({"name": "B", "kind": "biotech"}) == 8 and cat.pending_count() == 0
+
+
+def test_upgrade_to_version_11_adds_the_custom_fields_tables(tmp_path):
+    """Migration 0011 gives an existing catalogue its custom fields' tables: a field can be
+    defined, filled, filtered and searched at once."""
+    from eco_desktop.filter import Filter
+    path = tmp_path / "v10.sqlite"
+    conn = db.connect(path)
+    db.migrate(conn, path, target=10)
+    conn.execute("INSERT INTO actors (id, name, kind, created_at, updated_at) VALUES (7, 'A', 'biotech', '', '')")
+    conn.commit()
+    conn.close()
+    with Catalogue.open(path) as cat:
+        assert {"custom_fields", "custom_choices", "custom_values"} <= set(cat.db.table_names())
+        assert cat.custom_fields() == []
+        cat.add_custom_field("actor", "Remarque", "text")
+        cat.set_custom_values(7, {"remarque": "visite au salon Biofit"})
+        assert cat.actor_ids(Filter(text="biofit")) == [7]
+        assert cat.actor_ids(Filter(custom=[("remarque", "=", "Visite au salon BIOFIT")])) == [7]
