@@ -353,7 +353,7 @@ def test_map_actors_positions_and_unlocated_count():
 @pytest.mark.parametrize("scan_from", [0, 5000])  # whole-table pass, lookups by id
 def test_map_content_reads_the_catalogue_as_the_dicts_would_give_it(catalogue, monkeypatch, scan_from):
     from eco_desktop.filter import Filter
-    monkeypatch.setattr(maps, "_SCAN_FROM", scan_from)
+    monkeypatch.setattr(maps.payload, "_SCAN_FROM", scan_from)
     ids = catalogue.actor_ids(Filter())
     # A shuffled order with a missing id: the page follows the list it is given.
     wanted = ids[1::2] + [999_999] + ids[::2]
