@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import linecache
 
-FEATURES = ("map", "dashboard", "calls", "exporting", "importing", "safety")
+FEATURES = ("map", "dashboard", "calls", "exporting", "importing", "safety", "custom_fields", "followups", "sync")
 
 
 def install_all(window) -> dict[str, object]:

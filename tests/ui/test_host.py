@@ -10,7 +10,7 @@ import eco_desktop.ui as ui
 from eco_desktop.ui.host import WindowHost
 
 UI = Path(ui.__file__).parent
-FEATURE_PACKAGES = ("map", "dashboard", "calls", "exporting", "importing", "safety")
+FEATURE_PACKAGES = ("map", "dashboard", "calls", "exporting", "importing", "safety", "followups", "custom_fields", "sync")
 # What a feature may call on the window as a QWidget (the parent of its dialogs).
 WIDGET_API = {"addAction", "installEventFilter"}
 
