@@ -183,6 +183,15 @@ class Applier:
                 del rebased[column]   # kept here: sent again, so the other side sees it too
             if column not in FOLLOWING_COLUMNS:
                 self.conflict(tbl, row_id, column, mine, theirs, mine_at, theirs_at, win)
+        gone = [column for column, parent in self.parents[tbl]
+                if values.get(column) is not None and self.backend.row(parent, values[column]) is None]
+        if gone:
+            # Moved to a row deleted here (a merge there): it stays where it is here.
+            for column in gone:
+                del values[column]
+                rebased.pop(column, None)
+            self.note(tbl, row_id, current, "{member} l'a rattaché à un élément supprimé ici : "
+                                            "il reste rattaché à l'élément d'ici.")
         if values and not self._write(self.backend.update, tbl, row_id, values):
             self.note(tbl, row_id, current, "La modification faite par {member} n'a pas pu être appliquée ici "
                                             "(une valeur en double) : la valeur d'ici est gardée.")

@@ -53,11 +53,6 @@ def draw_block(avoid: int | None = None) -> int:
             return block
 
 
-def block_range(block: int) -> tuple[int, int]:
-    """The first and last id of a block."""
-    return block << BLOCK_BITS, ((block + 1) << BLOCK_BITS) - 1
-
-
 def read(meta) -> Identity | None:
     """The identity in meta (``meta(key)`` reads it), None before sync set-up."""
     catalogue_id = meta(KEY_ID)
