@@ -64,7 +64,9 @@ class ContactDialog(_CommitDialog):
     """Add or edit one person of an actor; validated with ``validate.validate_contact``."""
 
     def __init__(self, parent: QWidget | None = None, contact: dict | None = None, *,
-                 actor_name: str = "", commit: Callable[[dict], Any] | None = None) -> None:
+                 actor_name: str = "", commit: Callable[[dict], Any] | None = None,
+                 custom: QWidget | None = None) -> None:
+        """``custom``: the contact's custom fields (ui/custom_fields/section.py), shown under the form."""
         title = "Modifier le contact" if contact else "Nouveau contact"
         super().__init__(title + (f" — {actor_name}" if actor_name else ""), commit, parent)
         contact = dict(contact or {})
@@ -128,6 +130,9 @@ class ContactDialog(_CommitDialog):
                           "enregistrée et qu'il ne s'y est pas opposé.")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        if custom is not None:  # custom fields
+            layout.addWidget(role_label("Champs personnalisés (enregistrés à chaque modification) :"))
+            layout.addWidget(custom)
         layout.addWidget(hint)
         layout.addWidget(self.buttons)
 

@@ -210,7 +210,13 @@ class ContactsPanel(Panel):
         if contact is None:
             self.reload()
             return
-        dialog = ContactDialog(self, contact, actor_name=self.actor_name,
+        custom = None
+        if self.catalogue.custom_fields("contact"):  # the contact's custom fields, written as edited
+            from ..custom_fields.section import CustomFieldsPanel
+            custom = CustomFieldsPanel(self.catalogue, entity="contact")
+            custom.load(contact_id)
+            custom.changed.connect(self.changed)
+        dialog = ContactDialog(self, contact, actor_name=self.actor_name, custom=custom,
                                commit=lambda data: self.catalogue.update_contact(contact_id, data))
         if not self.editable:
             dialog.setEnabled(False)
