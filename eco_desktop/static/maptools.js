@@ -301,6 +301,8 @@
   // ---- the print layout: a header (title, criteria, date), a footer (sources) ----
   function preparePrint(page) {
     end();
+    // What the page showed (the actors' extent, or the area), framed again below the header.
+    var frame = shownArea ? areaLayer.getBounds() : map.getBounds();
     container.classList.add("eco-print");
     map.closePopup();
     var header = el("div", "eco-print-header");
@@ -314,6 +316,10 @@
       box.classList.remove("eco-folded");
     });
     map.invalidateSize({ animate: false });
+    var legend = container.querySelector(".eco-legend");
+    map.fitBounds(frame, { paddingTopLeft: [16, header.offsetHeight + 12],
+                           paddingBottomRight: [16 + (legend ? legend.offsetWidth : 0), footer.offsetHeight + 12],
+                           animate: false });
     return true;
   }
 

@@ -73,10 +73,10 @@ class PlaceFinding:
     def _build_finder(self) -> PlaceField:
         self._actor_names: ActorNames | None = None
         self.finder = PlaceField(self.actor_names)
-        self.finder.setPlaceholderText("Aller à… (commune, code postal, acteur)")
+        self.finder.setPlaceholderText("Aller à… (commune, acteur)")
         self.finder.setToolTip("Centrer la carte sur une commune, un code postal ou un acteur (Entrée)")
         self.finder.setAccessibleName("Aller à un lieu")
-        self.finder.setFixedWidth(260)
+        self.finder.setFixedWidth(210)
         self.finder.chosen.connect(self.go_to)
         return self.finder
 

@@ -4,8 +4,9 @@ source and licence.
 
 The page is the map tab's own (``maps.build_map_html``), shown in a :class:`MapView`
 that is never on screen and laid out at the paper's size, so that the PDF is the page
-as drawn: ``QWebEnginePage.printToPdf`` for a PDF, the view's ``grab`` for a PNG (drawn
-at twice the size, for a sharp picture in a slide). :class:`MapPrinter` renders on the
+as drawn (``QWebEnginePage.printToPdf``). A PNG is that PDF drawn by QtPdf at twice the
+page's pixels (sharp in a slide): a grab of a view that is not on screen may give a
+frame from before the print layout. :class:`MapPrinter` renders on the
 UI thread without blocking it (the window's « Exporter l'image… »); :func:`export_image`
 does the whole export and waits, for the command line (``eco-desktop map -o carte.pdf``),
 making an offscreen application if there is none.
@@ -100,18 +101,16 @@ class MapPrinter(QObject):
         self.area, self.paper, self.landscape = area, paper, landscape
         self.view = None
         self.done = False
+        self._drawing = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(lambda: self._fail(UserError("La carte n'a pas pu être dessinée à temps.")))
 
     def start(self, timeout_s: float = TIMEOUT_S) -> None:
         from .view import MapView
-        size = page_size_px(self.paper, self.landscape)
-        scale = PNG_SCALE if self.fmt == "png" else 1
         self.view = MapView()
         self.view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-        self.view.resize(size * scale)
-        self.view.view.setZoomFactor(scale)
+        self.view.resize(page_size_px(self.paper, self.landscape))
         self.view.show()
         self.view.loaded.connect(self._loaded)
         if self.area:
@@ -125,8 +124,9 @@ class MapPrinter(QObject):
             self.cancelled.emit()
 
     def _loaded(self, ok: bool) -> None:
-        if self.done:
-            return
+        if self.done or self._drawing:
+            return  # a late « did not start » of a page already drawing
+        self._drawing = ok
         if not ok:
             self._fail(UserError("La carte n'a pas pu être dessinée."))
             return
@@ -134,29 +134,42 @@ class MapPrinter(QObject):
         self.view.run_js(f"ecoTools.preparePrint({json.dumps(self.page.to_json())})",
                          lambda _r: QTimer.singleShot(SETTLE_MS, self._render))
 
+    def _pdf_path(self) -> Path:
+        return self.path if self.fmt == "pdf" else self.path.with_name(f".{self.path.name}.pdf")
+
     def _render(self) -> None:
         if self.done:
-            return
-        if self.fmt == "png":
-            image = self.view.view.grab()
-            if image.isNull() or not image.save(str(self.path), "PNG"):
-                self._fail(UserError(f"L'image « {self.path.name} » n'a pas pu être écrite."))
-            else:
-                self._succeed()
             return
         layout = QPageLayout(QPageSize(PAPERS[self.paper]),
                              QPageLayout.Orientation.Landscape if self.landscape else QPageLayout.Orientation.Portrait,
                              QMarginsF(0, 0, 0, 0))
         self.view.page.pdfPrintingFinished.connect(self._printed)
-        self.view.page.printToPdf(str(self.path), layout)
+        self.view.page.printToPdf(str(self._pdf_path()), layout)
 
     def _printed(self, file_path: str, ok: bool) -> None:
-        if self.done or Path(file_path) != self.path:
+        if self.done or Path(file_path) != self._pdf_path():
             return
-        if ok:
+        if not ok:
+            self._fail(UserError(f"Le fichier « {self.path.name} » n'a pas pu être écrit."))
+        elif self.fmt == "pdf":
             self._succeed()
         else:
-            self._fail(UserError(f"Le PDF « {self.path.name} » n'a pas pu être écrit."))
+            self._write_png(Path(file_path))
+
+    def _write_png(self, pdf: Path) -> None:
+        from PySide6.QtPdf import QPdfDocument
+        document = QPdfDocument()
+        try:
+            loaded = document.load(str(pdf)) == QPdfDocument.Error.None_
+            image = document.render(0, page_size_px(self.paper, self.landscape) * PNG_SCALE) if loaded else None
+            written = image is not None and not image.isNull() and image.save(str(self.path), "PNG")
+        finally:
+            document.close()
+            pdf.unlink(missing_ok=True)
+        if written:
+            self._succeed()
+        else:
+            self._fail(UserError(f"L'image « {self.path.name} » n'a pas pu être écrite."))
 
     def _succeed(self) -> None:
         self._end()
@@ -176,14 +189,15 @@ class MapPrinter(QObject):
             self.view = None
 
 
-def map_page(catalogue, flt, view=None, cancelled: Callable[[], bool] = lambda: False):
+def map_page(catalogue, flt, cancelled: Callable[[], bool] = lambda: False):
     """(html, PrintPage, area dict or None, actors, unlocated) of the map of ``flt``, or
-    None when cancelled: the part of an export that may run in a worker thread."""
+    None when cancelled: the part of an export that may run in a worker thread. The page
+    frames the actors (the area, if any), not the tab's view: the paper is shaped otherwise."""
     from ... import maps
     content = maps.map_content(catalogue, flt)
     if cancelled():
         return None
-    html = maps.build_map_html(content.actors, view=view, **content.page_args())
+    html = maps.build_map_html(content.actors, **content.page_args())
     area = flt.area.to_dict() if flt.area is not None else None
     return html, print_page(catalogue, flt, content), area, len(content.actors), content.unlocated_count()
 
@@ -266,10 +280,9 @@ class ImageExporting:
             warn(self.window, "Exporter l'image", str(exc))
             return False
         flt = self.window.filter
-        view = self.map.current_view() if self.map is not None and self.isVisible() else None
         from .. import operations
         self.image_operation = operations.start(
-            self.window, lambda _progress, cancelled: map_page(catalogue, flt, view, cancelled),
+            self.window, lambda _progress, cancelled: map_page(catalogue, flt, cancelled),
             on_done=lambda result: self._image_page_ready(path, result), on_failed=self._image_failed,
             title="Exporter l'image", text=f"Préparation de la carte « {path.name} »…")
         return True

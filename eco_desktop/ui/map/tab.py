@@ -138,10 +138,15 @@ class MapTab(AreaSelection, PositionEditing, PlaceFinding, ImageExporting, QWidg
         self._build_area_actions()
         self._build_editing_actions()
         self._build_image_action(window)
-        for action in (self.act_relations, self.act_center, self.act_near, self.act_move, self.act_export,
+        # Short texts on the toolbar (the menu keeps the full ones): it has to fit beside
+        # the side panels.
+        for action, short in ((self.act_center, "Centrer"), (self.act_near, "À moins de…"),
+                              (self.act_export, "Page web…"), (self.act_image, "Image…")):
+            action.setIconText(short)
+        self.toolbar.addWidget(self._build_finder())
+        for action in (self.act_near, self.act_move, self.act_relations, self.act_center, self.act_export,
                        self.act_image):
             self.toolbar.addAction(action)
-        self.toolbar.addWidget(self._build_finder())
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.toolbar.addWidget(spacer)
