@@ -151,7 +151,7 @@ def display(field: Mapping[str, Any], values: Sequence[Any]) -> str:
         labels = {c["slug"]: c["label"] for c in field["choices"]}
         return "; ".join(labels.get(v, str(v)) for v in values)
     if kind == "number":
-        text = _number_text(values[0])
+        text = number_text(values[0])
         return f"{text} {field['unit']}".strip()
     if kind == "date":
         try:
@@ -161,7 +161,8 @@ def display(field: Mapping[str, Any], values: Sequence[Any]) -> str:
     return str(values[0])
 
 
-def _number_text(value: Any) -> str:
+def number_text(value: Any) -> str:
+    """1500000 -> « 1 500 000 », 2.5 -> « 2,5 » (French grouping, as display() writes it)."""
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", french.THOUSANDS).replace(".", ",")
     return french.number(int(value))

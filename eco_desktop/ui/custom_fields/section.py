@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPlainTextEdit, QVBoxLayout, QWidget)
 
+from ...catalogue import custom_fields
 from ...errors import UserError
 from ..text_safety import display_text
 
@@ -146,7 +147,8 @@ class CustomFieldsPanel(QWidget):
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Checked if choice["slug"] in values else Qt.CheckState.Unchecked)
                 listing.addItem(item)
-            listing.setFixedHeight(min(6, max(2, listing.count())) * 22 + 6)
+            listing.setFixedHeight(min(6, max(2, listing.count())) * listing.sizeHintForRow(0) + 6
+                                   if listing.count() else 30)
             listing.itemChanged.connect(lambda _item, k=key, source=listing: self.write(k, [
                 source.item(i).data(Qt.ItemDataRole.UserRole) for i in range(source.count())
                 if source.item(i).checkState() == Qt.CheckState.Checked]))
@@ -190,7 +192,7 @@ class CustomFieldsPanel(QWidget):
             except (TypeError, ValueError):
                 return str(value)
         if field["type"] == "number":
-            return (f"{value:g}" if isinstance(value, float) else str(value)).replace(".", ",")
+            return custom_fields.number_text(value)
         return str(value)
 
     # ------------------------------------------------------------------ writing

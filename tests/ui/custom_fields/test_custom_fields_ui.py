@@ -45,7 +45,7 @@ def test_define_fill_filter_export(qtbot, window, tmp_path, monkeypatch):
     assert window.catalogue.custom_values(CELLECTIS) == {}
     type_into(qtbot, edit, "2,5M")
     assert window.catalogue.custom_values(CELLECTIS) == {"montant_leve": [2500000]}
-    assert edit.text() == "2500000"
+    assert edit.text() == "2\u202f500\u202f000"
     window.select_actor(GENOPOLE)
     qtbot.waitUntil(lambda: panel.row_id == GENOPOLE)
     type_into(qtbot, panel.inputs["montant_leve"], "300000")
