@@ -148,6 +148,77 @@ def search_highlight_shot(app, window, out: Path) -> Path:
     return path
 
 
+def map_tool_shots(app, window, out: Path) -> list[Path]:
+    """The map as a working tool: actors counted by EPT (the choropleth), a selection drawn
+    on the map (the list and the area bar follow it), and the printed page (PNG export)."""
+    tab = window.features["map"]
+    window.show_tab(tab.tab_index)
+    settle(app, 4.0)
+    shots = []
+
+    def shot(name: str) -> None:
+        window.grab().save(str(out / name))
+        shots.append(out / name)
+
+    tab.map.run_js("window.ecoTerritories && ecoTerritories.show('ept')")
+    settle(app, 1.5)
+    shot("map-choropleth.png")
+    tab.map.run_js("window.ecoTerritories && ecoTerritories.show(null)")
+    ring = [[48.66, 2.19], [48.74, 2.16], [48.80, 2.30], [48.72, 2.47], [48.60, 2.47], [48.58, 2.36]]
+    tab.area_drawn({"kind": "polygon", "rings": [ring]})
+    settle(app, 4.0)
+    shot("map-selection.png")
+    image = out / "map-print.png"
+    done = []
+    tab.image_exported.connect(done.append)
+    tab.export_image(image)
+    end = time.monotonic() + 60
+    while not done and time.monotonic() < end:
+        settle(app, 0.2)
+    if done:
+        tab.result_box.close()
+        shots.append(image)
+    window.clear_area()
+    settle(app, 1.0)
+    return shots
+
+
+def custom_fields_shots(app, window, catalogue, out: Path) -> list[Path]:
+    """Outils → Champs personnalisés… with a choice field's choices, and a record's
+    « Champs personnalisés » section filled in (made-up values)."""
+    from eco_desktop.ui.operations import Change
+    ids = dict((name, i) for i, name in catalogue.all_actor_names())
+    catalogue.add_custom_field("actor", "Montant levé", "number", unit="€")
+    catalogue.add_custom_field("actor", "Dernière visite", "date")
+    catalogue.add_custom_field("actor", "Programme", "choices",
+                               choices=["France 2030", "PIA 4", "Horizon Europe", "Bpifrance Deeptech"])
+    catalogue.add_custom_field("actor", "Membre Medicen", "bool")
+    catalogue.add_custom_field("actor", "Remarque interne", "long_text")
+    catalogue.add_custom_field("contact", "Rôle au comité", "choice", choices=["Présidence", "Membre"])
+    cellectis = ids["Cellectis"]
+    catalogue.set_custom_values(cellectis, {"montant_leve": 2_500_000, "derniere_visite": "2024-10-02",
+                                            "programme": ["France 2030", "Horizon Europe"], "membre_medicen": True,
+                                            "remarque_interne": "Visite du site de Romainville avec la DRIEETS."})
+    window.features["custom_fields"]._update()
+    window.apply_changes(Change.VOCABULARIES | Change.ACTORS)
+    dialog = window.features["custom_fields"].dialog()
+    dialog.fields_list.setCurrentRow(2)
+    dialog.show()
+    settle(app, 0.5)
+    shots = [out / "custom-fields-dialog.png"]
+    dialog.grab().save(str(shots[0]))
+    dialog.close()
+    window.select_actor(cellectis)
+    settle(app, 0.5)
+    editor = window.editor
+    section = editor.sections["custom"]
+    editor.scroll.verticalScrollBar().setValue(section.mapTo(editor.scroll.widget(), section.rect().topLeft()).y())
+    settle(app, 0.5)
+    shots.append(out / "custom-fields-record.png")
+    window.grab().save(str(shots[1]))
+    return shots
+
+
 def main() -> int:
     out = output_folder(__doc__)
     app, catalogue = fresh_catalogue("eco-shots-")
@@ -183,6 +254,9 @@ def main() -> int:
         settle(app, 4.0 if name == "map" else 0.8)
         window.grab().save(str(out / f"{name}.png"))
         print(out / f"{name}.png")
+    for path in map_tool_shots(app, window, out):
+        print(path)
+    print(*custom_fields_shots(app, window, catalogue, out), sep="\n")  # (last: the others without custom fields)
     window.close()
     return 0
 
