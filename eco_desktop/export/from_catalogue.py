@@ -171,7 +171,8 @@ def export_from_catalogue(catalogue, path: str | os.PathLike,
             path, columns, rows(), contact_rows if contacts else None, all_contacts=all_contacts,
             criteria=list(criteria), total=catalogue.total(),
             catalogue=getattr(catalogue, "path", None), when=None, counter=counter,
-            custom=[(header, kind) for header, kind, _ in custom_cells])
+            custom=[(header, kind) for header, kind, _ in custom_cells],
+            followups=lambda: catalogue.followups(Filter(ids=tuple(found), include_deleted=True)))
         paths = [Path(path)]
     else:
         paths, actors, contact_count = write_csv(

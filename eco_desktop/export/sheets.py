@@ -11,7 +11,8 @@ from openpyxl import Workbook
 
 from .. import APP_TITLE, __version__
 from ..atomic import atomic_files
-from .columns import (ACTOR_COLUMNS, DEFAULT_COLUMNS, LIST_SEP, TEXT, WRAP, actor_kinds, actor_rows,
+from ..catalogue.followups import Followup
+from .columns import (ACTOR_COLUMNS, DATE, DEFAULT_COLUMNS, EMAIL, LIST_SEP, TEXT, WRAP, actor_kinds, actor_rows,
                       check_columns, contact_columns, contact_kinds, contact_rows, default_labels)
 from .progress import Progress
 from .workbook import discard_workbook, save_workbook, write_table
@@ -45,6 +46,16 @@ def criteria_rows(criteria: Sequence[str], *, actors: int, contacts: int | None,
         rows.append(["Critère", "aucun : tout le catalogue"])
     rows.append(["Colonnes", LIST_SEP.join([*(ACTOR_COLUMNS[c] for c in columns), *custom])])  # custom fields
     return rows
+
+
+FOLLOWUP_SHEET = "Relances"
+FOLLOWUP_COLUMNS = (("À relancer le", DATE), ("Suivi", TEXT), ("Acteur", TEXT), ("Appel à projets", TEXT),
+                    ("Par", TEXT), ("Prochaine étape", WRAP), ("E-mail", EMAIL))
+
+
+def followup_rows(items: Iterable[Followup]) -> list[list[Any]]:
+    """The « Relances » sheet's rows: one follow-up each, by date (the list's order)."""
+    return [[f.due, f.bucket_label, f.actor, f.call, f.who, f.next_step, f.email] for f in items]
 
 
 def export_xlsx(path: str | os.PathLike, actors: Sequence[Mapping[str, Any]], *,
@@ -85,12 +96,15 @@ def write_xlsx(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[S
                contacts: Callable[[], Sequence[Sequence[Any]]] | None, *, all_contacts: bool,
                criteria: Sequence[str], total: int | None, catalogue: str | os.PathLike | None,
                when: datetime | None, counter: Progress,
-               custom: Sequence[tuple[str, str]] = ()) -> tuple[int, int | None]:
+               custom: Sequence[tuple[str, str]] = (),
+               followups: Callable[[], Sequence[Followup]] | None = None) -> tuple[int, int | None]:
     """The export's workbook from display rows, streamed: ``rows`` of the actors
     (:func:`~eco_desktop.export.columns.actor_rows`, or read from the catalogue), then,
     with ``contacts``, the rows it returns once the actors are written (their contacts
     are counted into ``counter``'s total then); ``custom``: (header, kind) of the custom
-    fields' columns the rows end with. Returns how many actors and contacts."""
+    fields' columns the rows end with; ``followups`` gives, once the actors are written,
+    their follow-ups for a « Relances » sheet (none: no sheet). Returns how many actors
+    and contacts."""
     path = Path(path)
     counter.check()
     when = when or datetime.now()
@@ -107,6 +121,10 @@ def write_xlsx(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[S
                 counter.total = actors + len(crows)
                 write_table(wb, "Contacts", list(contact_columns(all_contacts).values()), crows,
                             contact_kinds(all_contacts), progress=counter)
+            pending = followups() if followups is not None else ()
+            if pending:
+                write_table(wb, FOLLOWUP_SHEET, [h for h, _ in FOLLOWUP_COLUMNS], followup_rows(pending),
+                            [k for _, k in FOLLOWUP_COLUMNS])
             info = criteria_rows(criteria, actors=actors,
                                  contacts=None if crows is None else len(crows),
                                  all_contacts=all_contacts, total=total, catalogue=catalogue,

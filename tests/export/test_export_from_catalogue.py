@@ -198,3 +198,19 @@ def test_the_progress_total_takes_the_contacts_in_once_read(tmp_path, catalogue,
                                           progress=lambda d, t: seen.append((d, t)))
     assert (result.actors, result.contacts) == (3, 3)
     assert seen == [(2, 3), (4, 6), (6, 6)]
+
+
+def test_followups_sheet_of_the_exported_actors(tmp_path, catalogue):
+    catalogue.add_exchange(15, date="2026-11-02", kind="call", text="", followup_on="2026-11-30",
+                           followup_by="Claire", next_step="=Envoyer le dossier")
+    catalogue.add_exchange(20, date="2026-11-02", kind="call", text="", followup_on="2026-12-30")
+    export.export_from_catalogue(catalogue, tmp_path / "x.xlsx", [15, 17])
+    wb = openpyxl.load_workbook(tmp_path / "x.xlsx")
+    assert wb.sheetnames == ["Acteurs", "Relances", "Critères"]
+    rows = list(wb["Relances"].iter_rows(values_only=True))
+    assert rows[0] == ("À relancer le", "Suivi", "Acteur", "Appel à projets", "Par", "Prochaine étape", "E-mail")
+    assert len(rows) == 2  # Genopole's follow-up is not of an exported actor
+    assert rows[1][0] == datetime(2026, 11, 30) and rows[1][2] == "Cellectis" and rows[1][4] == "Claire"
+    assert rows[1][5] == "=Envoyer le dossier" and wb["Relances"]["F2"].data_type == "s"  # never a formula
+    export.export_from_catalogue(catalogue, tmp_path / "y.xlsx", [17])
+    assert "Relances" not in openpyxl.load_workbook(tmp_path / "y.xlsx").sheetnames
