@@ -347,6 +347,8 @@ _ROW_NAMES = {
     "vocabulary": ("La valeur de vocabulaire", True, "label"), "saved_views": ("La vue", True, "name"),
     "calls": ("L'appel à projets", False, "name"), "call_entries": ("Une présélection d'appel", True, None),
     "kind_rules": ("La règle de type proposé", True, "pattern"), "synonyms": ("Le synonyme", False, "term"),
+    "custom_fields": ("Le champ personnalisé", False, "label"), "custom_choices": ("Le choix", False, "label"),
+    "custom_values": ("Une valeur de champ personnalisé", True, None),
 }
 _ELSEWHERE = "dans une autre fenêtre ou un autre programme"
 # The French names of the recorded tables' fields, for those notes.
@@ -356,6 +358,7 @@ _FIELD_NAMES = {
     "date": "Date", "label": "Libellé", "hidden": "Masquée", "color": "Couleur", "filter": "Critères",
     "funder": "Financeur", "opens": "Ouverture", "closes": "Clôture", "url": "Adresse web",
     "state": "État", "eligibility": "Éligibilité", "changed_at": "Date du statut",
+    "value": "Valeur", "unit": "Unité", "position": "Ordre",  # (custom fields)
 }
 
 
