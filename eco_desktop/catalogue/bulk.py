@@ -2,7 +2,7 @@
 and the undo and redo of such a write, by SQL statements rather than row by row.
 
 :class:`BulkMixin` gives the façade ``bulk_create_actors``; it relies on the façade's
-``transaction()``, ``backend``, ``journal`` (the history), ``vocabulary()`` and on
+``transaction()``, ``backend``, ``history_log`` (the history), ``vocabulary()`` and on
 :func:`~eco_desktop.catalogue.actors.derive_geography`. The replay functions are
 :meth:`History.replay`'s for batches of at least BULK_ROWS new actors.
 """
