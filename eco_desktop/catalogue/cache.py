@@ -210,6 +210,7 @@ class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin
             try:
                 yield batch
                 derived.refresh(batch.actor_ids - batch.purged_ids)
+                derived.refresh_labels(batch.renamed_values)
                 if batch.id is not None and history.recording:
                     history.forget_undone(except_id=batch.id)
                 backend.commit(big=len(batch.bulk_ids) >= bulk.BULK_ROWS)

@@ -18,7 +18,7 @@ from .backend import Backend, chunks
 from .columns import USABLE_CONTACT_SQL
 from .followups import bucket_sql
 from .index import INDEX_COLUMNS, ActorIndex
-from .search import actor_body, fts_insert
+from .search import FACETS_SQL, actor_body, fts_insert
 
 # Above this many changed actors in one write, the in-memory index is rebuilt rather than patched.
 BULK_REBUILD_THRESHOLD = 2000
@@ -34,6 +34,22 @@ _FTS_ROW = fts_insert("SELECT ? AS id, ? AS body")
 FACET_ROWS_OF_ACTORS = "INSERT OR IGNORE INTO actor_values (facet, value, actor_id) " + " UNION ALL ".join(
     f"SELECT '{facet}', j.value, a.id FROM actors a, json_each(a.{column}) j WHERE a.{{where}}"
     for facet, column in (("domain", "domains"), ("activity", "activities"), ("tag", "tags")))
+
+
+# The actors having a vocabulary value (its slug the parameter), by vocabulary.
+ACTORS_WITH_VALUE = {
+    "kind": "SELECT id FROM actors WHERE kind = ?",
+    "domain": "SELECT actor_id FROM actor_values WHERE facet = 'domain' AND value = ?",
+    "activity": "SELECT actor_id FROM actor_values WHERE facet = 'activity' AND value = ?",
+}
+# A renamed label changes only the facets (and their stems) of the full-text rows of the
+# actors having the value: one statement remakes them all, by vocabulary.
+_FACETS_OF_VALUE = {
+    name: (f"WITH r AS MATERIALIZED (SELECT a.id AS id, {FACETS_SQL} AS facets FROM actors a "
+           f"WHERE a.id IN ({actors})) "
+           "UPDATE actors_fts SET facets = r.facets, stems = eco_stems(actors_fts.body || ' ' || r.facets) "
+           "FROM r WHERE actors_fts.rowid = r.id")
+    for name, actors in ACTORS_WITH_VALUE.items()}
 
 
 def consecutive(ids: list[int]) -> bool:
@@ -104,6 +120,13 @@ class Derived:
             self.backend.conn.executemany(
                 "INSERT OR IGNORE INTO actor_values (facet, value, actor_id) VALUES (?, ?, ?)",
                 facet_value_rows(row))
+
+    def refresh_labels(self, values: Iterable[tuple[str, str]]) -> None:
+        """Remake the full-text facets of the actors having these (vocabulary, slug) values,
+        whose labels changed: one statement per value, whatever the number of actors."""
+        for vocabulary, slug in values:
+            if vocabulary in _FACETS_OF_VALUE:
+                self.backend.execute(_FACETS_OF_VALUE[vocabulary], (slug,))
 
     def apply(self, batch) -> None:
         """Patch the index with a committed batch's actors (see the module)."""

@@ -44,12 +44,6 @@ _PARENTS = {
 HISTORY_TABLES += ("sync_conflicts",)
 # Stamps an undo or redo brings back only with a row nobody else wrote since (a kept
 # edit keeps its newer stamp).
-# The actors having a vocabulary value (its slug the parameter), by vocabulary.
-ACTORS_WITH_VALUE = {
-    "kind": "SELECT id FROM actors WHERE kind = ?",
-    "domain": "SELECT actor_id FROM actor_values WHERE facet = 'domain' AND value = ?",
-    "activity": "SELECT actor_id FROM actor_values WHERE facet = 'activity' AND value = ?",
-}
 _STAMPS = frozenset({"updated_at", "created_at"})
 
 
@@ -60,6 +54,7 @@ class Batch:
         self.label = label
         self.id: int | None = None
         self.actor_ids: set[int] = set()      # actors whose index/FTS entry must be refreshed
+        self.renamed_values: set[tuple[str, str]] = set()  # (vocabulary, slug) whose label changed
         self.purged_ids: set[int] = set()
         self.bulk_ids: set[int] = set()       # actors created in bulk (FTS already written)
         self.tables: set[str] = set()         # tables written
@@ -117,9 +112,8 @@ class History:
             batch.actor_ids.update(r[0] for r in self.backend.execute(
                 "SELECT actor_id FROM call_entries WHERE call_id = ?", (row_id,)))
         elif tbl == "vocabulary" and before and after and before["label"] != after["label"]:
-            # the label is searchable in every actor that has the value
-            batch.actor_ids.update(r[0] for r in self.backend.execute(
-                ACTORS_WITH_VALUE.get(after["vocab"], "SELECT NULL WHERE 0"), (after["slug"],)))
+            # the label is searchable in every actor that has the value (Derived.refresh_labels)
+            batch.renamed_values.add((after["vocab"], after["slug"]))
         elif tbl == "relations":
             actor_id, other_actor_id = image.get("source_id"), image.get("target_id")
         elif tbl in ("custom_values", "custom_choices"):  # custom fields' text is searchable

@@ -39,6 +39,24 @@ def test_renamed_label_is_searchable_and_undone(empty_catalogue):
     assert "therapie genique" in _row(cat, actor_id)[2]
 
 
+def test_a_renamed_label_remakes_the_facets_of_its_actors_only(catalogue):
+    """Set-based (Derived.refresh_labels): every row of the value's actors as the catalogue
+    writes them (the check compares all columns), the others untouched, the index kept."""
+    from eco_desktop import check
+    from eco_desktop.filter import Filter
+    having = set(catalogue.actor_ids(Filter(activities=("preclinical",))))
+    others = {i: _row(catalogue, i) for i in catalogue.actor_ids() if i not in having}
+    index = catalogue.index()
+    catalogue.set_vocab_entry("activity", "preclinical", label="Études précliniques sous contrat")
+    assert set(catalogue.actor_ids(Filter(text="études précliniques"))) == having
+    assert all(_row(catalogue, i) == row for i, row in others.items())
+    assert catalogue.index() is index
+    assert check.check(catalogue.path).ok
+    catalogue.undo()
+    assert catalogue.actor_ids(Filter(text="études précliniques")) == []
+    assert check.check(catalogue.path).ok
+
+
 def test_call_names_follow_entries_and_renames(empty_catalogue):
     cat = empty_catalogue
     actor_id = cat.create_actor({"name": "Acteur", "kind": "biotech"})
