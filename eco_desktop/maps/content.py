@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from .. import vocab
+from .layers import territories_payload
 from .page import default_subtitle
 from .payload import MapActors
 
@@ -23,10 +24,11 @@ class MapContent:
     title: str
     subtitle: str
     view_name: str | None = None  # the saved view the filter is, if any
+    territories: dict[str, Any] | None = None  # layers.territories_payload
 
     def page_args(self) -> dict[str, Any]:
         return {"relations": self.relations, "kinds": self.kinds, "domains": self.domains,
-                "title": self.title, "subtitle": self.subtitle}
+                "title": self.title, "subtitle": self.subtitle, "territories": self.territories}
 
     def unlocated_count(self) -> int:
         return self.actors.unlocated_count()
@@ -46,6 +48,7 @@ def map_content(catalogue, flt, *, today: _dt.date | None = None) -> MapContent:
         title=view_name or DEFAULT_TITLE,
         subtitle=default_subtitle(" · ".join(catalogue.describe(flt)), len(actors), today),
         view_name=view_name,
+        territories=territories_payload(catalogue, flt, len(actors)),
     )
 
 

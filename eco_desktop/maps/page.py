@@ -23,7 +23,8 @@ import xstatic.pkg.leaflet_markercluster as _xs_markercluster
 
 from .. import french, paths
 from ..atomic import atomic_files
-from .escaping import ascii_escaped, escape_json_text, inline_js
+from .escaping import ascii_escaped, escape_json_text, inline_js, script_json
+from .layers import HEAT_LAYER_NAME
 from .payload import MapActors, payload_json
 
 # Centre used before the actors are known; zoom limits (MarkerCluster needs a maxZoom).
@@ -48,6 +49,8 @@ _LIBRARIES = (
     ("js", _xs_markercluster, "leaflet.markercluster.js"),
 )
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
+# Leaflet.heat ships inside folium (its HeatMap plugin): read from the installed package.
+HEAT_JS = Path(folium.__file__).parent / "templates" / "leaflet_heat.min.js"
 
 _BASEMAP_FILES = (("region", "region.geojson"), ("departements", "departements.geojson"),
                   ("communes", "communes.geojson"))
@@ -91,10 +94,13 @@ def _library_tags(standalone: bool) -> str:
             tags.append(f'<link rel="stylesheet" href="{escape(path.as_uri())}">')
         else:
             tags.append(f'<script src="{escape(path.as_uri())}"></script>')
-    tags.append("<style>" + _static("ecomap.css") + "</style>")
+    tags.append(_inlined_library("js", HEAT_JS) if standalone
+                else f'<script src="{escape(HEAT_JS.as_uri())}"></script>')
+    tags.append("<style>" + _static("ecomap.css") + _static("territories.css") + "</style>")
     if not standalone:
         tags.append(f'<script src="{QWEBCHANNEL_JS}"></script>')
     tags.append("<script>" + inline_js(_static("ecomap.js")) + "</script>")
+    tags.append("<script>" + inline_js(_static("territories.js")) + "</script>")
     return "\n".join(tags)
 
 
@@ -130,6 +136,7 @@ class _Page(folium.MacroElement):
             <script type="application/json" id="eco-region">{{ this.tokens.region }}</script>
             <script type="application/json" id="eco-departements">{{ this.tokens.departements }}</script>
             <script type="application/json" id="eco-communes">{{ this.tokens.communes }}</script>
+            <script type="application/json" id="eco-territories">{{ this.tokens.territories }}</script>
         {% endmacro %}
         {% macro script(this, kwargs) %}
             {{ this.map.get_name() }}.attributionControl.setPrefix(false);
@@ -144,10 +151,17 @@ class _Page(folium.MacroElement):
                 departementsId: "eco-departements",
                 communesId: "eco-communes"
             });
+            window.ecoTerritories = EcoTerritories.attach(window.ecoMap, {
+                control: {{ this.control.get_name() }},
+                dataId: "eco-territories",
+                communesId: "eco-communes",
+                departementsId: "eco-departements",
+                heatName: {{ this.heat_name|tojson }}
+            });
         {% endmacro %}
     """)
 
-    def __init__(self, tokens, map_, cluster, relations, osm):
+    def __init__(self, tokens, map_, cluster, relations, osm, control):
         super().__init__()
         self._name = "EcoPage"
         self.tokens = tokens
@@ -155,6 +169,8 @@ class _Page(folium.MacroElement):
         self.cluster = cluster
         self.relations = relations
         self.osm = osm
+        self.control = control
+        self.heat_name = HEAT_LAYER_NAME
         self.attribution = BASEMAP_ATTRIBUTION
 
 
@@ -187,8 +203,9 @@ def _render_skeleton(tokens: dict[str, str]) -> str:
     cluster.add_to(fmap)
     relations = folium.FeatureGroup(name=RELATIONS_LAYER_NAME, control=True, show=False)
     relations.add_to(fmap)
-    folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
-    _Page(tokens, fmap, cluster, relations, osm).add_to(fmap)
+    control = folium.LayerControl(position="topright", collapsed=True)
+    control.add_to(fmap)
+    _Page(tokens, fmap, cluster, relations, osm, control).add_to(fmap)
     html = fmap.get_root().render()
     return html.replace("<head>", "<head>\n<title>" + tokens["title"] + "</title>", 1)
 
@@ -197,7 +214,7 @@ def _render_skeleton(tokens: dict[str, str]) -> str:
 def _skeleton() -> tuple[str, dict[str, str]]:
     nonce = secrets.token_hex(8)
     tokens = {key: f"@@eco-{key}-{nonce}@@"
-              for key in ("head", "data", "region", "departements", "communes", "title")}
+              for key in ("head", "data", "region", "departements", "communes", "territories", "title")}
     return _render_skeleton(tokens), tokens
 
 
@@ -219,6 +236,7 @@ def build_map_html(
     subtitle: str = "",
     standalone: bool = False,
     view: Sequence[float] | None = None,
+    territories: Mapping[str, Any] | None = None,
 ) -> str:
     """The map page of ``actors``: a ``MapActors`` (what ``map_content`` reads from the
     catalogue), or dicts with ``id``, ``name``, ``kind``, ``domains``, ``commune``,
@@ -230,6 +248,8 @@ def build_map_html(
     ``standalone``: everything inlined, no bridge to the application; otherwise the
     page refers to the libraries by ``file:`` URL and talks to the application through
     QWebChannel. ``view``: ``(lat, lon, zoom)`` to open at, else the actors' extent.
+    ``territories``: the « Nombre d'acteurs par… » layers' data (``layers.territories_payload``,
+    which ``map_content`` makes); without it the page has the density layer only.
     """
     if not isinstance(actors, MapActors):
         actors = MapActors.from_dicts(actors)
@@ -238,6 +258,7 @@ def build_map_html(
         "head": _library_tags(standalone),
         "data": payload_json(actors, relations, kinds, domains, title, subtitle,
                              app=not standalone, view=view),
+        "territories": script_json(territories or {"levels": {}, "membership": {}, "total": len(actors)}),
         "title": escape(str(title or "Carte des acteurs")).encode("ascii", "xmlcharrefreplace").decode("ascii"),
     }
     for key, name in _BASEMAP_FILES:
@@ -264,11 +285,12 @@ def write_standalone_map(
     domains: Mapping[str, str] | None = None,
     title: str = "",
     subtitle: str = "",
+    territories: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write a self-contained HTML map (no network, no other file needed) atomically."""
     target = Path(path)
     html = build_map_html(actors, relations=relations, kinds=kinds, domains=domains,
-                          title=title, subtitle=subtitle, standalone=True)
+                          title=title, subtitle=subtitle, standalone=True, territories=territories)
     # atomic.py: the user's umask, no leftover after a kill, French errors.
     with atomic_files() as files:
         files.open(target, encoding="utf-8", newline="\n").write(html)
