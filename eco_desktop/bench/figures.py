@@ -20,7 +20,8 @@ FIGURES: dict[str, tuple[float | None, str, bool, str]] = {
     "search_keystroke": (0.05, "s", False, "one more letter (g, ge, gen, geno) -> ids and first 100 rows"),
     "facet_counts": (0.1, "s", False, "counts of every facet under a filter (2 kinds, 2 départements)"),
     "window_ready": (2.0, "s", False, "open + MainWindow shown offscreen until the list holds every actor"),
-    "map_build": (1.0, "s", True, "maps.build_map_html of every actor and relation (as the map tab reads them)"),
+    "map_build": (1.0, "s", True, "maps.build_map_html of every actor and relation, with the territories' "
+                  "counts (as the map tab reads them)"),
     "geo_filter": (0.05, "s", False, "Catalogue.count of a new geographic area: a 10 km circle, a drawn polygon "
                    "of 50 vertices"),
     "territory_counts": (0.1, "s", False, "Catalogue.territory_counts of the facets' filter at each level "
