@@ -62,7 +62,8 @@ def test_a_synonym_says_what_it_stands_for(catalogue):
     assert catalogue.match_reasons(novasep, "façonniers") == [
         "synonyme façonnier → Bioproduction (CDMO, site de production)"]
     assert catalogue.match_reasons(novasep, "CDMO") == ["type d'acteur Bioproduction (CDMO, site de production)"]
-    assert catalogue.match_reasons(novasep, "novasep cdmo") == ["type d'acteur Bioproduction (CDMO, site de production)"]
+    assert catalogue.match_reasons(novasep, "novasep cdmo") == [
+        "type d'acteur Bioproduction (CDMO, site de production)"]
 
 
 def test_places_and_description(catalogue):
@@ -82,5 +83,6 @@ def test_no_reasons_for_no_actor_or_no_text(catalogue):
 
 
 def test_found_in():
-    assert found_in(["domaine Thérapie génique", "description"]) == "trouvé dans : domaine Thérapie génique ; description"
+    assert found_in(["domaine Thérapie génique", "description"]) == (
+        "trouvé dans : domaine Thérapie génique ; description")
     assert found_in([]) == ""
