@@ -58,8 +58,11 @@ class NearDialog(QDialog):
 
     def _chosen(self, place: Place | None) -> None:
         self.place = place
-        self.note.setText("" if place is None else
-                          f"Centre : {place.name} ({place.lat:.4f}, {place.lon:.4f})".replace(".", ","))
+        if place is None:
+            self.note.setText("")
+            return
+        lat, lon = (f"{v:.4f}".replace(".", ",") for v in (place.lat, place.lon))
+        self.note.setText(f"Centre : {place.name} ({lat} ; {lon})")
 
     def _accept(self) -> None:
         if self.place is None:

@@ -49,6 +49,9 @@ class PositionEditing:
         """Show the map and let the next click there place ``actor_id``."""
         catalogue = self.window.catalogue
         if not self._writable():
+            if catalogue is not None:
+                self.window.show_status("Catalogue ouvert en lecture seule : les positions ne peuvent pas "
+                                        "être modifiées.", 6000)
             return False
         actor = catalogue.get_actor(actor_id)
         if actor is None:
