@@ -1,6 +1,8 @@
 """eco-desktop map: a separate process writes the standalone map of the filtered actors."""
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -9,6 +11,8 @@ import pytest
 from eco_desktop import maps
 from eco_desktop.filter import Filter
 from eco_desktop.catalogue import Catalogue
+from eco_desktop.geo import gazetteer
+from eco_desktop.geo.area import Area
 
 from cli_helpers import run_cli
 
@@ -91,3 +95,37 @@ def test_errors(catalogue_path, tmp_path):
     assert "Impossible d'écrire" in proc.stderr and "n'existe pas" in proc.stderr
     run(tmp_path / "absent.sqlite", "-o", tmp_path / "x.html", expect=1)
     assert not (tmp_path / "x.html").exists()
+
+
+def territories(html: str) -> dict:
+    found = re.search(r'<script type="application/json" id="eco-territories">(.*?)</script>', html, re.S)
+    assert found, "no territories' payload in the page"
+    return json.loads(found.group(1))
+
+
+def test_map_carries_the_counts_by_territory_and_the_area(catalogue_path, tmp_path):
+    out = tmp_path / "evry.html"
+    proc = run(catalogue_path, "--near", "Évry-Courcouronnes", "--radius-km", "10", "-o", out)
+    html = out.read_text("utf-8")
+    data = payload(html)
+    with Catalogue.open(catalogue_path, read_only=True) as cat:
+        evry = gazetteer().by_insee("91228")
+        flt = Filter(area=Area.circle(evry.lat, evry.lon, 10, evry.name))
+        ids = [a["id"] for a in cat.actors_by_ids(cat.actor_ids(flt))]
+        by_ept = cat.territory_counts(flt, "ept")
+        by_dep = cat.territory_counts(flt, "departement")
+    assert actor_columns(data)["id"] == ids
+    assert "À moins de 10 km d'Évry-Courcouronnes" in data["subtitle"]
+    layers = territories(html)
+    assert layers["total"] == len(ids)
+    assert layers["levels"]["departement"]["counts"] == by_dep == {"91": len(ids)}
+    assert layers["levels"]["ept"]["counts"] == by_ept
+    assert set(layers["levels"]) == {"commune", "ept", "epci", "departement"}
+    assert "sans position ne sont pas comptés" in proc.stderr
+    assert external_references(html) == []
+    assert "leaflet-heatmap-layer" in html  # Leaflet.heat, inlined from the folium package
+
+
+def test_title_is_for_the_html_page_only(catalogue_path, tmp_path):
+    proc = run(catalogue_path, "--title", "X", "-o", tmp_path / "x.pdf", expect=2)
+    assert ".html" in proc.stderr
