@@ -63,13 +63,20 @@ def log_index(place: Place) -> dict[str, list[int]]:
 
 def to_pull(index: dict[str, list[int]], applied: dict[str, int], own_id: str) -> list[tuple[str, int]]:
     """The files of the other catalogues above what has been applied of each, each
-    catalogue's in order (a changeset builds on its predecessors from the same catalogue)."""
+    catalogue's in order (a changeset builds on its predecessors from the same catalogue)
+    and without a gap: a desktop client may bring file 5 before file 4, and 5 waits."""
     wanted = []
     for catalogue_id in sorted(index):
         if catalogue_id == own_id:
             continue
-        done = applied.get(catalogue_id, 0)
-        wanted.extend((catalogue_id, seq) for seq in index[catalogue_id] if seq > done)
+        expected = applied.get(catalogue_id, 0) + 1
+        for seq in index[catalogue_id]:
+            if seq < expected:
+                continue
+            if seq > expected:
+                break
+            wanted.append((catalogue_id, seq))
+            expected += 1
     return wanted
 
 

@@ -37,6 +37,16 @@ def test_pull_takes_the_others_files_above_what_was_applied(place):
     assert log.to_pull(index, {B: 3, C: 1}, own_id=A) == []
 
 
+def test_a_gap_in_a_members_files_makes_the_next_ones_wait(place):
+    for seq in (1, 2, 4, 5):
+        log.publish(place, B, seq, b"x")
+    index = log.log_index(place)
+    assert log.to_pull(index, {}, own_id=A) == [(B, 1), (B, 2)]
+    assert log.to_pull(index, {B: 2}, own_id=A) == []
+    log.publish(place, B, 3, b"x")  # the desktop client brought it at last
+    assert log.to_pull(log.log_index(place), {B: 2}, own_id=A) == [(B, 3), (B, 4), (B, 5)]
+
+
 def test_a_published_changeset_is_never_replaced(place):
     log.publish(place, A, 1, b"premier")
     with pytest.raises(AlreadyThere):
