@@ -36,6 +36,7 @@ FOLLOWUP_COLUMNS = ("followup_on", "followup_by", "next_step", "followup_done_at
 _QUIET = {"id", "sort_name", "created_at", "updated_at", "changed_at", "mgp", "ept", "epci", "outside_idf",
           "actor_id"}
 _VOCABULARY_OF = {"kind": "kind", "domains": "domain", "activities": "activity"}
+_ENUMERATIONS = {"status": vocab.STATUSES, "geo_precision": vocab.GEO_PRECISIONS}
 _TEXT_LIMIT = 120
 EMPTY = "(vide)"
 
@@ -89,6 +90,8 @@ class Sentences:
     def value(self, key: str, value: Any, *, contact: bool = False) -> str:
         if key in _VOCABULARY_OF and not contact:
             return self.labels.get(_VOCABULARY_OF[key], {}).get(value, short(value)) if value else EMPTY
+        if key in _ENUMERATIONS and not contact:
+            return _ENUMERATIONS[key].get(value, short(value)) if value else EMPTY
         if key == "legal_basis":
             return vocab.LEGAL_BASES.get(value, EMPTY if not value else value)
         if key == "opt_out":

@@ -23,10 +23,11 @@ def test_a_phone_change_and_a_domain_added(catalogue):
 
 
 def test_vocabulary_values_by_their_labels_and_removed_ones(catalogue):
-    catalogue.update_actor(CELLECTIS, {"kind": "pharma", "domains": ["vaccines"]})
+    catalogue.update_actor(CELLECTIS, {"kind": "pharma", "domains": ["vaccines"], "status": "closed"})
     [entry] = catalogue.journal(CELLECTIS, ["change"])[:1]
     assert "Type : Entreprise de biothérapie → Grand laboratoire pharmaceutique" in entry.lines
     assert "Domaines : + Vaccins, − Immunothérapie, − Thérapie génique" in entry.lines
+    assert "Statut : En activité → Fermé" in entry.lines
 
 
 def test_an_exchange_with_its_followup(catalogue):
