@@ -25,6 +25,11 @@ class Positions:
         self._memo: tuple[Area, np.ndarray] | None = None
 
     @classmethod
+    def empty(cls, size: int) -> "Positions":
+        """``size`` actors without a position nor a commune (an index not read from a file)."""
+        return cls(np.full(size, np.nan), np.full(size, np.nan), np.zeros(size, dtype=np.int32), [""])
+
+    @classmethod
     def load(cls, conn, index_ids: np.ndarray) -> "Positions":
         """From the actors table; ``index_ids[p]`` is the id at index position ``p``."""
         size = len(index_ids)
