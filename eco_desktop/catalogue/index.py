@@ -228,7 +228,7 @@ class ActorIndex:
         """The actors' positions and communes (read on first use: an area, a territory count)."""
         if self._positions is None:
             self._positions = (self._fetch_positions() if self._fetch_positions is not None
-                               else Positions.load(None, self._ids_array()))
+                               else Positions.empty(self.size))
         return self._positions
 
     def area_bits(self, area) -> int:
