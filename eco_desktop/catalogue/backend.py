@@ -86,9 +86,8 @@ class Backend:
         self.read_only = read_only
         self.lock = threading.RLock()
         self.recorder: Recorder | None = None
-        # Team sync (catalogue/sync/): the block new rows' ids are drawn from, and the
-        # tracker of what to send; both None until sync is set up.
-        self.id_block: int | None = None
+        # Team sync's tracker (catalogue/sync/tracking.py, installed by the façade): what to
+        # send, and the id block new rows take once sync is set up (by any program).
         self.tracker = None
         self.data_version = self.read_data_version()
         self._checkpoint_thread: threading.Thread | None = None
@@ -211,9 +210,10 @@ class Backend:
     def next_id(self, tbl: str) -> int:
         """The id a new row of ``tbl`` gets: in this catalogue's block once sync is set up
         (rows created on two laptops never collide, see sync.identity), else after the largest."""
-        if self.id_block is None:
+        block = self.tracker.block() if self.tracker is not None else None  # (team sync's)
+        if block is None:
             return self.conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM [{tbl}]").fetchone()[0]
-        first = self.id_block << 32
+        first = block << 32
         top = self.conn.execute(f"SELECT max(id) FROM [{tbl}] WHERE id BETWEEN ? AND ?",
                                 (first, first + 2 ** 32 - 1)).fetchone()[0]
         return (top or first) + 1

@@ -203,7 +203,8 @@ class BulkMixin:
                     if history:
                         self.history_log.batch_row(batch)
                     next_id = backend.next_id("actors")  # (in the id block once sync is set up)
-                    tracker = backend.tracker if backend.tracker is not None and not backend.tracker.paused else None
+                    # team sync's tracker, when the new rows are to be sent
+                    tracker = backend.tracker if backend.tracker is not None and backend.tracker.active() else None
                     total = len(rows) if isinstance(rows, Sequence) else -1
                     rebuilt: list[str] = []
                     if isinstance(rows, Sequence) and len(rows) >= BULK_ROWS:
@@ -326,7 +327,7 @@ def undo_inserts(backend: Backend, batch_id: int, changes: list, batch, kept: se
         return changes
     created = [row_id for row_id in created if row_id not in kept]
     written = json.dumps(created)
-    if backend.tracker is not None:  # team sync sends the deletions (from the rows' images)
+    if backend.tracker is not None and backend.tracker.active():  # team sync sends the deletions (images)
         backend.execute(backend.tracker.rows_statement("actors", "id IN (SELECT value FROM json_each(?))",
                                                        _ACTOR_JSON), (written,))
     backend.execute("DELETE FROM actors_fts WHERE rowid IN (SELECT value FROM json_each(?))", (written,))
@@ -359,7 +360,7 @@ def redo_inserts(backend: Backend, batch_id: int, changes: list, batch) -> list:
                         (batch_id, written))
         where = "id IN (SELECT value FROM json_each(?))"
         backend.execute(FACET_ROWS_OF_ACTORS.format(where=where), (written,) * 3)
-        if backend.tracker is not None:  # team sync sends them again
+        if backend.tracker is not None and backend.tracker.active():  # team sync sends them again
             backend.execute(backend.tracker.rows_statement("actors", where), (written,))
         rows = backend.execute(f"SELECT id, {', '.join(BODY_FIELDS)} FROM actors WHERE {where} "
                                "ORDER BY id", (written,)).fetchall()
