@@ -49,6 +49,9 @@ def filter_parent() -> argparse.ArgumentParser:
     mgp.add_argument("--no-mgp", dest="mgp", action="store_const", const=False, help="hors Métropole")
     group.add_argument("--has-contact", action="store_true", help="avec au moins un contact utilisable")
     group.add_argument("--call", metavar="NOM", default="", help="présélectionnés dans cet appel à projets")
+    group.add_argument("--followup", action="append", default=[], choices=tuple(FOLLOWUP_BUCKETS),
+                       help="suivi : relance en retard (overdue), aujourd'hui (today), cette semaine (week), "
+                            "plus tard (later), sans relance (none)")
     group.add_argument("--include-deleted", action="store_true", help="inclure la corbeille")
     group.add_argument("--field", action="append", default=[], metavar="CLÉ=VALEUR",
                        help="champ personnalisé : CLÉ=VALEUR, CLÉ>=N, CLÉ<=N, CLÉ<DATE, CLÉ>DATE "
@@ -61,7 +64,8 @@ def filter_from_args(args: argparse.Namespace, catalogue=None) -> Filter:
     flt = Filter(text=args.search or "", kinds=tuple(args.kind), domains=tuple(args.domain),
                  activities=tuple(args.activity), departements=tuple(args.departement),
                  mgp=args.mgp, epts=tuple(args.ept), epcis=tuple(args.epci), tags=tuple(args.tag),
-                 has_contact=args.has_contact, call=args.call or "", include_deleted=args.include_deleted)
+                 has_contact=args.has_contact, call=args.call or "", include_deleted=args.include_deleted,
+                 followup=tuple(getattr(args, "followup", ())))
     flt = flt.with_area(area_from_args(args, catalogue))
     if flt.area is not None and catalogue is not None:
         say_area_left_out(catalogue, flt)
