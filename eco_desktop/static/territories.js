@@ -86,8 +86,10 @@
 
     function styleOf(level, code) {
       var info = levels[level], k = classOf(info.counts[code] || 0, info.breaks);
+      // An EPT or EPCI is its communes' outlines: their inner borders stay faint.
+      var union = level === "ept" || level === "epci";
       return {
-        color: "#475569", weight: level === "commune" ? 0.5 : 0.8, opacity: 0.8,
+        color: "#475569", weight: level === "departement" ? 0.8 : 0.5, opacity: union ? 0.45 : 0.8,
         fillColor: k < 0 ? NO_ACTOR_FILL : info.colours[k], fillOpacity: k < 0 ? 0.25 : 0.72
       };
     }
