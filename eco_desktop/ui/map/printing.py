@@ -31,7 +31,7 @@ FORMATS = {".pdf": "pdf", ".png": "png"}
 PAPERS = {"A4": QPageSize.PageSizeId.A4, "A3": QPageSize.PageSizeId.A3}
 CSS_DPI = 96  # the page's pixels per inch, as Chromium prints them
 PNG_SCALE = 2
-SETTLE_MS = 400  # after the print layout: the canvas redrawn at its new size
+SETTLE_MS = 250  # after the print layout: the canvas redrawn at its new size
 TIMEOUT_S = 60.0
 OUTLINES_SOURCE = ("Contours : IGN Admin Express COG 2018 (via gregoiredavid/france-geojson), "
                    "Licence Ouverte / Etalab 2.0")
@@ -100,6 +100,7 @@ class MapPrinter(QObject):
         self.fmt = format_of(self.path)
         self.area, self.paper, self.landscape = area, paper, landscape
         self.view = None
+        self.view_gone = True  # no page alive (QtWebEngine must see every page go before its profile)
         self.done = False
         self._drawing = False
         self._timer = QTimer(self)
@@ -108,7 +109,9 @@ class MapPrinter(QObject):
 
     def start(self, timeout_s: float = TIMEOUT_S) -> None:
         from .view import MapView
+        self.view_gone = False
         self.view = MapView()
+        self.view.destroyed.connect(self._view_destroyed)
         self.view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         self.view.resize(page_size_px(self.paper, self.landscape))
         self.view.show()
@@ -117,6 +120,9 @@ class MapPrinter(QObject):
             self.view.show_area(self.area)
         self._timer.start(round(timeout_s * 1000))
         self.view.show_html(self.html)
+
+    def _view_destroyed(self, *_args) -> None:
+        self.view_gone = True
 
     def cancel(self) -> None:
         if not self.done:
@@ -202,6 +208,9 @@ def map_page(catalogue, flt, cancelled: Callable[[], bool] = lambda: False):
     return html, print_page(catalogue, flt, content), area, len(content.actors), content.unlocated_count()
 
 
+_APP = None  # the application of export_image, kept until the interpreter exits
+
+
 def _application():
     """The running application, else an offscreen one (the command line, no display)."""
     from PySide6.QtWidgets import QApplication
@@ -222,7 +231,8 @@ def export_image(catalogue, flt, path: str | Path, *, paper: str = "A4", landsca
     (path, actors, not located). For the command line; works without a display."""
     path = Path(path)
     format_of(path)
-    app = _application()
+    global _APP
+    _APP = _application()
     html, page, area, count, unlocated = map_page(catalogue, flt)
     printer = MapPrinter(html, path, page, area=area, paper=paper, landscape=landscape)
     outcome: dict[str, Any] = {}
@@ -232,7 +242,9 @@ def export_image(catalogue, flt, path: str | Path, *, paper: str = "A4", landsca
     from ..offscreen import wait_until
     deadline = time.perf_counter() + timeout_s + 5
     wait_until(lambda: outcome or time.perf_counter() > deadline, timeout_s + 10)
-    del app
+    printer.cancel()  # nothing left running when it timed out
+    # The page is deleted before anything else goes (the interpreter's exit would crash).
+    wait_until(lambda: printer.view_gone, 10)
     if "error" in outcome:
         raise outcome["error"]
     if "path" not in outcome:
