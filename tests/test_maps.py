@@ -369,3 +369,52 @@ def test_map_content_reads_the_catalogue_as_the_dicts_would_give_it(catalogue, m
 
     content = maps.map_content(catalogue, Filter(departements=("91",)))
     assert content.actors.id.tolist() == catalogue.actor_ids(Filter(departements=("91",)))
+
+
+# -- the territories' and density layers (maps/layers.py, static/territories.js) ------
+
+def territories_of(html: str) -> dict:
+    match = re.search(r'<script type="application/json" id="eco-territories">(.*?)</script>', html, re.S)
+    assert match, "no territories' payload in the page"
+    return json.loads(match.group(1))
+
+
+def test_heat_library_comes_from_the_folium_package():
+    assert maps.HEAT_JS.is_file() and maps.HEAT_JS.parent.parent.name == "folium"
+    app = maps.build_map_html(ACTORS)
+    assert maps.HEAT_JS.as_uri() in [a["src"] for t, a in tags(app) if t == "script" and a.get("src")]
+    standalone = maps.build_map_html(ACTORS, standalone=True)
+    assert "L.heatLayer" in standalone and "EcoTerritories" in standalone
+    assert external_references(standalone) == []
+
+
+def test_a_page_without_a_catalogue_has_no_count_layer():
+    assert territories_of(maps.build_map_html(ACTORS)) == {"levels": {}, "membership": {}, "total": 4}
+
+
+def test_map_content_carries_every_levels_counts(catalogue):
+    from eco_desktop.filter import Filter
+    content = maps.map_content(catalogue, Filter(departements=("91",)))
+    html = maps.build_map_html(content.actors, standalone=True, **content.page_args())
+    layers = territories_of(html)
+    assert set(layers["levels"]) == {"commune", "ept", "epci", "departement"}
+    assert layers["total"] == len(content.actors)
+    dep = layers["levels"]["departement"]
+    assert dep["counts"] == {"91": len(content.actors)} and dep["title"] == "Nombre d'acteurs par département"
+    assert dep["elsewhere"] == 0
+    communes = layers["levels"]["commune"]
+    assert communes["counts"] == catalogue.territory_counts(Filter(departements=("91",)), "commune")
+    assert len(communes["breaks"]) == len(communes["colours"]) >= 1
+    assert layers["levels"]["epci"]["names"]["200059228"].startswith("CA Grand Paris Sud")
+    assert layers["membership"]["91228"] == ["91", "", "200059228"]
+
+
+@pytest.mark.parametrize("counts, breaks", [
+    ([], []), ([0, 0], []), ([3], [3]), ([1, 1, 1, 2], [1, 2]),
+    ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [3, 5, 7, 9, 10]),
+    ([1] * 900 + [2] * 60 + [7, 50, 400, 3000, 12], [7, 12, 50, 400, 3000]),  # skewed: Paris holds most
+])
+def test_class_breaks_are_quantiles_of_the_distinct_counts(counts, breaks):
+    assert maps.layers.class_breaks(counts) == breaks
+    colours = maps.layers.class_colours(breaks)
+    assert len(colours) == len(breaks) and len(set(colours)) == len(colours)

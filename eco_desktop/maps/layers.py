@@ -2,19 +2,21 @@
 département, their classes and colours, for ``static/territories.js``.
 
 The counts come from ``Catalogue.territory_counts`` (each actor in its commune's
-territories, a position or not). The classes are quantiles of the counts of the
-territories holding at least one actor (five classes, fewer when there are fewer
-distinct counts): such counts are very skewed — Paris or one EPT holds most actors —
-so equal intervals would put nearly every territory in the first class, and quantiles
-keep the map telling the territories apart. (Jenks' natural breaks say the same on
-such data but cost a quadratic search over 1,300 communes.) A territory without actor
-is drawn uncoloured.
+territories, a position or not). The classes are quantiles of the distinct counts of
+the territories holding at least one actor (five classes, fewer when there are fewer
+distinct counts). Such counts are very skewed — hundreds of communes with one actor,
+Paris with most of them —: equal intervals would put nearly every territory in the
+first class, and quantiles of the territories themselves would give the many ones
+several classes and lump 50 with 3,000; over the distinct counts each class spans as
+many of the levels seen. (Jenks' natural breaks separate such data as well but cost a
+quadratic search over 1,300 communes.) A territory without actor is drawn uncoloured.
 
 The EPT and EPCI outlines are the union of their communes' outlines, drawn by the page
 from the communes' basemap and ``membership`` (no second copy of the outlines).
 """
 from __future__ import annotations
 
+import math
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -28,13 +30,15 @@ HEAT_LAYER_NAME = "Densité des acteurs (chaleur)"
 
 
 def class_breaks(counts: Iterable[int], classes: int = len(COLOURS)) -> list[int]:
-    """Upper bounds of the classes (ascending, the last the highest count) of the
-    positive counts, by quantiles; [] when no territory holds an actor."""
-    values = np.array([c for c in counts if c > 0], dtype=np.float64)
-    if not values.size:
-        return []
-    qs = np.quantile(values, np.linspace(0, 1, classes + 1)[1:], method="higher")
-    return sorted({int(q) for q in qs})
+    """Upper bounds of the classes (ascending, the last the highest count): quantiles of
+    the distinct positive counts; [] when no territory holds an actor."""
+    values = sorted({int(c) for c in counts if c > 0})
+    if len(values) <= classes:
+        return values  # a class per count seen
+    last = len(values) - 1
+    # the k-th upper bound: the value at k/classes of the way, rounded up (numpy's
+    # "higher" quantile, without its floating-point slips on exact positions)
+    return sorted({values[min(last, math.ceil(k * last / classes - 1e-9))] for k in range(1, classes + 1)})
 
 
 def class_colours(breaks: list[int]) -> list[str]:
