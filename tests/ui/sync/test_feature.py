@@ -182,3 +182,37 @@ def test_a_catalogue_that_never_synced_is_told_to_join(window, team, tmp_path, m
     assert team.feature.sync_now() is None
     assert shown and "Rejoignez l'équipe" in str(shown[0])
     assert team.feature.update_status().startswith("Synchronisation impossible")
+
+
+def test_a_long_sync_shows_its_progress_and_can_be_cancelled(window, team, qtbot, monkeypatch):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from eco_desktop.catalogue import OperationCancelled
+    team.start()
+    seen = []
+
+    def long_sync(catalogue, place, progress=None, cancel=None):
+        import time
+        for done in range(3000):  # 30 s at most
+            if cancel():
+                break
+            progress(done, 3000)
+            time.sleep(0.01)
+        raise OperationCancelled("Synchronisation interrompue : ce qui a été reçu est gardé.")
+
+    def press_cancel():
+        dialogs = [d for d in window.findChildren(QProgressDialog) if d.isVisible()]
+        seen.extend(d.labelText() for d in dialogs)
+        if dialogs:
+            [button] = [b for b in dialogs[0].findChildren(QPushButton) if b.text() == "Annuler"]
+            button.click()
+        else:
+            QTimer.singleShot(100, press_cancel)
+
+    monkeypatch.setattr(sync_feature.run, "sync", long_sync)
+    QTimer.singleShot(600, press_cancel)
+    assert team.feature.sync_now() is None
+    assert seen and seen[0] == "Synchronisation avec l'équipe…"
+    assert "Synchronisation interrompue" in window.statusBar().currentMessage()
+    assert not team.feature.running
