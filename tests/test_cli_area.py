@@ -91,3 +91,14 @@ def test_every_filters_command_takes_the_area_options():
                                  + (["-o", "x.html"] if command == "map" else [])
                                  + (["-o", "x.xlsx"] if command == "export" else []))
         assert args.near == "Paris" and args.radius_km == "3" and args.within is None
+
+
+def test_export_says_the_area_in_its_criteria_sheet(catalogue_path, tmp_path):
+    from openpyxl import load_workbook
+    out = tmp_path / "evry.xlsx"
+    run_cli(["export", "--db", catalogue_path, "--near", "Évry-Courcouronnes", "--radius-km", "10", "-o", out],
+            home=catalogue_path.parent)
+    book = load_workbook(out, read_only=True)
+    sheet = next(name for name in book.sheetnames if name.startswith("Crit"))
+    cells = [str(c) for row in book[sheet].iter_rows(values_only=True) for c in row if c]
+    assert "À moins de 10 km d'Évry-Courcouronnes" in cells
