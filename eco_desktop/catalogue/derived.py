@@ -108,6 +108,7 @@ class Derived:
         """Recompute what is derived from these actors' rows: their full-text row and
         their multi-valued facet rows (actor_values)."""
         execute = self.backend.execute
+        actor_ids = list(actor_ids)  # (counted below: a big refresh merges the full-text index)
         for actor_id in actor_ids:
             row = execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
             execute("DELETE FROM actors_fts WHERE rowid = ?", (actor_id,))
@@ -120,6 +121,12 @@ class Derived:
             self.backend.conn.executemany(
                 "INSERT OR IGNORE INTO actor_values (facet, value, actor_id) VALUES (?, ?, ?)",
                 facet_value_rows(row))
+        if len(actor_ids) > BULK_REBUILD_THRESHOLD and 2 * len(actor_ids) > execute(
+                "SELECT count(*) FROM actors").fetchone()[0]:
+            # Most rows rewritten one by one (custom fields filled for every actor, a bulk
+            # edit of all): the full-text index is left as many segments full of deleted
+            # entries, which every search then reads through; merged into one again.
+            execute("INSERT INTO actors_fts (actors_fts) VALUES ('optimize')")
 
     def refresh_labels(self, values: Iterable[tuple[str, str]]) -> None:
         """Remake the full-text facets of the actors having these (vocabulary, slug) values,
