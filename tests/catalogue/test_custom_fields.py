@@ -168,3 +168,16 @@ def test_values_go_with_a_purged_actor_or_deleted_contact(fields):
 def test_unknown_field_in_a_filter_is_said():
     with pytest.raises(UserError, match="mal formé"):
         Filter.from_dict({"custom": [["x", ">="]]})
+
+
+def test_filling_every_actor_leaves_one_merged_full_text_index(fields, monkeypatch):
+    from eco_desktop.catalogue import derived
+    monkeypatch.setattr(derived, "BULK_REBUILD_THRESHOLD", 10)
+    every = fields.actor_ids(Filter())
+    assert len(every) > 20
+    data_rows = fields.conn.execute("SELECT count(*) FROM actors_fts_data").fetchone()[0]
+    with fields.transaction("Remplir"):
+        fields.set_custom_values_many({a: {"remarque_interne": f"repère {a}"} for a in every})
+    assert fields.conn.execute("SELECT count(*) FROM actors_fts_data").fetchone()[0] <= data_rows + 2
+    fields.conn.execute("INSERT INTO actors_fts (actors_fts) VALUES ('integrity-check')")
+    assert len(fields.actor_ids(Filter(text="repere"))) == len(every)
