@@ -183,7 +183,7 @@ def criterion_words(field: Mapping[str, Any] | None, key: str, op: str, values: 
     """One criterion (or the OR of one field's « = » values) in French: « Montant levé ≥
     1 000 000 € », « Dernière visite avant le 1er janvier 2025 », « Programme : « A » ou « B » »."""
     if field is None:
-        return f"{key} {op} " + " ou ".join(values)
+        return f"Champ personnalisé supprimé « {key} » {op} " + " ou ".join(values)
     label, kind = field["label"], field["type"]
     if kind == "bool":
         return f"{label} : " + " ou ".join("oui" if v in ("1", "oui") else "non" for v in values)

@@ -73,9 +73,12 @@ class CustomQuery:
         return field
 
     def criterion_bits(self, index: ActorIndex, key: str, op: str, value: str) -> int:
-        """The actors meeting one criterion."""
+        """The actors meeting one criterion; none for a field deleted since the criterion
+        was saved (no actor has a value for it: its description says it is gone)."""
         def make() -> int:
-            field = self._field(key)
+            field = self.definitions.by_key("actor").get(key)
+            if field is None:
+                return 0
             if field["type"] == "bool":
                 yes = self.value_bits(index, key).get("1", 0)
                 return yes if value in ("1", "oui") else index.present & ~yes

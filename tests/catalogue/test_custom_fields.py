@@ -181,3 +181,13 @@ def test_filling_every_actor_leaves_one_merged_full_text_index(fields, monkeypat
     assert fields.conn.execute("SELECT count(*) FROM actors_fts_data").fetchone()[0] <= data_rows + 2
     fields.conn.execute("INSERT INTO actors_fts (actors_fts) VALUES ('integrity-check')")
     assert len(fields.actor_ids(Filter(text="repere"))) == len(every)
+
+
+def test_a_criterion_on_a_deleted_field_matches_nothing_and_says_so(fields):
+    a = ids(fields, 1)[0]
+    fields.set_custom_values(a, {"montant_leve": 10})
+    flt = Filter(custom=[("montant_leve", ">=", "1")])
+    assert fields.actor_ids(flt) == [a]
+    fields.delete_custom_field(fields.custom_field("montant_leve")["id"])
+    assert fields.actor_ids(flt) == [] and fields.facet_counts(flt)["kind"] == []
+    assert fields.describe(flt) == ["Champ personnalisé supprimé « montant_leve » >= 1"]

@@ -2,6 +2,8 @@
 record's section (:mod:`.section`) and the list's range filters (:mod:`.ranges`)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtGui import QAction
 
 from ..operations import Change
@@ -48,6 +50,11 @@ class CustomFieldsFeature:
         self.dialog().exec()
         self._update()
         self.window.apply_changes(Change.VOCABULARIES | Change.ACTORS)
+        flt = self.window.filter
+        known = {f["key"] for f in self.window.catalogue.custom_fields("actor")}
+        kept = tuple(c for c in flt.custom if c[0] in known)
+        if kept != flt.custom:  # criteria of fields deleted in the dialog
+            self.window.set_filter(replace(flt, custom=kept))
 
 
 def install(window) -> CustomFieldsFeature:
