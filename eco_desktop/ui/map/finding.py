@@ -76,7 +76,7 @@ class PlaceFinding:
         self.finder.setPlaceholderText("Aller à… (commune, acteur)")
         self.finder.setToolTip("Centrer la carte sur une commune, un code postal ou un acteur (Entrée)")
         self.finder.setAccessibleName("Aller à un lieu")
-        self.finder.setFixedWidth(210)
+        self.finder.setFixedWidth(180)
         self.finder.chosen.connect(self.go_to)
         return self.finder
 

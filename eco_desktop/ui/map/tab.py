@@ -23,7 +23,8 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QSizePolicy, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QFileDialog, QLabel, QMenu, QMessageBox, QSizePolicy, QToolBar, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from ... import french, paths
 from ...errors import UserError
@@ -138,15 +139,22 @@ class MapTab(AreaSelection, PositionEditing, PlaceFinding, ImageExporting, QWidg
         self._build_area_actions()
         self._build_editing_actions()
         self._build_image_action(window)
-        # Short texts on the toolbar (the menu keeps the full ones): it has to fit beside
-        # the side panels.
-        for action, short in ((self.act_center, "Centrer"), (self.act_near, "À moins de…"),
-                              (self.act_export, "Page web…"), (self.act_image, "Image…")):
+        # Short texts, and the two exports behind one button: the toolbar has to fit beside
+        # the side panels (the menus keep the full texts).
+        for action, short in ((self.act_center, "Centrer"), (self.act_near, "À moins de…")):
             action.setIconText(short)
         self.toolbar.addWidget(self._build_finder())
-        for action in (self.act_near, self.act_move, self.act_relations, self.act_center, self.act_export,
-                       self.act_image):
+        for action in (self.act_near, self.act_move, self.act_relations, self.act_center):
             self.toolbar.addAction(action)
+        self.export_button = QToolButton()
+        self.export_button.setText("Exporter")
+        self.export_button.setToolTip("Enregistrer la carte : page web autonome, PDF ou PNG")
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        export_menu = QMenu(self.export_button)
+        export_menu.addAction(self.act_export)
+        export_menu.addAction(self.act_image)
+        self.export_button.setMenu(export_menu)
+        self.toolbar.addWidget(self.export_button)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.toolbar.addWidget(spacer)
@@ -210,6 +218,7 @@ class MapTab(AreaSelection, PositionEditing, PlaceFinding, ImageExporting, QWidg
         self.act_move.setChecked(False)
         for action in (self.act_export, self.act_image, self.act_near):
             action.setEnabled(catalogue is not None)
+        self.export_button.setEnabled(catalogue is not None)
         self.act_move.setEnabled(catalogue is not None and not catalogue.read_only)
         self.mark_stale()
 
