@@ -166,6 +166,7 @@ def map_tool_shots(app, window, out: Path) -> list[Path]:
     tab.map.run_js("window.ecoTerritories && ecoTerritories.show(null)")
     ring = [[48.66, 2.19], [48.74, 2.16], [48.80, 2.30], [48.72, 2.47], [48.60, 2.47], [48.58, 2.36]]
     tab.area_drawn({"kind": "polygon", "rings": [ring]})
+    window.select_actor(next(i for i, name in window.catalogue.all_actor_names() if name == "Genopole"))
     settle(app, 4.0)
     shot("map-selection.png")
     image = out / "map-print.png"
@@ -176,7 +177,11 @@ def map_tool_shots(app, window, out: Path) -> list[Path]:
     while not done and time.monotonic() < end:
         settle(app, 0.2)
     if done:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QImage
         tab.result_box.close()
+        # The export's PNG is drawn at twice the page: half of it is plenty for the docs.
+        QImage(str(image)).scaledToWidth(1400, Qt.TransformationMode.SmoothTransformation).save(str(image))
         shots.append(image)
     window.clear_area()
     settle(app, 1.0)
@@ -216,6 +221,44 @@ def custom_fields_shots(app, window, catalogue, out: Path) -> list[Path]:
     settle(app, 0.5)
     shots.append(out / "custom-fields-record.png")
     window.grab().save(str(shots[1]))
+    return shots
+
+
+def sync_shots(app, window, catalogue, out: Path) -> list[Path]:
+    """The team sync's dialog (a shared folder, the member's name) and « Conflits à revoir »
+    after Bob and this catalogue changed the same fields (a made-up team in a temporary folder)."""
+    from eco_desktop.catalogue import Catalogue
+    from eco_desktop.sync import run
+    from eco_desktop.sync.config import PlaceSpec
+    from eco_desktop.sync.place import FolderPlace
+    from eco_desktop.ui.sync.dialog import Choice
+    team = Path(tempfile.mkdtemp(prefix="eco-sync-shots-"))
+    shared = team / "Équipe biothérapies"
+    shared.mkdir()
+    sync = window.features["sync"]
+    sync.apply_choice(Choice(PlaceSpec("folder", str(shared)), None, "Claire, Région", True, 5))
+    sync.sync_now()
+    run.join(FolderPlace(shared), team / "bob.sqlite", member="Bob, Genopole")
+    ids = dict((name, i) for i, name in catalogue.all_actor_names())
+    with Catalogue.open(team / "bob.sqlite") as bob:
+        for name, field, mine, theirs in (
+                ("GenSight Biologics", "phone", "01 53 00 10 10", "01 53 00 20 20"),
+                ("Cellectis", "website", "https://www.cellectis.com", "https://www.cellectis.com/fr")):
+            catalogue.update_actor(ids[name], {field: mine})
+            bob.update_actor(ids[name], {field: theirs})
+        run.sync(bob, FolderPlace(shared))
+    sync.sync_now()  # the conflicts panel opens
+    catalogue.update_actor(ids["Genopole"], {"phone": "01 60 87 83 00"})  # one change waiting
+    window.show_list()
+    window.select_actor(ids["GenSight Biologics"])
+    settle(app, 1.0)
+    shots = [out / "sync-conflicts.png", out / "sync-dialog.png"]
+    window.grab().save(str(shots[0]))
+    dialog = sync.open_settings()
+    settle(app, 0.5)
+    dialog.grab().save(str(shots[1]))
+    dialog.reject()
+    sync.dock.hide()
     return shots
 
 
