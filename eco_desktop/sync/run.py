@@ -120,21 +120,22 @@ def _pull(catalogue: Catalogue, place: Place, index: dict[str, list[int]], own_i
     refused: set[str] = set()
 
     def advance(catalogue_id: str) -> None:
-        while queues.get(catalogue_id) and catalogue_id not in refused:
-            sequence = queues[catalogue_id].pop(0)
-            try:
-                origin, payload = _read_change(place, catalogue_id, sequence)
-            except UserError as exc:
-                if _place_failure(exc):
-                    raise
-                refuse(catalogue_id, sequence, exc)
-                return
-            heapq.heappush(heads, (origin.created, catalogue_id, sequence, origin, payload))
+        """Read the member's next file into ``heads`` (one file of each member at a time)."""
+        if not queues.get(catalogue_id) or catalogue_id in refused:
             return
+        sequence = queues[catalogue_id].pop(0)
+        try:
+            origin, payload = _read_change(place, catalogue_id, sequence)
+        except UserError as exc:
+            if _place_failure(exc):
+                raise
+            refuse(catalogue_id, sequence, exc)
+            return
+        heapq.heappush(heads, (origin.created, catalogue_id, sequence, origin, payload))
 
-    def refuse(catalogue_id: str, sequence: int, exc: UserError) -> None:
+    def refuse(catalogue_id: str, sequence: int, exc: UserError, member: str = "") -> None:
         refused.add(catalogue_id)
-        report.refused.append(f"Envoi n° {sequence} de {catalogue_id[:8]} non appliqué : {exc} "
+        report.refused.append(f"Envoi n° {sequence} de {member or catalogue_id[:8]} non appliqué : {exc} "
                               "Les suivants de ce membre attendent.")
 
     for catalogue_id in queues:
@@ -147,7 +148,7 @@ def _pull(catalogue: Catalogue, place: Place, index: dict[str, list[int]], own_i
         try:
             applied = catalogue.apply_changes(payload, origin=origin)
         except UserError as exc:
-            refuse(catalogue_id, sequence, exc)
+            refuse(catalogue_id, sequence, exc, origin.member)
             continue
         done += 1
         if progress is not None:
