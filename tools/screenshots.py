@@ -300,6 +300,7 @@ def main() -> int:
     for path in map_tool_shots(app, window, out):
         print(path)
     print(*custom_fields_shots(app, window, catalogue, out), sep="\n")  # (last: the others without custom fields)
+    print(*sync_shots(app, window, catalogue, out), sep="\n")  # (after them: it syncs the catalogue)
     window.close()
     return 0
 
