@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -92,6 +92,10 @@ class ConflictsPanel(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
         self.reload()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        # Docked under the list: a few rows high, so the list keeps most of the window.
+        return QSize(800, 190)
 
     # ------------------------------------------------------------------ content
     def set_catalogue(self, catalogue) -> None:

@@ -18,7 +18,7 @@ from ... import french
 from ...errors import UserError
 from ...sync import credentials, log
 from ...sync.config import PlaceSpec
-from .. import operations
+from .. import dates, operations
 from ..text_safety import plain_label, set_plain
 from .passwords import SessionPasswords
 
@@ -34,6 +34,19 @@ class Choice:
     member: str
     automatic: bool
     interval_minutes: int
+
+
+def state_lines(status) -> list[str]:
+    """The sync's state as the dialog says it (a :class:`~eco_desktop.sync.run.Status`, None
+    when this catalogue does not sync yet)."""
+    if status is None or not status.configured:
+        return ["Ce catalogue n'est pas encore synchronisé."]
+    lines = [f"Membre : {status.member}",
+             "Dernière synchronisation : " + (dates.local_time(status.last_sync) if status.last_sync else "jamais"),
+             f"{french.count(status.pending, 'modification')} à envoyer."]
+    if status.conflicts:
+        lines.append(f"{french.count(status.conflicts, 'conflit')} à revoir (Fichier → Conflits à revoir).")
+    return lines
 
 
 def describe_place(place) -> str:
@@ -52,7 +65,7 @@ class SyncDialog(QDialog):
     set; :attr:`join_requested` when the person asked to join the team instead."""
 
     def __init__(self, catalogue, passwords: SessionPasswords, *, spec: PlaceSpec | None, automatic: bool,
-                 interval_minutes: int, status_lines: list[str], parent: QWidget | None = None) -> None:
+                 interval_minutes: int, status=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Synchronisation de l'équipe")
         self.setMinimumWidth(600)
@@ -111,7 +124,7 @@ class SyncDialog(QDialog):
         auto_row.addStretch(1)
         self.automatic_box.toggled.connect(self.interval_spin.setEnabled)
 
-        self.status_label = plain_label("\n".join(status_lines), wrap=True, bounded=True)
+        self.status_label = plain_label("\n".join(state_lines(status)), wrap=True, bounded=True)
         self.status_label.setStyleSheet("color:#555;")
         self.message_label = plain_label("", wrap=True, bounded=True)
         self.message_label.setVisible(False)
@@ -283,4 +296,4 @@ class SyncDialog(QDialog):
         self.accept()
 
 
-__all__ = ["Choice", "SyncDialog", "describe_place"]
+__all__ = ["Choice", "SyncDialog", "describe_place", "state_lines"]

@@ -285,10 +285,8 @@ class TeamSync(QObject):
         catalogue = self.catalogue
         if catalogue is None:
             return None
-        lines = run.status(catalogue).lines() if catalogue.sync_configured() else [
-            "Ce catalogue n'est pas encore synchronisé."]
         dialog = SyncDialog(catalogue, self.passwords, spec=config.remembered(catalogue), automatic=self.automatic(),
-                            interval_minutes=self.interval_minutes(), status_lines=lines, parent=self.window)
+                            interval_minutes=self.interval_minutes(), status=run.status(catalogue), parent=self.window)
         dialog.accepted.connect(lambda: self._dialog_accepted(dialog))
         self.last_dialog = dialog
         dialog.open()
