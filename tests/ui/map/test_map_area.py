@@ -107,3 +107,26 @@ def test_a_territory_clicked_filters_by_it(qtbot, window, tab, level, code):  # 
     else:
         assert window.filter.area is not None and window.filter.area.label == "Évry-Courcouronnes"
         assert all(window.catalogue.get_actor(i)["commune"] == "Évry-Courcouronnes" for i in window.listed_ids())
+
+
+def test_a_circle_dragged_on_the_map_and_a_territory_clicked_filter_the_list(qtbot, window, tab):  # noqa: F811
+    from map_helpers import mouse_click, mouse_drag
+    show_tab(qtbot, window, tab)
+    js(qtbot, tab, "ecoMap.setView(48.63, 2.43, 11)")
+    qtbot.wait(200)
+    centre = js(qtbot, tab, "ecoTools.screenPoint(48.6268, 2.4301)")
+    edge = js(qtbot, tab, "ecoTools.screenPoint(48.6268, 2.5)")
+    js(qtbot, tab, "document.querySelector('.eco-draw-circle').click()")
+    wait_js(qtbot, tab, "ecoTools.tool() === 'circle'")
+    loaded_after(qtbot, tab, lambda: mouse_drag(qtbot, tab.map.view.focusProxy(), [centre, edge]))
+    area = window.filter.area
+    assert area.is_circle and area.label == "Évry-Courcouronnes" and 4.8 < area.radius_km < 5.5
+    assert sorted(window.listed_ids()) == inside(window, area)
+    loaded_after(qtbot, tab, window.clear_area)
+    # A département of the counts layer, clicked where no marker is: ticked in the facets.
+    js(qtbot, tab, "ecoTerritories.show('departement')")
+    js(qtbot, tab, "ecoMap.setView(48.45, 2.25, 10)")
+    qtbot.wait(300)
+    x, y = js(qtbot, tab, "ecoTools.screenPoint(48.42, 2.20)")
+    loaded_after(qtbot, tab, lambda: mouse_click(tab.map.view.focusProxy(), x, y))
+    assert window.filter.departements == ("91",)
