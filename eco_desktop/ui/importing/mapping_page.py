@@ -104,7 +104,8 @@ class MappingPage(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802
         table = self.wiz.table
         if self.wiz.mapping is None:
-            self.wiz.mapping = Mapping.auto(table.headers, detect_kind(table.headers))
+            kind = detect_kind(table.headers)
+            self.wiz.mapping = Mapping.auto(table.headers, kind, self._custom(kind))
             if table.header_row == 0:  # no names to go by: what the cells look like
                 for column, name in guess_fields(table.rows, len(table.headers)).items():
                     self.wiz.mapping.set(column, name)
@@ -149,7 +150,9 @@ class MappingPage(QWizardPage):
             combo.addItem(self.IGNORE, None)
             for name in fields:
                 combo.addItem(field_label(mapping.kind, name), name)
-            chosen = mapping.columns.get(i)
+            for target, label in mapping.custom_targets.items():  # custom fields, after the others
+                combo.addItem(f"{display_text(label, limit=60)} (champ personnalisé)", target)
+            chosen = mapping.columns.get(i) or mapping.custom_columns.get(i)
             combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen else 0)
             combo.currentIndexChanged.connect(lambda _x, column=i, box=combo: self._changed(column, box))
             self.table.setCellWidget(i, COL_FIELD, combo)
@@ -167,7 +170,7 @@ class MappingPage(QWizardPage):
         bold = QFont(self.table.font())
         bold.setBold(True)
         for i in range(self.table.rowCount()):
-            mapped = i in mapping.columns
+            mapped = i in mapping.columns or i in mapping.custom_columns  # (custom fields' too)
             state = QTableWidgetItem("✔" if mapped else "—")
             state.setForeground(QBrush(QColor(MAPPED_COLOUR if mapped else IGNORED_COLOUR)))
             state.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -181,7 +184,7 @@ class MappingPage(QWizardPage):
             note = QTableWidgetItem(display_text(note_text))
             note.setToolTip(escape_tooltip(note_text) or "")
             self.table.setItem(i, COL_NOTE, note)
-        used = len(mapping.columns)
+        used = len(mapping.columns) + len(mapping.custom_columns)  # (custom fields' too)
         ignored = len(mapping.headers) - used
         self.counts_label.setText(
             f"✔ {count(used, 'colonne reconnue', 'colonnes reconnues')}, "
@@ -217,9 +220,13 @@ class MappingPage(QWizardPage):
     def _kind_toggled(self, actors: bool) -> None:
         kind = "actors" if actors else "contacts"
         if self.wiz.mapping is not None and self.wiz.mapping.kind != kind:
-            self.wiz.mapping = Mapping.auto(self.wiz.table.headers, kind)
+            self.wiz.mapping = Mapping.auto(self.wiz.table.headers, kind, self._custom(kind))
             self.wiz.plan = None
             self._fill()
+
+    def _custom(self, kind: str) -> list[dict]:
+        """The catalogue's custom fields a file of this kind may feed (actors')."""
+        return self.wiz.catalogue.custom_fields("actor") if kind == "actors" else []
 
     def save_mapping(self, path: str | None = None) -> Path | None:
         if path is None:
@@ -242,7 +249,8 @@ class MappingPage(QWizardPage):
             if not path:
                 return False
         try:
-            self.wiz.mapping = Mapping.load(path, self.wiz.table.headers, self.wiz.mapping.kind)
+            kind = self.wiz.mapping.kind
+            self.wiz.mapping = Mapping.load(path, self.wiz.table.headers, kind, custom=self._custom(kind))
         except UserError as exc:
             self.error_label.setText(str(exc))
             return False
