@@ -160,3 +160,34 @@ def test_contact_fields_in_the_contact_dialog(qtbot, window, monkeypatch):
     contacts.table.selectRow(0)
     contacts.edit_selected()
     assert seen and catalogue.custom_values(contact_id, "contact") == {"role_au_comite": ["president"]}
+
+
+def test_the_import_wizard_offers_custom_fields(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QWizard
+    catalogue = window.catalogue
+    catalogue.add_custom_field("actor", "Montant levé", "number", unit="€")
+    catalogue.add_custom_field("actor", "Programme", "choice", choices=["PIA", "France 2030"])
+    source = tmp_path / "levees.csv"
+    source.write_text("Nom;Commune;Montant levé (€);Dispositif\nNouvelle Bio;Évry;1,5M;PIA\n", encoding="utf-8")
+    wizard = window.features["importing"].open_wizard(source)
+
+    def next_page():
+        button = wizard.button(QWizard.WizardButton.CommitButton if wizard.currentPage().isCommitPage()
+                               else QWizard.WizardButton.NextButton)
+        assert button.isEnabled()
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    next_page()
+    page = wizard.mapping_page
+    assert page.combos[2].currentData() == "custom.montant_leve"  # the export's header, recognised
+    labels = [page.combos[3].itemText(i) for i in range(page.combos[3].count())]
+    assert "Programme (champ personnalisé)" in labels
+    page.combos[3].setCurrentIndex(page.combos[3].findData("custom.programme"))
+    assert page.table.item(3, 0).text() == "✔"
+    wizard.default_kind = "biotech"
+    next_page()
+    next_page()
+    next_page()
+    qtbot.waitUntil(lambda: wizard.summary is not None, timeout=20000)
+    [created] = wizard.summary.created_ids
+    assert catalogue.custom_values(created) == {"montant_leve": [1500000], "programme": ["pia"]}
