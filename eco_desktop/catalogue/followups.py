@@ -30,7 +30,12 @@ from .columns import USABLE_CONTACT_SQL
 
 # Key prefix -> the table whose rows carry the follow-up.
 SOURCES = {"exchange": "exchanges", "call": "call_entries"}
-PENDING = "followup_on IS NOT NULL AND followup_done_at IS NULL"
+
+
+def pending(alias: str = "") -> str:
+    """The SQL condition of a pending follow-up (of the table named ``alias``)."""
+    prefix = f"{alias}." if alias else ""
+    return f"{prefix}followup_on IS NOT NULL AND {prefix}followup_done_at IS NULL"
 
 
 def week_end(today: date) -> date:
@@ -51,11 +56,11 @@ def bucket_sql(today: date) -> tuple[str, tuple[str, ...]]:
     """The statement giving, per bucket of pending follow-ups, the actors' ids (one
     group_concat string), and its parameters: what the index's « Suivi » facet reads.
     « sans relance » is every other actor (the index makes it)."""
-    pending = (f"SELECT actor_id, followup_on FROM exchanges WHERE {PENDING} UNION ALL "
-               f"SELECT actor_id, followup_on FROM call_entries WHERE {PENDING}")
+    rows = (f"SELECT actor_id, followup_on FROM exchanges WHERE {pending()} UNION ALL "
+            f"SELECT actor_id, followup_on FROM call_entries WHERE {pending()}")
     sql = ("SELECT CASE WHEN followup_on < ? THEN 'overdue' WHEN followup_on = ? THEN 'today' "
            "WHEN followup_on <= ? THEN 'week' ELSE 'later' END AS bucket, group_concat(DISTINCT actor_id) "
-           f"FROM ({pending}) GROUP BY bucket")
+           f"FROM ({rows}) GROUP BY bucket")
     day = today.isoformat()
     return sql, (day, day, week_end(today).isoformat())
 
@@ -129,9 +134,9 @@ class FollowupsMixin:
         default), by date then actor: pending ones only unless ``include_done``, only
         those due before today with ``overdue``."""
         today = clock.today()
-        where = "x.followup_on IS NOT NULL" + ("" if include_done else " AND x.followup_done_at IS NULL")
+        where = "x.followup_on IS NOT NULL" if include_done and not overdue else pending("x")
         if overdue:
-            where += " AND x.followup_done_at IS NULL AND x.followup_on < ?"
+            where += " AND x.followup_on < ?"
         params = (today.isoformat(),) if overdue else ()
         with self.backend.lock:
             wanted = set(self.actor_ids(flt or Filter()))
@@ -162,7 +167,7 @@ class FollowupsMixin:
             for table in SOURCES.values():
                 for (due,) in self.backend.execute(
                         f"SELECT x.followup_on FROM {table} x JOIN actors a ON a.id = x.actor_id "
-                        f"WHERE x.{PENDING.replace(' AND ', ' AND x.')} AND a.deleted_at IS NULL"):
+                        f"WHERE {pending('x')} AND a.deleted_at IS NULL"):
                     counts[bucket(date.fromisoformat(due), today)] += 1
         return counts
 
