@@ -39,6 +39,8 @@ def test_drawing_a_polygon_sends_its_vertices(qtbot, shown):
     # double-click out of synthetic Qt events, so the page gets it as the browser makes it).
     mouse_click(target, x, y)
     mouse_click(target, x, y)
+    # (Input reaches the page on its own way: the dblclick must not overtake the clicks.)
+    wait_js(qtbot, shown, "document.querySelector('.eco-hint').textContent.indexOf('4 sommets') >= 0")
     with qtbot.waitSignal(shown.bridge.areaChosen, timeout=5000) as blocker:
         js(qtbot, shown, "ecoMap.map.getContainer().dispatchEvent(new MouseEvent('dblclick', "
                          f"{{bubbles: true, cancelable: true, clientX: {x}, clientY: {y}, detail: 2}}))")
