@@ -252,8 +252,9 @@ class TeamSync(QObject):
             pass
 
     def _catalogue_written(self) -> None:
-        if not self.running:
-            self._status_timer.start()
+        if self.running:
+            return  # the sync's end says it all; reading now would wait for its lock
+        self._status_timer.start()
         if self.dock.isVisible():
             self.panel.reload()
 
@@ -365,6 +366,9 @@ class TeamSync(QObject):
                 dialog.say("Indiquez le mot de passe du serveur WebDAV.", error=True)
             return None
         self.wait()
+        if self.running:  # an automatic sync that does not end (a server slow to answer)
+            self.window.show_status("Une synchronisation est déjà en cours : réessayez dans un instant.", 8000)
+            return None
         if not self.window.maybe_leave_record():
             return None
         self.running = True
