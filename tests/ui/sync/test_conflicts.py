@@ -66,3 +66,21 @@ def test_values_are_shown_as_read():
     assert shown(None) == "(vide)" and shown("  ") == "(vide)"
     assert shown('["gene_therapy", "cell_therapy"]') == "gene_therapy, cell_therapy"
     assert shown(3) == "3"
+
+
+def test_an_edit_that_met_a_deletion_is_a_note_to_acknowledge(window, team, qtbot):
+    feature = team.feature
+    team.start()
+    bob = team.join_bob()
+    bob.delete_actors([GENSIGHT])
+    bob.purge_actors([GENSIGHT])
+    team.bob_syncs()
+    window.catalogue.update_actor(GENSIGHT, {"phone": "01 33 33 33 33"})
+    assert feature.sync_now().conflicts == 1
+    panel = feature.panel
+    [row] = panel.texts()
+    assert row[0] == "GenSight Biologics" and "Supprimé par Bob" in row[2] and "corbeille" in row[2]
+    assert panel.keep_button.text() == "Vu" and not panel.other_button.isEnabled()
+    qtbot.mouseClick(panel.keep_button, Qt.MouseButton.LeftButton)
+    assert panel.texts() == []
+    assert window.catalogue.get_actor(GENSIGHT)["deleted_at"]  # back in the trash, not lost

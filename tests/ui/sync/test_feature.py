@@ -216,3 +216,15 @@ def test_a_long_sync_shows_its_progress_and_can_be_cancelled(window, team, qtbot
     assert seen and seen[0] == "Synchronisation avec l'équipe…"
     assert "Synchronisation interrompue" in window.statusBar().currentMessage()
     assert not team.feature.running
+
+
+def test_a_read_only_catalogue_neither_syncs_nor_offers_to(window, team, qtbot):
+    from eco_desktop.catalogue import Catalogue
+    team.start(automatic=True)
+    path = window.catalogue.path
+    window.set_catalogue(Catalogue.open(path, read_only=True))
+    feature = team.feature
+    assert not feature.act_sync.isEnabled() and not feature.act_settings.isEnabled()
+    assert feature.sync_now() is None and feature.sync_automatically() is None
+    assert not feature.timer.isActive()
+    assert feature.update_status().startswith("Synchronisé à ")  # its state is still told
