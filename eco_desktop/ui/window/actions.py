@@ -187,9 +187,12 @@ class WindowActions:
 
     def shortcuts(self) -> list[tuple[str, str]]:
         out = []
-        for action in (self.act_find, self.act_new_actor, self.act_duplicate, self.act_delete, self.act_undo,
-                       self.act_redo, self.act_bulk, self.act_clear_filters, self.act_select_all,
-                       self.act_open, self.act_save_copy, self.act_refresh, self.act_help, self.act_quit):
+        actions = [self.act_find, self.act_new_actor, self.act_duplicate, self.act_delete, self.act_undo,
+                   self.act_redo, self.act_bulk, self.act_clear_filters, self.act_select_all,
+                   self.act_open, self.act_save_copy, self.act_refresh, self.act_help, self.act_quit]
+        if "sync" in self.features:  # the team sync's « Synchroniser maintenant »
+            actions.insert(-2, self.features["sync"].act_sync)
+        for action in actions:
             keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
             if keys:
                 out.append((action.text().replace("&", "").rstrip("…").split(" « ")[0], keys))
