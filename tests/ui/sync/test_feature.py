@@ -228,3 +228,8 @@ def test_a_read_only_catalogue_neither_syncs_nor_offers_to(window, team, qtbot):
     assert feature.sync_now() is None and feature.sync_automatically() is None
     assert not feature.timer.isActive()
     assert feature.update_status().startswith("Synchronisé à ")  # its state is still told
+
+
+def test_the_help_lists_the_shortcut(window):
+    assert ("Synchroniser maintenant", "Ctrl+Maj+S") in window.shortcuts()  # as the help shows it
+    assert not any(name == "Enregistrer une copie" for name, _keys in window.shortcuts())
