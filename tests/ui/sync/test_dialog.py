@@ -99,3 +99,19 @@ def test_a_wrong_password_is_said_in_french(window, tmp_path):
         assert not dialog.test_connection()
         assert "401" in dialog.message() and "mot de passe" in dialog.message()
         dialog.reject()
+
+
+def test_a_password_unknown_to_this_session_is_asked_for(window, no_keyring, qtbot):
+    from eco_desktop.ui.sync.dialog import Choice
+    feature = window.features["sync"]
+    spec = PlaceSpec("webdav", "https://nuage.exemple.fr/dav/", "claire")
+    assert feature.apply_choice(Choice(spec, None, "Claire, Région", True, 5))  # as after a restart
+    assert feature.sync_automatically() is None
+    assert feature.update_status().startswith("Synchronisation impossible")
+    assert "mot de passe du serveur WebDAV n'est pas connu" in feature.status_label.toolTip()
+    assert feature.sync_now() is None
+    dialog = feature.last_dialog
+    assert dialog.isVisible() and dialog.webdav_radio.isChecked()
+    assert dialog.url_edit.text() == spec.location and dialog.user_edit.text() == "claire"
+    assert dialog.message() == "Indiquez le mot de passe du serveur WebDAV."
+    dialog.reject()
