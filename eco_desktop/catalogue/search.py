@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from ..text import fold
+from .custom_fields import TEXT_TYPES
 from .identifiers import typed_identifiers
 from .stemming import query_terms
 from .synonyms import LabelOf, Synonyms
@@ -57,7 +58,7 @@ def actor_body(actor: Mapping, contact_names: Iterable[str] = ()) -> str:
 # fills existing catalogues with the same expressions (but for custom fields, which came after).
 NAMES_SQL = ("eco_fold(a.name || ' ' || coalesce("
              "(SELECT group_concat(value, ' ') FROM json_each(a.aliases)), ''))")
-FACETS_SQL = """eco_fold(
+FACETS_SQL = f"""eco_fold(
     coalesce((SELECT group_concat(v.slug || ' ' || v.label, ' ') FROM (
         SELECT 'kind' AS vocab, a.kind AS slug
         UNION ALL SELECT 'domain', value FROM json_each(a.domains)
@@ -69,7 +70,7 @@ FACETS_SQL = """eco_fold(
                  WHERE e.actor_id = a.id), '') || ' '
     || coalesce((SELECT group_concat(coalesce(ch.label, cv.value), ' ') FROM custom_values cv
                  JOIN custom_fields cf ON cf.id = cv.field_id AND cf.entity = 'actor'
-                      AND cf.type IN ('text', 'long_text', 'url', 'choice', 'choices')
+                      AND cf.type IN ({", ".join(f"'{t}'" for t in TEXT_TYPES)})
                  LEFT JOIN custom_choices ch ON ch.field_id = cv.field_id AND ch.slug = cv.value
                  WHERE cv.row_id = a.id), ''))"""
 
