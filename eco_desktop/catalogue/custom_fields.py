@@ -23,7 +23,6 @@ from .. import french
 from ..clock import now_iso
 from ..errors import UserError
 from ..text import fold, stored_text
-from ..validate import normalize_url, validate_actor
 from .backend import Backend
 
 ENTITIES = {"actor": "Acteurs", "contact": "Contacts"}
@@ -131,6 +130,8 @@ def parse_value(field: Mapping[str, Any], raw: Any) -> list[Any]:
         return [_choice(raw, field)]
     text = stored_text(raw)
     if kind == "url":
+        # (here: validate's libraries are not loaded by every command that opens a catalogue)
+        from ..validate import normalize_url, validate_actor
         text = normalize_url(text)
         if any(i.field == "website" for i in validate_actor({"name": "-", "website": text}, ["website"])):
             raise UserError(f"« {label} » attend une adresse web (http:// ou https://) : « {stored_text(raw)[:60]} ».")
