@@ -489,6 +489,10 @@ class TeamSync(QObject):
         """A new catalogue at ``path`` from the team's place (its latest snapshot, then the
         log), opened in the window. A join cancelled after the snapshot leaves a catalogue
         that the next sync completes: it is opened too."""
+        if path.exists():  # (the file dialog asked to replace it; a join never does)
+            operations.show_error(self.window, TITLE, f"Le fichier « {path} » existe déjà : choisissez le nom d'un "
+                                  "nouveau catalogue pour rejoindre l'équipe.")
+            return None
         if not self.window.maybe_leave_record():
             return None
         spec = choice.spec

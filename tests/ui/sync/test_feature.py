@@ -233,3 +233,16 @@ def test_a_read_only_catalogue_neither_syncs_nor_offers_to(window, team, qtbot):
 def test_the_help_lists_the_shortcut(window):
     assert ("Synchroniser maintenant", "Ctrl+Maj+S") in window.shortcuts()  # as the help shows it
     assert not any(name == "Enregistrer une copie" for name, _keys in window.shortcuts())
+
+
+def test_joining_never_opens_nor_replaces_an_existing_file(window, team, monkeypatch):
+    team.start()
+    existing = team.folder / "autre.sqlite"
+    existing.write_bytes(b"not a catalogue")
+    shown = []
+    monkeypatch.setattr(sync_feature.operations, "show_error", lambda parent, title, error, **k: shown.append(error))
+    choice = Choice(PlaceSpec("folder", str(team.root)), None, "Carol", False, 5)
+    before = window.catalogue
+    assert team.feature.join(choice, existing) is None
+    assert "existe déjà" in shown[0] and window.catalogue is before
+    assert existing.read_bytes() == b"not a catalogue"
