@@ -24,6 +24,8 @@ from .passwords import SessionPasswords
 
 ERROR_STYLE = "color:#a51d2d;"
 SUCCESS_STYLE = "color:#1a7f37;"
+NO_KEYRING = ("Aucun trousseau de mots de passe n'est disponible sur cet ordinateur : le mot de passe WebDAV ne "
+              "peut pas être retenu et sera gardé jusqu'à la fermeture de l'application, puis demandé à nouveau.")
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ class SyncDialog(QDialog):
             self.url_edit.setText(spec.location)
             self.user_edit.setText(spec.user)
             if self.passwords.get(spec) is not None:
-                self.password_edit.setPlaceholderText("(déjà enregistré)")
+                self.password_edit.setPlaceholderText("(déjà donné : laissez vide pour le garder)")
         else:
             self.folder_radio.setChecked(True)
             if spec is not None:
@@ -181,10 +183,7 @@ class SyncDialog(QDialog):
         self.automatic_box.setChecked(automatic)
         self.interval_spin.setValue(interval_minutes)
         self.interval_spin.setEnabled(automatic)
-        if not credentials.available():
-            self.keyring_label.setText(credentials.NO_KEYRING.replace("sera demandé à chaque synchronisation",
-                                                                      "sera gardé jusqu'à la fermeture "
-                                                                      "de l'application"))
+        self.keyring_label.setText(NO_KEYRING)
         self.keyring_label.setVisible(not credentials.available())
         writable = self.catalogue is not None and not self.catalogue.read_only
         self.sync_button.setEnabled(writable)
