@@ -11,7 +11,7 @@ import sys
 from dataclasses import replace  # (the custom criteria)
 
 from .errors import UserError
-from .filter import Filter
+from .filter import FOLLOWUP_BUCKETS, Filter
 
 
 class UsageError(UserError):
