@@ -13,14 +13,15 @@ from functools import lru_cache
 from typing import Mapping
 
 from .. import paths
+from ..fields import label as field_label
 from . import PARIS, gazetteer
 from .area import Area
 
 # Level -> (the words after « Nombre d'acteurs par », its plural in a sentence).
 LEVELS: dict[str, tuple[str, str]] = {
     "commune": ("commune", "communes"),
-    "ept": ("EPT", "EPT"),
-    "epci": ("EPCI", "EPCI"),
+    "ept": (field_label("ept"), field_label("ept")),
+    "epci": (field_label("epci"), field_label("epci")),
     "departement": ("département", "départements"),
 }
 
