@@ -126,6 +126,30 @@ def test_map_carries_the_counts_by_territory_and_the_area(catalogue_path, tmp_pa
     assert "leaflet-heatmap-layer" in html  # Leaflet.heat, inlined from the folium package
 
 
+def _pdf_media_box(data: bytes) -> list[float]:
+    found = re.search(rb"/MediaBox\s*\[\s*([\d.\s-]+)\]", data)
+    assert found, "no /MediaBox in the PDF"
+    return [float(v) for v in found.group(1).split()]
+
+
+def test_map_as_pdf_and_png(catalogue_path, tmp_path):
+    pdf = tmp_path / "carte.pdf"
+    proc = run(catalogue_path, "--departement", "91", "-o", pdf)
+    ids, unlocated = expected(catalogue_path, Filter(departements=("91",)))
+    assert proc.stdout.strip() == (f"Carte de {len(ids)} acteurs écrite dans {pdf} "
+                                   f"({unlocated} non localisé{'s' if unlocated > 1 else ''})")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    x0, y0, x1, y1 = _pdf_media_box(data)
+    assert (round(x1 - x0), round(y1 - y0)) in ((842, 595), (841, 595))  # A4 landscape, in points
+    png = tmp_path / "carte.png"
+    run(catalogue_path, "--departement", "91", "-o", png)
+    head = png.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    assert width > height > 200
+
+
 def test_title_is_for_the_html_page_only(catalogue_path, tmp_path):
     proc = run(catalogue_path, "--title", "X", "-o", tmp_path / "x.pdf", expect=2)
     assert ".html" in proc.stderr
