@@ -20,7 +20,7 @@ from .custom_query import CustomQuery
 from .derived import Derived
 from .index import ActorIndex, int_array
 from ..text import fold
-from .search import match_expression
+from .search import match_expression, names_expression
 from .synonym_table import SynonymTable
 
 # Text searches matching more actors than this are listed by name rather than by relevance.
@@ -45,19 +45,25 @@ class Masks(NamedTuple):
     ranked: list[int] | None
 
 
-def run_text_query(conn: sqlite3.Connection, query: str, exact: str = "") -> tuple[Sequence[int], list[int] | None]:
+def run_text_query(conn: sqlite3.Connection, query: str, exact: str = "",
+                   in_names: str | None = None) -> tuple[Sequence[int], list[int] | None]:
     """The ids matching an FTS5 expression, and the same ids by relevance unless there
     are more than RANK_LIMIT (ranking thousands of matches of a one-letter prefix would
     cost more than it tells). Relevance: the actor whose folded name is ``exact`` first,
-    then BM25 (the table's rank weighs the name and aliases above the rest), then the name."""
+    then those whose name or aliases hold the words typed (``in_names``, an expression of
+    the names column: search.names_expression), then BM25 (the table's rank weighs the
+    name and aliases above the rest), then the name."""
     # one string of ids parsed by numpy: no Python object per match
     ids = int_array(conn.execute(
         "SELECT group_concat(rowid) FROM actors_fts WHERE actors_fts MATCH ?", (query,)).fetchone()[0])
     if len(ids) > RANK_LIMIT:
         return ids, None
+    named = ("f.rowid IN (SELECT rowid FROM actors_fts WHERE actors_fts MATCH ?) DESC, "
+             if in_names else "")
     ranked = [r[0] for r in conn.execute(
         "SELECT f.rowid FROM actors_fts f JOIN actors a ON a.id = f.rowid WHERE actors_fts MATCH ? "
-        "ORDER BY a.sort_name = ? DESC, f.rank, a.sort_name, a.id", (query, exact))]
+        f"ORDER BY a.sort_name = ? DESC, {named}f.rank, a.sort_name, a.id",
+        (query, exact, *((in_names,) if in_names else ())))]
     return ranked, ranked
 
 
@@ -99,7 +105,7 @@ class Query:
         if memo is not None and memo.key == key and memo.index is index:
             return memo
         try:
-            ids, ranked = run_text_query(self.backend.conn, query, fold(text))
+            ids, ranked = run_text_query(self.backend.conn, query, fold(text), names_expression(text))
         except sqlite3.OperationalError:
             ids, ranked = [], []
         self._memo = TextMatch(key, index, index.bits_for_ids(ids), ranked)
@@ -135,7 +141,7 @@ class Query:
             reader = db.connect(self.backend.path, read_only=True)
             # SQLite calls this every 1,000 instructions: a superseded search stops there.
             reader.set_progress_handler(lambda: int(cancelled()), 1000)
-            ids, ranked = run_text_query(reader, query, fold(text))
+            ids, ranked = run_text_query(reader, query, fold(text), names_expression(text))
         except sqlite3.Error:
             if cancelled():
                 return False

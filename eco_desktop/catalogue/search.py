@@ -133,3 +133,9 @@ def match_expression(text: str, label_of: LabelOf, synonyms: Synonyms) -> str | 
         parts.append(synonyms.expand(words).fts(label_of))
     return " AND ".join(parts) or None
 
+
+def names_expression(text: str) -> str | None:
+    """The FTS5 expression of the actors whose name or an alias has a word beginning with
+    each typed word: relevance puts them above those that only say it elsewhere (BM25 alone
+    lets a long description full of « gén… » outrank « Genopole »)."""
+    return " AND ".join(f'names : "{word}"*' for word in parse_query(text).words) or None

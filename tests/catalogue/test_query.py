@@ -58,6 +58,14 @@ def test_an_exact_name_comes_first_then_names_above_descriptions(catalogue):
     assert ranked.index(first) < ranked.index(described)
 
 
+def test_names_holding_the_words_typed_come_before_the_rest(catalogue):
+    # BM25 alone put Cellectis (« gén… » all over its description and domains) above Genopole.
+    ranked = _names(catalogue, "gén")
+    assert max(ranked.index("Genopole"), ranked.index("GenSight Biologics")) < ranked.index("Cellectis")
+    ranked = _names(catalogue, "institut vision")
+    assert ranked[0] == "Institut de la Vision"
+
+
 def test_a_renamed_label_is_searched_and_synonyms_follow_it(catalogue):
     catalogue.set_vocab_entry("kind", "bioproduction", label="Façonnage biologique")
     assert "Novasep" in _names(catalogue, "façonnage")
