@@ -322,7 +322,8 @@ class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin
         return territories.grouped(level, raw)
 
     def facet_counts(self, flt: Filter | None = None) -> dict[str, list[dict[str, Any]]]:
-        """For each facet, its values with label and count, by decreasing count.
+        """For each facet, its values with label and count, by decreasing count (the
+        « Suivi » facet's from overdue to none).
 
         A facet's counts apply every other facet's selection but not its own; values
         selected in the filter are listed even when their count is 0.
@@ -338,7 +339,11 @@ class Catalogue(ActorsMixin, BulkMixin, RecordsMixin, CallsMixin, KindRulesMixin
                 counts.setdefault(value, 0)
             names = labels.get(facet, {})
             items = [{"value": v, "label": names.get(v, v), "count": c} for v, c in counts.items()]
-            items.sort(key=lambda item: (-item["count"], fold(item["label"])))
+            if facet == "followup":  # its buckets in time's order, from overdue to none
+                order = list(names)
+                items.sort(key=lambda item: order.index(item["value"]) if item["value"] in order else len(order))
+            else:
+                items.sort(key=lambda item: (-item["count"], fold(item["label"])))
             out[facet] = items
         return out
 
