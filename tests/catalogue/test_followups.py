@@ -64,6 +64,7 @@ def test_facet_buckets_with_a_frozen_clock(catalogue, today):
     _exchange_with_followup(catalogue, GENSIGHT, "2027-01-15")
     total = catalogue.total()
     assert _facet(catalogue) == {"overdue": 1, "today": 1, "week": 1, "later": 1, "none": total - 3}
+    assert [i["value"] for i in catalogue.facet_counts()["followup"]] == ["overdue", "today", "week", "later", "none"]
     assert catalogue.actor_ids(Filter(followup=("overdue",))) == [CELLECTIS]
     assert sorted(catalogue.actor_ids(Filter(followup=("overdue", "today")))) == [CELLECTIS, GENOPOLE]
     assert catalogue.count(Filter(followup=("none",))) == total - 3
