@@ -162,7 +162,7 @@ def run_conflicts(args) -> int:
         print("Aucun conflit à revoir." if not args.all else "Aucun conflit.")
         return 0
     rows = [runs.conflict_row(c) for c in conflicts]
-    print_table(("N°", "Fiche", "Champ", "Ma valeur", "Leur valeur", "De", "Le", "Retenue"), rows, max_width=30)
+    print_table(("Id", "Fiche", "Champ", "Ma valeur", "Leur valeur", "De", "Le", "Retenue"), rows, max_width=30)
     print(f"{french.count(len(conflicts), 'conflit')}" + (" à revoir." if not args.all else "."))
     return 0
 
