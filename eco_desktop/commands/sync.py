@@ -2,6 +2,7 @@
 sync conflicts [--format json] | sync join PLACE -o NEW.sqlite"""
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 
@@ -20,8 +21,8 @@ def register(subparsers, parents) -> None:
         description="Sans ACTION, synchronise maintenant : reçoit ce que les autres membres ont publié dans "
                     "le dossier partagé, puis envoie les modifications de ce catalogue. Le dossier (ou l'adresse "
                     "WebDAV et l'utilisateur) donné une fois est retenu dans le catalogue ; le mot de passe WebDAV "
-                    "est gardé dans le trousseau du système quand il y en a un, sinon donnez-le à chaque fois "
-                    "(option --password-stdin). Code de sortie 1 hors ligne ou en cas d'erreur (les modifications "
+                    "est gardé dans le trousseau du système quand il y en a un, sinon il est demandé à chaque fois "
+                    "(ou lu sur l'entrée standard avec --password-stdin). Code de sortie 1 hors ligne ou en cas d'erreur (les modifications "
                     "restent en attente).")
     _place_options(parser)
     parser.add_argument("--member", metavar="NOM", help="votre nom dans l'historique de l'équipe (« Claire, Région »)")
@@ -58,13 +59,20 @@ def _place_options(parser) -> None:
 
 
 def _password(args, spec: config.PlaceSpec) -> str | None:
-    """The password read on stdin (kept in the keyring when there is one), else None: the
-    place takes the keyring's."""
-    if spec.kind != "webdav" or not args.password_stdin:
+    """The password read on stdin, or typed at a terminal when the keyring has none (kept
+    in the keyring when there is one); None: the place takes the keyring's."""
+    if spec.kind != "webdav":
         return None
-    password = sys.stdin.readline().rstrip("\r\n")
-    if not password:
-        raise UsageError("--password-stdin : aucun mot de passe lu sur l'entrée standard.")
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise UsageError("--password-stdin : aucun mot de passe lu sur l'entrée standard.")
+    elif credentials.load(spec.location, spec.user) is None and sys.stdin.isatty():
+        password = getpass.getpass(f"Mot de passe WebDAV de {spec.user} ({spec.location}) : ")
+        if not password:
+            raise UsageError("Aucun mot de passe saisi.")
+    else:
+        return None
     if not credentials.save(spec.location, spec.user, password):
         print(f"eco-desktop : {credentials.NO_KEYRING}", file=sys.stderr)
     return password

@@ -112,3 +112,20 @@ def test_a_refused_file_is_said_on_stderr_with_exit_1(tmp_path, alice):
     (share / "changes" / stranger.catalogue_id / "0000000001.ecs").write_bytes(pack(stranger, b"\0\0\0\2{}"))
     proc = run_cli(["sync", "--db", alice], home=tmp_path, expect=1)
     assert "mettez à jour eco-desktop" in proc.stderr and "Rien à envoyer" in proc.stdout
+
+
+def test_at_a_terminal_the_password_is_asked(monkeypatch, capsys):
+    import argparse
+    import io
+    from eco_desktop.commands import sync as command
+    from eco_desktop.sync import config
+    spec = config.PlaceSpec("webdav", "https://cloud.example.fr/dav", "claire")
+    terminal = io.StringIO()
+    terminal.isatty = lambda: True
+    monkeypatch.setattr(command.sys, "stdin", terminal)
+    asked = []
+    monkeypatch.setattr(command.getpass, "getpass", lambda prompt: asked.append(prompt) or "s3cret")
+    assert command._password(argparse.Namespace(password_stdin=False), spec) == "s3cret"
+    assert "claire" in asked[0] and "trousseau" in capsys.readouterr().err  # this machine keeps none
+    assert command._password(argparse.Namespace(password_stdin=False),
+                             config.PlaceSpec("folder", "/tmp/x")) is None
