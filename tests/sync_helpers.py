@@ -67,9 +67,11 @@ def shared_place(kind: str, tmp_path: Path) -> Iterator[tuple[object, Path]]:
 
 
 class MemoryKeyring(KeyringBackend):
-    """A keyring in a dict, for the tests (this machine has none)."""
+    """A keyring in a dict, for the tests (this machine has none). Below the fail
+    backend's priority: keyring's discovery, which considers every subclass defined,
+    must never pick it on its own."""
 
-    priority = 1
+    priority = -1
 
     def __init__(self) -> None:
         super().__init__()

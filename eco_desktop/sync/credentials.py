@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 
 import keyring
+from keyring.backends import fail
+from keyring.backends.chainer import ChainerBackend
 from keyring.errors import KeyringError
 
 from ..errors import UserError
@@ -27,13 +29,14 @@ def _account(url: str, user: str) -> str:
 
 
 def available() -> bool:
-    """Whether a keyring that keeps passwords is there."""
+    """Whether a keyring that keeps passwords is there (keyring falls back on its ``fail``
+    backend, or a chainer of no backend, when the system offers none)."""
     backend = keyring.get_keyring()
-    try:
-        priority = backend.priority
-    except Exception:  # noqa: BLE001 - a backend may raise to say it is unusable
+    if isinstance(backend, fail.Keyring):
         return False
-    return priority > 0 and type(backend).__module__ != "keyring.backends.fail"
+    if isinstance(backend, ChainerBackend):
+        return bool(backend.backends)
+    return True
 
 
 def load(url: str, user: str) -> str | None:
