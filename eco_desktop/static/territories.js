@@ -203,28 +203,13 @@
     return {
       show: show,
       shown: function () { return shownLevel; },
-      levels: function () { return Object.keys(levels); },
       counts: function (level) { return levels[level] ? levels[level].counts : null; },
       setHeat: function (on) {
         if (on && !map.hasLayer(heatGroup)) heatGroup.addTo(map);
         if (!on && map.hasLayer(heatGroup)) map.removeLayer(heatGroup);
         return map.hasLayer(heatGroup);
       },
-      heatShown: function () { return map.hasLayer(heatGroup); },
-      // For tests: the screen point of a territory's centre (null when not drawn).
-      territoryPoint: function (level, code) {
-        var point = null;
-        if (!groups[level]) return null;
-        groups[level].eachLayer(function (layer) {
-          layer.eachLayer(function (shape) {
-            if (shape.feature.properties.code !== code) return;
-            var p = map.latLngToContainerPoint(shape.getCenter());
-            var r = map.getContainer().getBoundingClientRect();
-            point = [p.x + r.left, p.y + r.top];
-          });
-        });
-        return point;
-      }
+      heatShown: function () { return map.hasLayer(heatGroup); }
     };
   }
 

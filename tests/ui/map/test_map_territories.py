@@ -94,6 +94,7 @@ def test_commune_hover_names_and_counts(qtbot, shown, catalogue):
 def test_heat_layer(qtbot, shown):
     view, _content = shown
     assert js(qtbot, view, "ecoTerritories.setHeat(true)") is True
+    assert js(qtbot, view, "ecoTerritories.heatShown()") is True
     assert js(qtbot, view, "!!document.querySelector('canvas.leaflet-heatmap-layer')") is True
     assert js(qtbot, view, "document.querySelector('canvas.leaflet-heatmap-layer').style.pointerEvents") == "none"
     assert js(qtbot, view, "ecoTerritories.setHeat(false)") is False
