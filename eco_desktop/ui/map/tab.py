@@ -194,6 +194,7 @@ class MapTab(AreaSelection, PositionEditing, PlaceFinding, ImageExporting, QWidg
             self._connect_area(self.map)
             self._connect_editing(self.map)
             self._show_filter_area()
+            self.map.set_moving(self.act_move.isChecked())
             self._layout.addWidget(self.map, 1)
         return self.map
 

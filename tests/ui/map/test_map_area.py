@@ -8,7 +8,7 @@ from eco_desktop.filter import Filter
 from eco_desktop.geo.area import Area
 from eco_desktop.ui.map import places
 
-from test_map_tab import js, loaded_after, show_tab, tab, wait_js  # noqa: F401 (tab: the fixture)
+from test_map_tab import js, loaded_after, show_tab, wait_js
 
 
 def inside(window, area: Area) -> list[int]:
@@ -18,7 +18,7 @@ def inside(window, area: Area) -> list[int]:
                   if a["lat"] is not None and area.contains_point(a["lat"], a["lon"]))
 
 
-def test_a_radius_selection_shrinks_the_list_to_the_actors_inside(qtbot, window, tab):  # noqa: F811
+def test_a_radius_selection_shrinks_the_list_to_the_actors_inside(qtbot, window, tab):
     show_tab(qtbot, window, tab)
     everyone = window.model.rowCount()
     evry = places.communes("Évry-Courcouronnes")[0]
@@ -45,7 +45,7 @@ def test_a_radius_selection_shrinks_the_list_to_the_actors_inside(qtbot, window,
     wait_js(qtbot, tab, "ecoTools.area() === null")
 
 
-def test_the_dialog_asks_the_place_and_the_radius(qtbot, window, tab, monkeypatch):  # noqa: F811
+def test_the_dialog_asks_the_place_and_the_radius(qtbot, window, tab, monkeypatch):
     from eco_desktop.ui.map.area import NearDialog
 
     def run(dialog):
@@ -61,7 +61,7 @@ def test_the_dialog_asks_the_place_and_the_radius(qtbot, window, tab, monkeypatc
     assert sorted(window.listed_ids()) == inside(window, area)
 
 
-def test_an_actor_as_the_centre(qtbot, window, tab):  # noqa: F811
+def test_an_actor_as_the_centre(qtbot, window, tab):
     names = tab.actor_names()
     genethon = names.matching("Genopole")[0]
     assert genethon.actor_id is not None
@@ -70,7 +70,7 @@ def test_an_actor_as_the_centre(qtbot, window, tab):  # noqa: F811
     assert genethon.actor_id in window.listed_ids()
 
 
-def test_a_drawn_area_becomes_the_filter_and_a_saved_view_keeps_it(qtbot, window, tab):  # noqa: F811
+def test_a_drawn_area_becomes_the_filter_and_a_saved_view_keeps_it(qtbot, window, tab):
     show_tab(qtbot, window, tab)
     ring = [[48.60, 2.30], [48.60, 2.55], [48.75, 2.55], [48.75, 2.30]]
     loaded_after(qtbot, tab, lambda: tab.area_drawn({"kind": "polygon", "rings": [ring]}))
@@ -89,7 +89,7 @@ def test_a_drawn_area_becomes_the_filter_and_a_saved_view_keeps_it(qtbot, window
     assert window.filter.area.describe() == "À moins de 3,5 km d'Évry-Courcouronnes"
 
 
-def test_a_bad_drawn_area_is_refused_in_french(qtbot, window, tab, monkeypatch):  # noqa: F811
+def test_a_bad_drawn_area_is_refused_in_french(qtbot, window, tab, monkeypatch):
     said = []
     monkeypatch.setattr("eco_desktop.ui.map.area.warn", lambda _p, title, text: said.append(text))
     tab.area_drawn({"kind": "polygon", "rings": [[[48.6, 2.3], [48.7, 2.4]]]})
@@ -98,7 +98,7 @@ def test_a_bad_drawn_area_is_refused_in_french(qtbot, window, tab, monkeypatch):
 
 
 @pytest.mark.parametrize("level, code", [("departement", "91"), ("commune", "91228")])
-def test_a_territory_clicked_filters_by_it(qtbot, window, tab, level, code):  # noqa: F811
+def test_a_territory_clicked_filters_by_it(qtbot, window, tab, level, code):
     tab.territory_clicked(level, code)
     if level == "departement":
         assert window.filter.departements == ("91",)
@@ -109,7 +109,7 @@ def test_a_territory_clicked_filters_by_it(qtbot, window, tab, level, code):  # 
         assert all(window.catalogue.get_actor(i)["commune"] == "Évry-Courcouronnes" for i in window.listed_ids())
 
 
-def test_a_circle_dragged_on_the_map_and_a_territory_clicked_filter_the_list(qtbot, window, tab):  # noqa: F811
+def test_a_circle_dragged_on_the_map_and_a_territory_clicked_filter_the_list(qtbot, window, tab):
     from map_helpers import mouse_click, mouse_drag
     show_tab(qtbot, window, tab)
     js(qtbot, tab, "ecoMap.setView(48.63, 2.43, 11)")

@@ -4,7 +4,7 @@ step, in the history), « Placer sur la carte » from the record and from the ma
 from __future__ import annotations
 
 from map_helpers import mouse_click, mouse_drag
-from test_map_tab import js, loaded_after, show_tab, tab, unlocated, wait_js  # noqa: F401 (tab: the fixture)
+from test_map_tab import js, loaded_after, show_tab, unlocated, wait_js
 
 
 def position(window, actor_id):
@@ -17,7 +17,7 @@ def a_located_actor(window):
                 if a["lat"] is not None and a["geo_precision"] != "manual")
 
 
-def test_a_drag_in_move_mode_writes_a_manual_position_and_undo_puts_it_back(qtbot, window, tab):  # noqa: F811
+def test_a_drag_in_move_mode_writes_a_manual_position_and_undo_puts_it_back(qtbot, window, tab):
     show_tab(qtbot, window, tab)
     actor = a_located_actor(window)
     before = position(window, actor["id"])
@@ -44,7 +44,7 @@ def test_a_drag_in_move_mode_writes_a_manual_position_and_undo_puts_it_back(qtbo
     assert position(window, actor["id"])[2] == "manual"
 
 
-def test_outside_ile_de_france_is_asked_for(qtbot, window, tab, monkeypatch):  # noqa: F811
+def test_outside_ile_de_france_is_asked_for(qtbot, window, tab, monkeypatch):
     asked = []
     monkeypatch.setattr("eco_desktop.ui.map.editing.confirm", lambda *args, **kw: asked.append(args) or False)
     actor = a_located_actor(window)
@@ -59,7 +59,7 @@ def test_outside_ile_de_france_is_asked_for(qtbot, window, tab, monkeypatch):  #
     assert tab.move_actor(actor["id"], 48.70, 2.40)  # back inside: nothing asked
 
 
-def test_placer_sur_la_carte_from_the_record(qtbot, window, tab):  # noqa: F811
+def test_placer_sur_la_carte_from_the_record(qtbot, window, tab):
     actor_id = unlocated(window)[0]
     window.select_actor(actor_id)
     assert window.editor.place_button.isEnabled()
@@ -77,7 +77,7 @@ def test_placer_sur_la_carte_from_the_record(qtbot, window, tab):  # noqa: F811
     assert window.undo_stack.undoText().startswith("Placer ")
 
 
-def test_placer_from_the_unlocated_list(qtbot, window, tab):  # noqa: F811
+def test_placer_from_the_unlocated_list(qtbot, window, tab):
     show_tab(qtbot, window, tab)
     js(qtbot, tab, "document.querySelector('.eco-legend.eco-folded') && "
                    "document.querySelector('.eco-legend-top').click()")

@@ -6,7 +6,7 @@ from PySide6.QtTest import QTest
 
 from eco_desktop.ui.map import places
 
-from test_map_tab import js, show_tab, tab  # noqa: F401 (tab: the fixture)
+from test_map_tab import js, show_tab
 
 
 def type_in(field, text):
@@ -15,7 +15,7 @@ def type_in(field, text):
     QTest.keyClicks(field, text)
 
 
-def test_communes_postcodes_and_actors_are_proposed(qtbot, window, tab):  # noqa: F811
+def test_communes_postcodes_and_actors_are_proposed(qtbot, window, tab):
     show_tab(qtbot, window, tab)
     type_in(tab.finder, "evry")
     shown = tab.finder.completer_.model().stringList()
@@ -26,7 +26,7 @@ def test_communes_postcodes_and_actors_are_proposed(qtbot, window, tab):  # noqa
     assert "Genopole" in tab.finder.completer_.model().stringList()
 
 
-def test_enter_zooms_on_the_place(qtbot, window, tab):  # noqa: F811
+def test_enter_zooms_on_the_place(qtbot, window, tab):
     show_tab(qtbot, window, tab)
     type_in(tab.finder, "Villejuif")
     tab.finder.completer_.popup().hide()
@@ -37,7 +37,7 @@ def test_enter_zooms_on_the_place(qtbot, window, tab):  # noqa: F811
     assert abs(lon - villejuif.lon) < 0.01 and zoom >= 13
 
 
-def test_an_actor_opens_its_popup(qtbot, window, tab):  # noqa: F811
+def test_an_actor_opens_its_popup(qtbot, window, tab):
     show_tab(qtbot, window, tab)
     place = tab.actor_names().matching("Genopole")[0]
     assert tab.go_to(place)

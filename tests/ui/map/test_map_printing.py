@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog
 from eco_desktop.errors import UserError
 from eco_desktop.ui.map import printing
 
-from test_map_tab import show_tab, tab  # noqa: F401 (tab: the fixture)
+from test_map_tab import show_tab
 
 A4_LANDSCAPE_POINTS = (841.89, 595.28)
 
@@ -30,13 +30,13 @@ def pdf_pages(path: Path) -> tuple[list[tuple[float, float]], str]:
     return boxes, document.getAllText(0).text()
 
 
-def wait_image(qtbot, tab, path):  # noqa: F811
+def wait_image(qtbot, tab, path):
     with qtbot.waitSignal(tab.image_exported, timeout=60_000) as blocker:
         assert tab.export_image(path)
     return blocker.args[0]
 
 
-def test_a_pdf_of_the_filtered_map_a4_landscape(qtbot, window, tab, tmp_path):  # noqa: F811
+def test_a_pdf_of_the_filtered_map_a4_landscape(qtbot, window, tab, tmp_path):
     flt = window.filter.with_selection("departement", ["91"])
     window.catalogue.save_view("Essonne", flt)
     window.set_filter(flt)
@@ -54,7 +54,7 @@ def test_a_pdf_of_the_filtered_map_a4_landscape(qtbot, window, tab, tmp_path):  
     tab.result_box.close()
 
 
-def test_a_png_at_twice_the_page_size(qtbot, window, tab, tmp_path):  # noqa: F811
+def test_a_png_at_twice_the_page_size(qtbot, window, tab, tmp_path):
     show_tab(qtbot, window, tab)
     path = wait_image(qtbot, tab, tmp_path / "carte.png")
     image = QImage(str(path))
@@ -63,7 +63,7 @@ def test_a_png_at_twice_the_page_size(qtbot, window, tab, tmp_path):  # noqa: F8
     tab.result_box.close()
 
 
-def test_the_native_dialog_and_the_format_by_extension(qtbot, window, tab, tmp_path, monkeypatch):  # noqa: F811
+def test_the_native_dialog_and_the_format_by_extension(qtbot, window, tab, tmp_path, monkeypatch):
     asked = []
 
     def save_name(_parent, _title, start, filters):
@@ -79,7 +79,7 @@ def test_the_native_dialog_and_the_format_by_extension(qtbot, window, tab, tmp_p
         printing.format_of(Path("carte.jpg"))
 
 
-def test_cancelling_leaves_no_file(qtbot, window, tab, tmp_path):  # noqa: F811
+def test_cancelling_leaves_no_file(qtbot, window, tab, tmp_path):
     path = tmp_path / "annule.pdf"
     assert tab.export_image(path)
     qtbot.waitUntil(lambda: tab.image_printer is not None, timeout=30_000)

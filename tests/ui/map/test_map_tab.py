@@ -54,11 +54,6 @@ def loaded_after(qtbot, tab, action):
     assert tab.map.page.console_errors == []
 
 
-@pytest.fixture
-def tab(window):
-    return window.features["map"]
-
-
 def show_tab(qtbot, window, tab):
     loaded_after(qtbot, tab, lambda: window.tabs.setCurrentIndex(tab.tab_index))
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from map_helpers import mouse_click, mouse_drag
-from test_map_view import js, map_view, show, wait_js  # noqa: F401 (map_view: the fixture)
+from test_map_view import js, show, wait_js
 
 
 @pytest.fixture
-def shown(qtbot, map_view):  # noqa: F811
+def shown(qtbot, map_view):
     show(qtbot, map_view)
     js(qtbot, map_view, "ecoMap.setView(48.80, 2.35, 12)")
     return map_view

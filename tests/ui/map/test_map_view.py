@@ -61,15 +61,6 @@ def js_signal(qtbot, view: MapView, signal, script: str) -> list:
     return blocker.args
 
 
-@pytest.fixture
-def map_view(qtbot):
-    view = MapView()
-    qtbot.addWidget(view)
-    view.resize(1000, 700)
-    view.show()
-    return view
-
-
 def show(qtbot, view: MapView, actors=ACTORS, relations=RELATIONS, **kwargs):
     with qtbot.waitSignal(view.loaded, timeout=30_000) as blocker:
         view.set_actors(actors, relations, title="Carte de test", subtitle="Tous", **kwargs)
