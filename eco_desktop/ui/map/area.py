@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLa
 from ...errors import UserError
 from ...geo.area import DRAWN_LABEL, MAX_RADIUS_KM, MIN_RADIUS_KM, Area
 from ..dialogs.common import button_box
-from ..text_safety import warn
+from ..text_safety import set_plain, warn
 from . import places
 from .finding import PlaceField
 from .places import Place
@@ -42,7 +42,7 @@ class NearDialog(QDialog):
         self.field.setAccessibleName("Centre")
         self.field.chosen.connect(self._chosen)
         self.field.textEdited.connect(lambda _t: self._chosen(None))
-        self.note = QLabel("")
+        self.note = set_plain(QLabel())  # it names an actor: plain text
         self.note.setStyleSheet("color: palette(placeholder-text);")
         self.buttons = button_box(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                   self, Ok="Filtrer")
