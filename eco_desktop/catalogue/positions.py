@@ -31,29 +31,29 @@ class Positions:
 
     @classmethod
     def load(cls, conn, index_ids: np.ndarray) -> "Positions":
-        """From the actors table; ``index_ids[p]`` is the id at index position ``p``."""
+        """From the actors table; ``index_ids[p]`` is the id at index position ``p``.
+        SQLite joins each column into one string in a single pass (the same row order
+        for every column) that numpy parses: no Python object per actor but its
+        commune's code."""
         size = len(index_ids)
-        cursor = conn.cursor()
-        cursor.row_factory = None
-        try:
-            rows = cursor.execute("SELECT id, lat, lon, insee_code FROM actors").fetchall()
-        finally:
-            cursor.close()
         lat = np.full(size, np.nan)
         lon = np.full(size, np.nan)
         commune = np.zeros(size, dtype=np.int32)
         codes_of: dict[str, int] = {"": 0}
-        if rows and size:
-            ids, lats, lons, codes = zip(*rows)
-            ids = np.array(ids, dtype=np.int64)
+        id_text, lat_text, lon_text, code_text = conn.execute(
+            "SELECT group_concat(id), group_concat(ifnull(lat, 'nan')), group_concat(ifnull(lon, 'nan')), "
+            "group_concat(insee_code) FROM actors").fetchone()
+        if id_text and size:
+            ids = np.fromstring(id_text, dtype=np.int64, sep=",")
             by_id = np.argsort(index_ids, kind="stable")
             sorted_ids = index_ids[by_id]
             found = np.minimum(np.searchsorted(sorted_ids, ids), size - 1)
             known = sorted_ids[found] == ids  # rows the index does not hold are left out
             positions = by_id[found[known]]
-            lat[positions] = np.array(lats, dtype=np.float64)[known]  # None becomes NaN
-            lon[positions] = np.array(lons, dtype=np.float64)[known]
-            commune[positions] = np.fromiter((codes_of.setdefault(c or "", len(codes_of)) for c in codes),
+            lat[positions] = np.fromstring(lat_text, sep=",")[known]
+            lon[positions] = np.fromstring(lon_text, sep=",")[known]
+            codes = code_text.split(",")
+            commune[positions] = np.fromiter((codes_of.setdefault(c, len(codes_of)) for c in codes),
                                              dtype=np.int32, count=len(codes))[known]
         return cls(lat, lon, commune, list(codes_of))
 
