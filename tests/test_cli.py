@@ -121,7 +121,8 @@ def test_list_json_shape(db, home):
     actors = run_json(home, "list", "--db", db, "--format", "json")
     assert isinstance(actors, list) and len(actors) == 51
     for actor in actors:
-        assert set(actor) == LIST_KEYS
+        assert set(actor) == LIST_KEYS | {"custom"}
+        assert actor.pop("custom") == {}  # the custom fields (none defined here): tests/test_cli_custom_fields.py
         assert type(actor["id"]) is int
         for key in ("aliases", "domains", "activities", "tags"):
             assert isinstance(actor[key], list) and all(isinstance(v, str) for v in actor[key])
@@ -192,7 +193,7 @@ def test_has_contact_and_call_results(db, call):
 def test_show_json(db, home):
     record = run_json(home, "show", "--db", db, str(CELLECTIS), "--format", "json")
     assert LIST_KEYS <= set(record)
-    assert set(record) - LIST_KEYS <= {"contacts", "relations", "calls"}
+    assert set(record) - LIST_KEYS <= {"contacts", "relations", "calls", "custom"}
     assert record["id"] == CELLECTIS and record["name"] == "Cellectis"
     [contact] = record["contacts"]
     assert type(contact["id"]) is int and contact["last_name"] == "Curie"
