@@ -141,3 +141,10 @@ def test_placing_an_actor_from_the_unlocated_list(qtbot, shown):
     actor_id, lat, lon = blocker.args
     assert actor_id == 7 and abs(lat - 48.81) < 0.001 and abs(lon - 2.33) < 0.001
     assert js(qtbot, shown, "ecoTools.tool()") is None
+
+
+def test_the_tools_never_reach_a_standalone_file():
+    from eco_desktop import maps
+    from map_helpers import map_actor
+    html = maps.build_map_html([map_actor(1, "Genethon")], standalone=True)
+    assert "ecoTools" not in html and "maptools" not in html
