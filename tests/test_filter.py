@@ -129,3 +129,20 @@ def test_area_described_in_french():
 def test_unreadable_area_is_a_user_error():
     with pytest.raises(UserError, match="Zone géographique invalide"):
         Filter.from_json('{"area": {"kind": "circle", "lat": 48.6, "lon": 2.4, "radius_km": -1}}')
+
+
+def test_custom_criteria_are_hashable_serialised_and_facets():
+    flt = Filter(custom=[["montant_leve", ">=", 1000000], ("membre", "=", True)])
+    assert flt.custom == (("montant_leve", ">=", "1000000"), ("membre", "=", "1"))
+    assert hash(flt) == hash(Filter.from_json(flt.to_json())) and Filter.from_json(flt.to_json()) == flt
+    picked = flt.toggled("custom.programme", "pia").toggled("custom.programme", "fr")
+    assert picked.selection("custom.programme") == ("pia", "fr")
+    assert picked.without("custom.programme").custom == flt.custom
+    assert flt.describe() == ["montant_leve >= 1000000", "membre = 1"]  # (the catalogue gives the words)
+
+
+def test_a_malformed_custom_criterion_is_said_in_french():
+    for bad in ([["x", ">="]], [["x", "~", "1"]]):
+        with pytest.raises(UserError, match="Filtre enregistré illisible"):
+            Filter.from_dict({"custom": bad})
+
