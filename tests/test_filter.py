@@ -145,4 +145,3 @@ def test_a_malformed_custom_criterion_is_said_in_french():
     for bad in ([["x", ">="]], [["x", "~", "1"]]):
         with pytest.raises(UserError, match="Filtre enregistré illisible"):
             Filter.from_dict({"custom": bad})
-
