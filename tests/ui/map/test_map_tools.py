@@ -147,4 +147,4 @@ def test_the_tools_never_reach_a_standalone_file():
     from eco_desktop import maps
     from map_helpers import map_actor
     html = maps.build_map_html([map_actor(1, "Genethon")], standalone=True)
-    assert "ecoTools" not in html and "maptools" not in html
+    assert "window.ecoTools" not in html and "startPlacing" not in html and "preparePrint" not in html
