@@ -60,7 +60,7 @@ NEVER_TOUCHED: dict[str, Any] = {
 }
 _JSON_FILTERS = {("saved_views", "filter"), ("calls", "eligibility")}
 _UNIQUE_NAMES = {("saved_views", "name"), ("calls", "name")}
-_TABLE_NAMES = {"actors": "Acteur", "contacts": "Contact", "relations": "Relation", "exchanges": "Échange",
+_TABLE_NAMES = {"custom_values": "Champ personnalisé", "actors": "Acteur", "contacts": "Contact", "relations": "Relation", "exchanges": "Échange",
                 "saved_views": "Vue enregistrée", "calls": "Appel à projets", "call_entries": "Présélection",
                 "history_batches": "Historique", "history_changes": "Historique"}
 _FIELD_NAMES = {"description": "description", "source": "source", "tags": "étiquettes", "notes": "notes",
@@ -278,6 +278,23 @@ def build_plan(conn: sqlite3.Connection, contact: dict[str, Any], contact_ids: I
             actor_ids.add(row["actor_id"])
             places.append(Place("contacts", row["id"], "*", display_name(dict(row)), None,
                                 _where(conn, "contacts", row), display_name(dict(row)), "ligne supprimée"))
+        # the person's custom fields' values (a role, a remark): deleted with the person, with
+        # their history rows
+        custom = conn.execute(f"SELECT v.* FROM custom_values v JOIN custom_fields f ON f.id = v.field_id "
+                              f"WHERE f.entity = 'contact' AND v.row_id IN ({marks})", contact_ids).fetchall()
+        for row in custom:
+            places.append(Place("custom_values", row["id"], "*", str(row["value"]), None,
+                                _where(conn, "custom_values", row), str(row["value"])[:60],
+                                "ligne supprimée"))
+        custom_marks = ",".join("?" * len(custom))
+        for row in conn.execute(f"SELECT c.*, b.label FROM history_changes c JOIN history_batches b "
+                                f"ON b.id = c.batch_id WHERE c.tbl = 'custom_values' AND c.row_id IN ({custom_marks})",
+                                [r["id"] for r in custom]).fetchall() if custom else []:
+            own_changes.add(row["id"])
+            touched_batches.add(row["batch_id"])
+            places.append(Place("history_changes", row["id"], "*", row["action"], None,
+                                _where(conn, "history_changes", row), f"« {row['label']} » ({row['action']})",
+                                "ligne supprimée"))
         for row in conn.execute(f"SELECT c.*, b.label FROM history_changes c JOIN history_batches b "
                                 f"ON b.id = c.batch_id WHERE c.tbl = 'contacts' AND c.row_id IN ({marks})",
                                 contact_ids).fetchall():
