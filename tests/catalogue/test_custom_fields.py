@@ -191,3 +191,17 @@ def test_a_criterion_on_a_deleted_field_matches_nothing_and_says_so(fields):
     fields.delete_custom_field(fields.custom_field("montant_leve")["id"])
     assert fields.actor_ids(flt) == [] and fields.facet_counts(flt)["kind"] == []
     assert fields.describe(flt) == ["Champ personnalisé supprimé « montant_leve » >= 1"]
+
+
+def test_erasing_a_person_erases_their_custom_values_and_their_history(fields):
+    from eco_desktop.catalogue import privacy
+    fields.add_custom_field("contact", "Remarque sur la personne", "long_text")
+    a = ids(fields, 1)[0]
+    person = fields.add_contact(a, {"first_name": "Zéphyrine", "last_name": "Quillebeuf"})
+    fields.set_custom_values(person, {"remarque_sur_la_personne": "Préfère être appelée le matin"}, "contact")
+    plan = privacy.preview_erasure(fields, person)
+    assert any(p.table == "custom_values" for p in plan.places)
+    privacy.erase_person(fields, person, expected=plan)
+    assert fields.conn.execute("SELECT count(*) FROM custom_values").fetchone()[0] == 0
+    assert not fields.conn.execute("SELECT 1 FROM history_changes WHERE before LIKE '%matin%' "
+                                   "OR after LIKE '%matin%'").fetchone()
