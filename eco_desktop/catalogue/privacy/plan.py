@@ -28,6 +28,7 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
     "history_batches": ("label",),
     "history_changes": ("before", "after"),
     "sync_conflicts": ("mine", "theirs", "note"),   # team sync: both sides' values
+    "custom_values": ("value",),   # custom fields: a text about an actor may name the person
 }
 # Every other text column, and why it is left alone ("*": the whole table).
 NEVER_TOUCHED: dict[str, Any] = {
@@ -273,6 +274,7 @@ def build_plan(conn: sqlite3.Connection, contact: dict[str, Any], contact_ids: I
     marks = ",".join("?" * len(contact_ids))
     own_changes: set[int] = set()
     touched_batches: set[int] = set()
+    custom_deleted: set[int] = set()  # the person's custom values (deleted, not redacted)
     if contact_ids:
         for row in conn.execute(f"SELECT * FROM contacts WHERE id IN ({marks})", contact_ids).fetchall():
             actor_ids.add(row["actor_id"])
@@ -286,6 +288,7 @@ def build_plan(conn: sqlite3.Connection, contact: dict[str, Any], contact_ids: I
             places.append(Place("custom_values", row["id"], "*", str(row["value"]), None,
                                 _where(conn, "custom_values", row), str(row["value"])[:60],
                                 "ligne supprimée"))
+        custom_deleted.update(r["id"] for r in custom)
         custom_marks = ",".join("?" * len(custom))
         for row in conn.execute(f"SELECT c.*, b.label FROM history_changes c JOIN history_batches b "
                                 f"ON b.id = c.batch_id WHERE c.tbl = 'custom_values' AND c.row_id IN ({custom_marks})",
@@ -331,6 +334,7 @@ def build_plan(conn: sqlite3.Connection, contact: dict[str, Any], contact_ids: I
                         params += sorted(touched_batches)
                 for row in conn.execute(f"SELECT * FROM [{table}] WHERE {where}", params).fetchall():
                     if (table == "contacts" and row["id"] in contact_ids) or \
+                            (table == "custom_values" and row["id"] in custom_deleted) or \
                             (table == "history_changes" and row["id"] in own_changes) or \
                             (table == "history_batches" and row["id"] in emptied):
                         continue
@@ -354,6 +358,10 @@ def build_plan(conn: sqlite3.Connection, contact: dict[str, Any], contact_ids: I
                         continue
                     if table == "actors":
                         actor_ids.add(row["id"])
+                    elif table == "custom_values":  # (an actor field's text is in its full-text row)
+                        actor_ids.update(r[0] for r in conn.execute(
+                            "SELECT v.row_id FROM custom_values v JOIN custom_fields f ON f.id = v.field_id "
+                            "WHERE v.id = ? AND f.entity = 'actor'", (row["id"],)))
                     old_text, new_text = shown or (before, after)
                     spans = person.spans(old_text)
                     places.append(Place(table, row["id"], column, before, after, _where(conn, table, row),
