@@ -205,3 +205,18 @@ def test_erasing_a_person_erases_their_custom_values_and_their_history(fields):
     assert fields.conn.execute("SELECT count(*) FROM custom_values").fetchone()[0] == 0
     assert not fields.conn.execute("SELECT 1 FROM history_changes WHERE before LIKE '%matin%' "
                                    "OR after LIKE '%matin%'").fetchone()
+
+
+def test_erasing_a_person_redacts_them_in_actors_custom_text(fields):
+    from eco_desktop.catalogue import privacy
+    a = ids(fields, 1)[0]
+    person = fields.add_contact(a, {"first_name": "Zéphyrine", "last_name": "Quillebeuf"})
+    fields.set_custom_values(a, {"remarque_interne": "Rencontre avec Zéphyrine Quillebeuf au salon"})
+    fields.set_custom_values(a, {"montant_leve": 12})
+    privacy.erase_person(fields, person, expected=privacy.preview_erasure(fields, person))
+    [text] = fields.custom_values(a)["remarque_interne"]
+    assert "Quillebeuf" not in text and "salon" in text
+    assert fields.custom_values(a)["montant_leve"] == [12]
+    assert a not in fields.actor_ids(Filter(text="quillebeuf"))
+    assert not fields.conn.execute("SELECT 1 FROM history_changes WHERE before LIKE '%Quillebeuf%' "
+                                   "OR after LIKE '%Quillebeuf%'").fetchone()
