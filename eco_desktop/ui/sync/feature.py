@@ -15,7 +15,7 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton
 
@@ -30,6 +30,7 @@ from ..settings import settings as app_settings
 from ..text_safety import escape_html, escape_tooltip, plain_label, set_plain
 from .conflicts import ConflictsPanel
 from .dialog import Choice, SyncDialog
+from .forwarding import Forwarder, detach
 from .passwords import SessionPasswords
 
 log = logging.getLogger(__name__)
@@ -71,44 +72,6 @@ def status_text(status: run.Status, *, offline: bool = False, failed: bool = Fal
     return head
 
 
-# ---------------------------------------------------------------------------- listeners from a worker
-
-class _Forwarder(QObject):
-    """Calls a catalogue listener on the window's thread when a worker committed."""
-
-    call = Signal(object, str, bool)
-
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
-        self.call.connect(self._run, Qt.ConnectionType.QueuedConnection)
-
-    def _run(self, listener, label: str, undoable: bool) -> None:
-        listener(label, undoable)
-
-    def wrap(self, listener):
-        if getattr(listener, "forwarded", None) is not None:
-            return listener
-
-        def forwarded(label: str, undoable: bool) -> None:
-            if QThread.currentThread() is self.thread():
-                listener(label, undoable)
-            else:
-                self.call.emit(listener, label, undoable)
-        forwarded.forwarded = listener
-        return forwarded
-
-
-def _forwarding(catalogue: Catalogue, forwarder: _Forwarder) -> None:
-    """While a quiet sync runs, the catalogue's listeners (the window's undo) are called on
-    the window's thread; unlike ``operations.listeners_on_this_thread`` this survives
-    another operation saving and restoring the list meanwhile."""
-    catalogue.listeners[:] = [forwarder.wrap(listener) for listener in catalogue.listeners]
-
-
-def _unforwarding(catalogue: Catalogue) -> None:
-    catalogue.listeners[:] = [getattr(listener, "forwarded", None) or listener for listener in catalogue.listeners]
-
-
 def _close_place(place) -> None:
     close = getattr(place, "close", None)
     if close is not None:
@@ -135,7 +98,7 @@ class TeamSync(QObject):
         self.failure = ""
         self.last_report: run.Report | None = None
         self.last_dialog: SyncDialog | None = None
-        self._forwarder = _Forwarder(self)
+        self._forwarder = Forwarder(self)
         self._status_timer = QTimer(self)
         self._status_timer.setSingleShot(True)
         self._status_timer.setInterval(250)
@@ -372,7 +335,7 @@ class TeamSync(QObject):
         if not self.window.maybe_leave_record():
             return None
         self.running = True
-        _forwarding(catalogue, self._forwarder)
+        self._forwarder.attach(catalogue)
         try:
             report = operations.run(self.window, "Synchronisation avec l'équipe…", self._work(catalogue, spec, password),
                                     title=TITLE, cancellable=True)
@@ -383,7 +346,7 @@ class TeamSync(QObject):
             self._ended(exc, quiet=False)
             return None
         finally:
-            _unforwarding(catalogue)
+            detach(catalogue)
         self._ended(report, quiet=False)
         return report
 
@@ -400,11 +363,11 @@ class TeamSync(QObject):
             self.update_status()
             return None
         self.running = True
-        _forwarding(catalogue, self._forwarder)
+        self._forwarder.attach(catalogue)
 
         def done(outcome) -> None:
             self.operation = None
-            _unforwarding(catalogue)
+            detach(catalogue)
             if catalogue is self.catalogue:
                 self._ended(outcome, quiet=True)
             else:  # another catalogue was opened meanwhile: its own first sync now
