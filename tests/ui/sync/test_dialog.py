@@ -115,3 +115,26 @@ def test_a_password_unknown_to_this_session_is_asked_for(window, no_keyring, qtb
     assert dialog.url_edit.text() == spec.location and dialog.user_edit.text() == "claire"
     assert dialog.message() == "Indiquez le mot de passe du serveur WebDAV."
     dialog.reject()
+
+
+def test_a_colleagues_change_arrives_over_webdav(window, tmp_path, no_keyring):
+    from eco_desktop.catalogue import Catalogue
+    from eco_desktop.sync import run
+    from eco_desktop.sync.webdav import WebDavPlace
+    from eco_desktop.ui.sync.dialog import Choice
+    feature = window.features["sync"]
+    with webdav_server(tmp_path / "dav") as url:
+        spec = PlaceSpec("webdav", url, DAV_USER)
+        assert feature.apply_choice(Choice(spec, DAV_PASSWORD, "Alice", False, 5))
+        assert feature.sync_now().snapshot
+        place = WebDavPlace(url, DAV_USER, DAV_PASSWORD)
+        try:
+            run.join(place, tmp_path / "bob.sqlite", member="Bob")
+            with Catalogue.open(tmp_path / "bob.sqlite") as bob:
+                bob.update_actor(17, {"website": "https://bob.example"})
+                run.sync(bob, place)
+        finally:
+            place.close()
+        report = feature.sync_now()
+        assert report.received == 1 and report.members == ["Bob"]
+        assert window.catalogue.get_actor(17)["website"] == "https://bob.example"
