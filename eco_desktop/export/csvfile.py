@@ -95,7 +95,8 @@ def export_csv(path: str | os.PathLike, actors: Sequence[Mapping[str, Any]], *,
 
 def write_csv(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[Sequence[Any]],
               contacts: Callable[[], Sequence[Sequence[Any]]] | None, *, all_contacts: bool,
-              counter: Progress, custom: Sequence[str] = ()) -> tuple[list[Path], int, int | None]:
+              counter: Progress, custom: Sequence[str] = (),
+              contact_custom: Sequence[str] = ()) -> tuple[list[Path], int, int | None]:
     """The CSV files from display rows, streamed like :func:`~eco_desktop.export.sheets.write_xlsx`.
     ``custom``: the headers of the custom fields' columns the rows end with.
     Returns the paths written and how many actors and contacts they hold."""
@@ -110,8 +111,8 @@ def write_csv(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[Se
             crows = contacts()
             counter.total = actors + len(crows)
             cpath = contacts_csv_path(path)
-            _write_csv(files.open(cpath, **CSV_ENCODING), list(contact_columns(all_contacts).values()),
-                       crows, counter)
+            _write_csv(files.open(cpath, **CSV_ENCODING),
+                       [*contact_columns(all_contacts).values(), *contact_custom], crows, counter)  # custom
             written.append(cpath)
         counter.check()
     counter.finish()

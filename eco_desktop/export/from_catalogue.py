@@ -13,8 +13,8 @@ from .. import french
 from ..filter import Filter
 from ..errors import UserError
 from ..text import fold
-from .columns import (DEFAULT_COLUMNS, ORGANISATION, check_columns, contact_table, custom_columns,
-                      value_converters)
+from .columns import (DEFAULT_COLUMNS, ORGANISATION, check_columns, contact_columns, contact_table,
+                      custom_columns, value_converters)
 from .csvfile import write_csv
 from .progress import Progress
 from .sheets import write_xlsx
@@ -161,10 +161,20 @@ def export_from_catalogue(catalogue, path: str | os.PathLike,
                 yield [*(convert(v) for convert, v in zip(converters, row[1:width + 1])),
                        *(convert(own.get(f["key"], [])) for f, (_, _, convert) in zip(definitions, custom_cells))]
 
+    contact_definitions = catalogue.custom_fields("contact") if contacts else []  # custom fields
+    contact_cells = custom_columns(contact_definitions)
+
     def contact_rows() -> list[list[Any]]:
         listed = catalogue.contacts(actor_ids=found, usable_only=not all_contacts)
-        return contact_table({a: i for i, a in enumerate(found)}, organisations, listed,
-                             all_contacts=all_contacts, kinds=labels.get("kind", {}))
+        table = contact_table({a: i for i, a in enumerate(found)}, organisations, listed,
+                              all_contacts=all_contacts, kinds=labels.get("kind", {}))
+        if contact_definitions:  # the contacts' custom fields after their columns
+            at = list(contact_columns(all_contacts)).index("id")
+            values = catalogue.custom_values_of([row[at] for row in table], "contact")
+            for row in table:
+                own = values.get(row[at], {})
+                row.extend(convert(own.get(f["key"], [])) for f, (_, _, convert) in zip(contact_definitions, contact_cells))
+        return table
 
     if fmt == "xlsx":
         actors, contact_count = write_xlsx(
@@ -172,10 +182,12 @@ def export_from_catalogue(catalogue, path: str | os.PathLike,
             criteria=list(criteria), total=catalogue.total(),
             catalogue=getattr(catalogue, "path", None), when=None, counter=counter,
             custom=[(header, kind) for header, kind, _ in custom_cells],
+            contact_custom=[(header, kind) for header, kind, _ in contact_cells],
             followups=lambda: catalogue.followups(Filter(ids=tuple(found), include_deleted=True)))
         paths = [Path(path)]
     else:
         paths, actors, contact_count = write_csv(
             path, columns, rows(), contact_rows if contacts else None, all_contacts=all_contacts,
-            counter=counter, custom=[header for header, _, _ in custom_cells])
+            counter=counter, custom=[header for header, _, _ in custom_cells],
+            contact_custom=[header for header, _, _ in contact_cells])
     return ExportResult(paths, actors, contact_count)

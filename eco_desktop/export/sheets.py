@@ -96,7 +96,7 @@ def write_xlsx(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[S
                contacts: Callable[[], Sequence[Sequence[Any]]] | None, *, all_contacts: bool,
                criteria: Sequence[str], total: int | None, catalogue: str | os.PathLike | None,
                when: datetime | None, counter: Progress,
-               custom: Sequence[tuple[str, str]] = (),
+               custom: Sequence[tuple[str, str]] = (), contact_custom: Sequence[tuple[str, str]] = (),
                followups: Callable[[], Sequence[Followup]] | None = None) -> tuple[int, int | None]:
     """The export's workbook from display rows, streamed: ``rows`` of the actors
     (:func:`~eco_desktop.export.columns.actor_rows`, or read from the catalogue), then,
@@ -119,8 +119,9 @@ def write_xlsx(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[S
             if contacts is not None:
                 crows = contacts()
                 counter.total = actors + len(crows)
-                write_table(wb, "Contacts", list(contact_columns(all_contacts).values()), crows,
-                            contact_kinds(all_contacts), progress=counter)
+                write_table(wb, "Contacts", [*contact_columns(all_contacts).values(), *(h for h, _ in contact_custom)],
+                            crows, [*contact_kinds(all_contacts), *(k for _, k in contact_custom)],
+                            progress=counter)  # (contact_custom: the contacts' custom fields)
             pending = followups() if followups is not None else ()
             if pending:
                 write_table(wb, FOLLOWUP_SHEET, [h for h, _ in FOLLOWUP_COLUMNS], followup_rows(pending),
