@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any, Iterable, Mapping
 
 from .. import fields, french, vocab
+from .custom_fields import display as custom_display
 
 KINDS: dict[str, str] = {
     "change": "Modifications",
@@ -84,8 +85,24 @@ def _as_list(value: Any) -> list[str]:
 class Sentences:
     """French sentences of row changes, with the labels of one state of the file."""
 
-    def __init__(self, labels: Mapping[str, Mapping[str, str]]) -> None:
+    def __init__(self, labels: Mapping[str, Mapping[str, str]],
+                 custom: Mapping[int, Mapping[str, Any]] | None = None) -> None:
         self.labels = labels
+        self.custom = dict(custom or {})  # custom fields by id, for their values' lines
+
+    def custom_value(self, before: Mapping | None, after: Mapping | None) -> str | None:
+        """« Montant levé : 100 € → 300 € », « Programme : + PIA »: a custom value's change
+        (a field deleted since is not told)."""
+        field = self.custom.get((after or before or {}).get("field_id"))
+        if field is None:
+            return None
+        label = ("Contact — " if field["entity"] == "contact" else "") + field["label"]
+        if field["type"] == "choices":
+            sign, value = ("+", after["value"]) if after and not before else ("−", (before or after)["value"])
+            return f"{label} : {sign} {custom_display(field, [value])}"
+        old = custom_display(field, [before["value"]] if before else []) or EMPTY
+        new = custom_display(field, [after["value"]] if after else []) or EMPTY
+        return f"{label} : {old} → {new}"
 
     def value(self, key: str, value: Any, *, contact: bool = False) -> str:
         if key in _VOCABULARY_OF and not contact:
@@ -146,7 +163,7 @@ class JournalMixin:
         """The actor's journal, newest first: every kind, or only ``kinds`` (KINDS keys)."""
         wanted = set(kinds) if kinds is not None else set(KINDS)
         with self.backend.lock:
-            sentences = Sentences(self.value_labels())
+            sentences = Sentences(self.value_labels(), {f["id"]: f for f in self.custom_fields()})  # custom
             changes = self.history_log.entries(actor_id=actor_id, limit=limit)
             names = self._journal_names(changes)
             exchanges = [dict(r) for r in self.backend.execute(
@@ -223,6 +240,9 @@ def change_lines(actor_id: int, change: Mapping[str, Any], sentences: Sentences,
         if action == "delete":
             out.append(("exchange", f"Échange du {day_words(before.get('date'))} supprimé"))
         return out
+    if table == "custom_values":  # custom fields
+        line = sentences.custom_value(before, after)
+        return [("change", line)] if line else []
     if table == "call_entries":
         call = names.get(("calls", image.get("call_id")), "")
         out = []
