@@ -220,3 +220,13 @@ def test_erasing_a_person_redacts_them_in_actors_custom_text(fields):
     assert a not in fields.actor_ids(Filter(text="quillebeuf"))
     assert not fields.conn.execute("SELECT 1 FROM history_changes WHERE before LIKE '%Quillebeuf%' "
                                    "OR after LIKE '%Quillebeuf%'").fetchone()
+
+
+def test_the_records_journal_tells_custom_values(fields):
+    a = ids(fields, 1)[0]
+    fields.set_custom_values(a, {"montant_leve": 100})
+    fields.set_custom_values(a, {"montant_leve": 300, "programme": ["pia"], "membre_medicen": True})
+    lines = [line for entry in fields.journal(a, ["change"]) for line in entry.lines]
+    assert "Montant levé : 100 € → 300 €" in lines
+    assert "Montant levé : (vide) → 100 €" in lines
+    assert "Programme : + PIA" in lines and "Membre Medicen : non → oui" in lines
