@@ -13,11 +13,12 @@ from ...errors import UserError
 from ...text import fold
 from ..actors import derive_geography
 
-# French names of the columns that are not fields of an actor or a contact.
-_OTHER_LABELS = {"deleted_at": "Corbeille", "note": "Note", "text": "Texte", "date": "Date", "label": "Libellé",
-                 "hidden": "Masquée", "color": "Couleur", "filter": "Critères", "funder": "Financeur",
+# French names of the columns that are not fields of an actor or a contact (a shortlist's
+# status is named like an actor's, from the table of fields).
+_OTHER_LABELS = {"deleted_at": "Corbeille", "note": "Note", "text": "Texte", "date": "Date de l'échange",
+                 "label": "Libellé", "hidden": "Masquée", "color": "Couleur", "filter": "Critères", "funder": "Financeur",
                  "opens": "Ouverture", "closes": "Clôture", "url": "Adresse web", "state": "État",
-                 "eligibility": "Éligibilité", "status": "Statut", "type": "Type de relation",
+                 "eligibility": "Éligibilité", "type": "Type de relation",
                  "*": "Fiche entière"}
 _TABLE_LABELS = {"actors": "Acteur", "contacts": "Contact", "relations": "Relation", "exchanges": "Échange",
                  "vocabulary": "Vocabulaire", "saved_views": "Vue enregistrée", "calls": "Appel à projets",
