@@ -301,8 +301,10 @@ def test_help_lists_the_shortcuts_passed(qtbot):
     text = dialog.browser.toPlainText()
     for action, keys in shortcuts:
         assert action in text and keys in text
-    for section in ("Recherche", "Facettes", "Carte", "Tableau de bord", "Appels à projets", "Import et export"):
+    for section in ("Recherche", "Facettes", "Carte", "Sélectionner et corriger sur la carte", "Tableau de bord",
+                    "Appels à projets", "Relances", "Champs personnalisés", "Travailler en équipe", "Import et export"):
         assert section in text
+    assert "Synonymes" in text and "Ctrl+Maj+S" in text and "Exporter l'image…" in text
     assert dialog.buttons.button(SB.Close).text() == "Fermer"
 
 
