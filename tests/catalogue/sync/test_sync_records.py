@@ -67,3 +67,17 @@ def test_bulk_import_and_its_undo_are_sent(team):
     alice.push()
     bob.pull()
     assert bob.cat.count(Filter(text="import")) == 0
+
+
+def test_a_value_created_on_both_sides_is_not_doubled(team):
+    (alice, bob, _), (genethon, _) = team
+    slug = alice.cat.add_vocab_entry("domain", "ARN messager")
+    assert bob.cat.add_vocab_entry("domain", "ARN messager") == slug
+    alice.cat.update_actor(genethon, {"domains": [slug]})
+    alice.push()
+    bob.sync()
+    alice.sync()
+    for member in (alice, bob):
+        assert list(member.cat.vocabulary("domain")).count(slug) == 1
+        assert member.cat.get_actor(genethon)["domains"] == [slug]
+    assert any("existe déjà" in c.note for c in bob.cat.conflicts())
