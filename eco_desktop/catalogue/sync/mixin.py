@@ -39,6 +39,7 @@ from .identity import Identity, Origin
 from .tracking import Tracker
 
 SNAPSHOT_MAGIC = b"SQLite format 3\x00"
+PURGE_PENDING = "sync_purge_pending"   # meta: an erasure received, the file not rewritten yet
 
 
 class SyncMixin:
@@ -145,6 +146,8 @@ class SyncMixin:
         French) when made by a newer schema or naming a table or column unknown here."""
         with self.lock:
             me = self.sync_identity()
+            if self.backend.meta(PURGE_PENDING) == "1":
+                self._purge_after_erasure()   # a run killed after an erasure, before rewriting the file
             if origin.catalogue_id == me.catalogue_id or self.is_applied(origin):
                 return Applied(skipped=True)
             rows = check(self.backend.conn, payload, origin)
@@ -156,14 +159,23 @@ class SyncMixin:
                     "INSERT INTO sync_applied (catalogue_id, sequence, member, applied_at, batch_id) "
                     "VALUES (?, ?, ?, ?, ?)", (origin.catalogue_id, origin.sequence, origin.member, now_iso(),
                                                batch.id))
+                if result.erased:
+                    self.backend.set_meta(PURGE_PENDING, "1")
                 if origin.block == me.block:
                     # Another catalogue draws ids in this block: new rows here take another.
                     self.backend.set_meta(ids.KEY_BLOCK, str(ids.draw_block(avoid=me.block)))
             self._attach_sync()
             if result.erased:
-                from ..privacy.purge import purge_file  # (privacy's package imports the façade)
-                purge_file(self)  # no byte of the erased person left in the file
+                self._purge_after_erasure()
             return result
+
+    def _purge_after_erasure(self) -> None:
+        """The file rewritten so that no byte of an erased person is left (retried at the
+        next apply when it cannot be done now)."""
+        from ..privacy.purge import purge_file  # (privacy's package imports the façade)
+        if purge_file(self).ok:
+            with self.transaction("Synchronisation : fichier réécrit"):
+                self.backend.set_meta(PURGE_PENDING, "0")
 
     # ------------------------------------------------------------------ conflicts
     def conflicts(self, open_only: bool = True) -> list[Conflict]:

@@ -28,6 +28,7 @@ def test_erasure_propagates_and_older_changesets_are_scrubbed(team, tmp_path):
         [result] = [r for r in member.pull() if not r.skipped]
         assert result.erased == 1
         cat = member.cat
+        assert cat.meta("sync_purge_pending") == "0"
         assert cat.get_contact(paul) is None
         assert "Martinez" not in cat.exchanges(yposkesi)[0]["text"]
         assert "paul.martinez" not in cat.get_actor(yposkesi)["description"]
@@ -61,3 +62,22 @@ def test_pending_images_lose_the_person(team):
     assert b"Durand" not in payload and b"jeanne" not in payload.lower()
     bases = [b for (b,) in alice.cat.conn.execute("SELECT base FROM sync_dirty WHERE base IS NOT NULL")]
     assert not any("Durand" in b for b in bases)
+
+
+def test_a_file_not_rewritten_after_a_received_erasure_is_at_the_next_apply(team, monkeypatch):
+    (alice, bob, _), (genethon, _) = team
+    from eco_desktop.catalogue.privacy import purge
+    jeanne = alice.cat.contacts(genethon)[0]["id"]
+    erase_person(alice.cat, jeanne)
+    alice.push()
+    real = purge.purge_file
+    monkeypatch.setattr(purge, "purge_file", lambda cat: purge.Purge(False, "le disque est plein"))
+    bob.pull()
+    assert bob.cat.get_contact(jeanne) is None and bob.cat.meta("sync_purge_pending") == "1"
+    monkeypatch.setattr(purge, "purge_file", real)
+    alice.cat.update_actor(genethon, {"website": "https://genethon.fr"})
+    alice.push()
+    bob.pull()
+    assert bob.cat.meta("sync_purge_pending") == "0"
+    bob.cat.checkpoint()
+    assert b"Durand" not in bob.cat.path.read_bytes()
