@@ -8,8 +8,9 @@ keeps the full-text rows, facet rows and in-memory index in step, and
 :class:`~.query.Query` evaluates a :class:`~eco_desktop.filter.Filter`. The public
 methods are grouped by what they are about in the mixins: actors (:mod:`.actors`),
 bulk writes (:mod:`.bulk`), contacts, relations, exchanges, vocabularies and views
-(:mod:`.records`), calls (:mod:`.calls`) and kind rules (:mod:`.kind_rules`); each uses
-the parts above through their documented methods.
+(:mod:`.records`), calls (:mod:`.calls`), kind rules (:mod:`.kind_rules`) and team
+sync (:mod:`.sync.mixin`: changesets made and applied, conflicts); each uses the parts
+above through their documented methods.
 
 Every write happens inside :meth:`Catalogue.transaction`: one SQLite transaction and
 one history batch (one undo step). Public methods take the backend's re-entrant lock,
