@@ -23,7 +23,6 @@ clears only the writes the payload held) and goes on. ``snapshot()`` /
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -201,9 +200,8 @@ class SyncMixin:
         that no deleted byte remains."""
         with self.lock:
             me = self.sync_identity()
-            folder = tempfile.mkdtemp(prefix="eco-snapshot-")
-            path = Path(folder) / "snapshot.sqlite"
-            try:
+            with tempfile.TemporaryDirectory(prefix="eco-snapshot-") as folder:
+                path = Path(folder) / "snapshot.sqlite"
                 self.backend.save_copy(path)
                 conn = sqlite3.connect(path)
                 try:
@@ -219,10 +217,6 @@ class SyncMixin:
                 finally:
                     conn.close()
                 return path.read_bytes()
-            finally:
-                for leftover in Path(folder).iterdir():
-                    leftover.unlink()
-                os.rmdir(folder)
 
     @classmethod
     def from_snapshot(cls, data: bytes, path: str | Path, *, member: str | None = None):
