@@ -200,8 +200,14 @@ class Applier:
             base_image = self.dirty[tbl, row_id]
             if base_image is not None:
                 base_image.update(rebased)
-                self.backend.execute("UPDATE sync_dirty SET base = ? WHERE tbl = ? AND row_id = ?",
-                                     (json.dumps(base_image, ensure_ascii=False), tbl, row_id))
+                if base_image == self.backend.row(tbl, row_id):
+                    # every local change of the row gave way to the received one: nothing
+                    # of it is left to send, so it is no longer counted as waiting
+                    self.backend.execute("DELETE FROM sync_dirty WHERE tbl = ? AND row_id = ?", (tbl, row_id))
+                    del self.dirty[tbl, row_id]
+                else:
+                    self.backend.execute("UPDATE sync_dirty SET base = ? WHERE tbl = ? AND row_id = ?",
+                                         (json.dumps(base_image, ensure_ascii=False), tbl, row_id))
 
     def _depths(self) -> dict[str, int]:
         """How far each synced table is from the tables referring to no other."""

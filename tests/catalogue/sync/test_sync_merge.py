@@ -107,3 +107,28 @@ def test_same_field_of_a_row_without_stamp_converges(team):
     labels = {m.cat.vocabulary("domain")["vaccines"] for m in (alice, bob)}
     assert len(labels) == 1
     assert [c.field for c in alice.cat.conflicts()] == [c.field for c in bob.cat.conflicts()] == ["label"]
+
+
+def test_an_edit_lost_to_a_later_one_is_no_longer_waiting_to_be_sent(team):
+    (alice, bob, _), (genethon, _) = team
+    alice.cat.update_actor(genethon, {"phone": "01 60 00 00 01"})
+    bob.cat.update_actor(genethon, {"phone": "01 60 00 00 02"})   # later: wins
+    bob.sync()
+    assert alice.cat.pending_count() == 1
+    alice.pull()
+    assert alice.cat.get_actor(genethon)["phone"] == "01 60 00 00 02"
+    assert alice.cat.local_changes() is None
+    assert alice.cat.pending_count() == 0
+    assert len(alice.cat.conflicts()) == 1
+
+
+def test_an_edit_partly_kept_stays_waiting_to_be_sent(team):
+    (alice, bob, _), (genethon, _) = team
+    alice.cat.update_actor(genethon, {"phone": "01 60 00 00 01", "website": "https://alice.example"})
+    bob.cat.update_actor(genethon, {"phone": "01 60 00 00 02"})
+    bob.sync()
+    alice.pull()
+    assert alice.cat.pending_count() == 1
+    alice.push()
+    bob.pull()
+    assert bob.cat.get_actor(genethon)["website"] == "https://alice.example"
