@@ -21,15 +21,12 @@ from .actors import derive_geography
 from .backend import Backend, chunks
 from .columns import (ACTOR_COLUMN_DEFAULTS, BOOL, CLEANING, FLOAT, PLACE_KEYS, ROW_COLUMNS, ROW_DEFAULTS,
                       ROW_POSITION, SKIP, TEXT, clean_value)
-from .derived import FACET_ROWS_OF_ACTORS, consecutive, fts_rows
+from .derived import BULK_FTS_HASHSIZE, FACET_ROWS_OF_ACTORS, FTS_HASHSIZE, consecutive, fts_rows
 from .search import BODY_FIELDS, actor_body, body_text
 
 # Rows per executemany of a bulk insert, and the page cache meanwhile (KiB, negative).
 BULK_CHUNK = 1000
 BULK_CACHE_SIZE = -131072
-# FTS5's in-memory term table (bytes): its default, and while a bulk insert runs.
-FTS_HASHSIZE = 1024 * 1024
-BULK_FTS_HASHSIZE = 16 * 1024 * 1024
 # A write of this many new actors is handled in bulk: indexes built once at the end (when
 # they outnumber the catalogue), WAL checkpointed in the background, undone by two
 # statements, redone by one statement a chunk.

@@ -20,8 +20,14 @@ from .followups import bucket_sql
 from .index import INDEX_COLUMNS, ActorIndex
 from .search import FACETS_SQL, actor_body, fts_insert
 
-# Above this many changed actors in one write, the in-memory index is rebuilt rather than patched.
+# Above this many changed actors in one write, the in-memory index is rebuilt rather than
+# patched, and their derived rows are remade set-based (Derived.refresh).
 BULK_REBUILD_THRESHOLD = 2000
+# Actors whose derived rows are remade by one set of statements (bounds the JSON arrays).
+REFRESH_CHUNK = 5000
+# FTS5's in-memory term table (bytes): its default, and while many rows are written.
+FTS_HASHSIZE = 1024 * 1024
+BULK_FTS_HASHSIZE = 16 * 1024 * 1024
 
 # Full-text rows of many actors in one statement: a JSON array of bodies whose rowids
 # follow one another from the first (?, ?), else a JSON array of [rowid, body] pairs.
@@ -109,6 +115,19 @@ class Derived:
         their multi-valued facet rows (actor_values)."""
         execute = self.backend.execute
         actor_ids = list(actor_ids)  # (counted below: a big refresh merges the full-text index)
+        if len(actor_ids) > BULK_REBUILD_THRESHOLD:
+            self._refresh_many(sorted(actor_ids))
+        else:
+            self._refresh_each(actor_ids)
+        if len(actor_ids) > BULK_REBUILD_THRESHOLD and 2 * len(actor_ids) > execute(
+                "SELECT count(*) FROM actors").fetchone()[0]:
+            # Most rows rewritten (custom fields filled for every actor, a bulk edit of
+            # all): the full-text index is left as many segments full of deleted entries,
+            # which every search then reads through; merged into one again.
+            execute("INSERT INTO actors_fts (actors_fts) VALUES ('optimize')")
+
+    def _refresh_each(self, actor_ids: list[int]) -> None:
+        execute = self.backend.execute
         for actor_id in actor_ids:
             row = execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
             execute("DELETE FROM actors_fts WHERE rowid = ?", (actor_id,))
@@ -121,12 +140,31 @@ class Derived:
             self.backend.conn.executemany(
                 "INSERT OR IGNORE INTO actor_values (facet, value, actor_id) VALUES (?, ?, ?)",
                 facet_value_rows(row))
-        if len(actor_ids) > BULK_REBUILD_THRESHOLD and 2 * len(actor_ids) > execute(
-                "SELECT count(*) FROM actors").fetchone()[0]:
-            # Most rows rewritten one by one (custom fields filled for every actor, a bulk
-            # edit of all): the full-text index is left as many segments full of deleted
-            # entries, which every search then reads through; merged into one again.
-            execute("INSERT INTO actors_fts (actors_fts) VALUES ('optimize')")
+
+    def _refresh_many(self, actor_ids: list[int]) -> None:
+        """:meth:`refresh` of many actors (a big pull, an edit of thousands): each chunk's
+        rows deleted, then written again by one statement each, in rowid order and with a
+        bigger term table — row by row, FTS5 interleaves deletes and inserts into many
+        small segments and grows worse than linearly."""
+        execute = self.backend.execute
+        execute("INSERT INTO actors_fts (actors_fts, rank) VALUES ('hashsize', ?)", (BULK_FTS_HASHSIZE,))
+        try:
+            for chunk in chunks(actor_ids, REFRESH_CHUNK):
+                ids = json.dumps(chunk)
+                execute("DELETE FROM actors_fts WHERE rowid IN (SELECT value FROM json_each(?))", (ids,))
+                execute("DELETE FROM actor_values WHERE actor_id IN (SELECT value FROM json_each(?))", (ids,))
+                names: dict[int, list[str]] = {}
+                for actor_id, first, last in execute(
+                        "SELECT actor_id, first_name, last_name FROM contacts "
+                        "WHERE actor_id IN (SELECT value FROM json_each(?)) ORDER BY id", (ids,)):
+                    names.setdefault(actor_id, []).append(f"{first} {last}")
+                rows = execute("SELECT * FROM actors WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                               (ids,)).fetchall()
+                if rows:
+                    execute(*fts_rows([r["id"] for r in rows], [actor_body(r, names.get(r["id"], ())) for r in rows]))
+                execute(FACET_ROWS_OF_ACTORS.format(where="id IN (SELECT value FROM json_each(?))"), (ids,) * 3)
+        finally:
+            execute("INSERT INTO actors_fts (actors_fts, rank) VALUES ('hashsize', ?)", (FTS_HASHSIZE,))
 
     def refresh_labels(self, values: Iterable[tuple[str, str]]) -> None:
         """Remake the full-text facets of the actors having these (vocabulary, slug) values,

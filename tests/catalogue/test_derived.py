@@ -67,3 +67,26 @@ def test_call_names_follow_entries_and_renames(empty_catalogue):
     assert "france 2030 biotherapies" in _row(cat, actor_id)[2]
     cat.remove_from_call(call_id, [actor_id])
     assert "france 2030" not in _row(cat, actor_id)[2]
+
+
+def test_many_actors_refreshed_at_once_get_the_rows_one_by_one_would(empty_catalogue):
+    """Above BULK_REBUILD_THRESHOLD actors, Derived.refresh remakes the rows set-based
+    (a big pull, an edit of thousands): the check, which recomputes each row as one
+    actor's write makes it, finds them all as they should be, contacts' names included."""
+    from eco_desktop import check
+    from eco_desktop.catalogue.derived import BULK_REBUILD_THRESHOLD
+    from eco_desktop.filter import Filter
+    cat = empty_catalogue
+    n = BULK_REBUILD_THRESHOLD + 300
+    ids = cat.bulk_create_actors(({"name": f"Acteur {i}", "kind": "biotech", "tags": [f"t{i % 7}"],
+                                   "domains": ["gene_therapy"] if i % 2 else []} for i in range(n)),
+                                 label="Création")
+    cat.add_contact(ids[5], {"first_name": "Jeanne", "last_name": "Durandière"})
+    cat.bulk_update(ids, set_values={"description": "Vecteurs lentiviraux"}, add={"tags": ["lot"]})
+    assert len(cat.actor_ids(Filter(text="lentiviraux"))) == n
+    assert len(cat.actor_ids(Filter(tags=("lot",)))) == n
+    assert cat.actor_ids(Filter(text="durandiere")) == [ids[5]]
+    assert check.check(cat.path).ok
+    cat.undo()
+    assert cat.actor_ids(Filter(text="lentiviraux")) == []
+    assert check.check(cat.path).ok
