@@ -24,6 +24,7 @@ from typing import Any, Iterable, Sequence
 from .. import clock, vocab
 from ..clock import now_iso, os_user
 from ..errors import UserError
+from ..fields import contact_label
 from ..filter import FOLLOWUP_BUCKETS, Filter
 from ..text import fold, stored_text
 from .columns import USABLE_CONTACT_SQL
@@ -92,6 +93,14 @@ def followup_values(due: Any, who: str, next_step: str) -> dict[str, Any]:
     day = parse_due(due)
     return {"followup_on": day, "followup_by": stored_text(who) if day else "",
             "next_step": stored_text(next_step) if day else "", "followup_done_at": None}
+
+
+# The headings of a follow-up's columns, in the order the list, the export's sheet and the
+# command line show them (keys: Followup's attributes, « bucket » its label).
+FOLLOWUP_HEADINGS: dict[str, str] = {
+    "due": "À relancer le", "bucket": "Suivi", "actor": "Acteur", "call": "Appel à projets",
+    "who": "Par", "next_step": "Prochaine étape", "email": contact_label("email"),
+}
 
 
 @dataclass(frozen=True)

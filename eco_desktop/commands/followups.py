@@ -7,11 +7,11 @@ from contextlib import redirect_stdout
 
 from .. import french
 from ..atomic import atomic_files
+from ..catalogue.followups import FOLLOWUP_HEADINGS
 from ..cli_args import filter_from_args, open_from_args
 from ..export.ics import calendar_bytes
 from .list import print_table
 
-HEADERS = ("À relancer le", "Suivi", "Acteur", "Par", "Prochaine étape", "Appel à projets", "E-mail")
 
 
 def register(subparsers, parents) -> None:
@@ -59,9 +59,9 @@ def run(args) -> int:
 
 
 def _table(items, out) -> None:
-    rows = [(f.due.strftime("%d/%m/%Y"), f.bucket_label, f.actor, f.who, f.next_step, f.call, f.email)
+    rows = [(f.due.strftime("%d/%m/%Y"), f.bucket_label, f.actor, f.call, f.who, f.next_step, f.email)
             for f in items]
     with redirect_stdout(out):  # print_table prints
         if rows:
-            print_table(HEADERS, rows, max_width=40)
+            print_table(tuple(FOLLOWUP_HEADINGS.values()), rows, max_width=40)
         print(summary(items))

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from .. import APP_TITLE, __version__
 from ..atomic import atomic_files
-from ..catalogue.followups import Followup
+from ..catalogue.followups import FOLLOWUP_HEADINGS, Followup
 from .columns import (ACTOR_COLUMNS, DATE, DEFAULT_COLUMNS, EMAIL, LIST_SEP, TEXT, WRAP, actor_kinds, actor_rows,
                       check_columns, contact_columns, contact_kinds, contact_rows, default_labels)
 from .progress import Progress
@@ -49,8 +49,7 @@ def criteria_rows(criteria: Sequence[str], *, actors: int, contacts: int | None,
 
 
 FOLLOWUP_SHEET = "Relances"
-FOLLOWUP_COLUMNS = (("À relancer le", DATE), ("Suivi", TEXT), ("Acteur", TEXT), ("Appel à projets", TEXT),
-                    ("Par", TEXT), ("Prochaine étape", WRAP), ("E-mail", EMAIL))
+FOLLOWUP_COLUMNS = tuple(zip(FOLLOWUP_HEADINGS.values(), (DATE, TEXT, TEXT, TEXT, TEXT, WRAP, EMAIL)))
 
 
 def followup_rows(items: Iterable[Followup]) -> list[list[Any]]:

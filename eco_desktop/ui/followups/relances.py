@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import french, vocab
-from ...catalogue.followups import Followup
+from ...catalogue.followups import FOLLOWUP_HEADINGS, Followup
 from ...clock import os_user
 from ...errors import UserError
 from ...export.ics import write_ics
@@ -22,7 +22,7 @@ from ..editor.dialogs import ExchangeDialog
 from ..text_safety import escape_html, escape_tooltip, set_plain
 from ..editor.followup import FollowupDialog
 
-COLUMNS = ("À relancer le", "Suivi", "Acteur", "Appel à projets", "Par", "Prochaine étape", "E-mail")
+COLUMNS = tuple(FOLLOWUP_HEADINGS.values())
 LATE_COLOR = "#b3261e"
 
 
