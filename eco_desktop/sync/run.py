@@ -146,7 +146,7 @@ def _pull(catalogue: Catalogue, place: Place, index: dict[str, list[int]], own_i
         _created, catalogue_id, sequence, origin, payload = heapq.heappop(heads)
         pause_point("before-apply")
         try:
-            applied = catalogue.apply_changes(payload, origin=origin)
+            applied = catalogue.apply_changes(payload, origin=origin, written=lambda: pause_point("mid-apply"))
         except UserError as exc:
             refuse(catalogue_id, sequence, exc, origin.member)
             continue

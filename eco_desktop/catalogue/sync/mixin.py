@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import tempfile
+from typing import Callable
 from pathlib import Path
 
 from ... import __version__, db
@@ -139,10 +140,13 @@ class SyncMixin:
             return self.backend.execute("SELECT 1 FROM sync_applied WHERE catalogue_id = ? AND sequence = ?",
                                         (origin.catalogue_id, origin.sequence)).fetchone() is not None
 
-    def apply_changes(self, payload: bytes, *, origin: Origin) -> Applied:
+    def apply_changes(self, payload: bytes, *, origin: Origin,
+                      written: Callable[[], None] | None = None) -> Applied:
         """Apply another catalogue's changeset: all or nothing, in one transaction; one
         applied before (or this catalogue's own) changes nothing. Refused (UserError, in
-        French) when made by a newer schema or naming a table or column unknown here."""
+        French) when made by a newer schema or naming a table or column unknown here.
+        ``written`` is called once the rows are written, before they are committed (the
+        crash tests stop a sync there)."""
         with self.lock:
             me = self.sync_identity()
             if self.backend.meta(PURGE_PENDING) == "1":
@@ -154,6 +158,8 @@ class SyncMixin:
                 batch.user = origin.member
                 with self.backend.tracker.pause():
                     result = Applier(self, origin, batch).run(rows)
+                if written is not None:
+                    written()
                 self.backend.execute(
                     "INSERT INTO sync_applied (catalogue_id, sequence, member, applied_at, batch_id) "
                     "VALUES (?, ?, ?, ?, ?)", (origin.catalogue_id, origin.sequence, origin.member, now_iso(),
