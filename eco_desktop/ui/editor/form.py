@@ -234,18 +234,23 @@ class ActorFormMixin:
         self.precision_combo.addItem("—", "")
         for slug, label in vocab.GEO_PRECISIONS.items():
             self.precision_combo.addItem(label, slug)
-        precision = QHBoxLayout()
-        precision.setContentsMargins(0, 0, 0, 0)
-        precision.addWidget(self.precision_combo, 1)
-        precision.addWidget(self.centre_button)
         # The map feature listens (window): the next click on the map places the actor.
         self.place_button = QToolButton()
         self.place_button.setText("Placer sur la carte")
         self.place_button.setToolTip("Afficher la carte et cliquer à l'emplacement de l'acteur "
                                    "(position « saisie manuelle »)")
         self.place_button.clicked.connect(self._place_on_map)
-        precision.addWidget(self.place_button)
-        self._row(form, fields.label("geo_precision"), "geo_precision", precision, register=self.precision_combo)
+        # The two buttons under the precision, one above the other: side by side (or beside
+        # the precision) the row is wider than the record's column at 1366 px, which then
+        # cuts every section on its right.
+        buttons = QWidget()
+        column = QVBoxLayout(buttons)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        for button in (self.centre_button, self.place_button):
+            column.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+        self._row(form, fields.label("geo_precision"), "geo_precision", self.precision_combo,
+                  register=self.precision_combo, extra=buttons)
 
     def _build_coordinates(self) -> None:
         form = self._form(self._section("coordinates", "Coordonnées"))

@@ -428,3 +428,15 @@ def test_calls_section_lists_the_calls_the_actor_is_in(qtbot, editor, catalogue)
     qtbot.waitUntil(lambda: editor.calls_panel.count() == 1)
     assert editor.calls_panel.table.item(0, 0).text() == "Innov'up 2026"
     assert editor.calls_panel.table.item(0, 1).text() == "Contacté"
+
+
+def test_the_record_fits_its_column_without_sideways_cut(qtbot, window, catalogue):
+    """At 1366 px (the README's screenshot size), no section of the record is wider than its
+    column: the column does not scroll sideways, so a wider section would be cut off."""
+    window.resize(1366, 768)
+    window.show()
+    genopole = actor_id(catalogue, "Genopole")
+    window.select_actor(genopole)
+    qtbot.waitUntil(lambda: window.editor.scroll.viewport().width() > 0)
+    scroll = window.editor.scroll
+    assert scroll.widget().minimumSizeHint().width() <= scroll.viewport().width()
