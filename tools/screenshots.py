@@ -270,6 +270,9 @@ def main() -> int:
     genopole = next(i for i, name in catalogue.all_actor_names() if name == "Genopole")
     call_id = add_sample_calls(catalogue)
     window = MainWindow(catalogue)
+    settle(app)
+    # the start-up notice names this run's temporary backup folder, not what a user sees
+    window.statusBar().clearMessage()
     for width, height in ((1366, 768), (1920, 1080)):
         window.resize(width, height)
         window.show()
