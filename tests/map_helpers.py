@@ -1,5 +1,8 @@
-"""Helpers of the map's tests (test_maps.py, tests/ui/map/): the actor dicts the page is built from."""
+"""Helpers of the map's tests (test_maps.py, tests/ui/map/): the actor dicts the page is built
+from, mouse gestures on the map, a standalone file loaded and checked for requests."""
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 
 def map_actor(actor_id, name, kind="biotech", lat=48.6268, lon=2.4301, **extra) -> dict:
@@ -40,3 +43,45 @@ def mouse_click(widget, x, y, *, double: bool = False) -> None:
         QTest.mouseDClick(widget, left, none, at)
     else:
         QTest.mouseClick(widget, left, none, at)
+
+
+@contextmanager
+def standalone_page(qtbot, path, *, show: bool = False):
+    """A standalone map file loaded in a QWebEngineView of its own: yields ``ask(script)``
+    (the script's value); on leaving, checks that the page asked for nothing but its file
+    (data: URLs aside) — the standalone export makes no request that leaves the machine."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWebEngineCore import QWebEngineUrlRequestInterceptor
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
+    class Recorder(QWebEngineUrlRequestInterceptor):
+        def __init__(self):
+            super().__init__()
+            self.urls: list[str] = []
+
+        def interceptRequest(self, info):  # noqa: N802
+            self.urls.append(info.requestUrl().toString())
+
+    view = QWebEngineView()
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    if show:
+        view.show()
+    rec = Recorder()
+    view.page().profile().setUrlRequestInterceptor(rec)
+    try:
+        with qtbot.waitSignal(view.loadFinished, timeout=30_000):
+            view.load(QUrl.fromLocalFile(str(path)))
+        box = []
+
+        def ask(script):
+            box.clear()
+            view.page().runJavaScript(script, 0, box.append)
+            qtbot.waitUntil(lambda: bool(box), timeout=5000)
+            return box[0]
+
+        qtbot.waitUntil(lambda: ask("!!(window.ecoMap && ecoMap.isReady())") is True, timeout=10_000)
+        yield ask
+    finally:
+        view.page().profile().setUrlRequestInterceptor(None)
+    assert [u for u in rec.urls if QUrl(u).scheme() != "data"] == [QUrl.fromLocalFile(str(path)).toString()]

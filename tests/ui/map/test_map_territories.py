@@ -6,14 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import QUrl
-from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from eco_desktop import maps
 from eco_desktop.filter import Filter
 from eco_desktop.ui.map.view import MapView
 
-from map_helpers import mouse_click
+from map_helpers import mouse_click, standalone_page
 
 
 def js(qtbot, view: MapView, script: str, timeout: int = 10_000):
@@ -101,31 +99,10 @@ def test_heat_layer(qtbot, shown):
 
 
 def test_standalone_file_has_the_layers_and_makes_no_request(qtbot, tmp_path, catalogue):
-    from test_map_view import Recorder
     content = maps.map_content(catalogue, Filter())
     path = maps.write_standalone_map(tmp_path / "carte.html", content.actors, **content.page_args())
-    view = QWebEngineView()
-    qtbot.addWidget(view)
-    view.resize(900, 600)
-    view.show()  # the heat is drawn on a canvas of the map's size
-    rec = Recorder()
-    view.page().profile().setUrlRequestInterceptor(rec)
-    try:
-        with qtbot.waitSignal(view.loadFinished, timeout=30_000):
-            view.load(QUrl.fromLocalFile(str(path)))
-        box = []
-
-        def ask(script):
-            box.clear()
-            view.page().runJavaScript(script, 0, box.append)
-            qtbot.waitUntil(lambda: bool(box), timeout=5000)
-            return box[0]
-
-        qtbot.waitUntil(lambda: ask("!!(window.ecoMap && ecoMap.isReady())") is True, timeout=10_000)
+    with standalone_page(qtbot, path, show=True) as ask:  # the heat is drawn on a canvas of the map's size
         assert ask("ecoTerritories.show('epci')") == "epci"
         assert ask("ecoTerritories.setHeat(true)") is True
         assert "Survolez pour le nom et le nombre" in ask("document.querySelector('.eco-territory-legend').textContent")
         qtbot.wait(300)
-    finally:
-        view.page().profile().setUrlRequestInterceptor(None)
-    assert [u for u in rec.urls if QUrl(u).scheme() != "data"] == [QUrl.fromLocalFile(str(path)).toString()]

@@ -9,12 +9,11 @@ from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
 from PySide6.QtWebEngineCore import QWebEngineUrlRequestInterceptor
-from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from eco_desktop import maps
 from eco_desktop.ui.map.view import MapView
 
-from map_helpers import map_actor
+from map_helpers import map_actor, standalone_page
 
 PWN_NAME = '<img src=x onerror="window.__pwned=1">'
 PWN_SCRIPT = "</script><script>window.__pwned=2</script>"
@@ -262,27 +261,8 @@ def test_no_request_leaves_the_machine(qtbot, map_view, recorder):
 
 def test_standalone_page_works_without_any_request(qtbot, tmp_path):
     path = maps.write_standalone_map(tmp_path / "carte.html", ACTORS, RELATIONS, title="Carte")
-    view = QWebEngineView()
-    qtbot.addWidget(view)
-    view.resize(900, 600)
-    rec = Recorder()
-    view.page().profile().setUrlRequestInterceptor(rec)
-    try:
-        with qtbot.waitSignal(view.loadFinished, timeout=30_000):
-            view.load(QUrl.fromLocalFile(str(path)))
-        box = []
-
-        def ask(script):
-            box.clear()
-            view.page().runJavaScript(script, 0, box.append)
-            qtbot.waitUntil(lambda: bool(box), timeout=5000)
-            return box[0]
-
-        qtbot.waitUntil(lambda: ask("!!(window.ecoMap && ecoMap.isReady())") is True, timeout=10_000)
+    with standalone_page(qtbot, path) as ask:
         assert ask("ecoMap.markerCount()") == LOCATED
         ask("ecoMap.openActor(1)")
         assert ask("document.querySelector('.eco-card-site').target") == "_blank"
         assert ask("document.querySelector('.eco-card-open') === null") is True  # no application here
-    finally:
-        view.page().profile().setUrlRequestInterceptor(None)
-    assert [u for u in rec.urls if QUrl(u).scheme() != "data"] == [QUrl.fromLocalFile(str(path)).toString()]
