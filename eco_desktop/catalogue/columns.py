@@ -14,6 +14,16 @@ from .. import fields
 from ..errors import UserError
 from ..text import stored_text
 
+# The catalogue's tables as French sentences name them (conflicts of team sync, the
+# erasure's preview): one name each.
+TABLE_LABELS = {
+    "actors": "Acteur", "contacts": "Contact", "relations": "Relation", "exchanges": "Échange",
+    "vocabulary": "Vocabulaire", "saved_views": "Vue enregistrée", "calls": "Appel à projets",
+    "call_entries": "Présélection", "kind_rules": "Règle de type", "synonyms": "Synonyme",
+    "custom_fields": "Champ personnalisé", "custom_choices": "Choix d'un champ personnalisé",
+    "custom_values": "Champ personnalisé", "history_batches": "Historique", "history_changes": "Historique",
+}
+
 LIST_FIELDS = ("aliases", "domains", "activities", "tags")
 BOOL_FIELDS = ("mgp", "outside_idf")
 ACTOR_FIELDS = fields.ACTOR_KEYS

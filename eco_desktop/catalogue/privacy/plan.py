@@ -12,6 +12,7 @@ from typing import Any, Iterable
 
 from ...errors import UserError
 from ...text import fold
+from ..columns import TABLE_LABELS
 from .matching import REDACTED, Person, excerpt, normalized_email, normalized_phone
 
 LABEL = "Effacer une personne (RGPD)"
@@ -61,9 +62,6 @@ NEVER_TOUCHED: dict[str, Any] = {
 }
 _JSON_FILTERS = {("saved_views", "filter"), ("calls", "eligibility")}
 _UNIQUE_NAMES = {("saved_views", "name"), ("calls", "name")}
-_TABLE_NAMES = {"custom_values": "Champ personnalisé", "actors": "Acteur", "contacts": "Contact", "relations": "Relation", "exchanges": "Échange",
-                "saved_views": "Vue enregistrée", "calls": "Appel à projets", "call_entries": "Présélection",
-                "history_batches": "Historique", "history_changes": "Historique"}
 _FIELD_NAMES = {"description": "description", "source": "source", "tags": "étiquettes", "notes": "notes",
                 "note": "note", "text": "texte", "author": "auteur", "name": "nom", "filter": "filtre",
                 "funder": "financeur", "eligibility": "critères d'éligibilité", "label": "libellé",
@@ -84,7 +82,7 @@ class Place:
 
     @property
     def what(self) -> str:
-        return f"{_TABLE_NAMES.get(self.table, self.table)} — {_FIELD_NAMES.get(self.field, self.field)}"
+        return f"{TABLE_LABELS.get(self.table, self.table)} — {_FIELD_NAMES.get(self.field, self.field)}"
 
     def key(self) -> tuple:
         return (self.table, self.row_id, self.field, self.after)
@@ -230,8 +228,8 @@ def _where(conn: sqlite3.Connection, table: str, row: sqlite3.Row) -> str:
     if table == "history_batches":
         return f"Action de l'historique du {row['at'][:10]}" if "at" in keys else "Action de l'historique"
     if table == "history_changes":
-        return f"Modification n° {row['id']} de l'historique ({_TABLE_NAMES.get(row['tbl'], row['tbl'])})"
-    return f"{_TABLE_NAMES.get(table, table)} n° {row['id']}"
+        return f"Modification n° {row['id']} de l'historique ({TABLE_LABELS.get(row['tbl'], row['tbl'])})"
+    return f"{TABLE_LABELS.get(table, table)} n° {row['id']}"
 
 
 def _text(value: Any) -> str:

@@ -12,6 +12,7 @@ from ...clock import now_iso
 from ...errors import UserError
 from ...text import fold
 from ..actors import derive_geography
+from ..columns import TABLE_LABELS
 
 # French names of the columns that are not fields of an actor or a contact (a shortlist's
 # status is named like an actor's, from the table of fields).
@@ -20,9 +21,6 @@ _OTHER_LABELS = {"deleted_at": "Corbeille", "note": "Note", "text": "Texte", "da
                  "opens": "Ouverture", "closes": "Clôture", "url": "Adresse web", "state": "État",
                  "eligibility": "Éligibilité", "type": "Type de relation",
                  "*": "Fiche entière"}
-_TABLE_LABELS = {"actors": "Acteur", "contacts": "Contact", "relations": "Relation", "exchanges": "Échange",
-                 "vocabulary": "Vocabulaire", "saved_views": "Vue enregistrée", "calls": "Appel à projets",
-                 "call_entries": "Présélection", "kind_rules": "Règle de type"}
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,7 @@ def listing(backend, open_only: bool = True) -> list[Conflict]:
         theirs = json.loads(row["theirs"]) if row["theirs"] is not None else None
         image = theirs if row["field"] == "*" and isinstance(theirs, dict) else {}
         actor_id, name = _actor_of(backend, row["tbl"], row["row_id"], image)
-        out.append(Conflict(row["id"], row["tbl"], _TABLE_LABELS.get(row["tbl"], row["tbl"]), row["row_id"],
+        out.append(Conflict(row["id"], row["tbl"], TABLE_LABELS.get(row["tbl"], row["tbl"]), row["row_id"],
                             actor_id, name, row["field"], field_label(row["tbl"], row["field"]), mine, theirs,
                             row["mine_at"], row["theirs_at"], row["member"], row["chosen"], row["note"],
                             row["at"], row["resolved_at"]))
