@@ -327,15 +327,8 @@ class CustomFieldsMixin:
         backend = self.backend
         with backend.lock:
             field = self.custom_definitions.by_id(field_id)
-            order = [f["id"] for f in self.custom_definitions.of(field["entity"])]
-            at = order.index(field_id)
-            to = max(0, min(len(order) - 1, at + offset))
-            if to == at:
-                return
-            order.insert(to, order.pop(at))
-            with self.transaction(f"Déplacer le champ « {field['label']} »"):
-                for position, fid in enumerate(order, start=1):
-                    backend.update("custom_fields", fid, {"position": position})
+            self._move_in_order("custom_fields", [f["id"] for f in self.custom_definitions.of(field["entity"])],
+                                field_id, offset, f"Déplacer le champ « {field['label']} »")
 
     def custom_field_usage(self, field_id: int) -> int:
         """How many records have a value for the field."""
@@ -417,15 +410,20 @@ class CustomFieldsMixin:
         backend = self.backend
         with backend.lock:
             field, choice = self._choice_row(field_id, slug)
-            order = [c["id"] for c in field["choices"]]
-            at = order.index(choice["id"])
-            to = max(0, min(len(order) - 1, at + offset))
-            if to == at:
-                return
-            order.insert(to, order.pop(at))
-            with self.transaction(f"Déplacer le choix « {choice['label']} »"):
-                for position, cid in enumerate(order, start=1):
-                    backend.update("custom_choices", cid, {"position": position})
+            self._move_in_order("custom_choices", [c["id"] for c in field["choices"]],
+                                choice["id"], offset, f"Déplacer le choix « {choice['label']} »")
+
+    def _move_in_order(self, table: str, order: list[int], row_id: int, offset: int, label: str) -> None:
+        """Move ``row_id`` by ``offset`` places in ``order`` (ids by position) and write the
+        new positions as one undo step; nothing at either end."""
+        at = order.index(row_id)
+        to = max(0, min(len(order) - 1, at + offset))
+        if to == at:
+            return
+        order.insert(to, order.pop(at))
+        with self.transaction(label):
+            for position, other in enumerate(order, start=1):
+                self.backend.update(table, other, {"position": position})
 
     # ------------------------------------------------------------------ values
     def custom_values(self, row_id: int, entity: str = "actor") -> dict[str, list[Any]]:
