@@ -45,14 +45,9 @@ def mouse_click(widget, x, y, *, double: bool = False) -> None:
         QTest.mouseClick(widget, left, none, at)
 
 
-@contextmanager
-def standalone_page(qtbot, path, *, show: bool = False):
-    """A standalone map file loaded in a QWebEngineView of its own: yields ``ask(script)``
-    (the script's value); on leaving, checks that the page asked for nothing but its file
-    (data: URLs aside) — the standalone export makes no request that leaves the machine."""
-    from PySide6.QtCore import QUrl
+def url_recorder():
+    """A request interceptor keeping the URL of every request a page makes (``.urls``)."""
     from PySide6.QtWebEngineCore import QWebEngineUrlRequestInterceptor
-    from PySide6.QtWebEngineWidgets import QWebEngineView
 
     class Recorder(QWebEngineUrlRequestInterceptor):
         def __init__(self):
@@ -62,12 +57,23 @@ def standalone_page(qtbot, path, *, show: bool = False):
         def interceptRequest(self, info):  # noqa: N802
             self.urls.append(info.requestUrl().toString())
 
+    return Recorder()
+
+
+@contextmanager
+def standalone_page(qtbot, path, *, show: bool = False):
+    """A standalone map file loaded in a QWebEngineView of its own: yields ``ask(script)``
+    (the script's value); on leaving, checks that the page asked for nothing but its file
+    (data: URLs aside) — the standalone export makes no request that leaves the machine."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
     view = QWebEngineView()
     qtbot.addWidget(view)
     view.resize(900, 600)
     if show:
         view.show()
-    rec = Recorder()
+    rec = url_recorder()
     view.page().profile().setUrlRequestInterceptor(rec)
     try:
         with qtbot.waitSignal(view.loadFinished, timeout=30_000):

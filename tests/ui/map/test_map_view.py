@@ -8,12 +8,11 @@ import pytest
 from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
-from PySide6.QtWebEngineCore import QWebEngineUrlRequestInterceptor
 
 from eco_desktop import maps
 from eco_desktop.ui.map.view import MapView
 
-from map_helpers import map_actor, standalone_page
+from map_helpers import map_actor, standalone_page, url_recorder
 
 PWN_NAME = '<img src=x onerror="window.__pwned=1">'
 PWN_SCRIPT = "</script><script>window.__pwned=2</script>"
@@ -67,19 +66,10 @@ def show(qtbot, view: MapView, actors=ACTORS, relations=RELATIONS, **kwargs):
     assert view.page.console_errors == []
 
 
-class Recorder(QWebEngineUrlRequestInterceptor):
-    def __init__(self):
-        super().__init__()
-        self.urls: list[str] = []
-
-    def interceptRequest(self, info):  # noqa: N802
-        self.urls.append(info.requestUrl().toString())
-
-
 @pytest.fixture
 def recorder(map_view):
     profile = map_view.page.profile()
-    rec = Recorder()
+    rec = url_recorder()
     profile.setUrlRequestInterceptor(rec)
     yield rec
     profile.setUrlRequestInterceptor(None)
